@@ -1,0 +1,190 @@
+import type { ChecklistId } from './checklist.js';
+import { fingerprint } from './fingerprint.js';
+import { redactText, redactUrl } from './redact.js';
+import type { Finding, Location, Note, RuleMeta, Snippet } from './report.js';
+import type { RawReport, RegisteredRule, RuleMetadata } from './rule.js';
+import { severityRank, type Severity } from './severity.js';
+
+/** Read access to the text of scanned files, for code frames, fingerprints and suppressions. */
+export interface SourceText {
+  /** The file's decoded text, or undefined when it was skipped or is not a file of this run. */
+  text(path: string): string | undefined;
+}
+
+/** What config says about one rule. */
+export interface RuleSetting {
+  readonly enabled: boolean;
+  readonly severity?: Severity;
+  readonly options?: unknown;
+}
+
+export interface RunRulesOptions {
+  readonly settings?: ReadonlyMap<string, RuleSetting>;
+  /** Prefix for rule docs links, e.g. `https://github.com/shipready/shipready/blob/main/`. */
+  readonly docsBaseUrl: string;
+  /** Called once per rule as it starts, for progress on a TTY. */
+  readonly onRule?: (ruleId: string, index: number, total: number) => void;
+}
+
+export interface RuleRunOutcome {
+  readonly findings: Finding[];
+  /** Metadata of every enabled rule, applicable or not (SARIF lists them). */
+  readonly rules: RuleMeta[];
+  /** Ids of enabled rules whose `applies` returned true: their silence is evidence of a pass. */
+  readonly applied: ReadonlySet<string>;
+}
+
+const SNIPPET_CONTEXT = 1;
+const SNIPPET_MAX_LINES = 6;
+const SNIPPET_MAX_WIDTH = 160;
+
+/** Cuts a long (e.g. minified) line to a window around the column so a code frame stays readable. */
+function clipLine(line: string, column: number | undefined): string {
+  if (line.length <= SNIPPET_MAX_WIDTH) return line;
+  const centre = Math.max(0, (column ?? 1) - 1);
+  const start = Math.max(0, Math.min(centre - SNIPPET_MAX_WIDTH / 2, line.length - SNIPPET_MAX_WIDTH));
+  const end = start + SNIPPET_MAX_WIDTH;
+  return `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
+}
+
+export function splitLines(text: string): string[] {
+  return text.split(/\r?\n/);
+}
+
+function snippetFor(lines: readonly string[], location: Location | undefined, secrets: readonly string[]): Snippet | undefined {
+  if (location?.kind !== 'file' || location.line === undefined) return undefined;
+  const first = Math.max(1, location.line - SNIPPET_CONTEXT);
+  const last = Math.min(lines.length, Math.max(location.line, location.endLine ?? location.line) + SNIPPET_CONTEXT, first + SNIPPET_MAX_LINES - 1);
+  const picked: string[] = [];
+  for (let lineNumber = first; lineNumber <= last; lineNumber++) {
+    picked.push(redactText(clipLine(lines[lineNumber - 1] ?? '', location.column), secrets));
+  }
+  return { startLine: first, lines: picked };
+}
+
+export function toRuleMeta(rule: RuleMetadata, docsBaseUrl: string): RuleMeta {
+  return {
+    id: rule.id,
+    title: rule.title,
+    description: rule.description,
+    category: rule.category,
+    severity: rule.severity,
+    ...(rule.checklist === undefined ? {} : { checklist: rule.checklist }),
+    docsUrl: docsBaseUrl + rule.docs,
+  };
+}
+
+function toLocation(raw: RawReport['location']): Location | undefined {
+  if (raw === undefined) return undefined;
+  if ('url' in raw) return { kind: 'url', url: redactUrl(raw.url) };
+  return { kind: 'file', ...raw };
+}
+
+/**
+ * Turns raw rule reports into findings: severity override, redacted message/snippet/detail, fingerprint.
+ * Exported so commands that produce findings outside `runRules` (probe, rehearsal) share one path.
+ */
+export function toFinding(
+  rule: RuleMetadata,
+  raw: RawReport,
+  sources: SourceText,
+  docsBaseUrl: string,
+  severityOverride?: Severity,
+): Omit<Finding, 'fingerprint'> & { fingerprintContext: string; fingerprintPath: string } {
+  const location = toLocation(raw.location);
+  const secrets = raw.secrets ?? [];
+  const text = location?.kind === 'file' ? sources.text(location.path) : undefined;
+  const lines = text === undefined ? [] : splitLines(text);
+  const snippet = snippetFor(lines, location, secrets);
+  const flaggedLine = location?.kind === 'file' && location.line !== undefined ? (lines[location.line - 1] ?? '') : '';
+  return {
+    ruleId: rule.id,
+    messageId: raw.messageId,
+    severity: raw.severity ?? severityOverride ?? rule.severity,
+    category: rule.category,
+    ...(rule.checklist === undefined ? {} : { checklist: rule.checklist }),
+    message: redactText(raw.message, secrets),
+    ...(location === undefined ? {} : { location }),
+    evidence: {
+      ...(snippet === undefined ? {} : { snippet }),
+      ...(raw.detail === undefined ? {} : { detail: redactText(raw.detail, secrets) }),
+    },
+    fix: redactText(raw.fix ?? rule.fix, secrets),
+    docsUrl: docsBaseUrl + rule.docs,
+    ...(raw.inconclusive === true ? { inconclusive: true } : {}),
+    fingerprintPath: location === undefined ? '' : location.kind === 'file' ? location.path : location.url,
+    fingerprintContext: `${raw.messageId}\0${raw.key ?? ''}\0${redactText(flaggedLine, secrets)}`,
+  };
+}
+
+/** Assigns fingerprints; identical contexts in one file get increasing occurrence numbers in line order. */
+export function assignFingerprints(
+  drafts: ReadonlyArray<Omit<Finding, 'fingerprint'> & { fingerprintContext: string; fingerprintPath: string }>,
+): Finding[] {
+  const ordered = [...drafts].sort(compareDraftLocations);
+  const seen = new Map<string, number>();
+  return ordered.map(({ fingerprintContext, fingerprintPath, ...finding }) => {
+    const key = `${finding.ruleId}\0${fingerprintPath}\0${fingerprintContext}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return { ...finding, fingerprint: fingerprint({ ruleId: finding.ruleId, path: fingerprintPath, context: fingerprintContext, occurrence }) };
+  });
+}
+
+function locationKey(location: Location | undefined): [string, number, number] {
+  if (location === undefined) return ['', 0, 0];
+  if (location.kind === 'url') return [location.url, 0, 0];
+  return [location.path, location.line ?? 0, location.column ?? 0];
+}
+
+function compareDraftLocations(a: Pick<Finding, 'location' | 'ruleId' | 'message'>, b: Pick<Finding, 'location' | 'ruleId' | 'message'>): number {
+  const [pathA, lineA, columnA] = locationKey(a.location);
+  const [pathB, lineB, columnB] = locationKey(b.location);
+  return (
+    (pathA < pathB ? -1 : pathA > pathB ? 1 : 0) ||
+    lineA - lineB ||
+    columnA - columnB ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+/**
+ * The one deterministic order of findings in every report: most severe first, then by location,
+ * then rule id and message, so two runs over the same tree print byte-identical output.
+ */
+export function compareFindings(a: Finding, b: Finding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || compareDraftLocations(a, b);
+}
+
+/**
+ * Runs every enabled rule over `project` and returns its findings in canonical order.
+ * A rule that throws is a bug: the error is rethrown with the rule id and its cause.
+ */
+export async function runRules<Project>(
+  rules: readonly RegisteredRule<Project>[],
+  project: Project,
+  sources: SourceText,
+  options: RunRulesOptions,
+): Promise<RuleRunOutcome> {
+  const drafts: Array<ReturnType<typeof toFinding>> = [];
+  const ranRules: RuleMeta[] = [];
+  const applied = new Set<string>();
+  const enabled = rules.filter((rule) => options.settings?.get(rule.id)?.enabled ?? rule.enabledByDefault ?? true);
+  for (const [index, rule] of enabled.entries()) {
+    options.onRule?.(rule.id, index, enabled.length);
+    const setting = options.settings?.get(rule.id);
+    ranRules.push(toRuleMeta({ ...rule, severity: setting?.severity ?? rule.severity }, options.docsBaseUrl));
+    if (!rule.applies(project)) continue;
+    applied.add(rule.id);
+    try {
+      await rule.run(project, setting?.options, (raw) => drafts.push(toFinding(rule, raw, sources, options.docsBaseUrl, setting?.severity)));
+    } catch (cause) {
+      throw new Error(`rule ${rule.id} failed`, { cause });
+    }
+  }
+  ranRules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { findings: assignFingerprints(drafts).sort(compareFindings), rules: ranRules, applied };
+}
+
+export type { ChecklistId, Note };

@@ -1,0 +1,81 @@
+import { findSecrets } from './secrets.js';
+
+/**
+ * Masks secrets before anything leaves the engine. Every reporter shows evidence through these
+ * functions, so no format can print a secret in full: at most 4 leading characters survive, fewer
+ * for short values, because a 7-character password with 4 characters shown is mostly disclosed.
+ */
+
+const MASK = '••••';
+
+/**
+ * @example maskSecret('sk_live_51HxYz…') // 'sk_l••••'
+ * @example maskSecret('hunter2') // 'h••••'
+ */
+export function maskSecret(value: string): string {
+  const shown = Math.min(4, Math.floor(value.length / 4));
+  return value.slice(0, shown) + MASK;
+}
+
+/** Replaces every occurrence of each secret in `text` by its mask; longest first so overlaps mask fully. */
+export function maskValues(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length < 4) continue;
+    masked = masked.split(secret).join(maskSecret(secret));
+  }
+  return masked;
+}
+
+const SECRET_PARAM = /^(?:.*[-_])?(?:token|secret|password|passwd|pwd|key|apikey|api_key|signature|sig|auth|credential|session|code)$/i;
+
+/**
+ * Redacts a URL by parsing it: the password of userinfo and the values of secret-named query
+ * parameters are masked. Text that is not a URL is returned unchanged.
+ *
+ * @example redactUrl('postgres://app:s3cr3tpass@db.internal/app') // 'postgres://app:s3c••••@db.internal/app'
+ */
+export function redactUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw;
+  }
+  let changed = false;
+  if (url.password !== '') {
+    url.password = maskSecret(decodeURIComponent(url.password));
+    changed = true;
+  }
+  for (const [name, value] of url.searchParams) {
+    if (SECRET_PARAM.test(name) && value !== '') {
+      url.searchParams.set(name, maskSecret(value));
+      changed = true;
+    }
+  }
+  return changed ? decodeURI(url.toString()) : raw;
+}
+
+/** Candidate URLs in free text; each is then parsed (never rewritten by regex) by `redactUrl`. */
+const URL_CANDIDATE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`<>]+/gi;
+
+/** Redacts every URL found in `text` by parsing it. */
+export function redactUrlsInText(text: string): string {
+  return text.replace(URL_CANDIDATE, (candidate) => redactUrl(candidate));
+}
+
+/**
+ * Everything a reporter may print passes through here: explicit secrets from the rule, then every
+ * detector match (placeholders included: masking a fake key costs nothing), then URL credentials.
+ */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  const explicit = maskValues(text, secrets);
+  let out = '';
+  let cursor = 0;
+  for (const match of findSecrets(explicit)) {
+    out += explicit.slice(cursor, match.start) + maskSecret(match.value);
+    cursor = match.end;
+  }
+  out += explicit.slice(cursor);
+  return redactUrlsInText(out);
+}

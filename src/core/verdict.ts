@@ -1,0 +1,161 @@
+import { CHECKLIST, type ChecklistItem, type EvidenceSource } from './checklist.js';
+import {
+  countsTowardExit,
+  isActive,
+  REPORT_SCHEMA_VERSION,
+  type Attestation,
+  type ChecklistEntry,
+  type Finding,
+  type Note,
+  type Report,
+  type ReportSection,
+  type RuleMeta,
+  type Verdict,
+} from './report.js';
+import { isAtLeast, SEVERITIES, type Severity } from './severity.js';
+
+export const DEFAULT_ATTESTATION_MAX_AGE_DAYS = 90;
+
+export interface AttestationInput extends Attestation {
+  /** Overrides the config-wide maximum age for this one item. */
+  readonly maxAgeDays?: number;
+}
+
+export interface BuildReportInput {
+  readonly command: string;
+  readonly target: string;
+  readonly version: string;
+  readonly findings: readonly Finding[];
+  readonly rules: readonly RuleMeta[];
+  /** Ids of rules that applied to the target: their silence proves a pass. */
+  readonly applied: ReadonlySet<string>;
+  readonly attestations?: Readonly<Record<string, AttestationInput>>;
+  readonly maxAgeDays?: number;
+  /** Injected so attestation expiry is testable; the CLI passes the current time. */
+  readonly now: Date;
+  readonly failOn: Severity | 'none';
+  readonly sections?: readonly ReportSection[];
+  readonly notes?: readonly Note[];
+  readonly stats?: Readonly<Record<string, number>>;
+}
+
+/** Points a finding costs, by severity. The first finding of a rule costs the full weight. */
+export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 25, high: 10, medium: 4, low: 1, info: 0 };
+
+/**
+ * Readiness score, 0–100. Each rule's findings cost `weight × (1 + 1/2 + 1/4 + …)`: repeats of one
+ * problem cost less than new problems, and one noisy rule can never cost more than twice its weight.
+ *
+ * @example score([]) // 100
+ */
+export function score(findings: readonly Finding[]): number {
+  const perRule = new Map<string, { severity: Severity; count: number }[]>();
+  for (const finding of findings.filter(isActive)) {
+    const groups = perRule.get(finding.ruleId) ?? [];
+    const group = groups.find((entry) => entry.severity === finding.severity);
+    if (group === undefined) groups.push({ severity: finding.severity, count: 1 });
+    else group.count += 1;
+    perRule.set(finding.ruleId, groups);
+  }
+  let penalty = 0;
+  for (const groups of perRule.values()) {
+    for (const { severity, count } of groups) penalty += SEVERITY_WEIGHT[severity] * (2 - 2 ** (1 - count));
+  }
+  return Math.max(0, Math.round(100 - penalty));
+}
+
+const NEEDS: Record<EvidenceSource, string> = {
+  scan: 'no scan rule could check it here',
+  probe: 'run `shipready probe <url>` against the deployment',
+  rehearsal: 'run `shipready migrations --rehearse`',
+  human: 'attest it in config (`attest`) with who, when and the evidence',
+};
+
+function daysBetween(from: Date, to: Date): number {
+  return Math.floor((to.getTime() - from.getTime()) / 86_400_000);
+}
+
+function unknownReason(item: ChecklistItem, ranRuleIds: readonly string[]): string {
+  const next = item.sources.filter((source) => source !== 'scan').map((source) => NEEDS[source]);
+  const prefix = ranRuleIds.length > 0 ? `${ranRuleIds.join(', ')} did not apply here` : 'no rule of this command checks it';
+  return next.length > 0 ? `${prefix}; ${next.join(', or ')}` : prefix;
+}
+
+function evaluateItem(
+  item: ChecklistItem,
+  input: BuildReportInput,
+  notes: Note[],
+): ChecklistEntry {
+  const ruleIds = input.rules.filter((rule) => rule.checklist === item.id).map((rule) => rule.id);
+  const failing = input.findings.filter((finding) => finding.checklist === item.id && isActive(finding) && finding.severity !== 'info');
+  const base = { id: item.id, title: item.title, category: item.category, rules: ruleIds, findings: failing.map((finding) => finding.fingerprint) };
+  if (failing.length > 0) {
+    const ids = [...new Set(failing.map((finding) => finding.ruleId))];
+    return { ...base, status: 'fail', reason: `${failing.length} finding(s) from ${ids.join(', ')}` };
+  }
+  const attestation = input.attestations?.[item.id];
+  if (attestation !== undefined) {
+    const maxAge = attestation.maxAgeDays ?? input.maxAgeDays ?? DEFAULT_ATTESTATION_MAX_AGE_DAYS;
+    const { by, date, evidence } = attestation;
+    const age = daysBetween(new Date(date), input.now);
+    if (age <= maxAge) {
+      return { ...base, status: 'attested', reason: `attested by ${by} on ${date}: ${evidence}`, attestation: { by, date, evidence } };
+    }
+    const message = `attestation of "${item.id}" by ${by} on ${date} is ${age} days old (max ${maxAge}); re-check and renew it`;
+    notes.push({ kind: 'attestation', message });
+    return { ...base, status: 'unknown', reason: message, attestation: { by, date, evidence } };
+  }
+  const appliedRules = ruleIds.filter((id) => input.applied.has(id));
+  if (appliedRules.length > 0) return { ...base, status: 'pass', reason: `checked by ${appliedRules.join(', ')}: no findings` };
+  return { ...base, status: 'unknown', reason: unknownReason(item, ruleIds) };
+}
+
+const LABEL_TEXT: Record<Verdict['label'], string> = { ready: 'READY', 'ready-with-gaps': 'READY WITH GAPS', 'not-ready': 'NOT READY' };
+
+function buildVerdict(findings: readonly Finding[], checklist: readonly ChecklistEntry[], failOn: Severity | 'none'): Verdict {
+  const active = findings.filter(isActive);
+  const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const finding of active) counts[finding.severity] += 1;
+  const tally = { pass: 0, fail: 0, unknown: 0, attested: 0 };
+  for (const entry of checklist) tally[entry.status] += 1;
+  const label: Verdict['label'] =
+    counts.critical + counts.high > 0 ? 'not-ready' : counts.medium > 0 || tally.fail > 0 || tally.unknown > 0 ? 'ready-with-gaps' : 'ready';
+  const value = score(findings);
+  const failed = findings.some((finding) => countsTowardExit(finding) && isAtLeast(finding.severity, failOn));
+  const severityText = SEVERITIES.filter((severity) => severity !== 'info' && counts[severity] > 0)
+    .map((severity) => `${counts[severity]} ${severity}`)
+    .join(', ');
+  const summary = [
+    LABEL_TEXT[label],
+    `score ${value}/100`,
+    severityText === '' ? 'no findings' : severityText,
+    `checklist: ${tally.pass} pass, ${tally.fail} fail, ${tally.unknown} unknown, ${tally.attested} attested`,
+  ].join(' · ');
+  return { label, score: value, counts, checklist: tally, failOn, failed, summary };
+}
+
+/**
+ * Assembles the shared report: checklist statuses, verdict and score, in the canonical order.
+ *
+ * @example
+ * const report = buildReport({ command: 'scan', target: '.', version: '0.1.0', findings, rules,
+ *   applied, now: new Date(), failOn: 'high' });
+ * report.verdict.summary; // 'NOT READY · score 61/100 · 1 critical, …'
+ */
+export function buildReport(input: BuildReportInput): Report {
+  const notes: Note[] = [...(input.notes ?? [])];
+  const checklist = CHECKLIST.map((item) => evaluateItem(item, input, notes));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'shipready', version: input.version },
+    command: input.command,
+    target: input.target,
+    verdict: buildVerdict(input.findings, checklist, input.failOn),
+    checklist,
+    findings: [...input.findings],
+    rules: [...input.rules],
+    sections: [...(input.sections ?? [])],
+    notes,
+    stats: { ...input.stats },
+  };
+}

@@ -33,7 +33,7 @@ const SECRET_PARAM = /^(?:.*[-_])?(?:token|secret|password|passwd|pwd|key|apikey
  * Redacts a URL by parsing it: the password of userinfo and the values of secret-named query
  * parameters are masked. Text that is not a URL is returned unchanged.
  *
- * @example redactUrl('postgres://app:s3cr3tpass@db.internal/app') // 'postgres://app:s3c••••@db.internal/app'
+ * @example redactUrl(databaseUrl) // the userinfo password keeps at most 4 leading characters, then '••••'
  */
 export function redactUrl(raw: string): string {
   let url: URL;

@@ -108,7 +108,8 @@ function connectionStringSecret(candidate: string, offset: number): SecretMatch 
     return undefined;
   }
   const password = decodeURIComponent(url.password);
-  if (password === '' || password.startsWith('$') || password.includes('${')) return undefined;
+  // Already-masked output ('••••') is re-scanned when reports are redacted twice; it is not a secret.
+  if (password === '' || password.startsWith('$') || password.includes('${') || password.includes('•')) return undefined;
   // Dev credentials for a local or compose-internal database (single-label host) are not a leak.
   const hostIsLocal = LOCAL_HOSTS.has(url.hostname) || !url.hostname.includes('.');
   const isWeakDevPassword = DEV_PASSWORDS.has(password.toLowerCase()) || password === decodeURIComponent(url.username);

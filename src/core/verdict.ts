@@ -159,3 +159,13 @@ export function buildReport(input: BuildReportInput): Report {
     stats: { ...input.stats },
   };
 }
+
+/**
+ * Marks every finding as already known (baseline `unchanged`) and recomputes whether the run fails;
+ * used right after `--write-baseline`, whose point is to accept the current state.
+ */
+export function acceptAsBaseline(report: Report): Report {
+  const findings = report.findings.map((finding) => ({ ...finding, baseline: 'unchanged' as const }));
+  const failed = findings.some((finding) => countsTowardExit(finding) && isAtLeast(finding.severity, report.verdict.failOn));
+  return { ...report, findings, verdict: { ...report.verdict, failed } };
+}

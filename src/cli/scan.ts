@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BASELINE_FILE, serializeBaseline, toBaseline } from '../core/baseline.js';
+import { err, ok, userError } from '../core/result.js';
+import { acceptAsBaseline } from '../core/verdict.js';
+import { scan } from '../scan.js';
+import { booleanOption, stringOption, type Command } from './command.js';
+import { otherCommandRules } from './known-rules.js';
+
+function parseSize(raw: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m)?$/i.exec(raw.trim());
+  if (match === null) return undefined;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit === 'kb' ? 1000 : unit === 'kib' || unit === 'k' ? 1024 : unit === 'mb' ? 1_000_000 : unit === 'mib' || unit === 'm' ? 1024 * 1024 : 1;
+  return Math.round(Number(match[1]) * factor);
+}
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'static audit of a repository against the production-readiness checklist',
+  usage: [
+    'Usage: shipready scan [path] [options]',
+    '',
+    'Scan options:',
+    '  --max-file-size SIZE   skip files larger than SIZE (default 1MiB; e.g. 512KiB, 2MiB)',
+    '  --write-baseline       record every current finding in <path>/.shipready-baseline.json',
+  ].join('\n'),
+  options: {
+    'max-file-size': { type: 'string' },
+    'write-baseline': { type: 'boolean' },
+  },
+  async run({ positionals, values, common, io }) {
+    if (positionals.length > 1) return err(userError('USAGE', `scan takes one path, got ${positionals.length}`, 'run `shipready scan --help`'));
+    const root = path.resolve(io.cwd, positionals[0] ?? '.');
+    const rawSize = stringOption(values, 'max-file-size');
+    const maxFileSize = rawSize === undefined ? undefined : parseSize(rawSize);
+    if (rawSize !== undefined && (maxFileSize === undefined || maxFileSize <= 0)) {
+      return err(userError('USAGE', `--max-file-size: "${rawSize}" is not a size`, 'use bytes or a unit, e.g. 512KiB or 2MiB'));
+    }
+    const result = await scan(root, {
+      ...(common.config === undefined ? {} : { configPath: path.resolve(io.cwd, common.config) }),
+      ...(common.failOn === undefined ? {} : { failOn: common.failOn }),
+      ...(maxFileSize === undefined ? {} : { maxFileSize }),
+      ...(common.baseline === undefined ? {} : { baselinePath: path.resolve(io.cwd, common.baseline) }),
+      extraKnownRules: otherCommandRules(),
+      now: io.now(),
+      ...(io.progress === undefined ? {} : { onProgress: io.progress }),
+    });
+    if (!result.ok) return result;
+    const report = { ...result.value, target: positionals[0] ?? '.' };
+    if (!booleanOption(values, 'write-baseline')) return ok({ kind: 'report', report });
+    const file = path.join(root, BASELINE_FILE);
+    try {
+      fs.writeFileSync(file, serializeBaseline(toBaseline(report.findings)));
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+      return err(userError('OUTPUT_UNWRITABLE', `cannot write ${file} (${code})`));
+    }
+    const recorded = report.findings.filter((finding) => finding.suppression === undefined).length;
+    return ok({ kind: 'report', report: acceptAsBaseline(report), extraText: `Recorded ${recorded} finding(s) in ${path.relative(io.cwd, file) || file}; pass --baseline ${BASELINE_FILE} to count only new ones.` });
+  },
+};

@@ -1,0 +1,221 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CHECKLIST_IDS, isChecklistId } from './checklist.js';
+import { err, ok, userError, type Result, type UserError } from './result.js';
+import { SEVERITIES, type Severity } from './severity.js';
+
+const severityOrOff = z.enum([...SEVERITIES, 'off', 'on']);
+
+const ruleSettingSchema = z.union([
+  severityOrOff,
+  z
+    .object({
+      severity: z.enum(SEVERITIES).optional(),
+      enabled: z.boolean().optional(),
+      options: z.unknown().optional(),
+    })
+    .strict(),
+]);
+
+const byteSize = z.union([z.number().int().positive(), z.string().regex(/^\d+(?:\.\d+)?\s*(?:B|KB|KiB|MB|MiB)$/i, 'a size such as 1048576, "512KiB" or "2MiB"')]);
+
+const attestationSchema = z
+  .object({
+    by: z.string().min(1),
+    date: z.iso.date(),
+    evidence: z.string().min(1),
+    maxAgeDays: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** The config file format (`shipready.config.json|yaml|yml` or `package.json#shipready`). */
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    rules: z.record(z.string(), ruleSettingSchema).optional(),
+    ignore: z.array(z.string()).optional(),
+    failOn: z.enum([...SEVERITIES, 'none']).optional(),
+    maxFileSize: byteSize.optional(),
+    maxAgeDays: z.number().int().positive().optional(),
+    attest: z.record(z.string(), attestationSchema).optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configSchema>;
+
+export interface ResolvedRuleSetting {
+  readonly enabled: boolean;
+  readonly severity?: Severity;
+  readonly options?: unknown;
+}
+
+/** Config after validation, with defaults applied and rule settings normalised. */
+export interface ShipreadyConfig {
+  /** Where it came from (repo-relative or absolute), or undefined when no config exists. */
+  readonly source?: string;
+  readonly rules: ReadonlyMap<string, ResolvedRuleSetting>;
+  readonly ignore: readonly string[];
+  readonly failOn?: Severity | 'none';
+  readonly maxFileSize?: number;
+  readonly maxAgeDays?: number;
+  readonly attest: Readonly<Record<string, { by: string; date: string; evidence: string; maxAgeDays?: number }>>;
+}
+
+export const EMPTY_CONFIG: ShipreadyConfig = { rules: new Map(), ignore: [], attest: {} };
+
+/** Rule ids and option validators known to every command, so config is validated the same everywhere. */
+export interface KnownRules {
+  readonly ids: readonly string[];
+  validateOptions(ruleId: string, raw: unknown): readonly string[];
+}
+
+const CONFIG_FILES = ['shipready.config.json', 'shipready.config.yaml', 'shipready.config.yml'] as const;
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The closest candidate within a third of the word's length, e.g. `security/secret-comitted` → `security/secret-committed`. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = Math.min(editDistance(word, candidate), editDistance(word, candidate.split('/').pop() ?? candidate) + 1);
+    if (best === undefined || distance < best.distance) best = { candidate, distance };
+  }
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+}
+
+function parseByteSize(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB)$/i.exec(value);
+  const amount = Number(match?.[1] ?? 0);
+  const unit = (match?.[2] ?? 'B').toLowerCase();
+  const factor = unit === 'kb' ? 1000 : unit === 'kib' ? 1024 : unit === 'mb' ? 1_000_000 : unit === 'mib' ? 1024 * 1024 : 1;
+  return Math.round(amount * factor);
+}
+
+function expectedFor(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return ` (expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')})`;
+  if (issue.code === 'unrecognized_keys') return '';
+  if (issue.code === 'invalid_union') return ' (expected a severity, "off", "on" or { severity, enabled, options })';
+  return '';
+}
+
+function formatPath(segments: ReadonlyArray<PropertyKey>): string {
+  return segments.map((segment) => String(segment)).join('.') || '(root)';
+}
+
+/**
+ * Validates a parsed config object. Every problem is collected before failing, each as
+ * `path: message (expected …)`, with "did you mean" for unknown rule and checklist ids.
+ *
+ * @example validateConfig({ rules: { 'security/secret-comitted': 'off' } }, 'shipready.config.json', known)
+ */
+export function validateConfig(raw: unknown, source: string, known: KnownRules): Result<ShipreadyConfig, UserError> {
+  const problems: string[] = [];
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.map((key) => `"${key}"`).join(', ')}` : '';
+      problems.push(`${formatPath(issue.path)}: ${issue.message}${keys}${expectedFor(issue)}`);
+    }
+  }
+  const config = parsed.success ? parsed.data : undefined;
+  const rules = new Map<string, ResolvedRuleSetting>();
+  for (const [ruleId, setting] of Object.entries(config?.rules ?? {})) {
+    if (!known.ids.includes(ruleId)) {
+      const suggestion = didYouMean(ruleId, known.ids);
+      problems.push(`rules.${ruleId}: unknown rule id${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
+      continue;
+    }
+    if (typeof setting === 'string') {
+      rules.set(ruleId, setting === 'off' ? { enabled: false } : setting === 'on' ? { enabled: true } : { enabled: true, severity: setting });
+      continue;
+    }
+    for (const problem of known.validateOptions(ruleId, setting.options)) problems.push(`rules.${ruleId}.${problem}`);
+    rules.set(ruleId, {
+      enabled: setting.enabled ?? true,
+      ...(setting.severity === undefined ? {} : { severity: setting.severity }),
+      ...(setting.options === undefined ? {} : { options: setting.options }),
+    });
+  }
+  for (const itemId of Object.keys(config?.attest ?? {})) {
+    if (!isChecklistId(itemId)) {
+      const suggestion = didYouMean(itemId, CHECKLIST_IDS);
+      problems.push(`attest.${itemId}: unknown checklist item${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
+    }
+  }
+  if (problems.length > 0 || config === undefined) {
+    return err(userError('CONFIG_INVALID', `${source}: ${problems.length} problem(s) in the configuration`, 'fix the lines below; see README "Configuration"', problems));
+  }
+  return ok({
+    source,
+    rules,
+    ignore: config.ignore ?? [],
+    ...(config.failOn === undefined ? {} : { failOn: config.failOn }),
+    ...(config.maxFileSize === undefined ? {} : { maxFileSize: parseByteSize(config.maxFileSize) }),
+    ...(config.maxAgeDays === undefined ? {} : { maxAgeDays: config.maxAgeDays }),
+    attest: config.attest ?? {},
+  });
+}
+
+function readText(file: string): Result<string, UserError> {
+  try {
+    return ok(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+    return err(userError('CONFIG_UNREADABLE', `cannot read config ${file} (${code})`, 'check the --config path'));
+  }
+}
+
+function parseConfigText(text: string, file: string): Result<unknown, UserError> {
+  try {
+    return ok(file.endsWith('.json') ? JSON.parse(text) : parseYaml(text));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : 'parse error';
+    return err(userError('CONFIG_INVALID', `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${reason})`, 'fix the syntax and run again'));
+  }
+}
+
+/**
+ * Finds and validates the config for a scan root: `--config FILE` when given, else the first of
+ * `shipready.config.json|yaml|yml`, else `package.json#shipready`, else no config.
+ */
+export function loadConfig(root: string, explicit: string | undefined, known: KnownRules): Result<ShipreadyConfig, UserError> {
+  const candidates = explicit !== undefined ? [path.resolve(explicit)] : CONFIG_FILES.map((name) => path.join(root, name)).filter((file) => fs.existsSync(file));
+  const file = candidates[0];
+  if (file !== undefined) {
+    const text = readText(file);
+    if (!text.ok) return text;
+    const raw = parseConfigText(text.value, file);
+    if (!raw.ok) return raw;
+    const display = explicit ?? path.relative(root, file);
+    return validateConfig(raw.value ?? {}, display, known);
+  }
+  const manifestPath = path.join(root, 'package.json');
+  if (!fs.existsSync(manifestPath)) return ok(EMPTY_CONFIG);
+  const manifestText = readText(manifestPath);
+  if (!manifestText.ok) return ok(EMPTY_CONFIG);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(manifestText.value);
+  } catch {
+    // A broken package.json is reported by the scan itself (as a parse-error note); it holds no usable config.
+    return ok(EMPTY_CONFIG);
+  }
+  const section = z.object({ shipready: z.unknown() }).safeParse(manifest);
+  if (!section.success || section.data.shipready === undefined) return ok(EMPTY_CONFIG);
+  return validateConfig(section.data.shipready, 'package.json#shipready', known);
+}

@@ -1,0 +1,102 @@
+import { assignFingerprints, toFinding, type SourceText } from './engine.js';
+import type { Finding } from './report.js';
+import type { RuleMetadata } from './rule.js';
+
+/** An inline `shipready-ignore <rule-id> -- <reason>` comment. */
+export interface InlineSuppression {
+  readonly path: string;
+  /** Line of the comment itself. */
+  readonly line: number;
+  /** Line whose findings it silences: the same line for a trailing comment, else the next code line. */
+  readonly targetLine: number;
+  readonly ruleId: string;
+  readonly reason: string | undefined;
+}
+
+/**
+ * Comment openers of every syntax we scan; the marker must follow one of them after the start of the
+ * line or whitespace, so a string literal such as `'// shipready-ignore'` in code is not a suppression.
+ */
+const SUPPRESSION = /(?:^|\s)(?:\/\/|#|--|<!--|\/\*|\*|;)\s*shipready-ignore\s+(\S+)(?:\s+--\s+(.*?))?\s*(?:-->|\*\/)?\s*$/;
+const MARKDOWN_SUPPRESSION = /<!--\s*shipready-ignore\s+(\S+)(?:\s+--\s+(.*?))?\s*-->/;
+
+/**
+ * Finds suppressions in a file. A comment alone on its line applies to the next line that is not
+ * itself a suppression comment, so several can be stacked above one statement.
+ *
+ * @example findSuppressions('a.ts', '// shipready-ignore security/secret-committed -- test key\nconst k = "…";')
+ */
+export function findSuppressions(path: string, text: string): InlineSuppression[] {
+  if (!text.includes('shipready-ignore')) return [];
+  const isMarkdown = /\.(?:md|mdx|markdown|html?)$/i.test(path);
+  const lines = text.split(/\r?\n/);
+  const found: Array<Omit<InlineSuppression, 'targetLine'> & { isStandalone: boolean }> = [];
+  lines.forEach((line, index) => {
+    if (!line.includes('shipready-ignore')) return;
+    const match = (isMarkdown ? MARKDOWN_SUPPRESSION : SUPPRESSION).exec(line);
+    if (match === null || match[1] === undefined || match.index === undefined) return;
+    const before = line.slice(0, match.index + (match[0].length - match[0].trimStart().length));
+    const reason = match[2]?.trim();
+    found.push({ path, line: index + 1, ruleId: match[1], reason: reason === '' ? undefined : reason, isStandalone: before.trim() === '' });
+  });
+  const commentLines = new Set(found.filter((entry) => entry.isStandalone).map((entry) => entry.line));
+  return found.map(({ isStandalone, ...entry }) => {
+    if (!isStandalone) return { ...entry, targetLine: entry.line };
+    let target = entry.line + 1;
+    while (commentLines.has(target)) target += 1;
+    return { ...entry, targetLine: target };
+  });
+}
+
+export const SUPPRESSION_RULE: RuleMetadata = {
+  id: 'team/suppression',
+  title: 'Inline suppressions are valid and used',
+  description: 'Every shipready-ignore comment names a known rule, gives a reason, and silences a finding.',
+  category: 'team',
+  severity: 'info',
+  docs: 'docs/configuration.md#inline-suppressions',
+  fix: 'Write `shipready-ignore <rule-id> -- <reason>` directly above (or at the end of) the flagged line, or delete the comment.',
+};
+
+export interface SuppressionOutcome {
+  readonly findings: Finding[];
+  /** Info findings about the suppressions themselves (unknown rule, missing reason, unused). */
+  readonly problems: Finding[];
+}
+
+/**
+ * Marks findings silenced by inline suppressions and reports invalid or unused suppressions as info.
+ * A suppression without a reason does not silence anything: the reason is the point.
+ */
+export function applySuppressions(
+  findings: readonly Finding[],
+  suppressions: readonly InlineSuppression[],
+  options: { knownRuleIds: ReadonlySet<string>; ranRuleIds: ReadonlySet<string>; sources: SourceText; docsBaseUrl: string },
+): SuppressionOutcome {
+  const used = new Set<InlineSuppression>();
+  const valid = suppressions.filter((suppression) => suppression.reason !== undefined && options.knownRuleIds.has(suppression.ruleId));
+  const marked = findings.map((finding) => {
+    const location = finding.location;
+    if (location?.kind !== 'file' || location.line === undefined) return finding;
+    const match = valid.find(
+      (suppression) => suppression.ruleId === finding.ruleId && suppression.path === location.path && suppression.targetLine === location.line,
+    );
+    if (match === undefined || match.reason === undefined) return finding;
+    used.add(match);
+    return { ...finding, suppression: { kind: 'inline' as const, reason: match.reason, path: match.path, line: match.line } };
+  });
+  const drafts = suppressions.flatMap((suppression) => {
+    const location = { path: suppression.path, line: suppression.line };
+    if (!options.knownRuleIds.has(suppression.ruleId)) {
+      return [toFinding(SUPPRESSION_RULE, { messageId: 'unknownRule', message: `shipready-ignore names an unknown rule "${suppression.ruleId}"`, location }, options.sources, options.docsBaseUrl)];
+    }
+    if (suppression.reason === undefined) {
+      return [toFinding(SUPPRESSION_RULE, { messageId: 'missingReason', message: `shipready-ignore ${suppression.ruleId} has no reason ("-- why"), so it is not applied`, location }, options.sources, options.docsBaseUrl)];
+    }
+    if (!used.has(suppression) && options.ranRuleIds.has(suppression.ruleId)) {
+      return [toFinding(SUPPRESSION_RULE, { messageId: 'unused', message: `shipready-ignore ${suppression.ruleId} silences nothing on line ${suppression.targetLine}`, location }, options.sources, options.docsBaseUrl)];
+    }
+    return [];
+  });
+  return { findings: marked, problems: assignFingerprints(drafts) };
+}

@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { err, ok, type Result, type UserError, userError } from '../core/result.js';
+import type { FileIndex } from './frameworks/common.js';
+import { detectDbmate } from './frameworks/dbmate.js';
+import { detectDrizzle } from './frameworks/drizzle.js';
+import { detectFlyway } from './frameworks/flyway.js';
+import { detectGolangMigrate } from './frameworks/golang-migrate.js';
+import { detectKnex } from './frameworks/knex.js';
+import { detectNodePgMigrate } from './frameworks/node-pg-migrate.js';
+import { detectPrisma } from './frameworks/prisma.js';
+import { detectSqlFolder } from './frameworks/sql-folder.js';
+import { detectSupabase } from './frameworks/supabase.js';
+import { detectTypeorm } from './frameworks/typeorm.js';
+import type { MigrationSet } from './types.js';
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.next', '.nuxt', 'vendor', 'target', '.venv', '.turbo', '.cache', 'out']);
+const MAX_DEPTH = 10;
+const MAX_FILES = 100_000;
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** JS/TS files are only candidates inside folders whose name says they hold migrations. */
+const MIGRATION_DIR = /(^|\/)(migrations?|migrate)(\/|$)/;
+const CODE_FILE = /\.(c|m)?(j|t)s$/;
+
+/**
+ * Detectors run in this order and each claims its files, so a more specific layout (a Prisma folder,
+ * a golang-migrate pair) is never listed again as a plain SQL folder.
+ */
+const DETECTORS = [
+  detectPrisma,
+  detectDrizzle,
+  detectGolangMigrate,
+  detectFlyway,
+  detectDbmate,
+  detectSupabase,
+  detectNodePgMigrate,
+  detectKnex,
+  detectTypeorm,
+  detectSqlFolder,
+] as const;
+
+export interface DiscoverOptions {
+  /** Root-relative POSIX paths to consider instead of walking the tree (e.g. from the project model). */
+  readonly files?: readonly string[];
+}
+
+function isCandidate(path: string): boolean {
+  if (path.endsWith('.sql')) return true;
+  if (path.endsWith('meta/_journal.json') || path.endsWith('/snapshot.json') || path.endsWith('migration_lock.toml') || path.endsWith('.sql.conf')) {
+    return true;
+  }
+  return CODE_FILE.test(path) && MIGRATION_DIR.test(path.slice(0, path.lastIndexOf('/') + 1));
+}
+
+function walk(root: string): string[] {
+  const found: string[] = [];
+  const visit = (relative: string, depth: number): void => {
+    if (depth > MAX_DEPTH || found.length >= MAX_FILES) return;
+    let entries;
+    try {
+      entries = readdirSync(relative === '' ? root : join(root, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) visit(path, depth + 1);
+      } else if (entry.isFile() && isCandidate(path)) {
+        found.push(path);
+      }
+    }
+  };
+  visit('', 0);
+  return found;
+}
+
+/** Builds the index detectors read from; file texts are read once, lazily. */
+export function createFileIndex(paths: readonly string[], read: (path: string) => string | undefined): FileIndex {
+  const cache = new Map<string, string | undefined>();
+  const known = new Set(paths);
+  return {
+    paths,
+    claimed: new Set<string>(),
+    read(path) {
+      if (!known.has(path)) return undefined;
+      if (!cache.has(path)) cache.set(path, read(path));
+      return cache.get(path);
+    },
+  };
+}
+
+function readText(root: string, path: string): string | undefined {
+  try {
+    const full = join(root, path);
+    if (statSync(full).size > MAX_FILE_BYTES) return undefined;
+    return readFileSync(full, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds every migration set under `root`, each in the order its framework applies it.
+ *
+ * @example
+ * const sets = discoverMigrations('./app');
+ * if (sets.ok) for (const set of sets.value) console.log(set.framework, set.migrations.length);
+ */
+export function discoverMigrations(root: string, options: DiscoverOptions = {}): Result<MigrationSet[], UserError> {
+  let stats;
+  try {
+    stats = statSync(root);
+  } catch {
+    return err(userError('PATH_NOT_FOUND', `${root} does not exist`, 'pass the repository root'));
+  }
+  if (!stats.isDirectory()) return err(userError('PATH_NOT_DIRECTORY', `${root} is not a directory`, 'pass the repository root'));
+  const paths = (options.files ?? walk(root)).map((path) => path.replace(/\\/g, '/')).filter(isCandidate);
+  const index = createFileIndex(paths, (path) => readText(root, path));
+  return ok(discoverInIndex(index));
+}
+
+/** Runs the detectors over an index; exported for tests that build the index in memory. */
+export function discoverInIndex(index: FileIndex): MigrationSet[] {
+  const sets: MigrationSet[] = [];
+  for (const detect of DETECTORS) sets.push(...detect(index).filter((set) => set.migrations.length > 0));
+  return sets.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0) || (a.framework < b.framework ? -1 : a.framework > b.framework ? 1 : 0));
+}

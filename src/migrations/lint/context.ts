@@ -1,0 +1,174 @@
+import type { Node } from 'libpg-query';
+import type { ReportLocation, RuleContext } from '../../core/rule.js';
+import { defineRule, noOptions, type RegisteredRule } from '../../core/rule.js';
+import type { Severity } from '../../core/severity.js';
+import { type LockMode, staticLocks } from '../locks.js';
+import { bareName, relationKey } from '../sql/ast.js';
+import type { ParsedSql, Statement } from '../sql/parse.js';
+import type { Migration, MigrationSet } from '../types.js';
+
+/** The Postgres major version rules assume, and where it came from (flag, compose file, CI, default). */
+export interface PgVersion {
+  readonly major: number;
+  readonly source: string;
+}
+
+export interface LintedStatement {
+  readonly statement: Statement;
+  readonly node: Node;
+  /** True when the statement runs inside a transaction block (opened by the runner or the file). */
+  readonly inTransaction: boolean;
+  /** True when the runner, not the file, opened that transaction. */
+  readonly runnerTransaction: boolean;
+  readonly lockTimeoutSet: boolean;
+  readonly statementTimeoutSet: boolean;
+  /** The earlier statement of the same transaction that took ACCESS EXCLUSIVE on an existing table. */
+  readonly heldAccessExclusive?: { readonly relation: string; readonly statement: Statement };
+  /** False for tables created earlier in the same file: they hold no rows and no other session sees them. */
+  isExisting(relation: string): boolean;
+}
+
+export interface LintedFile {
+  readonly set: MigrationSet;
+  readonly migration: Migration;
+  readonly parsed: ParsedSql;
+  readonly statements: readonly LintedStatement[];
+}
+
+/** What migration rules see: every parsed up migration, in order, and the assumed Postgres version. */
+export interface MigrationProject {
+  readonly files: readonly LintedFile[];
+  readonly pgVersion: PgVersion;
+  /** The runner or config sets lock_timeout/statement_timeout, so files need not. */
+  readonly timeoutsSetByRunner: boolean;
+}
+
+function createdRelation(node: Node): string | undefined {
+  if ('CreateStmt' in node) return relationKey(node.CreateStmt.relation);
+  if ('CreateTableAsStmt' in node) return relationKey(node.CreateTableAsStmt.into?.rel);
+  return undefined;
+}
+
+function settingName(node: Node): string | undefined {
+  if ('VariableSetStmt' in node && node.VariableSetStmt.kind === 'VAR_SET_VALUE') return node.VariableSetStmt.name?.toLowerCase();
+  return undefined;
+}
+
+/**
+ * Annotates each statement with what the runner and the file around it do: transaction state, tables
+ * created earlier in the file, timeouts set, and an ACCESS EXCLUSIVE lock still held.
+ */
+export function annotate(set: MigrationSet, migration: Migration, parsed: ParsedSql): LintedFile {
+  const statements: LintedStatement[] = [];
+  const created = new Set<string>();
+  const runnerTransaction =
+    migration.transaction === 'per-file' || migration.transaction === 'per-run' || (migration.transaction === 'per-file-implicit' && parsed.statements.length > 1);
+  let explicit = false;
+  let lockTimeoutSet = false;
+  let statementTimeoutSet = false;
+  let held: LintedStatement['heldAccessExclusive'];
+  for (const statement of parsed.statements) {
+    const node = statement.node;
+    const createdHere = new Set(created);
+    const isExisting = (relation: string): boolean => relation !== '' && !createdHere.has(relation) && !createdHere.has(bareName(relation));
+    const inTransaction = runnerTransaction || explicit;
+    statements.push({
+      statement,
+      node,
+      inTransaction,
+      runnerTransaction,
+      lockTimeoutSet,
+      statementTimeoutSet,
+      ...(held === undefined ? {} : { heldAccessExclusive: held }),
+      isExisting,
+    });
+    const setting = settingName(node);
+    if (setting === 'lock_timeout') lockTimeoutSet = true;
+    if (setting === 'statement_timeout') statementTimeoutSet = true;
+    const relation = createdRelation(node);
+    if (relation !== undefined && relation !== '') {
+      created.add(relation);
+      created.add(bareName(relation));
+    }
+    if ('TransactionStmt' in node) {
+      const kind = node.TransactionStmt.kind;
+      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') explicit = true;
+      if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
+        explicit = false;
+        held = undefined;
+      }
+    }
+    if (inTransaction && held === undefined) {
+      const lock = staticLocks(node).find((entry) => entry.mode === ('AccessExclusiveLock' satisfies LockMode) && isExisting(entry.relation));
+      if (lock !== undefined) held = { relation: lock.relation, statement };
+    }
+    if (!inTransaction) held = undefined;
+  }
+  return { set, migration, parsed, statements };
+}
+
+/** Every statement of every linted file, in run order. */
+export function* eachStatement(project: MigrationProject): Generator<{ file: LintedFile; entry: LintedStatement }> {
+  for (const file of project.files) for (const entry of file.statements) yield { file, entry };
+}
+
+export function statementLocation(file: LintedFile, statement: Statement): ReportLocation {
+  return {
+    path: file.parsed.source.path,
+    line: statement.startPosition.line,
+    column: statement.startPosition.column,
+    endLine: statement.endPosition.line,
+    endColumn: statement.endPosition.column + 1,
+  };
+}
+
+const EVIDENCE_MAX = 240;
+
+/** The statement as evidence, on one line and cut to a readable length. */
+export function quote(statement: Statement): string {
+  const flat = statement.text.replace(/\s+/g, ' ');
+  return flat.length > EVIDENCE_MAX ? `${flat.slice(0, EVIDENCE_MAX)}…` : flat;
+}
+
+export interface MigrationRuleSpec<Messages extends Record<string, unknown>> {
+  /** The id without the `migrations/` prefix; squawk's name where the meaning matches. */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly fix: string;
+  readonly enabledByDefault?: boolean;
+  /** True when squawk has a rule of the same name and meaning. */
+  readonly squawk?: boolean;
+  readonly messages: { readonly [K in keyof Messages]: (data: Messages[K]) => string };
+  check(ctx: RuleContext<MigrationProject, Messages, undefined>): void;
+}
+
+export type MigrationRule = RegisteredRule<MigrationProject> & { readonly squawk: boolean; readonly name: string };
+
+/**
+ * Declares a migration lint rule: id `migrations/<name>`, category `data`, evidences the
+ * `migration-strategy` checklist item, documented in docs/migrations.md.
+ *
+ * @example
+ * export default defineMigrationRule({ name: 'ban-drop-table', title: 'Dropping a table', description: '…',
+ *   severity: 'high', fix: '…', messages: { drop: ({ table }: { table: string }) => `drops ${table}` },
+ *   check(ctx) { for (const { file, entry } of eachStatement(ctx.project)) { … } } });
+ */
+export function defineMigrationRule<Messages extends Record<string, unknown>>(spec: MigrationRuleSpec<Messages>): MigrationRule {
+  const rule = defineRule<MigrationProject, Messages, undefined>({
+    id: `migrations/${spec.name}`,
+    title: spec.title,
+    description: spec.description,
+    category: 'data',
+    severity: spec.severity,
+    checklist: 'migration-strategy',
+    docs: `docs/migrations.md#${spec.name}`,
+    fix: spec.fix,
+    ...(spec.enabledByDefault === undefined ? {} : { enabledByDefault: spec.enabledByDefault }),
+    options: noOptions,
+    messages: spec.messages,
+    check: spec.check,
+  });
+  return { ...rule, squawk: spec.squawk ?? false, name: spec.name };
+}

@@ -1,0 +1,94 @@
+// Protects against ALTER COLUMN TYPE rewriting a table (and its indexes) under ACCESS EXCLUSIVE. docs/migrations.md#changing-column-type
+import type { TypeName } from 'libpg-query';
+import { alterCommands, columnDefOf, relationKey, typeNameOf, typmodsOf } from '../../sql/ast.js';
+import { defineMigrationRule, quote, statementLocation } from '../context.js';
+
+const VARCHAR = new Set(['varchar', 'character varying']);
+const TEXT_LIKE = new Set(['text', 'varchar', 'character varying']);
+
+/**
+ * True when Postgres changes the type without touching rows ("binary coercible" with a relaxed or equal
+ * modifier): varchar widening or unbounding, varchar → text, numeric precision increase at the same scale,
+ * varbit widening, cidr → inet.
+ */
+export function isBinaryCoercible(from: TypeName, to: TypeName): boolean {
+  const fromName = typeNameOf(from);
+  const toName = typeNameOf(to);
+  const fromMods = typmodsOf(from);
+  const toMods = typmodsOf(to);
+  if (VARCHAR.has(fromName) && TEXT_LIKE.has(toName)) {
+    if (toName === 'text' || toMods.length === 0) return true;
+    return fromMods.length > 0 && (toMods[0] ?? 0) >= (fromMods[0] ?? 0);
+  }
+  if (fromName === 'text' && VARCHAR.has(toName)) return toMods.length === 0;
+  if (fromName === 'numeric' && toName === 'numeric') {
+    if (toMods.length === 0) return true;
+    if (fromMods.length === 0) return false;
+    return (toMods[0] ?? 0) >= (fromMods[0] ?? 0) && (toMods[1] ?? 0) === (fromMods[1] ?? 0);
+  }
+  if ((fromName === 'varbit' || fromName === 'bit varying') && fromName === toName) return toMods.length === 0 || (toMods[0] ?? 0) >= (fromMods[0] ?? 0);
+  if (fromName === 'cidr' && toName === 'inet') return true;
+  return fromName === toName && JSON.stringify(fromMods) === JSON.stringify(toMods);
+}
+
+function describeType(typeName: TypeName): string {
+  const mods = typmodsOf(typeName);
+  return `${typeNameOf(typeName)}${mods.length > 0 ? `(${mods.join(',')})` : ''}`;
+}
+
+export default defineMigrationRule({
+  name: 'changing-column-type',
+  squawk: true,
+  title: 'Column type change that rewrites the table',
+  description:
+    'ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, unless the change is binary coercible (varchar widening, varchar → text, numeric precision increase). The old type is read from earlier migrations.',
+  severity: 'high',
+  fix: 'Add a new column of the new type, write to both, backfill in batches, switch reads, then drop the old column (expand/contract).',
+  messages: {
+    rewrite: ({ table, column, change }: { table: string; column: string; change: string }) => `changing ${table}.${column} ${change} rewrites the table under ACCESS EXCLUSIVE`,
+  },
+  check(ctx) {
+    const columns = new Map<string, TypeName>();
+    const remember = (table: string, column: string | undefined, typeName: TypeName | undefined): void => {
+      if (column !== undefined && typeName !== undefined) columns.set(`${table}.${column.toLowerCase()}`, typeName);
+    };
+    for (const file of ctx.project.files) {
+      for (const entry of file.statements) {
+        const node = entry.node;
+        if ('CreateStmt' in node) {
+          const table = relationKey(node.CreateStmt.relation);
+          for (const element of node.CreateStmt.tableElts ?? []) {
+            const column = columnDefOf(element);
+            if (column !== undefined) remember(table, column.colname, column.typeName);
+          }
+          continue;
+        }
+        const alter = alterCommands(node);
+        if (alter === undefined) continue;
+        const table = relationKey(alter.relation);
+        for (const command of alter.commands) {
+          const column = columnDefOf(command.def);
+          if (command.subtype === 'AT_AddColumn') remember(table, column?.colname, column?.typeName);
+          if (command.subtype !== 'AT_AlterColumnType' || column?.typeName === undefined) continue;
+          const name = command.name ?? '';
+          const previous = columns.get(`${table}.${name.toLowerCase()}`);
+          remember(table, name, column.typeName);
+          if (!entry.isExisting(table)) continue;
+          const hasUsing = column.raw_default !== undefined;
+          if (previous !== undefined && !hasUsing && isBinaryCoercible(previous, column.typeName)) continue;
+          const change = previous === undefined ? `to ${describeType(column.typeName)}` : `from ${describeType(previous)} to ${describeType(column.typeName)}`;
+          ctx.report({
+            messageId: 'rewrite',
+            data: { table, column: name, change },
+            location: statementLocation(file, entry.statement),
+            key: name,
+            detail:
+              previous === undefined
+                ? `The old type of ${table}.${name} is not declared in earlier migrations, so the change cannot be shown to be binary coercible: ${quote(entry.statement)}`
+                : `Compared the type declared earlier (${describeType(previous)}) with: ${quote(entry.statement)}${hasUsing ? ' (a USING clause always rewrites)' : ''}`,
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,52 @@
+// Protects against CHECK/FOREIGN KEY constraints that scan the whole table under a lock. docs/migrations.md#constraint-missing-not-valid
+import { alterCommands, constraintOf, relationKey } from '../../sql/ast.js';
+import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+
+export default defineMigrationRule({
+  name: 'constraint-missing-not-valid',
+  squawk: true,
+  title: 'Constraint validated while locking the table',
+  description:
+    'ADD CONSTRAINT … CHECK / FOREIGN KEY without NOT VALID scans every row while holding the lock; VALIDATE CONSTRAINT in the same transaction as the NOT VALID add keeps that lock for the scan too.',
+  severity: 'high',
+  fix: 'Add the constraint with NOT VALID in one migration, then run ALTER TABLE … VALIDATE CONSTRAINT in a later migration (its own transaction): validation only takes SHARE UPDATE EXCLUSIVE.',
+  messages: {
+    missingNotValid: ({ table, kind }: { table: string; kind: string }) => `${kind} constraint on existing table ${table} is added without NOT VALID`,
+    validateSameTransaction: ({ constraint }: { constraint: string }) => `VALIDATE CONSTRAINT ${constraint} runs in the same transaction that added it NOT VALID`,
+  },
+  check(ctx) {
+    for (const file of ctx.project.files) {
+      const addedNotValid = new Map<string, boolean>();
+      for (const entry of file.statements) {
+        const alter = alterCommands(entry.node);
+        if (alter === undefined) continue;
+        const table = relationKey(alter.relation);
+        for (const command of alter.commands) {
+          const constraint = constraintOf(command.def);
+          if (command.subtype === 'AT_AddConstraint' && (constraint?.contype === 'CONSTR_CHECK' || constraint?.contype === 'CONSTR_FOREIGN')) {
+            if (constraint.skip_validation === true) {
+              if (constraint.conname !== undefined) addedNotValid.set(constraint.conname, entry.inTransaction);
+            } else if (entry.isExisting(table)) {
+              ctx.report({
+                messageId: 'missingNotValid',
+                data: { table, kind: constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY' },
+                location: statementLocation(file, entry.statement),
+                key: constraint.conname ?? '',
+                detail: `Looked for NOT VALID in: ${quote(entry.statement)}`,
+              });
+            }
+          }
+          if (command.subtype === 'AT_ValidateConstraint' && command.name !== undefined && addedNotValid.get(command.name) === true && entry.inTransaction) {
+            ctx.report({
+              messageId: 'validateSameTransaction',
+              data: { constraint: command.name },
+              location: statementLocation(file, entry.statement),
+              key: command.name,
+              detail: `${command.name} was added NOT VALID earlier in this file and the file runs in one transaction (${file.migration.transactionReason}).`,
+            });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,44 @@
+// Protects against backfills and other work running while an ACCESS EXCLUSIVE lock is still held. docs/migrations.md#lock-held-across-statements
+import { LOCK_MODES, staticLocks } from '../../locks.js';
+import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import type { LintedStatement } from '../context.js';
+
+/** Work that makes a held ACCESS EXCLUSIVE lock last longer: data changes, index builds, locks on other tables. */
+function extendsLock(entry: LintedStatement, heldRelation: string): string | undefined {
+  const node = entry.node;
+  if ('UpdateStmt' in node || 'DeleteStmt' in node || 'InsertStmt' in node) return 'it changes rows (a backfill) while the lock is held';
+  if ('IndexStmt' in node && entry.isExisting(heldRelation)) return 'it builds an index while the lock is held';
+  const other = staticLocks(node).find((lock) => lock.relation !== heldRelation && entry.isExisting(lock.relation) && LOCK_MODES.indexOf(lock.mode) >= LOCK_MODES.indexOf('ShareLock'));
+  if (other !== undefined) return `it also locks ${other.relation}, so both tables stay locked until commit`;
+  return undefined;
+}
+
+export default defineMigrationRule({
+  name: 'lock-held-across-statements',
+  title: 'Work done after taking ACCESS EXCLUSIVE in the same transaction',
+  description:
+    'Locks are held until the transaction commits. After a statement takes ACCESS EXCLUSIVE on an existing table, every later statement in the same transaction (a backfill, an index build, locks on other tables) extends the time nobody can read that table.',
+  severity: 'high',
+  fix: 'Split the migration: commit the ALTER on its own (short lock), then backfill in batches outside that transaction and build indexes CONCURRENTLY in a separate migration.',
+  messages: {
+    held: ({ table, why }: { table: string; why: string }) => `ACCESS EXCLUSIVE on ${table} is still held here: ${why}`,
+  },
+  check(ctx) {
+    for (const file of ctx.project.files) {
+      let reportedFor: unknown;
+      for (const entry of file.statements) {
+        const held = entry.heldAccessExclusive;
+        if (held === undefined || reportedFor === held.statement) continue;
+        const why = extendsLock(entry, held.relation);
+        if (why === undefined) continue;
+        reportedFor = held.statement;
+        ctx.report({
+          messageId: 'held',
+          data: { table: held.relation, why },
+          location: statementLocation(file, entry.statement),
+          detail: `Line ${held.statement.startPosition.line} took ACCESS EXCLUSIVE on ${held.relation} (${quote(held.statement)}); this statement runs in the same transaction (${file.migration.transactionReason}): ${quote(entry.statement)}`,
+        });
+      }
+    }
+  },
+});

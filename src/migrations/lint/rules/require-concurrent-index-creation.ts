@@ -1,0 +1,26 @@
+// Protects against CREATE INDEX blocking every write to a live table for the whole build. docs/migrations.md#require-concurrent-index-creation
+import { relationKey } from '../../sql/ast.js';
+import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+
+export default defineMigrationRule({
+  name: 'require-concurrent-index-creation',
+  squawk: true,
+  title: 'Index built without CONCURRENTLY',
+  description: 'CREATE INDEX on an existing table without CONCURRENTLY takes a SHARE lock: writes wait for the whole build.',
+  severity: 'high',
+  fix: 'Use CREATE INDEX CONCURRENTLY in a migration the runner does not wrap in a transaction (and check for an INVALID index if it fails).',
+  messages: { nonConcurrent: ({ table }: { table: string }) => `CREATE INDEX on existing table ${table} blocks writes until the index is built` },
+  check(ctx) {
+    for (const { file, entry } of eachStatement(ctx.project)) {
+      if (!('IndexStmt' in entry.node) || entry.node.IndexStmt.concurrent === true) continue;
+      const table = relationKey(entry.node.IndexStmt.relation);
+      if (!entry.isExisting(table)) continue;
+      ctx.report({
+        messageId: 'nonConcurrent',
+        data: { table },
+        location: statementLocation(file, entry.statement),
+        detail: `Looked for CONCURRENTLY in: ${quote(entry.statement)}. ${table} is not created in this migration, so it may hold rows.`,
+      });
+    }
+  },
+});

@@ -1,0 +1,22 @@
+// Protects against DROP INDEX taking an ACCESS EXCLUSIVE lock on the table. docs/migrations.md#require-concurrent-index-deletion
+import { stringsOf } from '../../sql/ast.js';
+import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+
+export default defineMigrationRule({
+  name: 'require-concurrent-index-deletion',
+  squawk: true,
+  title: 'Index dropped without CONCURRENTLY',
+  description: 'DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait.',
+  severity: 'medium',
+  fix: 'Use DROP INDEX CONCURRENTLY in a migration the runner does not wrap in a transaction.',
+  messages: { nonConcurrent: ({ index }: { index: string }) => `DROP INDEX ${index} locks its table against reads and writes` },
+  check(ctx) {
+    for (const { file, entry } of eachStatement(ctx.project)) {
+      if (!('DropStmt' in entry.node)) continue;
+      const drop = entry.node.DropStmt;
+      if (drop.removeType !== 'OBJECT_INDEX' || drop.concurrent === true) continue;
+      const index = (drop.objects ?? []).map((object) => ('List' in object ? stringsOf(object.List.items).join('.') : '')).join(', ');
+      ctx.report({ messageId: 'nonConcurrent', data: { index }, location: statementLocation(file, entry.statement), detail: `Looked for CONCURRENTLY in: ${quote(entry.statement)}` });
+    }
+  },
+});

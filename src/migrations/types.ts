@@ -1,0 +1,74 @@
+/**
+ * The migration model shared by discovery, lint and rehearsal: which framework owns a file, in which
+ * order it runs, and how the framework wraps it in transactions (which decides whether
+ * `CREATE INDEX CONCURRENTLY` can run at all and how long locks are held).
+ */
+export const FRAMEWORKS = [
+  'prisma',
+  'drizzle',
+  'node-pg-migrate',
+  'knex',
+  'dbmate',
+  'supabase',
+  'flyway',
+  'golang-migrate',
+  'typeorm',
+  'sql',
+] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/**
+ * - `per-file`: the runner opens a transaction around each migration file.
+ * - `per-file-implicit`: the runner sends the whole file as one multi-statement query, which Postgres
+ *   runs as one implicit transaction (Prisma, golang-migrate): same effect as `per-file`.
+ * - `per-run`: one transaction around every pending migration of a run (Drizzle, TypeORM default).
+ * - `none`: each statement commits on its own unless the file opens a transaction itself.
+ */
+export type TransactionMode = 'per-file' | 'per-file-implicit' | 'per-run' | 'none';
+
+/** A slice of a file that holds the SQL of one direction; offsets are UTF-16 indices into `text`. */
+export interface SqlSource {
+  /** POSIX path relative to the root. */
+  readonly path: string;
+  /** The whole file's text, so positions map back to file lines. */
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Migration {
+  /** Version or identifier as the framework orders it (timestamp, `V1.2`, folder name…). */
+  readonly id: string;
+  readonly name: string;
+  readonly framework: Framework;
+  /** The file that holds the up migration (for golang-migrate: the `.up.sql`). */
+  readonly path: string;
+  readonly language: 'sql' | 'js' | 'ts';
+  /** SQL of the up direction; absent for JS/TS migrations, whose SQL only exists when they run. */
+  readonly up?: SqlSource;
+  readonly down?: SqlSource;
+  /** Flyway `R__` files: re-applied whenever they change, after all versioned ones. */
+  readonly repeatable?: boolean;
+  /** Flyway `U…` undo files are attached to their version as `down`. */
+  readonly transaction: TransactionMode;
+  /** Why this mode applies (framework default, or the file's own opt-out). */
+  readonly transactionReason: string;
+}
+
+export interface MigrationSet {
+  readonly framework: Framework;
+  /** Folder the set lives in, relative to the root (`.` for the root itself). */
+  readonly dir: string;
+  /** Framework default for the set. */
+  readonly transaction: TransactionMode;
+  /** In the order the framework applies them. */
+  readonly migrations: readonly Migration[];
+  /** True when the framework keeps down migrations (reversibility can be rehearsed). */
+  readonly hasDowns: boolean;
+}
+
+/** A file the discovery read: path relative to the root (POSIX) and its text. */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+}

@@ -1,0 +1,156 @@
+/**
+ * Captures make a probe reproducible: every exchange (and every TLS and DNS observation) the checks
+ * used is written to JSON, and a capture replays through the same `Transport` interface so a result can
+ * be reviewed, re-graded offline and used in tests without network.
+ */
+
+import { z } from 'zod';
+import { err, ok, userError, type Result, type UserError } from '../core/result.js';
+import { requestKey, type Exchange, type ProbeRequest, type Transport } from './transport.js';
+
+export const CAPTURE_FORMAT_VERSION = 1;
+
+const certificateSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  subjectAltName: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  fingerprint256: z.string(),
+});
+
+const tlsFactsSchema = z.object({
+  protocol: z.string().nullable(),
+  cipher: z.string().nullable(),
+  authorized: z.boolean(),
+  authorizationError: z.string().optional(),
+  certificate: certificateSchema.optional(),
+});
+
+const requestSchema = z.object({
+  method: z.enum(['GET', 'HEAD', 'POST', 'OPTIONS']),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  kind: z.enum(['page', 'path']),
+});
+
+const exchangeSchema = z.object({
+  request: requestSchema,
+  response: z
+    .object({
+      status: z.number().int(),
+      headers: z.record(z.string(), z.string()),
+      setCookie: z.array(z.string()),
+      body: z.string(),
+      wireBytes: z.number().int(),
+      truncated: z.boolean(),
+    })
+    .optional(),
+  error: z
+    .object({
+      code: z.enum(['REFUSED_HOST', 'BUDGET_EXHAUSTED', 'THROTTLED', 'TIMEOUT', 'NETWORK', 'NOT_CAPTURED', 'INVALID_URL']),
+      message: z.string(),
+    })
+    .optional(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  tls: tlsFactsSchema.optional(),
+});
+
+/** One handshake made by the TLS checks (default, or pinned to one protocol version). */
+export const tlsObservationSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  /** `default`, or the single protocol offered (`TLSv1`, `TLSv1.1`). */
+  attempt: z.string(),
+  facts: tlsFactsSchema.optional(),
+  /** Why the handshake failed (OpenSSL or Node error code). */
+  error: z.string().optional(),
+  /** Validation with the system (+ `--ca`) trust store and the real hostname. */
+  verifyError: z.string().optional(),
+  /** Whole chain as the server sent it, leaf first (subject → issuer). */
+  chain: z.array(z.object({ subject: z.string(), issuer: z.string() })).optional(),
+});
+
+export const dnsObservationSchema = z.object({
+  host: z.string(),
+  addresses: z.array(z.string()),
+  cname: z.array(z.string()),
+  error: z.string().optional(),
+  /** CNAME targets that did not resolve, with the error code. */
+  danglingTargets: z.array(z.object({ target: z.string(), error: z.string() })).optional(),
+});
+
+export const captureSchema = z.object({
+  format: z.literal('shipready-probe-capture'),
+  version: z.literal(CAPTURE_FORMAT_VERSION),
+  tool: z.string(),
+  createdAt: z.string(),
+  targets: z.array(z.string()),
+  exchanges: z.array(exchangeSchema),
+  tls: z.array(tlsObservationSchema),
+  dns: z.array(dnsObservationSchema),
+});
+
+export type Capture = z.infer<typeof captureSchema>;
+export type TlsObservation = z.infer<typeof tlsObservationSchema>;
+export type DnsObservation = z.infer<typeof dnsObservationSchema>;
+
+/** Wraps a transport and keeps every exchange it made, in order. */
+export class RecordingTransport implements Transport {
+  readonly exchanges: Exchange[] = [];
+  constructor(private readonly inner: Transport) {}
+
+  async request(request: ProbeRequest): Promise<Exchange> {
+    const exchange = await this.inner.request(request);
+    this.exchanges.push(exchange);
+    return exchange;
+  }
+}
+
+/**
+ * Answers requests from a capture. Repeated identical requests are answered in capture order, and a
+ * request the capture does not hold is a `NOT_CAPTURED` error, never a guess.
+ */
+export class ReplayTransport implements Transport {
+  private readonly queues = new Map<string, Exchange[]>();
+
+  constructor(exchanges: readonly Exchange[]) {
+    for (const exchange of exchanges) {
+      const key = requestKey(exchange.request);
+      const queue = this.queues.get(key) ?? [];
+      queue.push(exchange);
+      this.queues.set(key, queue);
+    }
+  }
+
+  async request(request: ProbeRequest): Promise<Exchange> {
+    const queue = this.queues.get(requestKey(request));
+    const next = queue !== undefined && queue.length > 1 ? queue.shift() : queue?.[0];
+    if (next === undefined) {
+      return { request, error: { code: 'NOT_CAPTURED', message: `the capture holds no ${request.method} ${request.url}` }, startedAt: new Date(0).toISOString(), durationMs: 0 };
+    }
+    return { ...next, request };
+  }
+}
+
+/** Parses capture JSON; a malformed file is a user error naming the first problems. */
+export function parseCapture(text: string, source: string): Result<Capture, UserError> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    return err(userError('INPUT_INVALID', `${source} is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`, 'pass a file written by --save-capture'));
+  }
+  const parsed = captureSchema.safeParse(raw);
+  if (!parsed.success) {
+    const details = parsed.error.issues.slice(0, 10).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    return err(userError('INPUT_INVALID', `${source} is not a shipready probe capture`, 'pass a file written by --save-capture', details));
+  }
+  return ok(parsed.data);
+}
+
+export function serialiseCapture(capture: Capture): string {
+  return `${JSON.stringify(capture, null, 2)}\n`;
+}

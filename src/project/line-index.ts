@@ -1,0 +1,27 @@
+/** Converts UTF-16 offsets (what oxc, `yaml` and JS strings use) to 1-based line and column. */
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(text: string) {
+    this.starts = [0];
+    for (let index = 0; index < text.length; index++) {
+      if (text.charCodeAt(index) === 10) this.starts.push(index + 1);
+    }
+  }
+
+  /** @example new LineIndex('a\nbc').position(3) // { line: 2, column: 2 } */
+  position(offset: number): { line: number; column: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] ?? 0) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - (this.starts[low] ?? 0) + 1 };
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}

@@ -1,0 +1,252 @@
+import * as path from 'node:path';
+import { parseSync, type Comment, type Program } from 'oxc-parser';
+import type { SourceText } from '../core/engine.js';
+import type { Note } from '../core/report.js';
+import type { Result, UserError } from '../core/result.js';
+import { ok } from '../core/result.js';
+import {
+  parseDockerfile,
+  parseEnvFile,
+  parseMarkdown,
+  parseYamlFile,
+  type DockerfileInfo,
+  type EnvFile,
+  type MarkdownDoc,
+  type YamlFile,
+} from './documents.js';
+import { LineIndex } from './line-index.js';
+import { buildPackages, SERVER_FRAMEWORKS, type PackageInfo } from './packages.js';
+import { extractRoutes, ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
+import { realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
+
+export interface ParsedSource {
+  readonly path: string;
+  readonly text: string;
+  readonly program: Program;
+  readonly comments: readonly Comment[];
+  readonly lineIndex: LineIndex;
+}
+
+const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/i;
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+const TEST_DIR = /(?:^|\/)(?:test|tests|__tests__|spec|specs|__mocks__|mocks|fixtures|__fixtures__|testdata|test-data|e2e|cypress|playwright|stories)\//i;
+const TEST_FILE = /\.(?:test|spec|e2e|stories|fixture)\.[cm]?[jt]sx?$/i;
+const DOCKERFILE = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
+const COMPOSE_FILE = /^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i;
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
+const ENV_FILE = /^\.env(?:\..+)?$|\.env$/i;
+const MARKDOWN_FILE = /\.(?:md|mdx|markdown)$/i;
+
+function basename(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return slash < 0 ? file : file.slice(slash + 1);
+}
+
+/** Tests, fixtures, mocks and stories: code that never serves production traffic. */
+export function isTestPath(file: string): boolean {
+  return TEST_DIR.test(file) || TEST_FILE.test(file);
+}
+
+export function isSourcePath(file: string): boolean {
+  return SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file);
+}
+
+function memo<T>(compute: () => T): () => T {
+  let computed = false;
+  let value: T | undefined;
+  let cached: T;
+  return () => {
+    if (!computed) {
+      value = compute();
+      cached = value;
+      computed = true;
+    }
+    return cached;
+  };
+}
+
+/**
+ * The repository as rules see it: one walk, each file read at most once, and lazily parsed, cached
+ * views (packages, syntax trees, Dockerfiles, compose files, workflows, env files, docs).
+ *
+ * @example
+ * const opened = Project.open('/repo');
+ * if (opened.ok) for (const pkg of opened.value.packages()) console.log(pkg.displayName, pkg.frameworks);
+ */
+export class Project implements SourceText {
+  readonly root: string;
+  readonly files: readonly FileEntry[];
+  /** Skipped files, parse errors: grows as lazy views are built. */
+  readonly notes: Note[];
+  readonly binaryByExtension: number;
+  private readonly fs: FileSystem;
+  private readonly texts = new Map<string, string | null>();
+  private readonly parsed = new Map<string, ParsedSource | null>();
+  private readonly filesByPath: ReadonlyMap<string, FileEntry>;
+  bytesRead = 0;
+
+  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem) {
+    this.root = root;
+    this.files = files;
+    this.notes = notes;
+    this.binaryByExtension = binaryByExtension;
+    this.fs = fs;
+    this.filesByPath = new Map(files.map((file) => [file.path, file]));
+  }
+
+  static open(root: string, options: WalkOptions = {}): Result<Project, UserError> {
+    const walked = walk(root, options);
+    if (!walked.ok) return walked;
+    const { files, notes, binaryByExtension } = walked.value;
+    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem));
+  }
+
+  has(file: string): boolean {
+    return this.filesByPath.has(file);
+  }
+
+  /**
+   * The file's text, read once and cached. Binary content (a NUL byte) and unreadable files give
+   * undefined with a note; invalid UTF-8 is decoded with replacement characters and noted.
+   */
+  text(file: string): string | undefined {
+    const cached = this.texts.get(file);
+    if (cached !== undefined) return cached ?? undefined;
+    if (!this.filesByPath.has(file)) return undefined;
+    let buffer: Buffer;
+    try {
+      buffer = this.fs.readFileSync(path.join(this.root, file));
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+      this.notes.push({ kind: 'skipped-file', path: file, message: `not readable (${code})` });
+      this.texts.set(file, null);
+      return undefined;
+    }
+    this.bytesRead += buffer.length;
+    if (buffer.subarray(0, 8000).includes(0)) {
+      this.notes.push({ kind: 'skipped-file', path: file, message: 'binary content' });
+      this.texts.set(file, null);
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+    } catch {
+      text = new TextDecoder('utf-8').decode(buffer);
+      this.notes.push({ kind: 'skipped-file', path: file, message: 'invalid UTF-8; scanned with replacement characters' });
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    this.texts.set(file, text);
+    return text;
+  }
+
+  /** Every file whose path matches; order is the walk's (sorted, deterministic). */
+  filesWhere(predicate: (file: string) => boolean): FileEntry[] {
+    return this.files.filter((file) => predicate(file.path));
+  }
+
+  /** Parsed TS/JS, cached; undefined (with a note) when the file cannot be read or parsed at all. */
+  parseSource(file: string): ParsedSource | undefined {
+    const cached = this.parsed.get(file);
+    if (cached !== undefined) return cached ?? undefined;
+    const text = this.text(file);
+    if (text === undefined) {
+      this.parsed.set(file, null);
+      return undefined;
+    }
+    const result = parseSync(file, text, { showSemanticErrors: false });
+    const lineIndex = new LineIndex(text);
+    const firstError = result.errors[0];
+    if (firstError !== undefined) {
+      const offset = firstError.labels[0]?.start;
+      const where = offset === undefined ? '' : ` at line ${lineIndex.position(offset).line}`;
+      this.notes.push({ kind: 'parse-error', path: file, message: `syntax error${where}: ${firstError.message}; checked what could be parsed` });
+    }
+    const source: ParsedSource = { path: file, text, program: result.program, comments: result.comments, lineIndex };
+    this.parsed.set(file, source);
+    return source;
+  }
+
+  readonly sourceFiles = memo(() => this.filesWhere(isSourcePath));
+
+  /** Source files that run in production: tests, fixtures and mocks excluded. */
+  readonly productionSourceFiles = memo(() => this.sourceFiles().filter((file) => !isTestPath(file.path)));
+
+  readonly packages = memo((): readonly PackageInfo[] => {
+    const manifests = this.filesWhere((file) => basename(file) === 'package.json').flatMap((file) => {
+      const text = this.text(file.path);
+      return text === undefined ? [] : [{ path: file.path, text }];
+    });
+    const pnpmFile = this.files.find((file) => file.path === 'pnpm-workspace.yaml');
+    const pnpmText = pnpmFile === undefined ? undefined : this.text(pnpmFile.path);
+    return buildPackages(manifests, pnpmText === undefined ? undefined : { path: 'pnpm-workspace.yaml', text: pnpmText }, this.notes);
+  });
+
+  /** The innermost package containing `file`, if any. */
+  packageOf(file: string): PackageInfo | undefined {
+    let best: PackageInfo | undefined;
+    for (const pkg of this.packages()) {
+      if (pkg.dir === '' || file.startsWith(`${pkg.dir}/`)) {
+        if (best === undefined || pkg.dir.length > best.dir.length) best = pkg;
+      }
+    }
+    return best;
+  }
+
+  /** Files that belong to `pkg` and not to a package nested inside it. */
+  filesOfPackage(pkg: PackageInfo): FileEntry[] {
+    return this.files.filter((file) => this.packageOf(file.path) === pkg);
+  }
+
+  /** Packages that run an HTTP server framework (Express, Fastify, NestJS, Hono, Koa, Next, Remix…). */
+  readonly serverPackages = memo(() => this.packages().filter((pkg) => pkg.frameworks.some((framework) => SERVER_FRAMEWORKS.has(framework))));
+
+  readonly dockerfiles = memo((): readonly DockerfileInfo[] =>
+    this.filesWhere((file) => DOCKERFILE.test(basename(file))).flatMap((file) => {
+      const text = this.text(file.path);
+      return text === undefined ? [] : [parseDockerfile(file.path, text)];
+    }),
+  );
+
+  readonly composeFiles = memo((): readonly YamlFile[] => this.yamlFiles((file) => COMPOSE_FILE.test(basename(file))));
+
+  readonly workflows = memo((): readonly YamlFile[] => this.yamlFiles((file) => WORKFLOW_FILE.test(file)));
+
+  readonly envFiles = memo((): readonly EnvFile[] =>
+    this.filesWhere((file) => ENV_FILE.test(basename(file))).flatMap((file) => {
+      const text = this.text(file.path);
+      return text === undefined ? [] : [parseEnvFile(file.path, text)];
+    }),
+  );
+
+  readonly sqlFiles = memo(() => this.filesWhere((file) => file.toLowerCase().endsWith('.sql')));
+
+  readonly markdownDocs = memo((): readonly MarkdownDoc[] =>
+    this.filesWhere((file) => MARKDOWN_FILE.test(file)).flatMap((file) => {
+      const text = this.text(file.path);
+      return text === undefined ? [] : [parseMarkdown(file.path, text)];
+    }),
+  );
+
+  /** Every route declared in production source, across the supported frameworks (see `routes.ts`). */
+  readonly routes = memo((): readonly RouteDefinition[] =>
+    this.productionSourceFiles().flatMap((file) => {
+      const isRouteFile = nextAppRoutePath(file.path) !== undefined || nextPagesApiPath(file.path) !== undefined || remixRoutePath(file.path) !== undefined;
+      const text = this.text(file.path);
+      if (text === undefined || (!isRouteFile && !ROUTE_HINT.test(text))) return [];
+      const source = this.parseSource(file.path);
+      if (source === undefined) return [];
+      return extractRoutes(source, this.packageOf(file.path)?.frameworks[0] ?? 'unknown');
+    }),
+  );
+
+  /** Parses the YAML files matching `predicate`; malformed ones are left out with a note. */
+  yamlFiles(predicate: (file: string) => boolean): YamlFile[] {
+    return this.filesWhere(predicate).flatMap((file) => {
+      const text = this.text(file.path);
+      if (text === undefined) return [];
+      const parsed = parseYamlFile(file.path, text, this.notes);
+      return parsed === undefined ? [] : [parsed];
+    });
+  }
+}

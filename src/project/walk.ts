@@ -1,0 +1,249 @@
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import type { Note } from '../core/report.js';
+import { err, ok, userError, type Result, type UserError } from '../core/result.js';
+
+/** The slice of `node:fs` the walk needs; tests inject failures (unreadable files as root) through it. */
+export interface FileSystem {
+  readdirSync(dir: string, options: { withFileTypes: true }): nodeFs.Dirent[];
+  statSync(file: string): nodeFs.Stats;
+  lstatSync(file: string): nodeFs.Stats;
+  realpathSync(file: string): string;
+  readFileSync(file: string): Buffer;
+}
+
+export const realFileSystem: FileSystem = {
+  readdirSync: (dir, options) => nodeFs.readdirSync(dir, options),
+  statSync: (file) => nodeFs.statSync(file),
+  lstatSync: (file) => nodeFs.lstatSync(file),
+  realpathSync: (file) => nodeFs.realpathSync(file),
+  readFileSync: (file) => nodeFs.readFileSync(file),
+};
+
+export interface FileEntry {
+  /** POSIX path relative to the root. */
+  readonly path: string;
+  readonly size: number;
+}
+
+export interface WalkOptions {
+  /** Files larger than this are skipped with a note (default 1 MiB). */
+  readonly maxFileSize?: number;
+  /** Extra globs (relative to the root, picomatch syntax) to skip, e.g. from config `ignore`. */
+  readonly ignore?: readonly string[];
+  readonly fs?: FileSystem;
+}
+
+export interface WalkResult {
+  readonly root: string;
+  readonly files: readonly FileEntry[];
+  readonly notes: readonly Note[];
+  /** Files skipped silently because their extension is a known binary format. */
+  readonly binaryByExtension: number;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+
+/**
+ * Directories no one wants scanned: dependencies, VCS data and build output. They are skipped before
+ * `.gitignore` is consulted, so a repo without a `.gitignore` is still fast.
+ */
+export const DEFAULT_IGNORED_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.turbo',
+  '.cache',
+  '.parcel-cache',
+  '.vercel',
+  '.netlify',
+  '.pnpm-store',
+  '.yarn',
+  '.venv',
+  '__pycache__',
+]);
+
+const BINARY_EXTENSIONS = new Set([
+  'png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'ico', 'bmp', 'tiff', 'psd',
+  'woff', 'woff2', 'ttf', 'otf', 'eot',
+  'pdf', 'zip', 'gz', 'tgz', 'bz2', 'xz', '7z', 'rar', 'tar', 'jar', 'war',
+  'mp3', 'mp4', 'mov', 'avi', 'webm', 'wav', 'ogg', 'flac',
+  'wasm', 'so', 'dylib', 'dll', 'exe', 'node', 'class', 'pyc', 'o', 'a', 'bin', 'dat',
+  'sqlite', 'sqlite3', 'db',
+]);
+
+export function hasBinaryExtension(file: string): boolean {
+  const dot = file.lastIndexOf('.');
+  return dot >= 0 && BINARY_EXTENSIONS.has(file.slice(dot + 1).toLowerCase());
+}
+
+interface IgnoreScope {
+  /** POSIX directory (relative to root, '' for root) the `.gitignore` lives in. */
+  readonly base: string;
+  readonly matcher: Ignore;
+}
+
+function isIgnoredByScopes(scopes: readonly IgnoreScope[], relative: string, isDirectory: boolean): boolean {
+  for (const scope of scopes) {
+    const local = scope.base === '' ? relative : relative.slice(scope.base.length + 1);
+    if (local === '') continue;
+    if (scope.matcher.ignores(isDirectory ? `${local}/` : local)) return true;
+  }
+  return false;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}
+
+/**
+ * One pass over the tree: honours nested `.gitignore` files and default ignores, follows directory
+ * symlinks that stay inside the root (each real directory once, so loops end), and records every
+ * skipped file as a note instead of failing.
+ *
+ * @example
+ * const walked = walk('/repo', { maxFileSize: 512 * 1024 });
+ * if (walked.ok) console.log(walked.value.files.length);
+ */
+export function walk(root: string, options: WalkOptions = {}): Result<WalkResult, UserError> {
+  const fs = options.fs ?? realFileSystem;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const absoluteRoot = path.resolve(root);
+  let rootStat: nodeFs.Stats;
+  let realRoot: string;
+  try {
+    rootStat = fs.statSync(absoluteRoot);
+    realRoot = fs.realpathSync(absoluteRoot);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return err(userError('PATH_NOT_FOUND', `path not found: ${root}`, 'check the path, or run from the repository root'));
+    if (code === 'EACCES' || code === 'EPERM') return err(userError('PATH_UNREADABLE', `cannot read ${root}: permission denied`));
+    throw new Error(`cannot stat ${root}`, { cause: error });
+  }
+  if (!rootStat.isDirectory()) {
+    return err(userError('PATH_NOT_DIRECTORY', `not a directory: ${root}`, 'scan takes the repository directory, e.g. `shipready scan .`'));
+  }
+
+  const extraIgnore = options.ignore !== undefined && options.ignore.length > 0 ? picomatch([...options.ignore], { dot: true }) : undefined;
+  const files: FileEntry[] = [];
+  const notes: Note[] = [];
+  let binaryByExtension = 0;
+  const visitedDirs = new Set<string>([realRoot]);
+  const stack: Array<{ dir: string; relative: string; scopes: readonly IgnoreScope[] }> = [{ dir: absoluteRoot, relative: '', scopes: [] }];
+
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === undefined) break;
+    let entries: nodeFs.Dirent[];
+    try {
+      entries = fs.readdirSync(current.dir, { withFileTypes: true });
+    } catch (error) {
+      notes.push({ kind: 'skipped-file', path: current.relative || '.', message: `directory not readable (${errorCode(error) ?? 'error'})` });
+      continue;
+    }
+    let scopes = current.scopes;
+    if (entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+      try {
+        const patterns = fs.readFileSync(path.join(current.dir, '.gitignore')).toString('utf8');
+        scopes = [...scopes, { base: current.relative, matcher: ignore({ allowRelativePaths: true }).add(patterns) }];
+      } catch (error) {
+        notes.push({ kind: 'skipped-file', path: joinRelative(current.relative, '.gitignore'), message: `not readable (${errorCode(error) ?? 'error'}); its patterns were not applied` });
+      }
+    }
+    // Sorted so the file order (and everything downstream) is the same on every machine.
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: Array<{ dir: string; relative: string; scopes: readonly IgnoreScope[] }> = [];
+    for (const entry of entries) {
+      const relative = joinRelative(current.relative, entry.name);
+      const absolute = path.join(current.dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = fs.statSync(absolute);
+          isDirectory = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          notes.push({ kind: 'skipped-file', path: relative, message: 'broken symbolic link' });
+          continue;
+        }
+      }
+      if (isDirectory) {
+        if (DEFAULT_IGNORED_DIRS.has(entry.name)) continue;
+        if (isIgnoredByScopes(scopes, relative, true) || extraIgnore?.(relative) === true || extraIgnore?.(`${relative}/`) === true) continue;
+        if (entry.isSymbolicLink()) {
+          const real = safeRealpath(fs, absolute);
+          if (real === undefined || !isInside(realRoot, real)) {
+            notes.push({ kind: 'skipped-file', path: relative, message: 'symbolic link to a directory outside the scanned root' });
+            continue;
+          }
+          if (visitedDirs.has(real)) continue;
+          visitedDirs.add(real);
+        } else {
+          const real = safeRealpath(fs, absolute);
+          if (real !== undefined) {
+            if (visitedDirs.has(real)) continue;
+            visitedDirs.add(real);
+          }
+        }
+        subdirs.push({ dir: absolute, relative, scopes });
+        continue;
+      }
+      if (!isFile) continue;
+      if (isIgnoredByScopes(scopes, relative, false) || extraIgnore?.(relative) === true) continue;
+      if (hasBinaryExtension(entry.name)) {
+        binaryByExtension += 1;
+        continue;
+      }
+      let size: number;
+      try {
+        size = fs.statSync(absolute).size;
+      } catch (error) {
+        notes.push({ kind: 'skipped-file', path: relative, message: `not readable (${errorCode(error) ?? 'error'})` });
+        continue;
+      }
+      if (size > maxFileSize) {
+        notes.push({ kind: 'skipped-file', path: relative, message: `larger than ${formatBytes(maxFileSize)} (${formatBytes(size)}); raise maxFileSize to scan it` });
+        continue;
+      }
+      files.push({ path: relative, size });
+    }
+    for (const subdir of subdirs.reverse()) stack.push(subdir);
+  }
+  return ok({ root: absoluteRoot, files, notes, binaryByExtension });
+}
+
+function joinRelative(base: string, name: string): string {
+  return base === '' ? name : `${base}/${name}`;
+}
+
+function safeRealpath(fs: FileSystem, file: string): string | undefined {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,70 @@
+import { defineRule, type RegisteredRule, type Rule } from '../core/rule.js';
+import type { ReportLocation } from '../core/rule.js';
+import type { PackageInfo } from '../project/packages.js';
+import type { Project } from '../project/project.js';
+
+const SERVER_START = /\bexpress\s*\(\s*\)|\b[Ff]astify\s*\(|new\s+(?:Hono|Koa|OpenAPIHono)\s*\(|NestFactory\.create(?:Microservice)?\s*(?:<[^>]*>)?\s*\(|\bcreateServer\s*\(|\.listen\s*\(/;
+
+/**
+ * Where to anchor a "this package is missing X" finding: the line that creates or starts the server,
+ * else the framework dependency in package.json, else package.json itself.
+ */
+export function serverAnchor(project: Project, pkg: PackageInfo): ReportLocation {
+  for (const file of project.productionSourceFiles()) {
+    if (project.packageOf(file.path) !== pkg) continue;
+    const text = project.text(file.path);
+    if (text === undefined) continue;
+    const match = SERVER_START.exec(text);
+    if (match === null) continue;
+    const before = text.slice(0, match.index);
+    const line = before.split('\n').length;
+    return { path: file.path, line, column: match.index - before.lastIndexOf('\n'), endLine: line, endColumn: match.index - before.lastIndexOf('\n') + match[0].length };
+  }
+  return manifestAnchor(project, pkg, pkg.frameworks[0]);
+}
+
+const FRAMEWORK_PACKAGE: Readonly<Record<string, string>> = {
+  express: 'express', fastify: 'fastify', nestjs: '@nestjs/core', hono: 'hono', koa: 'koa', nextjs: 'next', remix: '@remix-run/node', 'react-router': '@react-router/node',
+};
+
+/** The line of a dependency in package.json (or line 1 when it is not found). */
+export function manifestAnchor(project: Project, pkg: PackageInfo, framework: string | undefined): ReportLocation {
+  const text = project.text(pkg.manifestPath) ?? '';
+  const dependency = framework === undefined ? undefined : (FRAMEWORK_PACKAGE[framework] ?? framework);
+  if (dependency !== undefined) {
+    const index = text.indexOf(`"${dependency}"`);
+    if (index >= 0) {
+      const before = text.slice(0, index);
+      const line = before.split('\n').length;
+      const column = index - before.lastIndexOf('\n');
+      return { path: pkg.manifestPath, line, column, endLine: line, endColumn: column + dependency.length + 2 };
+    }
+  }
+  return { path: pkg.manifestPath, line: 1 };
+}
+
+/** Workspace packages `pkg` depends on by name: a feature may legitimately live in one of them. */
+export function workspaceDependencies(project: Project, pkg: PackageInfo): PackageInfo[] {
+  return project.packages().filter((other) => other !== pkg && other.manifest.name !== undefined && pkg.allDependencies.has(other.manifest.name));
+}
+
+/** 1-based line and column of a UTF-16 offset in `text`. */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+
+/** Joins names for messages: `a, b and c`. */
+export function listText(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * `defineRule` with the project type fixed to the repository model, so scan rules need no annotations.
+ *
+ * @example export default defineScanRule({ id: 'team/adr', …, options: noOptions, messages: {…}, check(ctx) { ctx.project.markdownDocs(); } });
+ */
+export function defineScanRule<Messages extends Record<string, unknown>, Options>(rule: Rule<Project, Messages, Options>): RegisteredRule<Project> {
+  return defineRule(rule);
+}

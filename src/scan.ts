@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { applyBaseline, readBaseline } from './core/baseline.js';
+import { loadConfig, type KnownRules, type ShipreadyConfig } from './core/config.js';
+import { compareFindings, runRules } from './core/engine.js';
+import type { Finding, Note, Report, ReportSection } from './core/report.js';
+import { err, ok, type Result, type UserError } from './core/result.js';
+import type { RegisteredRule } from './core/rule.js';
+import type { Severity } from './core/severity.js';
+import { applySuppressions, findSuppressions } from './core/suppressions.js';
+import { buildReport } from './core/verdict.js';
+import { Project } from './project/project.js';
+import type { FileSystem } from './project/walk.js';
+import { scanRules } from './rules/index.js';
+
+/** Prefix of every rule's docs link. */
+export const DOCS_BASE_URL = 'https://github.com/shipready/shipready/blob/main/';
+
+function readVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+}
+
+/** The installed shipready version (from its package.json). */
+export const VERSION = readVersion();
+
+export interface ScanOptions {
+  /** Explicit config file; otherwise discovered in the root. */
+  readonly configPath?: string;
+  readonly failOn?: Severity | 'none';
+  readonly maxFileSize?: number;
+  /** Baseline file: findings already in it do not count toward the exit code. */
+  readonly baselinePath?: string;
+  /** Injected clock, for attestation expiry. */
+  readonly now?: Date;
+  /** Rules to run instead of the built-in set (tests). */
+  readonly rules?: readonly RegisteredRule<Project>[];
+  /** Rule ids of other commands (migrations, probe) that config may name. */
+  readonly extraKnownRules?: KnownRules;
+  readonly fs?: FileSystem;
+  readonly onProgress?: (message: string) => void;
+  /** Extra report sections computed from the project (e.g. the port map). */
+  readonly sections?: (project: Project) => ReportSection[];
+}
+
+export function knownRulesOf(rules: readonly RegisteredRule<Project>[], extra?: KnownRules): KnownRules {
+  return {
+    ids: [...rules.map((rule) => rule.id), ...(extra?.ids ?? [])],
+    validateOptions(ruleId, raw) {
+      const rule = rules.find((candidate) => candidate.id === ruleId);
+      return rule !== undefined ? rule.validateOptions(raw) : (extra?.validateOptions(ruleId, raw) ?? []);
+    },
+  };
+}
+
+function dedupeNotes(notes: readonly Note[]): Note[] {
+  const seen = new Set<string>();
+  return notes
+    .filter((note) => {
+      const key = `${note.kind}\0${note.path ?? ''}\0${note.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => ((a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1));
+}
+
+/**
+ * Static audit of a repository: walks it once, runs every enabled rule, applies inline suppressions
+ * and the baseline, and returns the shared report (checklist, verdict, findings).
+ *
+ * @example
+ * const result = await scan('examples/prototype-app');
+ * if (result.ok) console.log(result.value.verdict.summary);
+ */
+export async function scan(root: string, options: ScanOptions = {}): Promise<Result<Report, UserError>> {
+  const rules = options.rules ?? scanRules;
+  const known = knownRulesOf(rules, options.extraKnownRules);
+  const config = loadConfig(root, options.configPath, known);
+  if (!config.ok) return config;
+  return scanWithConfig(root, config.value, rules, options);
+}
+
+async function scanWithConfig(root: string, config: ShipreadyConfig, rules: readonly RegisteredRule<Project>[], options: ScanOptions): Promise<Result<Report, UserError>> {
+  const maxFileSize = options.maxFileSize ?? config.maxFileSize;
+  const opened = Project.open(root, {
+    ignore: config.ignore,
+    ...(maxFileSize === undefined ? {} : { maxFileSize }),
+    ...(options.fs === undefined ? {} : { fs: options.fs }),
+  });
+  if (!opened.ok) return opened;
+  const project = opened.value;
+  options.onProgress?.(`scanning ${project.files.length} files`);
+  const outcome = await runRules(rules, project, project, {
+    settings: config.rules,
+    docsBaseUrl: DOCS_BASE_URL,
+    onRule: (ruleId, index, total) => options.onProgress?.(`[${index + 1}/${total}] ${ruleId}`),
+  });
+  const suppressions = project.files.flatMap((file) => {
+    const text = project.text(file.path);
+    return text === undefined ? [] : findSuppressions(file.path, text);
+  });
+  const knownIds = new Set(knownRulesOf(rules, options.extraKnownRules).ids);
+  const suppressed = applySuppressions(outcome.findings, suppressions, { knownRuleIds: knownIds, ranRuleIds: outcome.applied, sources: project, docsBaseUrl: DOCS_BASE_URL });
+  let findings: Finding[] = [...suppressed.findings, ...suppressed.problems];
+  if (options.baselinePath !== undefined) {
+    const baseline = readBaseline(options.baselinePath);
+    if (!baseline.ok) return err(baseline.error);
+    findings = applyBaseline(findings, baseline.value);
+  }
+  findings.sort(compareFindings);
+  const sections = options.sections?.(project) ?? [];
+  return ok(
+    buildReport({
+      command: 'scan',
+      target: root,
+      version: VERSION,
+      findings,
+      rules: outcome.rules,
+      applied: outcome.applied,
+      attestations: config.attest,
+      ...(config.maxAgeDays === undefined ? {} : { maxAgeDays: config.maxAgeDays }),
+      now: options.now ?? new Date(),
+      failOn: options.failOn ?? config.failOn ?? 'high',
+      sections,
+      notes: dedupeNotes(project.notes),
+      stats: { files: project.files.length, bytes: project.bytesRead, binarySkipped: project.binaryByExtension, rules: outcome.rules.length },
+    }),
+  );
+}

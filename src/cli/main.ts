@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { didYouMean } from '../core/config.js';
 import type { UserError } from '../core/result.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reporters/index.js';
+import { isReportFormat, REPORT_FORMATS, renderReport } from '../reporters/index.js';
 import { VERSION } from '../scan.js';
 import type { CliIo, Command, CommonFlags } from './command.js';
 import { COMMANDS } from './commands.js';
@@ -85,13 +85,9 @@ function describeError(error: unknown, debug: boolean): string {
   return chain.join('\n');
 }
 
-function isFormat(value: string): value is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(value);
-}
-
 function parseCommon(values: Record<string, unknown>, io: CliIo): CommonFlags | CliResult {
   const format = typeof values.format === 'string' ? values.format : 'text';
-  if (!isFormat(format)) return usageError(`--format: unknown format "${format}"`, `use one of ${REPORT_FORMATS.join(', ')}`);
+  if (!isReportFormat(format)) return usageError(`--format: unknown format "${format}"`, `use one of ${REPORT_FORMATS.join(', ')}`);
   const failOnRaw = typeof values['fail-on'] === 'string' ? values['fail-on'] : undefined;
   let failOn: Severity | 'none' | undefined;
   if (failOnRaw !== undefined) {

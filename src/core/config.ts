@@ -133,13 +133,19 @@ export function validateConfig(raw: unknown, source: string, known: KnownRules):
     }
   }
   const config = parsed.success ? parsed.data : undefined;
+  // Ids are checked on the raw input too, so a typo is reported alongside schema errors, not after a fix.
+  const loose = z.object({ rules: z.record(z.string(), z.unknown()).optional(), attest: z.record(z.string(), z.unknown()).optional() }).loose().safeParse(raw);
+  const rawRules = loose.success ? (loose.data.rules ?? {}) : {};
+  const rawAttest = loose.success ? (loose.data.attest ?? {}) : {};
   const rules = new Map<string, ResolvedRuleSetting>();
-  for (const [ruleId, setting] of Object.entries(config?.rules ?? {})) {
+  for (const ruleId of Object.keys(rawRules)) {
     if (!known.ids.includes(ruleId)) {
       const suggestion = didYouMean(ruleId, known.ids);
       problems.push(`rules.${ruleId}: unknown rule id${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);
       continue;
     }
+    const setting = config?.rules?.[ruleId];
+    if (setting === undefined) continue;
     if (typeof setting === 'string') {
       rules.set(ruleId, setting === 'off' ? { enabled: false } : setting === 'on' ? { enabled: true } : { enabled: true, severity: setting });
       continue;
@@ -151,7 +157,7 @@ export function validateConfig(raw: unknown, source: string, known: KnownRules):
       ...(setting.options === undefined ? {} : { options: setting.options }),
     });
   }
-  for (const itemId of Object.keys(config?.attest ?? {})) {
+  for (const itemId of Object.keys(rawAttest)) {
     if (!isChecklistId(itemId)) {
       const suggestion = didYouMean(itemId, CHECKLIST_IDS);
       problems.push(`attest.${itemId}: unknown checklist item${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`);

@@ -43,12 +43,13 @@ export function redactUrl(raw: string): string {
     return raw;
   }
   let changed = false;
-  if (url.password !== '') {
+  // A value already holding the mask was redacted before; masking it again would only shorten it.
+  if (url.password !== '' && !decodeURIComponent(url.password).includes(MASK)) {
     url.password = maskSecret(decodeURIComponent(url.password));
     changed = true;
   }
   for (const [name, value] of url.searchParams) {
-    if (SECRET_PARAM.test(name) && value !== '') {
+    if (SECRET_PARAM.test(name) && value !== '' && !value.includes(MASK)) {
       url.searchParams.set(name, maskSecret(value));
       changed = true;
     }

@@ -88,6 +88,8 @@ export const captureSchema = z.object({
   tool: z.string(),
   createdAt: z.string(),
   targets: z.array(z.string()),
+  /** Seed of the calibration paths, so a replay asks for the same "random" paths. */
+  seed: z.string(),
   exchanges: z.array(exchangeSchema),
   tls: z.array(tlsObservationSchema),
   dns: z.array(dnsObservationSchema),

@@ -28,7 +28,7 @@ function chainOf(certificate: DetailedPeerCertificate): Array<{ subject: string;
   let current: DetailedPeerCertificate | undefined = certificate;
   while (current !== undefined && current.fingerprint256 !== undefined && !seen.has(current.fingerprint256)) {
     seen.add(current.fingerprint256);
-    chain.push({ subject: current.subject?.CN ?? '', issuer: current.issuer?.CN ?? '' });
+    chain.push({ subject: String(current.subject?.CN ?? ''), issuer: String(current.issuer?.CN ?? '') });
     current = current.issuerCertificate;
   }
   return chain;

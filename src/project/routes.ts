@@ -185,7 +185,9 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
       const rootCall = methodCall(root);
       const routePath = stringValue(root.arguments[0]);
       if (rootCall?.method === 'route' && looksLikeRoutePath(routePath)) {
-        routes.push({ file: source.path, framework, style: 'route-chain', method: method.toUpperCase(), path: routePath, ...at(node), handlers: node.arguments });
+        // Point at `.get` / `.post` itself: every call of one chain starts at the same offset.
+        const anchor = node.callee.type === 'MemberExpression' ? node.callee.property : node;
+        routes.push({ file: source.path, framework, style: 'route-chain', method: method.toUpperCase(), path: routePath, ...at(anchor), handlers: node.arguments });
       }
       return;
     }
@@ -209,7 +211,7 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
       }
     }
   });
-  return routes;
+  return routes.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 function collectNestRoutes(

@@ -6,12 +6,15 @@
 import { scanTags } from '../observatory.js';
 import type { ProbeClient } from '../context.js';
 import type { IssueSink } from '../rules.js';
+import type { Exchange } from '../transport.js';
 
 export const MAX_SCRIPTS = 5;
 
 export interface FetchedScript {
   readonly url: string;
+  /** Present when the script answered 200. */
   readonly body?: string;
+  readonly exchange: Exchange;
 }
 
 /** Same-origin `<script src>` URLs of a page, in document order, at most `MAX_SCRIPTS`. */
@@ -36,7 +39,7 @@ export async function fetchScripts(client: ProbeClient, html: string, pageUrl: s
     sameOriginScripts(html, pageUrl).map(async (url) => {
       const exchange = await client.get(url, 'page');
       const response = exchange.response;
-      return response !== undefined && response.status === 200 ? { url, body: response.body } : { url };
+      return response !== undefined && response.status === 200 ? { url, body: response.body, exchange } : { url, exchange };
     }),
   );
 }

@@ -7,7 +7,7 @@ import type { Project } from '../../project/project.js';
 
 /** Image names of datastores that must never face the internet. */
 const DATASTORE_IMAGE =
-  /(?:^|\/)(postgres|postgis|timescaledb|pgvector|mysql|mariadb|percona(?:-server)?|redis(?:-stack(?:-server)?)?|valkey|keydb|mongo(?:db)?(?:-community-server)?|memcached|elasticsearch|opensearch|clickhouse(?:-server)?|cassandra|couchdb|rabbitmq)(?::|@|$)/i;
+  /(?:^|\/)(postgres(?:ql)?|postgis|timescaledb|pgvector|mysql|mariadb|percona(?:-server)?|redis(?:-stack(?:-server)?)?|valkey|keydb|mongo(?:db)?(?:-community-server)?|memcached|elasticsearch|opensearch|clickhouse(?:-server)?|cassandra|couchdb|rabbitmq)(?::|@|$)/i;
 
 const PRODUCTION_FILE = /prod|production|live/i;
 

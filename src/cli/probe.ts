@@ -1,0 +1,144 @@
+/** `shipready probe URL…`: checks live deployments with bounded traffic (see docs/probe.md). */
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { err, ok, userError, type Result, type UserError } from '../core/result.js';
+import { parseCapture, serialiseCapture, type Capture } from '../probe/capture.js';
+import { MAX_LOGIN_ATTEMPTS } from '../probe/checks/operations.js';
+import { runProbe, type ProbeOptions } from '../probe/index.js';
+import { booleanOption, stringOption, type Command, type CommandInput, type CommandOutput } from './command.js';
+
+async function readText(path: string, what: string, flag: string): Promise<Result<string, UserError>> {
+  try {
+    return ok(await readFile(path, 'utf8'));
+  } catch (cause) {
+    const code = cause !== null && typeof cause === 'object' && 'code' in cause ? String(cause.code) : 'unreadable';
+    return err(userError(code === 'ENOENT' ? 'PATH_NOT_FOUND' : 'PATH_UNREADABLE', `cannot read ${what} ${path} (${code})`, `check the path given to ${flag}`));
+  }
+}
+
+function positiveInt(values: CommandInput['values'], name: string, max: number): Result<number | undefined, UserError> {
+  const raw = stringOption(values, name);
+  if (raw === undefined) return ok(undefined);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) return err(userError('USAGE', `--${name} must be a whole number from 1 to ${max}, got "${raw}"`));
+  return ok(value);
+}
+
+/** `--timeout 10`, `10s` or `500ms`. */
+export function parseTimeout(raw: string | undefined): Result<number | undefined, UserError> {
+  if (raw === undefined) return ok(undefined);
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(raw.trim());
+  const amount = match?.[1] === undefined ? Number.NaN : Number(match[1]);
+  const ms = match?.[2] === 'ms' ? amount : amount * 1000;
+  if (!Number.isFinite(ms) || ms < 100 || ms > 120_000) return err(userError('USAGE', `--timeout must be between 100ms and 120s, got "${raw}"`, 'e.g. --timeout 10 (seconds) or --timeout 1500ms'));
+  return ok(Math.round(ms));
+}
+
+/** Reads the package version without importing package.json (outside rootDir). */
+async function toolVersion(): Promise<string> {
+  try {
+    const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && 'version' in parsed && typeof parsed.version === 'string') return parsed.version;
+  } catch {
+    // Version is cosmetic here (User-Agent); a missing package.json must not stop the probe.
+  }
+  return '0.0.0';
+}
+
+export const probeCommand: Command = {
+  name: 'probe',
+  summary: 'Check a live deployment: TLS, headers (with an Observatory-compatible grade), exposed files, health, errors',
+  usage: [
+    'shipready probe URL [URL…] [options]',
+    '  --targets FILE         one URL per line (# comments allowed)',
+    '  --max-requests N       request cap per target (default 100)',
+    '  --concurrency N        parallel requests per target (default 4)',
+    '  --timeout T            per request, e.g. 10 or 1500ms (default 10s)',
+    '  --ca FILE              PEM of an extra CA to trust (private PKI)',
+    '  --save-capture FILE    write every request/response used to FILE (JSON)',
+    '  --from-capture FILE    grade a saved capture offline (no network)',
+    '  --health-path PATH     health endpoint to check (default: /healthz, /health, /readyz, /livez, /api/health, /status)',
+    `  --login-path PATH      opt in: POST failed logins (max ${MAX_LOGIN_ATTEMPTS}) to see if they get throttled`,
+    '  --login-attempts N     attempts for --login-path (default 10)',
+    '  --deep                 also run testssl.sh when installed',
+    'Only the given hosts are contacted; about 10 requests/s; 429/Retry-After honoured.',
+  ].join('\n'),
+  options: {
+    targets: { type: 'string' },
+    'max-requests': { type: 'string' },
+    concurrency: { type: 'string' },
+    timeout: { type: 'string' },
+    ca: { type: 'string' },
+    'save-capture': { type: 'string' },
+    'from-capture': { type: 'string' },
+    'health-path': { type: 'string' },
+    'login-path': { type: 'string' },
+    'login-attempts': { type: 'string' },
+    deep: { type: 'boolean' },
+  },
+  async run(input: CommandInput): Promise<Result<CommandOutput, UserError>> {
+    const { values, io } = input;
+    const targets = [...input.positionals];
+    const targetsFile = stringOption(values, 'targets');
+    if (targetsFile !== undefined) {
+      const text = await readText(resolve(io.cwd, targetsFile), 'targets file', '--targets');
+      if (!text.ok) return text;
+      targets.push(...text.value.split(/\r?\n/).map((line) => line.replace(/#.*$/, '').trim()).filter((line) => line !== ''));
+    }
+    const maxRequests = positiveInt(values, 'max-requests', 10_000);
+    if (!maxRequests.ok) return maxRequests;
+    const concurrency = positiveInt(values, 'concurrency', 32);
+    if (!concurrency.ok) return concurrency;
+    const loginAttempts = positiveInt(values, 'login-attempts', MAX_LOGIN_ATTEMPTS);
+    if (!loginAttempts.ok) return loginAttempts;
+    const timeout = parseTimeout(stringOption(values, 'timeout'));
+    if (!timeout.ok) return timeout;
+    let ca: string | undefined;
+    const caFile = stringOption(values, 'ca');
+    if (caFile !== undefined) {
+      const text = await readText(resolve(io.cwd, caFile), 'CA file', '--ca');
+      if (!text.ok) return text;
+      if (!text.value.includes('-----BEGIN CERTIFICATE-----')) return err(userError('INPUT_INVALID', `${caFile} holds no PEM certificate`, '--ca expects a PEM file (-----BEGIN CERTIFICATE-----)'));
+      ca = text.value;
+    }
+    let fromCapture: Capture | undefined;
+    const captureFile = stringOption(values, 'from-capture');
+    if (captureFile !== undefined) {
+      const text = await readText(resolve(io.cwd, captureFile), 'capture', '--from-capture');
+      if (!text.ok) return text;
+      const parsed = parseCapture(text.value, captureFile);
+      if (!parsed.ok) return parsed;
+      fromCapture = parsed.value;
+    }
+    const healthPath = stringOption(values, 'health-path');
+    const loginPath = stringOption(values, 'login-path');
+    const options: ProbeOptions = {
+      version: await toolVersion(),
+      ...(input.common.failOn === undefined ? {} : { failOn: input.common.failOn }),
+      ...(fromCapture === undefined ? { now: io.now() } : { fromCapture }),
+      ...(maxRequests.value === undefined ? {} : { maxRequests: maxRequests.value }),
+      ...(concurrency.value === undefined ? {} : { concurrency: concurrency.value }),
+      ...(timeout.value === undefined ? {} : { timeoutMs: timeout.value }),
+      ...(loginAttempts.value === undefined ? {} : { loginAttempts: loginAttempts.value }),
+      ...(ca === undefined ? {} : { ca }),
+      ...(healthPath === undefined ? {} : { healthPath }),
+      ...(loginPath === undefined ? {} : { loginPath }),
+      deep: booleanOption(values, 'deep'),
+      ...(io.progress === undefined ? {} : { onTarget: (target: string, index: number, total: number) => io.progress?.(`probed ${index + 1}/${total}: ${target}`) }),
+    };
+    const run = await runProbe(targets, options);
+    if (!run.ok) return run;
+    const saveTo = stringOption(values, 'save-capture');
+    if (saveTo !== undefined) {
+      try {
+        await writeFile(resolve(io.cwd, saveTo), serialiseCapture(run.value.capture), 'utf8');
+      } catch (cause) {
+        const code = cause !== null && typeof cause === 'object' && 'code' in cause ? String(cause.code) : 'unwritable';
+        return err(userError('OUTPUT_UNWRITABLE', `cannot write capture ${saveTo} (${code})`, 'check the directory exists and is writable'));
+      }
+    }
+    return ok({ kind: 'report', report: run.value.report });
+  },
+};

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { didYouMean, validateConfig, type KnownRules } from './config.js';
+
+const known: KnownRules = {
+  ids: ['security/secret-committed', 'reliability/health-endpoint'],
+  validateOptions: (ruleId, raw) => (ruleId === 'reliability/health-endpoint' && raw !== undefined && typeof raw !== 'object' ? ['options: expected object'] : []),
+};
+
+describe('validateConfig', () => {
+  it('accepts a full config and normalises rule settings', () => {
+    const result = validateConfig(
+      {
+        rules: { 'security/secret-committed': 'off', 'reliability/health-endpoint': { severity: 'low', options: { paths: ['/ping'] } } },
+        ignore: ['fixtures/**'],
+        failOn: 'medium',
+        maxFileSize: '2MiB',
+        attest: { 'load-testing': { by: 'ana', date: '2026-10-01', evidence: 'k6 run #42' } },
+      },
+      'shipready.config.json',
+      known,
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.rules.get('security/secret-committed')).toEqual({ enabled: false });
+    expect(result.value.rules.get('reliability/health-endpoint')).toEqual({ enabled: true, severity: 'low', options: { paths: ['/ping'] } });
+    expect(result.value.maxFileSize).toBe(2 * 1024 * 1024);
+    expect(result.value.failOn).toBe('medium');
+  });
+
+  it('reports every problem at once, each with its path', () => {
+    const result = validateConfig(
+      { rules: { 'security/secret-comitted': 'off', 'reliability/health-endpoint': 'loud' }, failOn: 'urgent', colour: true, attest: { 'load-test': { by: 'x', date: 'yesterday', evidence: '' } } },
+      'shipready.config.json',
+      known,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const details = result.error.details ?? [];
+    expect(details.some((line) => line.startsWith('failOn:'))).toBe(true);
+    expect(details.some((line) => line.startsWith('(root):') && line.includes('colour'))).toBe(true);
+    expect(details.some((line) => line.startsWith('rules.reliability/health-endpoint:'))).toBe(true);
+    expect(details.some((line) => line.startsWith('attest.load-test.date:'))).toBe(true);
+    expect(details.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('suggests the closest rule id for a typo', () => {
+    const result = validateConfig({ rules: { 'security/secret-comitted': 'off' } }, 'c.json', known);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.details).toEqual(['rules.security/secret-comitted: unknown rule id (did you mean "security/secret-committed"?)']);
+  });
+
+  it('suggests the closest checklist item for an attestation typo', () => {
+    expect(didYouMean('load-test', ['load-testing', 'local-setup'])).toBe('load-testing');
+    expect(didYouMean('zzzzzz', ['load-testing'])).toBeUndefined();
+  });
+});

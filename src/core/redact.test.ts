@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { maskSecret, redactText, redactUrl } from './redact.js';
+import { findSecrets, looksRandom } from './secrets.js';
+
+const STRIPE = `sk_live_${'51NzQ8rKp3Lm7Tw2Vx9Yb4Hc6Jd'}`;
+
+describe('redaction', () => {
+  it('never keeps more than 4 leading characters', () => {
+    expect(maskSecret(STRIPE)).toBe('sk_l••••');
+    expect(maskSecret('hunter2')).toBe('h••••');
+    expect(maskSecret('abc')).toBe('••••');
+  });
+
+  it('masks detected secrets in free text', () => {
+    const out = redactText(`const stripe = new Stripe('${STRIPE}');`);
+    expect(out).not.toContain(STRIPE);
+    expect(out).toContain('sk_l••••');
+  });
+
+  it('redacts URL passwords and secret query values by parsing the URL', () => {
+    const url = redactUrl('https://user:Zq8vN3kP2xL7wR4t@api.acme.io/hook?token=abcdef123456&page=2');
+    expect(url).not.toContain('Zq8vN3kP2xL7wR4t');
+    expect(url).not.toContain('abcdef123456');
+    expect(url).toContain('page=2');
+    expect(redactUrl('not a url')).toBe('not a url');
+  });
+
+  it('is idempotent on already-masked output', () => {
+    const once = redactText(`DATABASE_URL=postgres://app:Zq8vN3kP2xL7wR4t@db.prod.acme.net/app`);
+    expect(redactText(once)).toBe(once);
+  });
+});
+
+describe('secret detectors', () => {
+  it('finds provider keys and ignores placeholders', () => {
+    expect(findSecrets(`key = "${STRIPE}"`).map((match) => match.kind)).toEqual(['stripe-live-key']);
+    expect(findSecrets('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE')[0]?.isPlaceholder).toBe(true);
+  });
+
+  it('needs both a secret-like name and a random value for generic assignments', () => {
+    expect(findSecrets('SESSION_SECRET=4f9a8b2c7d1e6f3a9b8c7d2e1f4a5b6c').map((match) => match.kind)).toEqual(['secret-assignment']);
+    expect(findSecrets('BUILD_ID=4f9a8b2c7d1e6f3a9b8c7d2e1f4a5b6c')).toEqual([]);
+    expect(looksRandom('this-is-my-password-for-dev')).toBe(false);
+  });
+
+  it('ignores local development connection strings', () => {
+    expect(findSecrets('DATABASE_URL=postgres://postgres:postgres@localhost:5432/app')).toEqual([]);
+    expect(findSecrets('DATABASE_URL=postgres://app:app@db:5432/app')).toEqual([]);
+  });
+});

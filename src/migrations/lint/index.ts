@@ -1,0 +1,94 @@
+import { runRules, type RuleSetting, type SourceText } from '../../core/engine.js';
+import type { Finding, Note, RuleMeta } from '../../core/report.js';
+import { ensureParser, parseSql, type StatementIgnores } from '../sql/parse.js';
+import type { MigrationSet } from '../types.js';
+import { annotate, type LintedFile, type MigrationProject, type PgVersion } from './context.js';
+import { MIGRATION_RULES } from './registry.js';
+
+export const DEFAULT_DOCS_BASE_URL = 'https://github.com/shipready/shipready/blob/main/';
+
+export interface LintSetsOptions {
+  readonly pgVersion: PgVersion;
+  /** The runner or config sets lock_timeout and statement_timeout: the timeout rules stay quiet. */
+  readonly timeoutsSetByRunner?: boolean;
+  /** Rule settings from config (enable style rules, change severities). */
+  readonly settings?: ReadonlyMap<string, RuleSetting>;
+  readonly docsBaseUrl?: string;
+  /** Only findings in these root-relative paths are kept (`--since`); every file still informs the others. */
+  readonly onlyPaths?: ReadonlySet<string>;
+}
+
+export interface LintOutcome {
+  readonly findings: Finding[];
+  readonly rules: RuleMeta[];
+  readonly applied: ReadonlySet<string>;
+  readonly notes: Note[];
+  readonly project: MigrationProject;
+}
+
+function suppressionFor(finding: Finding, files: ReadonlyMap<string, LintedFile>): Finding['suppression'] {
+  const location = finding.location;
+  if (location?.kind !== 'file' || location.line === undefined) return undefined;
+  const file = files.get(location.path);
+  if (file === undefined) return undefined;
+  const line = location.line;
+  const statement = file.statements.find((entry) => entry.statement.startPosition.line <= line && line <= entry.statement.endPosition.line);
+  const squawkName = finding.ruleId.replace(/^migrations\//, '');
+  const check = (ignores: StatementIgnores): string | undefined => {
+    const own = ignores.shipready.get(finding.ruleId);
+    if (own !== undefined) return own;
+    if (ignores.squawk.has(squawkName) || ignores.squawk.has('*')) return 'squawk-ignore comment';
+    return undefined;
+  };
+  const reason = (statement === undefined ? undefined : check(statement.statement.ignores)) ?? check(file.parsed.fileIgnores);
+  if (reason === undefined) return undefined;
+  return { kind: 'inline', reason, path: location.path, line: statement?.statement.startPosition.line ?? line };
+}
+
+/**
+ * Parses every SQL up migration with the Postgres parser and runs the migration rules through the shared
+ * engine (fingerprints, redaction, order), then applies `-- squawk-ignore` / `-- shipready-ignore` comments.
+ *
+ * @example
+ * const outcome = await lintSets(sets, { pgVersion: { major: 16, source: 'default' } });
+ * outcome.findings.map((finding) => finding.ruleId);
+ */
+export async function lintSets(sets: readonly MigrationSet[], options: LintSetsOptions): Promise<LintOutcome> {
+  await ensureParser();
+  const files: LintedFile[] = [];
+  const notes: Note[] = [];
+  const texts = new Map<string, string>();
+  for (const set of sets) {
+    const unparsed = set.migrations.filter((migration) => migration.up === undefined);
+    if (unparsed.length > 0) {
+      notes.push({
+        kind: 'skipped-file',
+        path: set.dir,
+        message: `${unparsed.length} ${set.framework} migration(s) in ${set.dir} are ${unparsed[0]?.language ?? 'js'} code, not SQL: listed but not linted (their SQL exists only when they run)`,
+      });
+    }
+    for (const migration of set.migrations) {
+      if (migration.up === undefined) continue;
+      const parsed = parseSql(migration.up);
+      texts.set(migration.up.path, migration.up.text);
+      if (parsed.syntaxError !== undefined) {
+        notes.push({ kind: 'parse-error', path: migration.up.path, message: `line ${parsed.syntaxError.position.line}: ${parsed.syntaxError.message}` });
+      }
+      files.push(annotate(set, migration, parsed));
+    }
+  }
+  const project: MigrationProject = { files, pgVersion: options.pgVersion, timeoutsSetByRunner: options.timeoutsSetByRunner ?? false };
+  const sources: SourceText = { text: (path) => texts.get(path) };
+  const outcome = await runRules(MIGRATION_RULES, project, sources, {
+    docsBaseUrl: options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
+  });
+  const byPath = new Map(files.map((file) => [file.parsed.source.path, file]));
+  const findings = outcome.findings
+    .filter((finding) => options.onlyPaths === undefined || (finding.location?.kind === 'file' && options.onlyPaths.has(finding.location.path)))
+    .map((finding) => {
+      const suppression = suppressionFor(finding, byPath);
+      return suppression === undefined ? finding : { ...finding, suppression };
+    });
+  return { findings, rules: outcome.rules, applied: outcome.applied, notes, project };
+}

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createFileIndex, discoverInIndex } from '../discover.js';
+import { lintSets } from '../lint/index.js';
+import { ensureParser, parseSql } from './parse.js';
+
+beforeAll(ensureParser);
+
+function parse(text: string, start = 0, end = text.length) {
+  return parseSql({ path: 'm.sql', text, start, end });
+}
+
+describe('parseSql', () => {
+  it('maps UTF-8 byte offsets to lines and UTF-16 columns', () => {
+    const parsed = parse("-- café ☕ 𝄞\nSELECT 'é😀';  CREATE TABLE t (a int);\n");
+    expect(parsed.statements.map((statement) => statement.startPosition)).toEqual([
+      { line: 2, column: 1 },
+      { line: 2, column: 16 },
+    ]);
+    expect(parsed.statements[1]?.text).toBe('CREATE TABLE t (a int)');
+  });
+
+  it('offsets sections that start mid-file', () => {
+    const text = '-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n';
+    const start = text.indexOf('-- migrate:down') + '-- migrate:down'.length;
+    expect(parse(text, start).statements[0]?.startPosition).toEqual({ line: 4, column: 1 });
+  });
+
+  it('locates syntax errors by character, not byte', () => {
+    const parsed = parse("SELECT 'ééé';\nSELEC 1;");
+    expect(parsed.statements).toEqual([]);
+    expect(parsed.syntaxError?.position).toEqual({ line: 2, column: 1 });
+  });
+
+  it('collects squawk-ignore and shipready-ignore comments for the next statement only', () => {
+    const parsed = parse(
+      '-- squawk-ignore ban-drop-column, renaming-column\nALTER TABLE a DROP COLUMN b;\n-- shipready-ignore migrations/ban-drop-table -- archived in ticket 12\nDROP TABLE c;\nDROP TABLE d;',
+    );
+    expect([...(parsed.statements[0]?.ignores.squawk ?? [])]).toEqual(['ban-drop-column', 'renaming-column']);
+    expect([...(parsed.statements[1]?.ignores.shipready ?? [])]).toEqual([['migrations/ban-drop-table', 'archived in ticket 12']]);
+    expect(parsed.statements[2]?.ignores.shipready.size).toBe(0);
+  });
+});
+
+describe('suppressions in lint results', () => {
+  it('marks ignored findings as suppressed and leaves the others active', async () => {
+    const text = '-- shipready-ignore migrations/ban-drop-table -- archived\nDROP TABLE c;\n-- squawk-ignore ban-drop-table\nDROP TABLE e;\nDROP TABLE d;\n';
+    const sets = discoverInIndex(createFileIndex(['migrations/1_x.sql'], () => text));
+    const outcome = await lintSets(sets, { pgVersion: { major: 16, source: 'test' } });
+    const drops = outcome.findings.filter((finding) => finding.ruleId === 'migrations/ban-drop-table');
+    expect(drops.map((finding) => [finding.location?.kind === 'file' ? finding.location.line : 0, finding.suppression?.reason])).toEqual([
+      [2, 'archived'],
+      [4, 'squawk-ignore comment'],
+      [5, undefined],
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * `--deep`: runs Debian's testssl.sh (when installed) and folds its JSON severities into findings of
+ * security/tls-deep-scan. Absent testssl.sh is a note, never an error.
+ */
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Severity } from '../core/severity.js';
+import type { IssueSink } from './rules.js';
+
+export type DeepScanRunner = (hostPort: string) => Promise<{ readonly available: false } | { readonly available: true; readonly json: string }>;
+
+const TESTSSL_TIMEOUT_MS = 10 * 60_000;
+
+/** Runs `testssl.sh --jsonfile` into a temp dir; ENOENT means it is not installed. */
+export const testsslRunner: DeepScanRunner = async (hostPort) => {
+  const dir = await mkdtemp(join(tmpdir(), 'shipready-testssl-'));
+  const file = join(dir, 'testssl.json');
+  try {
+    const outcome = await new Promise<'ran' | 'missing'>((resolve, reject) => {
+      execFile('testssl.sh', ['--jsonfile', file, '--quiet', '--warnings', 'off', '--color', '0', hostPort], { timeout: TESTSSL_TIMEOUT_MS }, (error) => {
+        if (error !== null && 'code' in error && error.code === 'ENOENT') resolve('missing');
+        // testssl.sh exits non-zero when it finds problems; the JSON file is the result either way.
+        else if (error !== null && error.killed) reject(new Error('testssl.sh timed out', { cause: error }));
+        else resolve('ran');
+      });
+    });
+    if (outcome === 'missing') return { available: false };
+    return { available: true, json: await readFile(file, 'utf8') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+const entrySchema = z.object({ id: z.string(), severity: z.string(), finding: z.string(), cve: z.string().optional() }).passthrough();
+
+const SEVERITY: Readonly<Record<string, Severity>> = { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low' };
+
+/** Turns testssl.sh JSON (flat array of {id, severity, finding}) into findings; OK/INFO/WARN entries are skipped. */
+export function foldTestssl(url: string, json: string, sink: IssueSink, notes: string[]): void {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    notes.push(`${url}: testssl.sh wrote no readable JSON; deep results skipped`);
+    return;
+  }
+  const entries = z.array(z.unknown()).safeParse(raw);
+  if (!entries.success) {
+    notes.push(`${url}: testssl.sh JSON is not a flat array (use --jsonfile, not --jsonfile-pretty); deep results skipped`);
+    return;
+  }
+  sink.ran('security/tls-deep-scan');
+  for (const item of entries.data) {
+    const entry = entrySchema.safeParse(item);
+    if (!entry.success) continue;
+    const severity = SEVERITY[entry.data.severity.toUpperCase()];
+    if (severity === undefined) continue;
+    sink.report({ ruleId: 'security/tls-deep-scan', messageId: 'testssl', message: `testssl.sh ${entry.data.id}: ${entry.data.finding}`, url, detail: `testssl.sh id ${entry.data.id}, severity ${entry.data.severity}${entry.data.cve === undefined || entry.data.cve === '' ? '' : `, ${entry.data.cve}`}`, severity, key: entry.data.id });
+  }
+}
+
+export async function runDeepScan(target: URL, runner: DeepScanRunner | undefined, sink: IssueSink, notes: string[]): Promise<void> {
+  const hostPort = `${target.hostname}:${target.port === '' ? 443 : target.port}`;
+  const result = await (runner ?? testsslRunner)(hostPort);
+  if (!result.available) {
+    notes.push(`--deep: testssl.sh is not installed (Debian: apt-get install testssl.sh); deep TLS scan skipped`);
+    return;
+  }
+  foldTestssl(target.href, result.json, sink, notes);
+}

@@ -1,0 +1,164 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reportSchema } from '../src/core/report.js';
+import { makeTree, parseJson, runBin } from './helpers.js';
+
+const LEAKY_APP = {
+  'package.json': JSON.stringify({ name: 'leaky', dependencies: { express: '4.21.0' } }, null, 2),
+  'src/server.ts': "import express from 'express';\nconst app = express();\napp.get('/healthz', (_q, r) => r.send('ok'));\napp.listen(3000);\n",
+  'src/billing.ts': "export const key = 'sk_live_51NzQ8rKp3Lm7Tw2Vx9Yb4Hc6Jd';\n",
+  'RUNBOOK.md': '# Runbook\n\n## Deploy\n\n## Rollback\n\n## Restart\n',
+};
+
+function report(stdout: string) {
+  return reportSchema.parse(parseJson(stdout));
+}
+
+describe('shipready CLI', () => {
+  it('prints help and version with exit 0', async () => {
+    const help = await runBin(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0');
+    const version = await runBin(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('rejects an unknown command and an unknown option with one line and exit 2', async () => {
+    const command = await runBin(['scna']);
+    expect(command.code).toBe(2);
+    expect(command.stderr.trim().split('\n')).toHaveLength(1);
+    expect(command.stderr).toContain('shipready scan');
+    const option = await runBin(['scan', '--frobnicate']);
+    expect(option.code).toBe(2);
+    expect(option.stderr.trim().split('\n')).toHaveLength(1);
+    expect(option.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 without a stack for a missing path and for a file path', async () => {
+    const missing = await runBin(['scan', 'does/not/exist']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    const file = await runBin(['scan', 'package.json']);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('not a directory');
+  });
+
+  it('scans an empty repository cleanly', async () => {
+    const tree = makeTree({});
+    try {
+      const result = await runBin(['scan', tree.dir, '--format', 'json']);
+      expect(result.code).toBe(0);
+      expect(report(result.stdout).findings).toEqual([]);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('exits 1 on a finding at or above --fail-on, 0 below it, and masks the secret', async () => {
+    const tree = makeTree(LEAKY_APP);
+    try {
+      const failing = await runBin(['scan', tree.dir, '--format', 'json']);
+      expect(failing.code).toBe(1);
+      const parsed = report(failing.stdout);
+      expect(parsed.findings.map((finding) => [finding.ruleId, finding.location?.kind === 'file' ? `${finding.location.path}:${finding.location.line}` : ''])).toEqual([
+        ['security/secret-committed', 'src/billing.ts:1'],
+      ]);
+      expect(failing.stdout).not.toContain('51NzQ8rKp3Lm7Tw2Vx9Yb4Hc6Jd');
+      const text = await runBin(['scan', tree.dir]);
+      expect(text.stdout).not.toContain('51NzQ8rKp3Lm7Tw2Vx9Yb4Hc6Jd');
+      expect(text.stdout).not.toContain('\u001b[');
+      const passing = await runBin(['scan', tree.dir, '--fail-on', 'none']);
+      expect(passing.code).toBe(0);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('honours an inline suppression with a reason', async () => {
+    const tree = makeTree({
+      ...LEAKY_APP,
+      'src/billing.ts': "// shipready-ignore security/secret-committed -- revoked key kept for the incident write-up\nexport const key = 'sk_live_51NzQ8rKp3Lm7Tw2Vx9Yb4Hc6Jd';\n",
+    });
+    try {
+      const result = await runBin(['scan', tree.dir, '--format', 'json']);
+      expect(result.code).toBe(0);
+      const finding = report(result.stdout).findings.find((entry) => entry.ruleId === 'security/secret-committed');
+      expect(finding?.suppression?.reason).toBe('revoked key kept for the incident write-up');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('writes a baseline that survives line shifts, and fails again only for a new finding', async () => {
+    const tree = makeTree(LEAKY_APP);
+    try {
+      const written = await runBin(['scan', tree.dir, '--write-baseline', '--format', 'json']);
+      expect(written.code).toBe(0);
+      const baselineFile = path.join(tree.dir, '.shipready-baseline.json');
+      expect(readFileSync(baselineFile, 'utf8')).toContain('security/secret-committed');
+      const billing = path.join(tree.dir, 'src/billing.ts');
+      writeFileSync(billing, `// pricing\n\n${readFileSync(billing, 'utf8')}`);
+      const shifted = await runBin(['scan', tree.dir, '--baseline', baselineFile, '--format', 'json']);
+      expect(shifted.code).toBe(0);
+      expect(report(shifted.stdout).findings.map((finding) => finding.baseline)).toEqual(['unchanged']);
+      writeFileSync(path.join(tree.dir, 'src/new.ts'), "export const gh = 'ghp_R8tV2xK9mQ4wL7pZ3nB6cY1hJ5fD0sGa8eUi';\n");
+      const added = await runBin(['scan', tree.dir, '--baseline', baselineFile, '--format', 'json']);
+      expect(added.code).toBe(1);
+      expect(report(added.stdout).findings.map((finding) => finding.baseline).sort()).toEqual(['new', 'unchanged']);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('reports every config problem at once with exit 2', async () => {
+    const tree = makeTree({ 'shipready.config.json': JSON.stringify({ rules: { 'security/secret-comitted': 'off' }, failOn: 'loud' }) });
+    try {
+      const result = await runBin(['scan', tree.dir]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('did you mean "security/secret-committed"');
+      expect(result.stderr).toContain('failOn:');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('reads config from package.json#shipready and YAML, and turns rules off', async () => {
+    const tree = makeTree({
+      ...LEAKY_APP,
+      'package.json': JSON.stringify({ name: 'leaky', dependencies: { express: '4.21.0' }, shipready: { rules: { 'security/secret-committed': 'off' } } }),
+    });
+    try {
+      const result = await runBin(['scan', tree.dir, '--format', 'json']);
+      expect(result.code).toBe(0);
+      expect(report(result.stdout).findings.filter((finding) => finding.ruleId === 'security/secret-committed')).toEqual([]);
+      writeFileSync(path.join(tree.dir, 'shipready.config.yaml'), 'failOn: low\nrules:\n  security/secret-committed: low\n');
+      const yaml = await runBin(['scan', tree.dir, '--format', 'json']);
+      expect(yaml.code).toBe(1);
+      expect(report(yaml.stdout).findings.find((finding) => finding.ruleId === 'security/secret-committed')?.severity).toBe('low');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('writes the report to --output and prints the verdict on stderr', async () => {
+    const tree = makeTree(LEAKY_APP);
+    try {
+      const out = path.join(tree.dir, 'out', 'report.sarif');
+      const result = await runBin(['scan', tree.dir, '--format', 'sarif', '--output', out]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      const sarif = parseJson(readFileSync(out, 'utf8'));
+      expect(sarif).toMatchObject({ version: '2.1.0' });
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('produces byte-identical output on two runs', async () => {
+    const first = await runBin(['scan', 'examples/prototype-app', '--format', 'json']);
+    const second = await runBin(['scan', 'examples/prototype-app', '--format', 'json']);
+    expect(first.stdout).toBe(second.stdout);
+    expect(first.stdout.length).toBeGreaterThan(100);
+  });
+});

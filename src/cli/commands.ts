@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
+import { probeCommand } from './probe.js';
 import { scanCommand } from './scan.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [scanCommand];
+export const COMMANDS: readonly Command[] = [scanCommand, probeCommand];

@@ -5,7 +5,13 @@ import { resolve } from 'node:path';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
 import { parseCapture, serialiseCapture, type Capture } from '../probe/capture.js';
 import { MAX_LOGIN_ATTEMPTS } from '../probe/checks/operations.js';
+import { readBaseline } from '../core/baseline.js';
+import { loadConfig, type KnownRules } from '../core/config.js';
 import { runProbe, type ProbeOptions } from '../probe/index.js';
+import { probeKnownRules } from '../probe/rules.js';
+import { scanRules } from '../rules/index.js';
+import { knownRulesOf, VERSION } from '../scan.js';
+import { otherCommandRules } from './known-rules.js';
 import { booleanOption, stringOption, type Command, type CommandInput, type CommandOutput } from './command.js';
 
 async function readText(path: string, what: string, flag: string): Promise<Result<string, UserError>> {
@@ -35,16 +41,14 @@ export function parseTimeout(raw: string | undefined): Result<number | undefined
   return ok(Math.round(ms));
 }
 
-/** Reads the package version without importing package.json (outside rootDir). */
-async function toolVersion(): Promise<string> {
-  try {
-    const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object' && 'version' in parsed && typeof parsed.version === 'string') return parsed.version;
-  } catch {
-    // Version is cosmetic here (User-Agent); a missing package.json must not stop the probe.
-  }
-  return '0.0.0';
+/** Config may name scan, migration and probe rules alike; all are known here. */
+function knownRules(): KnownRules {
+  const probeRules = probeKnownRules();
+  const others = otherCommandRules();
+  return knownRulesOf(scanRules, {
+    ids: [...probeRules.ids, ...others.ids.filter((id) => !probeRules.ids.includes(id))],
+    validateOptions: (ruleId, raw) => (probeRules.ids.includes(ruleId) ? probeRules.validateOptions(ruleId, raw) : others.validateOptions(ruleId, raw)),
+  });
 }
 
 export const probeCommand: Command = {
@@ -112,11 +116,25 @@ export const probeCommand: Command = {
       if (!parsed.ok) return parsed;
       fromCapture = parsed.value;
     }
+    // Config (rule switches, severities, attestations) is found in the working directory, as for scan.
+    const config = loadConfig(io.cwd, input.common.config === undefined ? undefined : resolve(io.cwd, input.common.config), knownRules());
+    if (!config.ok) return config;
+    let baseline: ReadonlySet<string> | undefined;
+    if (input.common.baseline !== undefined) {
+      const read = readBaseline(resolve(io.cwd, input.common.baseline));
+      if (!read.ok) return read;
+      baseline = read.value;
+    }
+    const failOn = input.common.failOn ?? config.value.failOn;
     const healthPath = stringOption(values, 'health-path');
     const loginPath = stringOption(values, 'login-path');
     const options: ProbeOptions = {
-      version: await toolVersion(),
-      ...(input.common.failOn === undefined ? {} : { failOn: input.common.failOn }),
+      version: VERSION,
+      ...(failOn === undefined ? {} : { failOn }),
+      settings: config.value.rules,
+      attestations: config.value.attest,
+      ...(config.value.maxAgeDays === undefined ? {} : { maxAgeDays: config.value.maxAgeDays }),
+      ...(baseline === undefined ? {} : { baseline }),
       ...(fromCapture === undefined ? { now: io.now() } : { fromCapture }),
       ...(maxRequests.value === undefined ? {} : { maxRequests: maxRequests.value }),
       ...(concurrency.value === undefined ? {} : { concurrency: concurrency.value }),

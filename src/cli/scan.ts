@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { BASELINE_FILE, serializeBaseline, toBaseline } from '../core/baseline.js';
 import { err, ok, userError } from '../core/result.js';
 import { acceptAsBaseline } from '../core/verdict.js';
+import { portMapSection } from '../project/ports.js';
 import { scan } from '../scan.js';
 import { booleanOption, stringOption, type Command } from './command.js';
 import { otherCommandRules } from './known-rules.js';
@@ -24,10 +25,13 @@ export const scanCommand: Command = {
     'Scan options:',
     '  --max-file-size SIZE   skip files larger than SIZE (default 1MiB; e.g. 512KiB, 2MiB)',
     '  --write-baseline       record every current finding in <path>/.shipready-baseline.json',
+    '  --ports                print the host port map (every port compose files publish, by service);',
+    '                         with --format json the full report carries it as the "ports" section',
   ].join('\n'),
   options: {
     'max-file-size': { type: 'string' },
     'write-baseline': { type: 'boolean' },
+    ports: { type: 'boolean' },
   },
   async run({ positionals, values, common, io }) {
     if (positionals.length > 1) return err(userError('USAGE', `scan takes one path, got ${positionals.length}`, 'run `shipready scan --help`'));
@@ -37,7 +41,9 @@ export const scanCommand: Command = {
     if (rawSize !== undefined && (maxFileSize === undefined || maxFileSize <= 0)) {
       return err(userError('USAGE', `--max-file-size: "${rawSize}" is not a size`, 'use bytes or a unit, e.g. 512KiB or 2MiB'));
     }
+    const wantsPorts = booleanOption(values, 'ports');
     const result = await scan(root, {
+      ...(wantsPorts ? { sections: (project) => [portMapSection(project)] } : {}),
       ...(common.config === undefined ? {} : { configPath: path.resolve(io.cwd, common.config) }),
       ...(common.failOn === undefined ? {} : { failOn: common.failOn }),
       ...(maxFileSize === undefined ? {} : { maxFileSize }),
@@ -48,6 +54,11 @@ export const scanCommand: Command = {
     });
     if (!result.ok) return result;
     const report = { ...result.value, target: positionals[0] ?? '.' };
+    if (wantsPorts && common.format === 'text') {
+      // The port map alone: a table to read or paste into the team's port allocation document.
+      const lines = report.sections.find((section) => section.id === 'ports')?.lines ?? [];
+      return ok({ kind: 'text', text: `${lines.join('\n')}\n` });
+    }
     if (!booleanOption(values, 'write-baseline')) return ok({ kind: 'report', report });
     const file = path.join(root, BASELINE_FILE);
     try {

@@ -51,6 +51,14 @@ export function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
+/** Findings usually arrive file by file: remembering the last split keeps many findings in one big file linear. */
+let lastSplit: { text: string; lines: string[] } | undefined;
+
+function cachedLines(text: string): string[] {
+  if (lastSplit?.text !== text) lastSplit = { text, lines: splitLines(text) };
+  return lastSplit.lines;
+}
+
 function snippetFor(lines: readonly string[], location: Location | undefined, secrets: readonly string[]): Snippet | undefined {
   if (location?.kind !== 'file' || location.line === undefined) return undefined;
   const first = Math.max(1, location.line - SNIPPET_CONTEXT);
@@ -94,7 +102,7 @@ export function toFinding(
   const location = toLocation(raw.location);
   const secrets = raw.secrets ?? [];
   const text = location?.kind === 'file' ? sources.text(location.path) : undefined;
-  const lines = text === undefined ? [] : splitLines(text);
+  const lines = text === undefined ? [] : cachedLines(text);
   const snippet = snippetFor(lines, location, secrets);
   const flaggedLine = location?.kind === 'file' && location.line !== undefined ? (lines[location.line - 1] ?? '') : '';
   return {

@@ -140,6 +140,8 @@ export const sectionSchema = z.object({
   title: z.string(),
   lines: z.array(z.string()),
   data: z.unknown().optional(),
+  /** `top` sections (e.g. the probe grade) print before the checklist; the rest after the findings. */
+  placement: z.enum(['top', 'bottom']).optional(),
 });
 
 export const reportSchema = z.object({

@@ -10,7 +10,11 @@ import type { MigrationSet, TransactionMode } from './types.js';
 
 export type { Framework, Migration, MigrationSet, SqlSource, TransactionMode } from './types.js';
 export type { PgVersion } from './lint/context.js';
+import { MIGRATION_RULES } from './lint/registry.js';
+import { REHEARSAL_RULES } from './rehearse/rules.js';
+
 export { MIGRATION_RULES } from './lint/registry.js';
+export { REHEARSAL_RULES } from './rehearse/rules.js';
 
 export interface MigrationOptions {
   /** Root-relative paths to consider instead of walking the tree. */
@@ -141,3 +145,21 @@ export async function lintProjectMigrations(
   const { findings, rules, applied, notes } = result.value;
   return { findings, rules, applied, notes };
 }
+
+/**
+ * Migration rule ids and option validators, so a config file naming `migrations/*` rules validates the
+ * same in every command (add to `src/cli/known-rules.ts`).
+ *
+ * @example otherCommandRules() // registries: [migrationKnownRules()]
+ */
+export function migrationKnownRules(): { ids: string[]; validateOptions(ruleId: string, raw: unknown): readonly string[] } {
+  const all = [...MIGRATION_RULES, ...REHEARSAL_RULES];
+  return {
+    ids: all.map((rule) => rule.id),
+    validateOptions(ruleId, raw) {
+      return all.find((rule) => rule.id === ruleId)?.validateOptions(raw) ?? [];
+    },
+  };
+}
+
+export { rehearseMigrations, ROW_COUNTS_SQL, DEFAULT_REHEARSAL_ROWS, type RehearseOptions, type RehearsalResult } from './rehearse/index.js';

@@ -9,9 +9,18 @@ import type { DnsObservation } from './capture.js';
 import type { IssueSink } from './rules.js';
 
 export interface Resolver {
-  resolve4(host: string): Promise<string[]>;
-  resolve6(host: string): Promise<string[]>;
+  /** Addresses as the system resolver gives them (getaddrinfo: /etc/hosts included, like the HTTP client). */
+  lookup(host: string): Promise<string[]>;
   resolveCname(host: string): Promise<string[]>;
+}
+
+/** node:dns with a short timeout, so a missing DNS server costs seconds, not half a minute. */
+export function systemResolver(timeoutMs = 3000): Resolver {
+  const resolver = new dnsPromises.Resolver({ timeout: timeoutMs, tries: 1 });
+  return {
+    lookup: async (host) => (await dnsPromises.lookup(host, { all: true })).map((entry) => entry.address),
+    resolveCname: (host) => resolver.resolveCname(host),
+  };
 }
 
 function code(cause: unknown): string {
@@ -21,14 +30,14 @@ function code(cause: unknown): string {
 
 /** Codes that mean "this name does not exist" (not a transient failure). */
 const NXDOMAIN = new Set(['ENOTFOUND', 'NXDOMAIN']);
-const NO_DATA = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN']);
 
 async function addressesOf(resolver: Resolver, host: string): Promise<{ addresses: string[]; error?: string }> {
-  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
-  const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
-  if (addresses.length > 0) return { addresses };
-  const reason = v4.status === 'rejected' ? code(v4.reason) : v6.status === 'rejected' ? code(v6.reason) : 'ENODATA';
-  return { addresses, error: reason };
+  try {
+    const addresses = await resolver.lookup(host);
+    return addresses.length > 0 ? { addresses } : { addresses, error: 'ENODATA' };
+  } catch (cause) {
+    return { addresses: [], error: code(cause) };
+  }
 }
 
 export function isIpLiteral(host: string): boolean {
@@ -37,15 +46,15 @@ export function isIpLiteral(host: string): boolean {
 
 /**
  * @example
- * const observation = await observeDns('app.example.com', new Resolver());
+ * const observation = await observeDns('app.example.com', systemResolver());
  */
-export async function observeDns(host: string, resolver: Resolver = dnsPromises): Promise<DnsObservation> {
+export async function observeDns(host: string, resolver: Resolver = systemResolver()): Promise<DnsObservation> {
   const { addresses, error } = await addressesOf(resolver, host);
   let cname: string[] = [];
   try {
     cname = await resolver.resolveCname(host);
-  } catch (cause) {
-    if (!NO_DATA.has(code(cause))) cname = [];
+  } catch {
+    // No CNAME (ENODATA), or the lookup failed: either way there is no CNAME target to check.
   }
   const danglingTargets: Array<{ target: string; error: string }> = [];
   for (const target of cname) {
@@ -58,9 +67,9 @@ export async function observeDns(host: string, resolver: Resolver = dnsPromises)
 export function checkDns(url: string, observation: DnsObservation, sink: IssueSink): void {
   sink.ran('reliability/dns-resolution', 'security/dangling-cname');
   if (observation.addresses.length === 0) {
-    sink.report({ ruleId: 'reliability/dns-resolution', messageId: 'unresolved', message: `${observation.host} does not resolve (${observation.error ?? 'no A/AAAA records'})`, url, detail: `A and AAAA lookups for ${observation.host} → ${observation.error ?? 'no records'}${observation.cname.length > 0 ? `; CNAME → ${observation.cname.join(', ')}` : ''}` });
+    sink.report({ ruleId: 'reliability/dns-resolution', messageId: 'unresolved', message: `${observation.host} does not resolve (${observation.error ?? 'no A/AAAA records'})`, url, detail: `address lookup (getaddrinfo) for ${observation.host} → ${observation.error ?? 'no records'}${observation.cname.length > 0 ? `; CNAME → ${observation.cname.join(', ')}` : ''}` });
   }
   for (const dangling of observation.danglingTargets ?? []) {
-    sink.report({ ruleId: 'security/dangling-cname', messageId: 'dangling', message: `${observation.host} is a CNAME to ${dangling.target}, which does not exist: whoever registers it serves this host`, url, detail: `CNAME ${observation.host} → ${dangling.target}; A/AAAA lookup of ${dangling.target} → ${dangling.error}`, key: dangling.target });
+    sink.report({ ruleId: 'security/dangling-cname', messageId: 'dangling', message: `${observation.host} is a CNAME to ${dangling.target}, which does not exist: whoever registers it serves this host`, url, detail: `CNAME ${observation.host} → ${dangling.target}; address lookup of ${dangling.target} → ${dangling.error}`, key: dangling.target });
   }
 }

@@ -8,7 +8,8 @@ import { assignFingerprints, compareFindings, toFinding, toRuleMeta } from '../c
 import type { Note, Report, ReportSection } from '../core/report.js';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
 import type { Severity } from '../core/severity.js';
-import { buildReport } from '../core/verdict.js';
+import { buildReport, type BuildReportInput } from '../core/verdict.js';
+import { applyBaseline } from '../core/baseline.js';
 import { CAPTURE_FORMAT_VERSION, RecordingTransport, ReplayTransport, type Capture, type DnsObservation } from './capture.js';
 import { ProbeClient } from './context.js';
 import { observeDns, type Resolver } from './dns.js';
@@ -30,7 +31,7 @@ export interface ProbeOptions {
   readonly failOn?: Severity | 'none';
   /** Reference time (certificate expiry); defaults to now, or the capture's time when replaying. */
   readonly now?: Date;
-  /** Per target. */
+  /** Per host (targets on one host share one budget). */
   readonly maxRequests?: number;
   readonly concurrency?: number;
   readonly ratePerSecond?: number;
@@ -40,12 +41,21 @@ export interface ProbeOptions {
   /** Grade this capture offline instead of contacting anything. */
   readonly fromCapture?: Capture;
   readonly healthPath?: string;
+  /** Ports for the plain-HTTP redirect check and the HTTPS counterpart (default 80 and 443). */
+  readonly httpPort?: number;
+  readonly httpsPort?: number;
   /** Opt-in login rate-limit probe. */
   readonly loginPath?: string;
   readonly loginAttempts?: number;
   /** Run testssl.sh when installed. */
   readonly deep?: boolean;
   readonly deepRunner?: DeepScanRunner;
+  /** Per-rule config (`enabled`, `severity`); disabled checks report nothing and leave their checklist item unknown. */
+  readonly settings?: ReadonlyMap<string, { readonly enabled: boolean; readonly severity?: Severity }>;
+  readonly attestations?: BuildReportInput['attestations'];
+  readonly maxAgeDays?: number;
+  /** Fingerprints of a baseline: findings in it are `unchanged` and do not fail the run. */
+  readonly baseline?: ReadonlySet<string>;
   /** Injected DNS resolver (tests); defaults to node:dns. */
   readonly resolver?: Resolver;
   readonly docsBaseUrl?: string;
@@ -105,7 +115,7 @@ function gradeSection(outcomes: readonly TargetOutcome[]): ReportSection {
   const lines: string[] = [];
   for (const outcome of outcomes) {
     if (outcome.grade === undefined) {
-      lines.push(`${outcome.target}: no grade (${outcome.unreachable ?? 'not reached'})`);
+      lines.push(`${outcome.target}: no grade (${outcome.unreachable ?? 'no HTTP answer'})`);
       continue;
     }
     lines.push(`${outcome.grade.grade} (${outcome.grade.score}/100) ${outcome.target}`);
@@ -115,6 +125,7 @@ function gradeSection(outcomes: readonly TargetOutcome[]): ReportSection {
     id: 'probe-grade',
     title: 'Security headers grade (MDN HTTP Observatory scoring)',
     lines,
+    placement: 'top',
     data: outcomes.map((outcome) => ({ target: outcome.target, ...(outcome.grade === undefined ? {} : { grade: outcome.grade.grade, score: outcome.grade.score, tests: outcome.grade.tests }) })),
   };
 }
@@ -152,7 +163,7 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
   const seed = replay?.seed ?? randomBytes(8).toString('hex');
   const dnsLog: DnsObservation[] = [];
   const requestCounts = new Map<string, number>();
-  const transports: LiveTransport[] = [];
+  const transports = new Map<string, LiveTransport>();
   const recordings: RecordingTransport[] = [];
   const tlsLog: TargetOutcome['tls'] = [];
   const resolveDns = async (host: string): Promise<DnsObservation | undefined> => {
@@ -164,21 +175,23 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
   let outcomes: TargetOutcome[];
   try {
     outcomes = await mapLimited(targets, MAX_PARALLEL_TARGETS, async (target, index) => {
-      const live =
-        replay === undefined
-          ? new LiveTransport({
-              allowedHosts: [...allowedHosts],
-              version: options.version,
-              ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-              ...(options.ca === undefined ? {} : { ca: options.ca }),
-              budget: {
-                ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
-                ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-                ...(options.ratePerSecond === undefined ? {} : { ratePerSecond: options.ratePerSecond }),
-              },
-            })
-          : undefined;
-      if (live !== undefined) transports.push(live);
+      // One transport (budget, concurrency, pacing) per host: two targets on one host share its limits.
+      const host = normaliseHost(target.hostname);
+      let live = replay === undefined ? transports.get(host) : undefined;
+      if (replay === undefined && live === undefined) {
+        live = new LiveTransport({
+          allowedHosts: [...allowedHosts],
+          version: options.version,
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.ca === undefined ? {} : { ca: options.ca }),
+          budget: {
+            ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
+            ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+            ...(options.ratePerSecond === undefined ? {} : { ratePerSecond: options.ratePerSecond }),
+          },
+        });
+        transports.set(host, live);
+      }
       const recorder = new RecordingTransport(live ?? new ReplayTransport(replay?.exchanges ?? []));
       recordings.push(recorder);
       const tls = replay === undefined ? new LiveTlsInspector({ timeoutMs: options.timeoutMs ?? 10_000, ...(options.ca === undefined ? {} : { ca: options.ca }) }) : new ReplayTlsInspector(replay.tls);
@@ -190,11 +203,17 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
           now,
           loginAttempts: options.loginAttempts ?? DEFAULT_LOGIN_ATTEMPTS,
           ...(options.healthPath === undefined ? {} : { healthPath: options.healthPath }),
+          ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
+          ...(options.httpsPort === undefined ? {} : { httpsPort: options.httpsPort }),
           ...(options.loginPath === undefined ? {} : { loginPath: options.loginPath }),
         },
       });
       if (options.deep === true && outcome.unreachable === undefined && target.protocol === 'https:') {
         await runDeepScan(target, options.deepRunner, outcome.sink, outcome.notes);
+      }
+      const budget = live?.budget.stats();
+      if (budget !== undefined && budget.denied > 0) {
+        outcome.notes.push(`${outcome.target}: ${budget.denied} request(s) not sent (${budget.pathProbesStopped ? 'path probes stopped after repeated 429/503' : `request budget of ${live?.budget.maxRequests ?? 0} reached; raise --max-requests`})`);
       }
       tlsLog.push(...outcome.tls);
       requestCounts.set(outcome.target, recorder.exchanges.filter((exchange) => exchange.response !== undefined || (exchange.error !== undefined && ['TIMEOUT', 'NETWORK'].includes(exchange.error.code))).length);
@@ -202,7 +221,7 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
       return outcome;
     });
   } finally {
-    for (const transport of transports) transport.close();
+    for (const transport of transports.values()) transport.close();
   }
   const unreachable = outcomes.filter((outcome) => outcome.unreachable !== undefined);
   if (unreachable.length === outcomes.length) {
@@ -210,15 +229,20 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
     return err(userError('NETWORK', `cannot reach ${first?.target ?? 'the target'}: ${first?.unreachable ?? 'no answer'}`, replay === undefined ? 'check the URL, DNS and that the site is up (use --ca FILE for a private CA)' : 'the capture holds no answer for this target'));
   }
   const docsBaseUrl = options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL;
+  const enabled = (id: string): boolean => options.settings?.get(id)?.enabled ?? true;
   const drafts = outcomes.flatMap((outcome) =>
-    outcome.sink.issues.map((issue) => {
-      const meta = PROBE_RULE_BY_ID.get(issue.ruleId);
-      if (meta === undefined) throw new Error(`probe issue for unknown rule ${issue.ruleId}`);
-      const { ruleId: _ruleId, url, ...raw } = issue;
-      return toFinding(meta, { ...raw, location: { url } }, { text: () => undefined }, docsBaseUrl);
-    }),
+    outcome.sink.issues
+      .filter((issue) => enabled(issue.ruleId))
+      .map((issue) => {
+        const meta = PROBE_RULE_BY_ID.get(issue.ruleId);
+        if (meta === undefined) throw new Error(`probe issue for unknown rule ${issue.ruleId}`);
+        const { ruleId: _ruleId, url, ...raw } = issue;
+        return toFinding(meta, { ...raw, location: { url } }, { text: () => undefined }, docsBaseUrl, options.settings?.get(issue.ruleId)?.severity);
+      }),
   );
-  const applied = new Set<string>(outcomes.filter((outcome) => outcome.unreachable === undefined).flatMap((outcome) => [...outcome.sink.applied]));
+  const applied = new Set<string>(outcomes.filter((outcome) => outcome.unreachable === undefined).flatMap((outcome) => [...outcome.sink.applied].filter(enabled)));
+  const fingerprinted = assignFingerprints(drafts);
+  const findings = (options.baseline === undefined ? fingerprinted : applyBaseline(fingerprinted, options.baseline)).sort(compareFindings);
   const notes: Note[] = [
     ...outcomes.flatMap((outcome) => outcome.notes.map((message) => ({ kind: 'info' as const, message }))),
     ...unreachable.map((outcome) => ({ kind: 'info' as const, message: `${outcome.target} unreachable: ${outcome.unreachable ?? ''}` })),
@@ -229,8 +253,12 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
     command: 'probe',
     target: targets.map((url) => url.href).join(' '),
     version: options.version,
-    findings: assignFingerprints(drafts).sort(compareFindings),
-    rules: PROBE_RULES.map((meta) => toRuleMeta(meta, docsBaseUrl)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    findings,
+    rules: PROBE_RULES.filter((meta) => enabled(meta.id))
+      .map((meta) => toRuleMeta({ ...meta, severity: options.settings?.get(meta.id)?.severity ?? meta.severity }, docsBaseUrl))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    ...(options.attestations === undefined ? {} : { attestations: options.attestations }),
+    ...(options.maxAgeDays === undefined ? {} : { maxAgeDays: options.maxAgeDays }),
     applied,
     now,
     failOn: options.failOn ?? 'high',

@@ -16,6 +16,9 @@ export interface TargetSettings {
   readonly healthPath?: string;
   readonly loginPath?: string;
   readonly loginAttempts: number;
+  /** Ports tried for the plain-HTTP redirect check and the HTTPS counterpart (default 80 and 443). */
+  readonly httpPort?: number;
+  readonly httpsPort?: number;
   /** Reference time for certificate expiry (the capture time when replaying). */
   readonly now: Date;
 }
@@ -40,6 +43,9 @@ export interface TargetOutcome {
   readonly notes: string[];
 }
 
+/** Errors that mean nothing answered at all (wrong name, nothing listening, filtered). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+
 function defaultPort(url: URL): number {
   return url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
 }
@@ -60,14 +66,24 @@ export async function probeTarget(target: URL, deps: TargetDeps): Promise<Target
   const first = home.hops[0]?.exchange;
   if (first === undefined || first.response === undefined) {
     const reason = first?.error === undefined ? 'no answer' : `${first.error.code}: ${first.error.message}`;
+    // A TCP connection that dies in the TLS handshake is a finding about the deployment, not a typo.
+    if (target.protocol === 'https:' && first?.error?.code === 'NETWORK' && !UNREACHABLE_CODES.has(first.error.message)) {
+      const tls = await deps.tls.inspect(host, defaultPort(target));
+      const main = tls.find((observation) => observation.attempt === 'default');
+      if (main?.error !== undefined) {
+        checkTls(target.href, tls, settings.now, sink);
+        notes.push(`${target.href}: no HTTP checks, the TLS handshake failed (${main.error})`);
+        return { target: target.href, sink, tls, ...(dns === undefined ? {} : { dns }), notes };
+      }
+    }
     return { target: target.href, sink, unreachable: reason, tls: [], ...(dns === undefined ? {} : { dns }), notes };
   }
   if (home.offHost !== undefined) notes.push(`${target.href}: redirect to ${home.offHost} not followed (not a probe target)`);
   const page = finalResponse(home.hops) ?? { url: target.href, response: first.response };
 
-  // Like the Observatory: the default ports, whatever port the target uses.
-  const httpStart = `http://${target.hostname}/`;
-  const httpsStart = `https://${target.hostname}/`;
+  // Like the Observatory: the default ports whatever port the target uses, unless told otherwise.
+  const httpStart = `http://${target.hostname}${settings.httpPort === undefined || settings.httpPort === 80 ? '' : `:${settings.httpPort}`}/`;
+  const httpsStart = `https://${target.hostname}${settings.httpsPort === undefined || settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`}/`;
   const isHttpsTarget = target.protocol === 'https:';
   const [httpChain, httpsChain, cors] = await Promise.all([
     isHttpsTarget ? client.chain(httpStart) : Promise.resolve(home),

@@ -127,8 +127,8 @@ export function checkTls(url: string, observations: readonly TlsObservation[], n
   const facts = main.facts;
   const chainText = (main.chain ?? []).map((link) => `${link.subject} ← ${link.issuer}`).join(' | ');
   const authError = facts.authorizationError;
-  // Expiry is its own check; a chain that fails only because it expired is reported there.
-  if (authError !== undefined && authError !== 'CERT_HAS_EXPIRED') {
+  // Expiry and host name are their own checks (Node reports a name mismatch as ERR_TLS_CERT_ALTNAME_INVALID).
+  if (authError !== undefined && authError !== 'CERT_HAS_EXPIRED' && authError !== 'ERR_TLS_CERT_ALTNAME_INVALID') {
     sink.report({
       ruleId: 'security/tls-certificate-chain',
       messageId: 'unverified',

@@ -87,3 +87,112 @@ const LOOPBACK = /^(?:127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 export function isLoopback(hostIp: string | undefined): boolean {
   return hostIp !== undefined && LOOPBACK.test(hostIp);
 }
+
+/** Database engines whose data must outlive the container, by image name (`postgres:16`, `bitnami/mysql`). */
+const DATABASE_IMAGE =
+  /(?:^|\/)(postgres(?:ql)?|postgis|timescaledb(?:-ha)?|pgvector|mysql|mariadb|percona(?:-server)?|mongo(?:db)?(?:-community-server)?|clickhouse(?:-server)?|cassandra|couchdb|neo4j|cockroach(?:db)?|elasticsearch|opensearch|influxdb|surrealdb)(?::|@|$)/i;
+
+/** Caches and brokers: a dependency to wait for, but not data to keep. */
+const CACHE_IMAGE = /(?:^|\/)(redis(?:-stack(?:-server)?)?|valkey|keydb|memcached|rabbitmq|nats|dragonfly(?:db)?)(?::|@|$)/i;
+
+/** The database engine a compose service runs (`postgres`, `mysql`…), from its image; undefined for anything else. */
+export function databaseEngine(service: ComposeService): string | undefined {
+  return service.image === undefined ? undefined : DATABASE_IMAGE.exec(service.image.replace(/^docker\.io\//, ''))?.[1]?.toLowerCase();
+}
+
+/** Databases, caches and brokers: services an app usually waits for at start-up. */
+export function backingEngine(service: ComposeService): string | undefined {
+  return databaseEngine(service) ?? (service.image === undefined ? undefined : CACHE_IMAGE.exec(service.image)?.[1]?.toLowerCase());
+}
+
+/** What a compose file is for, from its name: `docker-compose.production.yml` → production. */
+export type ComposeEnvironment = 'production' | 'staging' | 'test' | 'development' | 'default';
+
+export function composeEnvironment(file: YamlFile | string): ComposeEnvironment {
+  const base = (typeof file === 'string' ? file : file.path).split('/').pop()?.toLowerCase() ?? '';
+  const variant = base.replace(/^(?:docker-)?compose/, '').replace(/\.ya?ml$/, '');
+  if (/prod|live/.test(variant)) return 'production';
+  if (/stag|preprod|uat/.test(variant)) return 'staging';
+  if (/test|ci\b|e2e|integration/.test(variant)) return 'test';
+  if (/dev|local|override/.test(variant)) return 'development';
+  return 'default';
+}
+
+/** The directory of a repository-relative file ('' for the root). */
+export function dirOf(file: string): string {
+  const slash = file.lastIndexOf('/');
+  return slash < 0 ? '' : file.slice(0, slash);
+}
+
+/** One `volumes:` entry of a service: named volume, bind mount or tmpfs, with its container path. */
+export interface ServiceVolume {
+  readonly kind: 'volume' | 'bind' | 'tmpfs';
+  readonly source: string | undefined;
+  readonly target: string;
+  readonly line: number | undefined;
+}
+
+export function serviceVolumes(service: ComposeService): ServiceVolume[] {
+  const volumes: ServiceVolume[] = [];
+  for (const item of sequenceItems(mapGet(service.node, 'volumes'))) {
+    const line = isYamlNode(item) ? service.file.lineOf(item) : undefined;
+    const short = scalarString(item);
+    if (short !== undefined) {
+      const parts = short.split(':');
+      if (parts.length === 1) {
+        volumes.push({ kind: 'volume', source: undefined, target: parts[0] ?? '', line });
+        continue;
+      }
+      const source = parts[0] ?? '';
+      const kind = /^[./~$]/.test(source) ? 'bind' : 'volume';
+      volumes.push({ kind, source, target: parts[1] ?? '', line });
+      continue;
+    }
+    const type = scalarString(mapGet(item, 'type'));
+    const target = scalarString(mapGet(item, 'target'));
+    if (target === undefined) continue;
+    volumes.push({ kind: type === 'bind' ? 'bind' : type === 'tmpfs' ? 'tmpfs' : 'volume', source: scalarString(mapGet(item, 'source')), target, line });
+  }
+  for (const item of sequenceItems(mapGet(service.node, 'tmpfs'))) {
+    const target = scalarString(item)?.split(':')[0];
+    if (target !== undefined) volumes.push({ kind: 'tmpfs', source: undefined, target, line: isYamlNode(item) ? service.file.lineOf(item) : undefined });
+  }
+  return volumes;
+}
+
+/** One `depends_on` entry: short list form has no condition. */
+export interface ServiceDependency {
+  readonly name: string;
+  readonly condition: string | undefined;
+  readonly line: number | undefined;
+}
+
+export function serviceDependencies(service: ComposeService): ServiceDependency[] {
+  const dependsOn = mapGet(service.node, 'depends_on');
+  const list = sequenceItems(dependsOn).flatMap((item) => {
+    const name = scalarString(item);
+    return name === undefined ? [] : [{ name, condition: undefined, line: isYamlNode(item) ? service.file.lineOf(item) : undefined }];
+  });
+  const long = mapEntries(dependsOn).map(([name, keyNode, node]) => ({ name, condition: scalarString(mapGet(node, 'condition')), line: service.file.lineOf(keyNode) }));
+  return [...list, ...long];
+}
+
+function joinPath(base: string, relative: string): string {
+  const parts: string[] = base === '' ? [] : base.split('/');
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** Repository-relative path of the Dockerfile a service builds (`build: ./api` → `api/Dockerfile`), if it builds one. */
+export function serviceDockerfile(service: ComposeService): string | undefined {
+  const build = mapGet(service.node, 'build');
+  if (build === undefined || build === null) return undefined;
+  const context = scalarString(build) ?? scalarString(mapGet(build, 'context')) ?? '.';
+  if (/^[a-z]+:\/\//i.test(context) || context.startsWith('git@')) return undefined;
+  const dockerfile = scalarString(mapGet(build, 'dockerfile')) ?? 'Dockerfile';
+  return joinPath(dirOf(service.file.path), `${context}/${dockerfile}`);
+}

@@ -27,6 +27,12 @@ export interface ParsedSource {
   readonly lineIndex: LineIndex;
 }
 
+/**
+ * Parsed trees stay cached until their sources add up to this many UTF-16 units (a tree takes about
+ * 20× its source in memory, so ~24 MB of source is ~0.5 GiB of trees). Below it every file is parsed
+ * once however many rules read it; above it the least recently used trees are dropped.
+ */
+const AST_CACHE_SOURCE_BUDGET = 24 * 1024 * 1024;
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 const TEST_DIR = /(?:^|\/)(?:test|tests|__tests__|spec|specs|__mocks__|mocks|fixtures|__fixtures__|testdata|test-data|e2e|cypress|playwright|stories)\//i;
@@ -81,7 +87,10 @@ export class Project implements SourceText {
   readonly binaryByExtension: number;
   private readonly fs: FileSystem;
   private readonly texts = new Map<string, string | null>();
+  /** Recently parsed files only: a whole monorepo of ASTs does not fit in memory. Views that need every file memoize their facts instead. */
   private readonly parsed = new Map<string, ParsedSource | null>();
+  private parsedSourceSize = 0;
+  private readonly ownerCache = new Map<string, PackageInfo | undefined>();
   private readonly filesByPath: ReadonlyMap<string, FileEntry>;
   bytesRead = 0;
 
@@ -148,10 +157,15 @@ export class Project implements SourceText {
   /** Parsed TS/JS, cached; undefined (with a note) when the file cannot be read or parsed at all. */
   parseSource(file: string): ParsedSource | undefined {
     const cached = this.parsed.get(file);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached !== undefined) {
+      // Re-insert so the Map's insertion order doubles as least-recently-used order.
+      this.parsed.delete(file);
+      this.parsed.set(file, cached);
+      return cached ?? undefined;
+    }
     const text = this.text(file);
     if (text === undefined) {
-      this.parsed.set(file, null);
+      this.remember(file, null);
       return undefined;
     }
     const result = parseSync(file, text, { showSemanticErrors: false });
@@ -163,8 +177,19 @@ export class Project implements SourceText {
       this.notes.push({ kind: 'parse-error', path: file, message: `syntax error${where}: ${firstError.message}; checked what could be parsed` });
     }
     const source: ParsedSource = { path: file, text, program: result.program, comments: result.comments, lineIndex };
-    this.parsed.set(file, source);
+    this.remember(file, source);
     return source;
+  }
+
+  private remember(file: string, source: ParsedSource | null): void {
+    this.parsed.set(file, source);
+    this.parsedSourceSize += source?.text.length ?? 0;
+    while (this.parsedSourceSize > AST_CACHE_SOURCE_BUDGET && this.parsed.size > 1) {
+      const [oldest, evicted] = this.parsed.entries().next().value ?? [];
+      if (oldest === undefined) break;
+      this.parsed.delete(oldest);
+      this.parsedSourceSize -= evicted?.text.length ?? 0;
+    }
   }
 
   readonly sourceFiles = memo(() => this.filesWhere(isSourcePath));
@@ -182,20 +207,43 @@ export class Project implements SourceText {
     return buildPackages(manifests, pnpmText === undefined ? undefined : { path: 'pnpm-workspace.yaml', text: pnpmText }, this.notes);
   });
 
+  /** Package directory → package, for `packageOf` lookups that walk up the path instead of scanning all packages. */
+  private readonly packagesByDir = memo(() => new Map(this.packages().map((pkg) => [pkg.dir, pkg])));
+
   /** The innermost package containing `file`, if any. */
   packageOf(file: string): PackageInfo | undefined {
-    let best: PackageInfo | undefined;
-    for (const pkg of this.packages()) {
-      if (pkg.dir === '' || file.startsWith(`${pkg.dir}/`)) {
-        if (best === undefined || pkg.dir.length > best.dir.length) best = pkg;
-      }
-    }
-    return best;
+    if (this.ownerCache.has(file)) return this.ownerCache.get(file);
+    const owner = this.findOwner(file);
+    this.ownerCache.set(file, owner);
+    return owner;
   }
 
+  private findOwner(file: string): PackageInfo | undefined {
+    const byDir = this.packagesByDir();
+    let dir = file;
+    for (;;) {
+      const slash = dir.lastIndexOf('/');
+      dir = slash < 0 ? '' : dir.slice(0, slash);
+      const pkg = byDir.get(dir);
+      if (pkg !== undefined) return pkg;
+      if (dir === '') return undefined;
+    }
+  }
+
+  private readonly filesByPackage = memo(() => {
+    const grouped = new Map<PackageInfo | undefined, FileEntry[]>();
+    for (const file of this.files) {
+      const owner = this.packageOf(file.path);
+      const list = grouped.get(owner) ?? [];
+      list.push(file);
+      grouped.set(owner, list);
+    }
+    return grouped;
+  });
+
   /** Files that belong to `pkg` and not to a package nested inside it. */
-  filesOfPackage(pkg: PackageInfo): FileEntry[] {
-    return this.files.filter((file) => this.packageOf(file.path) === pkg);
+  filesOfPackage(pkg: PackageInfo): readonly FileEntry[] {
+    return this.filesByPackage().get(pkg) ?? [];
   }
 
   /** Packages that run an HTTP server framework (Express, Fastify, NestJS, Hono, Koa, Next, Remix…). */

@@ -162,6 +162,7 @@ export function renderMarkdown(report: Report): string {
   const budget = new Budget(MARKDOWN_MAX_CHARS - RESERVED_CHARS);
   budget.add(`## shipready: ${escapeMarkdown(report.verdict.summary)}\n\n`);
   budget.add(`${codeSpan(report.command)} of ${codeSpan(report.target)} · shipready ${escapeMarkdown(report.tool.version)}\n\n`);
+  for (const section of report.sections.filter((candidate) => candidate.placement === 'top')) budget.add(sectionBlock(section));
   budget.add(checklistTable(report));
   budget.add(current.length === 0 ? '### Findings\n\nNo findings to act on.\n\n' : `### Findings (${current.length})\n\n`);
 
@@ -190,7 +191,7 @@ export function renderMarkdown(report: Report): string {
   }
 
   let sectionsOmitted = 0;
-  for (const section of report.sections) {
+  for (const section of report.sections.filter((candidate) => candidate.placement !== 'top')) {
     if (!budget.tryAdd(sectionBlock(section))) sectionsOmitted += 1;
   }
   const notes = notesBlock(report);

@@ -181,9 +181,9 @@ function knownLines(known: readonly Finding[], paint: Palette): string[] {
   return lines;
 }
 
-function sectionLines(report: Report, paint: Palette): string[] {
+function sectionLines(report: Report, paint: Palette, placement: 'top' | 'bottom'): string[] {
   const lines: string[] = [];
-  for (const section of report.sections) {
+  for (const section of report.sections.filter((candidate) => (candidate.placement ?? 'bottom') === placement)) {
     lines.push('', paint.bold(clean(section.title)));
     for (const line of section.lines) lines.push(`  ${block(line, '  ')}`);
   }
@@ -216,6 +216,7 @@ export function renderText(report: Report, options: RenderOptions): string {
   const { current, known, suppressed } = groupFindings(report);
   const lines = [
     `${paint.bold(`${report.tool.name} ${report.tool.version}`)} · ${clean(report.command)} · ${clean(report.target)}`,
+    ...sectionLines(report, paint, 'top'),
     '',
     ...checklistLines(report, paint),
     '',
@@ -223,7 +224,7 @@ export function renderText(report: Report, options: RenderOptions): string {
     '',
     ...findingSections(current, paint),
     ...knownLines(known, paint),
-    ...sectionLines(report, paint),
+    ...sectionLines(report, paint, 'bottom'),
     ...noteLines(report, paint),
     '',
     paint.dim(`${suppressed.length} suppressed finding(s) not shown · ${known.length} known finding(s) from the baseline`),

@@ -1,7 +1,7 @@
 import { defineRule, type RegisteredRule, type Rule } from '../core/rule.js';
 import type { ReportLocation } from '../core/rule.js';
 import type { PackageInfo } from '../project/packages.js';
-import type { Project } from '../project/project.js';
+import { isSourcePath, isTestPath, type Project } from '../project/project.js';
 
 const SERVER_START = /\bexpress\s*\(\s*\)|\b[Ff]astify\s*\(|new\s+(?:Hono|Koa|OpenAPIHono)\s*\(|NestFactory\.create(?:Microservice)?\s*(?:<[^>]*>)?\s*\(|\bcreateServer\s*\(|\.listen\s*\(/;
 
@@ -10,8 +10,8 @@ const SERVER_START = /\bexpress\s*\(\s*\)|\b[Ff]astify\s*\(|new\s+(?:Hono|Koa|Op
  * else the framework dependency in package.json, else package.json itself.
  */
 export function serverAnchor(project: Project, pkg: PackageInfo): ReportLocation {
-  for (const file of project.productionSourceFiles()) {
-    if (project.packageOf(file.path) !== pkg) continue;
+  for (const file of project.filesOfPackage(pkg)) {
+    if (!isSourcePath(file.path) || isTestPath(file.path)) continue;
     const text = project.text(file.path);
     if (text === undefined) continue;
     const match = SERVER_START.exec(text);

@@ -62,9 +62,10 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(corsPolicy(env));
   api.use(apiLimiter);
+  // Cross-origin writes are rejected before the body is parsed or the session store is touched.
+  api.use(requireSameOrigin(env));
   api.use(express.json({ limit: '100kb' }));
   api.use(sessions(env, deps.sessionStore));
-  api.use(requireSameOrigin(env));
   api.use('/auth', authRouter(env, db));
   api.use('/projects', projectsRouter(db));
   api.use('/billing', billingRouter(env, db));

@@ -60,7 +60,9 @@ function settingName(node: Node): string | undefined {
  */
 export function annotate(set: MigrationSet, migration: Migration, parsed: ParsedSql): LintedFile {
   const statements: LintedStatement[] = [];
-  const created = new Set<string>();
+  /** Relation → order in which the file created it. */
+  const createdAt = new Map<string, number>();
+  let createdCount = 0;
   const runnerTransaction =
     migration.transaction === 'per-file' || migration.transaction === 'per-run' || (migration.transaction === 'per-file-implicit' && parsed.statements.length > 1);
   let explicit = false;
@@ -69,8 +71,13 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
   let held: LintedStatement['heldAccessExclusive'];
   for (const statement of parsed.statements) {
     const node = statement.node;
-    const createdHere = new Set(created);
-    const isExisting = (relation: string): boolean => relation !== '' && !createdHere.has(relation) && !createdHere.has(bareName(relation));
+    // A table counts as new for this statement only if an earlier statement created it.
+    const createdBefore = createdCount;
+    const isExisting = (relation: string): boolean => {
+      if (relation === '') return false;
+      const at = createdAt.get(relation) ?? createdAt.get(bareName(relation));
+      return at === undefined || at >= createdBefore;
+    };
     const inTransaction = runnerTransaction || explicit;
     statements.push({
       statement,
@@ -86,9 +93,10 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
     if (setting === 'lock_timeout') lockTimeoutSet = true;
     if (setting === 'statement_timeout') statementTimeoutSet = true;
     const relation = createdRelation(node);
-    if (relation !== undefined && relation !== '') {
-      created.add(relation);
-      created.add(bareName(relation));
+    if (relation !== undefined && relation !== '' && !createdAt.has(relation)) {
+      createdAt.set(relation, createdCount);
+      if (!createdAt.has(bareName(relation))) createdAt.set(bareName(relation), createdCount);
+      createdCount++;
     }
     if ('TransactionStmt' in node) {
       const kind = node.TransactionStmt.kind;
@@ -120,6 +128,16 @@ export function statementLocation(file: LintedFile, statement: Statement): Repor
     endLine: statement.endPosition.line,
     endColumn: statement.endPosition.column + 1,
   };
+}
+
+/**
+ * Location of a node inside a statement (e.g. one ADD COLUMN of a multi-line ALTER TABLE), from its
+ * `location` byte offset; falls back to the statement start when the parser gave none.
+ */
+export function nodeLocation(file: LintedFile, statement: Statement, byteOffset: number | undefined): ReportLocation {
+  if (byteOffset === undefined || byteOffset < 0) return statementLocation(file, statement);
+  const position = file.parsed.locate(byteOffset);
+  return { path: file.parsed.source.path, line: position.line, column: position.column };
 }
 
 const EVIDENCE_MAX = 240;

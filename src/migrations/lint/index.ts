@@ -26,13 +26,28 @@ export interface LintOutcome {
   readonly project: MigrationProject;
 }
 
+/** The statement spanning `line`, by binary search over the statements (they are in file order). */
+function statementAtLine(file: LintedFile, line: number): LintedFile['statements'][number] | undefined {
+  let low = 0;
+  let high = file.statements.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const entry = file.statements[middle];
+    if (entry === undefined) return undefined;
+    if (line < entry.statement.startPosition.line) high = middle - 1;
+    else if (line > entry.statement.endPosition.line) low = middle + 1;
+    else return entry;
+  }
+  return undefined;
+}
+
 function suppressionFor(finding: Finding, files: ReadonlyMap<string, LintedFile>): Finding['suppression'] {
   const location = finding.location;
   if (location?.kind !== 'file' || location.line === undefined) return undefined;
   const file = files.get(location.path);
   if (file === undefined) return undefined;
   const line = location.line;
-  const statement = file.statements.find((entry) => entry.statement.startPosition.line <= line && line <= entry.statement.endPosition.line);
+  const statement = statementAtLine(file, line);
   const squawkName = finding.ruleId.replace(/^migrations\//, '');
   const check = (ignores: StatementIgnores): string | undefined => {
     const own = ignores.shipready.get(finding.ruleId);

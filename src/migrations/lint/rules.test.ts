@@ -18,7 +18,7 @@ const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]
     'explicit-begin': [['migrations/001_change.sql', 3]],
     'prisma-with-others': [['prisma/migrations/20240101000000_idx/migration.sql', 2]],
   },
-  'adding-required-field': { 'no-default': [['migrations/001_change.sql', 1]] },
+  'adding-required-field': { 'no-default': [['migrations/001_change.sql', 2]] },
   'adding-field-with-default': {
     volatile: [['migrations/001_change.sql', 1]],
     'stored-generated': [['migrations/001_change.sql', 2]],
@@ -40,7 +40,7 @@ const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]
   'adding-not-nullable-field': { 'set-not-null': [['migrations/001_change.sql', 1]] },
   'disallowed-unique-constraint': { unique: [['migrations/001_change.sql', 1]] },
   'adding-serial-primary-key-field': { 'primary-key': [['migrations/001_change.sql', 1]] },
-  'require-lock-timeout': { missing: [['migrations/001_change.sql', 1]] },
+  'require-lock-timeout': { missing: [['migrations/001_change.sql', 1]], 'reported-once': [['migrations/001_change.sql', 1]] },
   'require-statement-timeout': { missing: [['migrations/001_change.sql', 2]] },
   'transaction-nesting': { 'begin-in-runner-transaction': [['db/migrations/20240101000000_x.sql', 2], ['db/migrations/20240101000000_x.sql', 4]] },
   'ban-uncommitted-transaction': { 'no-commit': [['migrations/001_change.sql', 1]] },

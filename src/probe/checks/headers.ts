@@ -167,7 +167,7 @@ export function checkCookies(input: HeaderInput, sink: IssueSink): void {
     if (cookie === undefined || !SESSION_NAME.test(cookie.name)) continue;
     // The cookie value is a credential: never shown, only the attributes are.
     const attributes = raw.split(';').slice(1).map((part) => part.trim()).join('; ');
-    const detail = `Set-Cookie: ${cookie.name}=…; ${attributes}`;
+    const detail = `Set-Cookie: ${cookie.name}=…${attributes === '' ? ' (no attributes)' : `; ${attributes}`}`;
     const missing = [!cookie.httpOnly ? 'HttpOnly' : undefined, overHttps && !cookie.secure ? 'Secure' : undefined].filter((flag): flag is string => flag !== undefined);
     if (missing.length > 0) {
       sink.report({ ruleId: 'security/cookie-flags', messageId: 'missingFlags', message: `session-like cookie ${cookie.name} is set without ${missing.join(' and ')}`, url, detail, key: `${cookie.name}:flags` });

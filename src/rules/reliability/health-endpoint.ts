@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { RuleContext } from '../../core/rule.js';
 import type { PackageInfo } from '../../project/packages.js';
-import type { Project } from '../../project/project.js';
+import { isSourcePath, isTestPath, type Project } from '../../project/project.js';
+import { nextAppRoutePath, nextPagesApiPath, remixRoutePath } from '../../project/routes.js';
 import { defineScanRule, listText, serverAnchor, workspaceDependencies } from '../support.js';
 
 /** Last path segments that conventionally name a health, liveness or readiness endpoint. */
@@ -27,19 +28,28 @@ function isHealthPath(routePath: string | undefined, configured: readonly string
   return HEALTH_SEGMENTS.has(last.toLowerCase());
 }
 
+const HEALTH_DECORATOR = /@(?:Controller|Get|All)\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping)['"`]/;
+
+function isHealthFileRoute(file: string): boolean {
+  const routePath = nextAppRoutePath(file) ?? nextPagesApiPath(file) ?? remixRoutePath(file);
+  return routePath !== undefined && isHealthPath(routePath, []);
+}
+
 function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options>>, pkg: PackageInfo): void {
   const { project } = ctx;
   const scope = [pkg, ...workspaceDependencies(project, pkg)];
-  const inScope = (file: string): boolean => {
-    const owner = project.packageOf(file);
-    return owner !== undefined && scope.includes(owner);
-  };
-  const routes = project.routes().filter((route) => inScope(route.file));
-  if (routes.some((route) => isHealthPath(route.path, ctx.options.paths))) return;
   if (scope.some((member) => HEALTH_LIBRARIES.some((library) => member.allDependencies.has(library)))) return;
-  // A hand-rolled `if (req.url === '/healthz')` on node:http has no route call; a health-like path literal counts.
-  const sourceFiles = project.productionSourceFiles().filter((file) => inScope(file.path));
-  if (sourceFiles.some((file) => HEALTH_LITERAL.test(project.text(file.path) ?? ''))) return;
+  const sourceFiles = scope.flatMap((member) => project.filesOfPackage(member)).filter((file) => isSourcePath(file.path) && !isTestPath(file.path));
+  if (sourceFiles.some((file) => isHealthFileRoute(file.path))) return;
+  // Cheap text evidence first: a health-like path literal (also a hand-rolled `req.url === '/healthz'`
+  // on node:http, which has no route call) or a Nest decorator. Only a report needs the parsed routes.
+  const configured = ctx.options.paths;
+  const hasHealthText = (text: string): boolean =>
+    HEALTH_LITERAL.test(text) || HEALTH_DECORATOR.test(text) || configured.some((route) => text.includes(`'${route}'`) || text.includes(`"${route}"`) || text.includes(`\`${route}\``));
+  if (sourceFiles.some((file) => hasHealthText(project.text(file.path) ?? ''))) return;
+  const inScope = new Set(sourceFiles.map((file) => file.path));
+  const routes = project.routes().filter((route) => inScope.has(route.file));
+  if (routes.some((route) => isHealthPath(route.path, configured))) return;
   const scopeNames = scope.map((member) => member.displayName);
   ctx.report({
     messageId: 'missing',
@@ -47,7 +57,7 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
     location: serverAnchor(project, pkg),
     detail:
       `Looked in ${routes.length} route definition(s) across ${sourceFiles.length} production source file(s) of ${listText(scopeNames)} ` +
-      `for a route ending in /health, /healthz, /livez, /readyz, /status or /ping${ctx.options.paths.length > 0 ? ` or ${ctx.options.paths.join(', ')}` : ''}, ` +
+      `for a route ending in /health, /healthz, /livez, /readyz, /status or /ping${configured.length > 0 ? ` or ${configured.join(', ')}` : ''}, ` +
       `and for health-check libraries (${HEALTH_LIBRARIES.slice(0, 3).join(', ')}, …); found none.`,
   });
 }
@@ -70,7 +80,7 @@ export default defineScanRule({
   check(ctx) {
     for (const pkg of ctx.project.serverPackages()) {
       // A workspace root that only hoists dependencies serves nothing itself.
-      if (pkg.isWorkspaceRoot && ctx.project.productionSourceFiles().every((file) => ctx.project.packageOf(file.path) !== pkg)) continue;
+      if (pkg.isWorkspaceRoot && !ctx.project.filesOfPackage(pkg).some((file) => isSourcePath(file.path) && !isTestPath(file.path))) continue;
       checkPackage(ctx, pkg);
     }
   },

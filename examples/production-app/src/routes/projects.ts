@@ -56,6 +56,7 @@ function toProject(row: ProjectRow) {
   };
 }
 
+/** Every signed-in member sees every project; only its owner may change or delete it. */
 export function projectsRouter(db: Db): Router {
   const router = Router();
   router.use(requireUser);
@@ -66,10 +67,10 @@ export function projectsRouter(db: Db): Router {
       const query = ListQuery.parse(req.query);
       const { rows } = await db.query<ProjectRow>(
         `${SELECT_PROJECTS}
-          WHERE p.owner_id = $1 AND p.status = $2 AND ($3::bigint IS NULL OR p.id > $3)
+          WHERE p.status = $1 AND ($2::bigint IS NULL OR p.id > $2)
           ORDER BY p.id
-          LIMIT $4`,
-        [req.session.userId, query.status, query.after ?? null, query.limit],
+          LIMIT $3`,
+        [query.status, query.after ?? null, query.limit],
       );
       res.json({ projects: rows.map(toProject), next: rows.length === query.limit ? rows.at(-1)?.id : null });
     }),
@@ -87,7 +88,7 @@ export function projectsRouter(db: Db): Router {
       );
       const created = rows[0];
       if (created === undefined) throw new HttpError(409, 'project_exists', 'You already have a project with this name');
-      res.status(201).json(await findProject(db, req.session.userId, created.id));
+      res.status(201).json(await findProject(db, created.id));
     }),
   );
 
@@ -95,7 +96,7 @@ export function projectsRouter(db: Db): Router {
     '/:id',
     asyncHandler(async (req, res) => {
       const { id } = ProjectParams.parse(req.params);
-      res.json(await findProject(db, req.session.userId, String(id)));
+      res.json(await findProject(db, id));
     }),
   );
 
@@ -115,7 +116,7 @@ export function projectsRouter(db: Db): Router {
         [req.session.userId, id, body.name ?? null, body.description ?? null, body.status ?? null],
       );
       if (rowCount === 0) throw new HttpError(404, 'not_found', 'No such project');
-      res.json(await findProject(db, req.session.userId, String(id)));
+      res.json(await findProject(db, id));
     }),
   );
 
@@ -135,8 +136,8 @@ export function projectsRouter(db: Db): Router {
   return router;
 }
 
-async function findProject(db: Db, ownerId: string | undefined, id: string) {
-  const { rows } = await db.query<ProjectRow>(`${SELECT_PROJECTS} WHERE p.owner_id = $1 AND p.id = $2`, [ownerId, id]);
+async function findProject(db: Db, id: string | number) {
+  const { rows } = await db.query<ProjectRow>(`${SELECT_PROJECTS} WHERE p.id = $1`, [id]);
   const row = rows[0];
   if (row === undefined) throw new HttpError(404, 'not_found', 'No such project');
   return toProject(row);

@@ -1,6 +1,6 @@
 // Protects against ADD COLUMN forms that rewrite the whole table under an ACCESS EXCLUSIVE lock. docs/migrations.md#adding-field-with-default
 import { alterCommands, columnDefOf, constraintsOf, relationKey, SERIAL_TYPES, typeNameOf, volatileDefaultReason } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { defineMigrationRule, eachStatement, nodeLocation, quote } from '../context.js';
 
 export default defineMigrationRule({
   name: 'adding-field-with-default',
@@ -42,7 +42,7 @@ export default defineMigrationRule({
         ctx.report({
           messageId: 'rewrite',
           data: { column: name, table, why, version },
-          location: statementLocation(file, entry.statement),
+          location: nodeLocation(file, entry.statement, column.location),
           key: name,
           detail: `Checked the default, type and generation of ${name} in: ${quote(entry.statement)}`,
         });

@@ -1,12 +1,15 @@
 // Protects against SET NOT NULL scanning the whole table under ACCESS EXCLUSIVE. docs/migrations.md#adding-not-nullable-field
-import { alterCommands, constraintOf, relationKey } from '../../sql/ast.js';
+import type { Node } from 'libpg-query';
+import { alterCommands, constraintOf, relationKey, stringsOf } from '../../sql/ast.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
 
-/** Matches `CHECK (col IS NOT NULL)` text, the shape Postgres 12+ accepts as proof for SET NOT NULL. */
-function checkedColumn(expression: unknown): string | undefined {
-  const json = JSON.stringify(expression);
-  if (!json.includes('"nulltesttype":"IS_NOT_NULL"')) return undefined;
-  return /"ColumnRef":\{"fields":\[\{"String":\{"sval":"([^"]+)"\}\}\]/.exec(json)?.[1]?.toLowerCase();
+/** The column of a `CHECK (col IS NOT NULL)` constraint, the shape PostgreSQL 12+ accepts as proof for SET NOT NULL. */
+function checkedColumn(expression: Node | undefined): string | undefined {
+  if (expression === undefined || !('NullTest' in expression) || expression.NullTest.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const argument = expression.NullTest.arg;
+  if (argument === undefined || !('ColumnRef' in argument)) return undefined;
+  const names = stringsOf(argument.ColumnRef.fields);
+  return names[names.length - 1]?.toLowerCase();
 }
 
 export default defineMigrationRule({

@@ -1,6 +1,6 @@
 // Protects against adding a NOT NULL column without a default, which fails on a table with rows. docs/migrations.md#adding-required-field
-import { alterCommands, columnDefOf, constraintsOf, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { alterCommands, columnDefOf, constraintsOf, relationKey, SERIAL_TYPES, typeNameOf } from '../../sql/ast.js';
+import { defineMigrationRule, eachStatement, nodeLocation, quote } from '../context.js';
 
 export default defineMigrationRule({
   name: 'adding-required-field',
@@ -22,12 +22,12 @@ export default defineMigrationRule({
         const constraints = constraintsOf(column);
         const notNull = constraints.some((constraint) => constraint.contype === 'CONSTR_NOTNULL' || constraint.contype === 'CONSTR_PRIMARY');
         const filled = constraints.some((constraint) => ['CONSTR_DEFAULT', 'CONSTR_GENERATED', 'CONSTR_IDENTITY'].includes(constraint.contype ?? ''));
-        if (!notNull || filled || /serial/.test(JSON.stringify(column.typeName?.names ?? []))) continue;
+        if (!notNull || filled || SERIAL_TYPES.has(typeNameOf(column.typeName))) continue;
         const name = column.colname ?? '';
         ctx.report({
           messageId: 'required',
           data: { column: name, table },
-          location: statementLocation(file, entry.statement),
+          location: nodeLocation(file, entry.statement, column.location),
           key: name,
           detail: `Found NOT NULL and no DEFAULT for column ${name} in: ${quote(entry.statement)}`,
         });

@@ -1,0 +1,154 @@
+import { runRules, type RuleSetting } from '../../core/engine.js';
+import type { Finding, Note, ReportSection, RuleMeta } from '../../core/report.js';
+import { err, ok, type Result, type UserError } from '../../core/result.js';
+import { DEFAULT_DOCS_BASE_URL } from '../lint/index.js';
+import { alterCommands } from '../sql/ast.js';
+import { ensureParser, parseSql } from '../sql/parse.js';
+import type { MigrationSet } from '../types.js';
+import { openPglite, openServer, type RehearsalDb } from './database.js';
+import { REHEARSAL_RULES } from './rules.js';
+import { DEFAULT_REHEARSAL_ROWS, formatMs, type MigrationRun, rehearseSets, timelineLines } from './run.js';
+
+export { DEFAULT_REHEARSAL_ROWS } from './run.js';
+export { REHEARSAL_RULES } from './rules.js';
+
+/** The one-line query that exports production row counts in the `--row-counts` format. */
+export const ROW_COUNTS_SQL =
+  "psql \"$DATABASE_URL\" -Atc \"SELECT json_object_agg(CASE WHEN schemaname = 'public' THEN relname ELSE schemaname || '.' || relname END, n_live_tup) FROM pg_stat_user_tables\" > row-counts.json";
+
+export interface RehearseOptions {
+  /** A server to rehearse on (a scratch database is created and dropped); PGlite when absent. */
+  readonly databaseUrl?: string;
+  readonly rows?: number;
+  readonly rowCounts?: Readonly<Record<string, number>>;
+  /** Lock holds at or above this many ms (estimated at production size) are findings; default 1000. */
+  readonly blockingThresholdMs?: number;
+  readonly settings?: ReadonlyMap<string, RuleSetting>;
+  readonly docsBaseUrl?: string;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface RehearsalResult {
+  readonly findings: Finding[];
+  readonly rules: RuleMeta[];
+  readonly applied: ReadonlySet<string>;
+  readonly notes: Note[];
+  readonly sections: ReportSection[];
+  readonly stats: Record<string, number>;
+  readonly runs: readonly MigrationRun[];
+}
+
+/** Statements of up-only migrations that destroy data, since no down migration can be rehearsed. */
+async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSection | undefined> {
+  await ensureParser();
+  const lines: string[] = [];
+  for (const set of sets) {
+    if (set.hasDowns) continue;
+    for (const migration of set.migrations) {
+      if (migration.up === undefined) continue;
+      for (const statement of parseSql(migration.up).statements) {
+        const node = statement.node;
+        const alter = alterCommands(node);
+        const loses =
+          ('DropStmt' in node && ['OBJECT_TABLE', 'OBJECT_SCHEMA', 'OBJECT_MATVIEW'].includes(node.DropStmt.removeType ?? '')) ||
+          'TruncateStmt' in node ||
+          'DeleteStmt' in node ||
+          'DropdbStmt' in node ||
+          (alter?.commands.some((command) => command.subtype === 'AT_DropColumn' || command.subtype === 'AT_AlterColumnType') ?? false);
+        if (!loses) continue;
+        const flat = statement.text.replace(/\s+/g, ' ');
+        lines.push(`${migration.path}:${statement.startPosition.line}  ${flat.length > 100 ? `${flat.slice(0, 99)}…` : flat}`);
+      }
+    }
+  }
+  if (lines.length === 0) return undefined;
+  return { id: 'migrations-data-loss', title: 'Statements that lose data (no down migrations to rehearse)', lines };
+}
+
+/**
+ * Applies every migration to PGlite (or a scratch database on the server at `databaseUrl`) filled with
+ * synthetic rows, and reports locks, rewrites, durations and reversibility as findings and a timeline.
+ *
+ * @example
+ * const sets = listMigrations('.');
+ * if (sets.ok) {
+ *   const rehearsal = await rehearseMigrations(sets.value, { rows: 100_000 });
+ *   if (rehearsal.ok) console.log(rehearsal.value.sections[0]?.lines.join('\n'));
+ * }
+ */
+export async function rehearseMigrations(sets: readonly MigrationSet[], options: RehearseOptions = {}): Promise<Result<RehearsalResult, UserError>> {
+  let db: RehearsalDb;
+  if (options.databaseUrl === undefined) {
+    db = await openPglite();
+  } else {
+    const opened = await openServer(options.databaseUrl);
+    if (!opened.ok) return err(opened.error);
+    db = opened.value;
+  }
+  const rows = options.rows ?? DEFAULT_REHEARSAL_ROWS;
+  const started = performance.now();
+  let runs: MigrationRun[];
+  try {
+    runs = await rehearseSets(db, sets, {
+      rows,
+      ...(options.rowCounts === undefined ? {} : { rowCounts: options.rowCounts }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+  } finally {
+    await db.close();
+  }
+  const totalMs = performance.now() - started;
+  const texts = new Map<string, string>();
+  for (const set of sets) {
+    for (const migration of set.migrations) {
+      if (migration.up !== undefined) texts.set(migration.up.path, migration.up.text);
+      if (migration.down !== undefined) texts.set(migration.down.path, migration.down.text);
+    }
+  }
+  const rowsLabel = options.rowCounts === undefined ? `${rows.toLocaleString('en-US')} rows per table` : 'the row counts from --row-counts';
+  const outcome = await runRules(
+    REHEARSAL_RULES,
+    { runs, blockingThresholdMs: options.blockingThresholdMs ?? 1000, rowsLabel },
+    { text: (path) => texts.get(path) },
+    { docsBaseUrl: options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL, ...(options.settings === undefined ? {} : { settings: options.settings }) },
+  );
+  const notes: Note[] = [];
+  const notRun = runs.filter((run) => run.notRun !== undefined);
+  if (notRun.length > 0) notes.push({ kind: 'skipped-file', message: `${notRun.length} JS/TS migration(s) were not rehearsed: converting them to SQL by execution is not implemented yet` });
+  if (options.rowCounts === undefined) {
+    notes.push({ kind: 'info', message: `rehearsed at ${rows.toLocaleString('en-US')} rows per table; for estimates at production size pass --row-counts FILE, exported with: ${ROW_COUNTS_SQL}` });
+  }
+  const timeline: ReportSection = {
+    id: 'migrations-rehearsal',
+    title: `Rehearsal on ${db.label} — ${rowsLabel}, ${formatMs(totalMs)} in total`,
+    lines: timelineLines(runs),
+    data: runs.map((run) => ({
+      path: run.migration.path,
+      ms: run.ms,
+      error: run.error?.message,
+      statements: run.statements.map((statement) => ({
+        line: statement.statement.startPosition.line,
+        ms: statement.ms,
+        estimatedMs: statement.estimatedMs,
+        heldMs: statement.heldMs,
+        locks: statement.locks,
+        staticLocks: statement.staticLocks,
+        rewritten: statement.rewritten,
+        rebuiltIndexes: statement.rebuiltIndexes,
+        rows: statement.rows,
+      })),
+      reversibility: run.reversibility,
+    })),
+  };
+  const loss = await dataLossSection(sets);
+  const rehearsed = runs.filter((run) => run.notRun === undefined).length;
+  return ok({
+    findings: outcome.findings,
+    rules: rehearsed === 0 ? [] : outcome.rules,
+    applied: rehearsed === 0 ? new Set<string>() : outcome.applied,
+    notes,
+    sections: loss === undefined ? [timeline] : [timeline, loss],
+    stats: { rehearsedMigrations: rehearsed, rehearsalMs: Math.round(totalMs) },
+    runs,
+  });
+}

@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createFileIndex, discoverInIndex } from '../discover.js';
+import { rehearseMigrations } from './index.js';
+
+const FILES: Record<string, string> = {
+  'db/migrations/1_init.up.sql': `CREATE TYPE status AS ENUM ('active', 'banned');
+CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, status status NOT NULL, name varchar(20));
+CREATE TABLE orders (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id bigint NOT NULL REFERENCES users (id),
+  total numeric(10,2) NOT NULL CHECK (total >= 0),
+  created_at timestamptz NOT NULL DEFAULT now()
+);`,
+  'db/migrations/1_init.down.sql': 'DROP TABLE orders;\nDROP TABLE users;\nDROP TYPE status;',
+  'db/migrations/2_token.up.sql': `ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
+CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total);`,
+  'db/migrations/2_token.down.sql': 'ALTER TABLE users DROP COLUMN token;',
+  'db/migrations/3_tenant.up.sql': 'ALTER TABLE users ADD COLUMN tenant_id bigint NOT NULL;',
+  'db/migrations/4_note.up.sql': 'ALTER TABLE orders ADD COLUMN note text;',
+};
+
+function locations(findings: ReadonlyArray<{ ruleId: string; location?: { kind: string; path?: string; line?: number } }>, ruleId: string) {
+  return findings.filter((finding) => finding.ruleId === ruleId).map((finding) => [finding.location?.path, finding.location?.line]);
+}
+
+/** Set by `.ci/postgres.sh start` (and so by .ci/run): proves the server path against a real PostgreSQL. */
+const SERVER_URL = process.env['SHIPREADY_TEST_DATABASE_URL'];
+
+async function rehearsalDatabases(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'shipready_rehearsal_%' ORDER BY datname");
+    return result.rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each([
+  { target: 'PGlite', databaseUrl: undefined },
+  ...(SERVER_URL === undefined ? [] : [{ target: 'a PostgreSQL server', databaseUrl: SERVER_URL }]),
+])('rehearseMigrations on $target', ({ databaseUrl }) => {
+  it('fills tables, records locks and rewrites, reports failures and irreversible downs, and keeps going', async () => {
+    const sets = discoverInIndex(createFileIndex(Object.keys(FILES), (path) => FILES[path]));
+    const before = databaseUrl === undefined ? [] : await rehearsalDatabases(databaseUrl);
+    const result = await rehearseMigrations(sets, { rows: 2000, blockingThresholdMs: 0, ...(databaseUrl === undefined ? {} : { databaseUrl }) });
+    if (databaseUrl !== undefined) expect(await rehearsalDatabases(databaseUrl)).toEqual(before);
+    if (!result.ok) throw new Error(result.error.message);
+    const { findings, runs } = result.value;
+    expect(runs[0]?.fills).toEqual([]);
+    expect(runs[1]?.fills.map((fill) => [fill.table, fill.rows, fill.error])).toEqual([
+      ['users', 2000, undefined],
+      ['orders', 2000, undefined],
+    ]);
+    const addColumn = runs[1]?.statements[0];
+    expect(addColumn?.locks).toContainEqual({ relation: 'users', mode: 'AccessExclusiveLock' });
+    expect(addColumn?.rewritten).toEqual(['users']);
+    expect(runs[1]?.statements[1]?.staticLocks).toBe(true);
+    expect(locations(findings, 'migrations/rehearsal-rewrite')).toEqual([['db/migrations/2_token.up.sql', 1]]);
+    expect(locations(findings, 'migrations/rehearsal-failed')).toEqual([['db/migrations/3_tenant.up.sql', 1]]);
+    expect(locations(findings, 'migrations/rehearsal-not-reversible')).toEqual([['db/migrations/2_token.down.sql', undefined]]);
+    expect(runs[0]?.reversibility).toEqual({ missing: [], extra: [] });
+    expect(runs[3]?.error).toBeUndefined();
+    expect(runs[3]?.statements).toHaveLength(1);
+    expect(result.value.sections[0]?.lines.some((line) => line.includes('ACCESS EXCLUSIVE on users'))).toBe(true);
+  });
+});
+
+describe('rehearseMigrations errors', () => {
+  it('returns a DATABASE UserError when the server cannot be reached', async () => {
+    const result = await rehearseMigrations([], { databaseUrl: 'postgres://nobody@127.0.0.1:1/postgres' });
+    expect(result.ok ? 'ok' : result.error.code).toBe('DATABASE');
+  });
+});

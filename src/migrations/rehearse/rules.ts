@@ -1,0 +1,125 @@
+// Findings from a rehearsal on a real Postgres: failures, long blocking locks, rewrites and down migrations that do not restore the schema. docs/migrations.md#rehearsal
+import type { RuleContext } from '../../core/rule.js';
+import { defineRule, noOptions, type RegisteredRule } from '../../core/rule.js';
+import { describeLock, lockName } from '../locks.js';
+import { blocksReads, blocksWrites, formatMs, type MigrationRun, strongestLock } from './run.js';
+
+/** What rehearsal rules see. */
+export interface RehearsalProject {
+  readonly runs: readonly MigrationRun[];
+  /** Lock holds at or above this (estimated at production size) are findings. */
+  readonly blockingThresholdMs: number;
+  readonly rowsLabel: string;
+}
+
+type Ctx<M extends Record<string, unknown>> = RuleContext<RehearsalProject, M, undefined>;
+
+const common = { category: 'data', checklist: 'migrations-at-scale', options: noOptions } as const;
+
+const failed = defineRule({
+  ...common,
+  id: 'migrations/rehearsal-failed',
+  title: 'Migration fails on a database with data',
+  description: 'The migration raised an error when applied in order to a database filled with synthetic rows.',
+  severity: 'high',
+  docs: 'docs/migrations.md#rehearsal-failed',
+  fix: 'Fix the statement (a NOT NULL column on a table with rows needs a default or a backfill first) and rehearse again.',
+  messages: { failed: ({ error }: { error: string }) => `migration fails during rehearsal: ${error}` },
+  check(ctx: Ctx<{ failed: { error: string } }>) {
+    for (const run of ctx.project.runs) {
+      if (run.error === undefined) continue;
+      const position = run.error.statement?.startPosition;
+      ctx.report({
+        messageId: 'failed',
+        data: { error: run.error.message },
+        location: { path: run.migration.path, ...(position === undefined ? {} : { line: position.line, column: position.column }) },
+        detail: `Applied ${run.migration.path} after filling every table with ${ctx.project.rowsLabel}; the statement failed and the rest of the migration was not run.`,
+      });
+    }
+  },
+});
+
+const blockingLock = defineRule({
+  ...common,
+  id: 'migrations/rehearsal-blocking-lock',
+  title: 'Lock that blocks traffic for too long at production size',
+  description: 'During the rehearsal a statement held a lock that blocks reads or writes on a table with rows for longer than the threshold (estimated at production size when --row-counts is given).',
+  severity: 'high',
+  docs: 'docs/migrations.md#rehearsal-blocking-lock',
+  fix: 'Use the non-blocking recipe for this statement (CONCURRENTLY, NOT VALID + VALIDATE, expand/contract) or split the migration so the lock is held briefly.',
+  messages: {
+    blocking: ({ lock, table, held, effect }: { lock: string; table: string; held: string; effect: string }) => `${lock} on ${table} held for ~${held}: ${effect}`,
+  },
+  check(ctx: Ctx<{ blocking: { lock: string; table: string; held: string; effect: string } }>) {
+    for (const run of ctx.project.runs) {
+      for (const statement of run.statements) {
+        const lock = strongestLock(statement);
+        if (lock === undefined || !blocksWrites(lock.mode) || statement.rows === 0) continue;
+        const held = statement.staticLocks ? (statement.estimatedMs ?? statement.ms) : statement.heldMs;
+        if (held < ctx.project.blockingThresholdMs) continue;
+        ctx.report({
+          messageId: 'blocking',
+          data: { lock: lockName(lock.mode), table: lock.relation, held: formatMs(held), effect: describeLock(lock.mode) },
+          location: { path: run.migration.path, line: statement.statement.startPosition.line, column: statement.statement.startPosition.column },
+          severity: blocksReads(lock.mode) ? 'high' : 'medium',
+          key: lock.relation,
+          detail: `Measured ${formatMs(statement.ms)} on ${statement.rows.toLocaleString('en-US')} rows of ${statement.largestTable ?? lock.relation}${statement.estimatedMs === undefined ? '' : ` (linear estimate at production size: ${formatMs(statement.estimatedMs)})`}; locks ${statement.staticLocks ? 'from the documented lock table' : 'read from pg_locks before COMMIT'}.`,
+        });
+      }
+    }
+  },
+});
+
+const rewrite = defineRule({
+  ...common,
+  id: 'migrations/rehearsal-rewrite',
+  title: 'Statement rewrote a table with rows',
+  description: 'The table\'s physical file (relfilenode) changed: Postgres rewrote every row, holding ACCESS EXCLUSIVE for the whole rewrite.',
+  severity: 'high',
+  docs: 'docs/migrations.md#rehearsal-rewrite',
+  fix: 'Avoid the rewrite: add columns without volatile defaults, change types by expand/contract, and check binary-coercible alternatives.',
+  messages: { rewrite: ({ table, took }: { table: string; took: string }) => `rewrote ${table} (${took})` },
+  check(ctx: Ctx<{ rewrite: { table: string; took: string } }>) {
+    for (const run of ctx.project.runs) {
+      for (const statement of run.statements) {
+        if ('TruncateStmt' in statement.statement.node) continue;
+        for (const table of statement.rewritten) {
+          ctx.report({
+            messageId: 'rewrite',
+            data: { table, took: `${formatMs(statement.ms)} on ${statement.rows.toLocaleString('en-US')} rows${statement.estimatedMs === undefined ? '' : `, est. ${formatMs(statement.estimatedMs)} in production`}` },
+            location: { path: run.migration.path, line: statement.statement.startPosition.line, column: statement.statement.startPosition.column },
+            key: table,
+            detail: `relfilenode of ${table} differed before and after the statement.`,
+          });
+        }
+      }
+    }
+  },
+});
+
+const notReversible = defineRule({
+  ...common,
+  id: 'migrations/rehearsal-not-reversible',
+  title: 'Down migration does not restore the schema',
+  description: 'After up then down, the catalogue (columns, constraints, indexes, enum values) differs from before the up, or the down fails.',
+  severity: 'medium',
+  docs: 'docs/migrations.md#rehearsal-not-reversible',
+  fix: 'Make the down migration undo exactly what the up does (and nothing more), so a rollback is a tested path.',
+  messages: { differs: ({ count, first }: { count: number; first: string }) => `down migration leaves the schema different (${count} difference(s); first: ${first})` },
+  check(ctx: Ctx<{ differs: { count: number; first: string } }>) {
+    for (const run of ctx.project.runs) {
+      const result = run.reversibility;
+      if (result === undefined || run.migration.down === undefined) continue;
+      const differences = [...(result.error === undefined ? [] : [`down failed: ${result.error}`]), ...result.missing.map((item) => `missing: ${item}`), ...result.extra.map((item) => `left behind: ${item}`)];
+      if (differences.length === 0) continue;
+      ctx.report({
+        messageId: 'differs',
+        data: { count: differences.length, first: differences[0] ?? '' },
+        location: { path: run.migration.down.path },
+        detail: `Ran up, snapshotted the catalogue, ran ${run.migration.down.path}, compared with the snapshot taken before up: ${differences.join('; ')}`,
+      });
+    }
+  },
+});
+
+export const REHEARSAL_RULES: readonly RegisteredRule<RehearsalProject>[] = [blockingLock, failed, notReversible, rewrite];

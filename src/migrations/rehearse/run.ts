@@ -1,0 +1,286 @@
+import type { Node } from 'libpg-query';
+import { describeLock, type LockMode, LOCK_MODES, lockName, staticLocks } from '../locks.js';
+import { ensureParser, parseSql, type Statement } from '../sql/parse.js';
+import type { Migration, MigrationSet } from '../types.js';
+import { compareSnapshots, heldLocks, type HeldLock, relationNodes, schemaSnapshot } from './catalog.js';
+import type { RehearsalDb } from './database.js';
+import { fillTables, type FillOutcome } from './fill.js';
+
+export interface StatementRun {
+  readonly statement: Statement;
+  readonly ms: number;
+  readonly locks: readonly HeldLock[];
+  /** True when locks come from the documented lock table (the statement cannot run in a transaction). */
+  readonly staticLocks: boolean;
+  /** Tables whose file changed (rewritten), and indexes rebuilt. */
+  readonly rewritten: readonly string[];
+  readonly rebuiltIndexes: readonly string[];
+  /** Rows in the largest locked table when the statement ran. */
+  readonly rows: number;
+  readonly largestTable?: string;
+  /** Linear estimate at production size (`--row-counts`), when given. */
+  readonly estimatedMs?: number;
+  /** How long its locks stay held: until the runner's COMMIT for transactional runners. */
+  readonly heldMs: number;
+  readonly error?: string;
+  readonly skipped?: string;
+}
+
+export interface MigrationRun {
+  readonly set: MigrationSet;
+  readonly migration: Migration;
+  readonly fills: readonly FillOutcome[];
+  readonly statements: readonly StatementRun[];
+  readonly error?: { readonly message: string; readonly statement?: Statement };
+  readonly ms: number;
+  /** Reversibility: undefined when there is no down migration. */
+  readonly reversibility?: { readonly missing: readonly string[]; readonly extra: readonly string[]; readonly error?: string; readonly reapplyError?: string };
+  readonly notRun?: string;
+}
+
+export interface RehearsalOptions {
+  /** Rows per table when `rowCounts` does not name it (default 100,000). */
+  readonly rows?: number;
+  /** Production row counts by table (`table` or `schema.table`). */
+  readonly rowCounts?: Readonly<Record<string, number>>;
+  readonly onProgress?: (line: string) => void;
+}
+
+export const DEFAULT_REHEARSAL_ROWS = 100_000;
+
+function cannotRunInTransaction(node: Node): boolean {
+  if ('IndexStmt' in node) return node.IndexStmt.concurrent === true;
+  if ('DropStmt' in node) return node.DropStmt.concurrent === true;
+  if ('ReindexStmt' in node) return (node.ReindexStmt.params ?? []).some((param) => 'DefElem' in param && param.DefElem.defname === 'concurrently');
+  if ('VacuumStmt' in node || 'CreatedbStmt' in node || 'DropdbStmt' in node || 'AlterSystemStmt' in node) return true;
+  if ('AlterTableStmt' in node) {
+    return (node.AlterTableStmt.cmds ?? []).some(
+      (command) => 'AlterTableCmd' in command && command.AlterTableCmd.def !== undefined && 'PartitionCmd' in command.AlterTableCmd.def && command.AlterTableCmd.def.PartitionCmd.concurrent === true,
+    );
+  }
+  return false;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The locked table with the most rows: the one whose size drives the statement's duration. */
+function largestLocked(locks: readonly HeldLock[], rowsByTable: ReadonlyMap<string, number>): { rows: number; table?: string } {
+  let best: { rows: number; table?: string } = { rows: 0 };
+  for (const lock of locks) {
+    const rows = rowsByTable.get(lock.relation) ?? 0;
+    if (rows > best.rows) best = { rows, table: lock.relation };
+  }
+  return best;
+}
+
+/**
+ * Applies one migration statement by statement, each in its own transaction so its locks can be read
+ * from `pg_locks` before COMMIT; statements that cannot run in a transaction run bare and take their
+ * locks from the documented lock table.
+ */
+async function applyStatements(
+  db: RehearsalDb,
+  statements: readonly Statement[],
+  rowsByTable: ReadonlyMap<string, number>,
+  productionRows: (table: string) => number | undefined,
+): Promise<{ runs: StatementRun[]; error?: { message: string; statement: Statement } }> {
+  const runs: StatementRun[] = [];
+  for (const statement of statements) {
+    const node = statement.node;
+    if ('TransactionStmt' in node) {
+      runs.push({ statement, ms: 0, locks: [], staticLocks: false, rewritten: [], rebuiltIndexes: [], rows: 0, heldMs: 0, skipped: 'transaction control: the rehearsal opens one transaction per statement' });
+      continue;
+    }
+    const bare = cannotRunInTransaction(node);
+    const before = await relationNodes(db);
+    let locks: HeldLock[] = [];
+    const started = performance.now();
+    try {
+      if (bare) {
+        await db.exec(statement.text);
+        locks = staticLocks(node).map((lock) => ({ relation: lock.relation, mode: lock.mode }));
+      } else {
+        await db.exec('BEGIN');
+        await db.exec(statement.text);
+        locks = await heldLocks(db);
+        await db.exec('COMMIT');
+      }
+    } catch (error) {
+      if (!bare) await db.exec('ROLLBACK').catch(() => undefined);
+      return { runs, error: { message: message(error), statement } };
+    }
+    const ms = performance.now() - started;
+    const after = await relationNodes(db);
+    const rewritten: string[] = [];
+    const rebuilt: string[] = [];
+    for (const [oid, relation] of before) {
+      const now = after.get(oid);
+      if (now === undefined || now.node === relation.node || (rowsByTable.get(relation.table) ?? 0) === 0) continue;
+      if (relation.kind === 'i') rebuilt.push(relation.name);
+      else rewritten.push(relation.name);
+    }
+    const { rows, table } = largestLocked(locks, rowsByTable);
+    const production = table === undefined ? undefined : productionRows(table);
+    runs.push({
+      statement,
+      ms,
+      locks,
+      staticLocks: bare,
+      rewritten,
+      rebuiltIndexes: rebuilt,
+      rows,
+      ...(table === undefined ? {} : { largestTable: table }),
+      ...(production === undefined || rows === 0 ? {} : { estimatedMs: (ms * production) / rows }),
+      heldMs: ms,
+    });
+  }
+  return { runs };
+}
+
+/** For runners that wrap the file in one transaction, every lock is held until the last statement ends. */
+function withHoldTimes(runs: StatementRun[], migration: Migration): StatementRun[] {
+  const wrapped = migration.transaction !== 'none';
+  if (!wrapped) return runs;
+  return runs.map((run, index) => {
+    if (run.staticLocks) return run;
+    const rest = runs.slice(index).filter((later) => !later.staticLocks);
+    const scale = run.estimatedMs !== undefined && run.ms > 0 ? run.estimatedMs / run.ms : 1;
+    return { ...run, heldMs: rest.reduce((sum, later) => sum + later.ms, 0) * scale };
+  });
+}
+
+async function runSql(db: RehearsalDb, statements: readonly Statement[]): Promise<string | undefined> {
+  for (const statement of statements) {
+    if ('TransactionStmt' in statement.node) continue;
+    try {
+      await db.exec(statement.text);
+    } catch (error) {
+      return `line ${statement.startPosition.line}: ${message(error)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Rehearses every migration set on `db`: fill tables, apply each migration statement by statement while
+ * recording locks, rewrites and durations, and check that down migrations restore the schema.
+ */
+export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[], options: RehearsalOptions = {}): Promise<MigrationRun[]> {
+  await ensureParser();
+  const rows = options.rows ?? DEFAULT_REHEARSAL_ROWS;
+  const rowCounts = options.rowCounts;
+  const rowsFor = (table: string): number => rowCounts?.[table] ?? rowCounts?.[table.replace(/^public\./, '')] ?? rows;
+  const productionRows = (table: string): number | undefined => (rowCounts === undefined ? undefined : rowsFor(table));
+  const runs: MigrationRun[] = [];
+  const filled = new Map<number, number>();
+  for (const set of sets) {
+    for (const [index, migration] of set.migrations.entries()) {
+      options.onProgress?.(`[${index + 1}/${set.migrations.length}] ${set.framework} ${migration.path}`);
+      if (migration.up === undefined) {
+        runs.push({ set, migration, fills: [], statements: [], ms: 0, notRun: `${migration.language} migration: its SQL exists only when it runs (capture not implemented)` });
+        continue;
+      }
+      const parsed = parseSql(migration.up);
+      if (parsed.syntaxError !== undefined) {
+        runs.push({ set, migration, fills: [], statements: [], ms: 0, error: { message: `syntax error at line ${parsed.syntaxError.position.line}: ${parsed.syntaxError.message}` } });
+        continue;
+      }
+      const fills = await fillTables(db, filled, rowsFor);
+      for (const fill of fills) if (fill.error === undefined) options.onProgress?.(`  filled ${fill.table} with ${fill.rows.toLocaleString('en-US')} rows in ${Math.round(fill.ms)} ms`);
+      const rowsByTable = new Map<string, number>();
+      const nameRows = await db.query(`SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, c.reltuples::int8 AS n
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`);
+      for (const row of nameRows) rowsByTable.set(String(row['name']), Math.max(0, Number(row['n'])));
+      const snapshotBefore = migration.down === undefined ? undefined : await schemaSnapshot(db);
+      const started = performance.now();
+      const applied = await applyStatements(db, parsed.statements, rowsByTable, productionRows);
+      const statements = withHoldTimes(applied.runs, migration);
+      const ms = performance.now() - started;
+      if (applied.error !== undefined) {
+        runs.push({ set, migration, fills, statements, ms, error: applied.error });
+        continue;
+      }
+      let reversibility: MigrationRun['reversibility'];
+      if (migration.down !== undefined && snapshotBefore !== undefined) {
+        const down = parseSql(migration.down);
+        const downError = down.syntaxError === undefined ? await runSql(db, down.statements) : `syntax error at line ${down.syntaxError.position.line}`;
+        const afterDown = await schemaSnapshot(db);
+        const difference = compareSnapshots(snapshotBefore, afterDown);
+        reversibility = { ...difference, ...(downError === undefined ? {} : { error: downError }) };
+        // Re-apply the up so later migrations see the schema they expect.
+        if (downError === undefined) {
+          const again = await runSql(db, parsed.statements);
+          if (again !== undefined) reversibility = { ...reversibility, reapplyError: again };
+        }
+      }
+      runs.push({ set, migration, fills, statements, ms, ...(reversibility === undefined ? {} : { reversibility }) });
+    }
+  }
+  return runs;
+}
+
+/** The strongest lock of a statement, for the timeline and findings. */
+export function strongestLock(run: StatementRun): HeldLock | undefined {
+  let strongest: HeldLock | undefined;
+  for (const lock of run.locks) if (strongest === undefined || LOCK_MODES.indexOf(lock.mode) > LOCK_MODES.indexOf(strongest.mode)) strongest = lock;
+  return strongest;
+}
+
+export function blocksReads(mode: LockMode): boolean {
+  return mode === 'AccessExclusiveLock';
+}
+
+export function blocksWrites(mode: LockMode): boolean {
+  return LOCK_MODES.indexOf(mode) >= LOCK_MODES.indexOf('ShareLock');
+}
+
+export function formatMs(ms: number): string {
+  if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${Math.round(ms)} ms`;
+}
+
+/** The per-migration timeline lines the text reporter prints. */
+export function timelineLines(runs: readonly MigrationRun[]): string[] {
+  const lines: string[] = [];
+  for (const run of runs) {
+    const header = `${run.migration.path} (${run.migration.framework}, ${run.migration.transaction})`;
+    if (run.notRun !== undefined) {
+      lines.push(`${header}: not run — ${run.notRun}`);
+      continue;
+    }
+    lines.push(`${header}: ${formatMs(run.ms)}${run.error === undefined ? '' : ` — FAILED: ${run.error.message}`}`);
+    for (const fill of run.fills) {
+      lines.push(fill.error === undefined ? `  filled ${fill.table}: ${fill.rows.toLocaleString('en-US')} rows` : `  could not fill ${fill.table}: ${fill.error}`);
+    }
+    for (const statement of run.statements) {
+      const flat = statement.statement.text.replace(/\s+/g, ' ');
+      const shown = flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+      if (statement.skipped !== undefined) {
+        lines.push(`  L${statement.statement.startPosition.line} ${shown} — skipped (${statement.skipped})`);
+        continue;
+      }
+      const estimate = statement.estimatedMs === undefined ? '' : `, est. ${formatMs(statement.estimatedMs)} at production size`;
+      const rewrite = statement.rewritten.length > 0 ? ` REWRITE ${statement.rewritten.join(', ')}` : '';
+      const rebuilt = statement.rebuiltIndexes.length > 0 ? ` (indexes rebuilt: ${statement.rebuiltIndexes.join(', ')})` : '';
+      lines.push(`  L${statement.statement.startPosition.line} ${shown} — ${formatMs(statement.ms)}${estimate}${rewrite}${rebuilt}`);
+      for (const lock of statement.locks) {
+        const origin = statement.staticLocks ? ' [from the lock table: cannot run in a transaction]' : '';
+        const held = !statement.staticLocks && run.migration.transaction !== 'none' ? `; held ~${formatMs(statement.heldMs)} until the runner commits` : '';
+        const size = statement.rows > 0 && lock.relation === statement.largestTable ? ` (${statement.rows.toLocaleString('en-US')} rows)` : '';
+        lines.push(`      ${lockName(lock.mode)} on ${lock.relation}${size}: ${describeLock(lock.mode)}${held}${origin}`);
+      }
+    }
+    if (run.reversibility !== undefined) {
+      const { missing, extra, error, reapplyError } = run.reversibility;
+      if (error !== undefined) lines.push(`  down: FAILED (${error})`);
+      if (reapplyError !== undefined) lines.push(`  up again after down: FAILED (${reapplyError}); later migrations run on the schema the down left`);
+      else if (missing.length === 0 && extra.length === 0) lines.push('  down: restores the schema exactly');
+      for (const item of missing) lines.push(`  down: missing after down: ${item}`);
+      for (const item of extra) lines.push(`  down: left behind by down: ${item}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,223 @@
+import type { Node } from 'oxc-parser';
+import { stringValue, walkAst } from './ast.js';
+import type { Framework, PackageInfo } from './packages.js';
+import type { ParsedSource, Project } from './project.js';
+
+/** A place in a file, 1-based, as rules report it. */
+export interface CodeSite {
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/** Frameworks whose server process the repository itself starts (Next and Remix servers are started by their CLI). */
+export const SELF_HOSTED_FRAMEWORKS: ReadonlySet<Framework> = new Set(['express', 'fastify', 'nestjs', 'hono', 'koa']);
+
+/**
+ * A package and the workspace packages it depends on: where a feature of that package can legitimately live
+ * (middleware registered from a shared package, a logger package, an env package).
+ */
+export interface PackageScope {
+  readonly pkg: PackageInfo;
+  readonly members: readonly PackageInfo[];
+  /** Production source files (tests, fixtures and mocks excluded) of every member. */
+  readonly files: readonly string[];
+}
+
+/**
+ * The scope of `pkg`: itself plus the workspace packages it depends on by name.
+ *
+ * @example packageScope(project, api).files // ['apps/api/src/app.ts', 'packages/logger/src/index.ts', …]
+ */
+export function packageScope(project: Project, pkg: PackageInfo): PackageScope {
+  const members = [pkg, ...project.packages().filter((other) => other !== pkg && other.manifest.name !== undefined && pkg.allDependencies.has(other.manifest.name))];
+  const files = project
+    .productionSourceFiles()
+    .map((file) => file.path)
+    .filter((file) => {
+      const owner = project.packageOf(file);
+      return owner !== undefined && members.includes(owner);
+    });
+  return { pkg, members, files };
+}
+
+/** True when any member of the scope depends on one of `names` (or a name starting with a `prefix/` entry ending in `/`). */
+export function scopeDependsOn(scope: PackageScope, names: readonly string[]): string | undefined {
+  for (const member of scope.members) {
+    for (const name of names) {
+      if (name.endsWith('/')) {
+        for (const dependency of member.allDependencies) if (dependency.startsWith(name)) return dependency;
+      } else if (member.allDependencies.has(name)) {
+        return name;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Packages with source of their own that run a server framework: a workspace root that only hoists dependencies is left out. */
+export function serverPackagesWithCode(project: Project, frameworks?: ReadonlySet<Framework>): PackageInfo[] {
+  const owners = new Set(project.productionSourceFiles().map((file) => project.packageOf(file.path)));
+  return project
+    .serverPackages()
+    .filter((pkg) => owners.has(pkg))
+    .filter((pkg) => frameworks === undefined || pkg.frameworks.some((framework) => frameworks.has(framework)));
+}
+
+/** 1-based position of a UTF-16 offset. */
+export function siteAt(path: string, text: string, start: number, end: number): CodeSite {
+  const startPos = positionIn(text, start);
+  const endPos = positionIn(text, end);
+  return { path, line: startPos.line, column: startPos.column, endLine: endPos.line, endColumn: endPos.column };
+}
+
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** The site of an AST node in a parsed file. */
+export function nodeSite(source: ParsedSource, node: { start: number; end: number }): CodeSite {
+  const start = source.lineIndex.position(node.start);
+  const end = source.lineIndex.position(node.end);
+  return { path: source.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+/**
+ * The first match of `pattern` in the given files, in file order. The regex is run per file (no `g` flag needed).
+ *
+ * @example findText(project, scope.files, /\bhelmet\s*\(/) // { path: 'src/app.ts', line: 12, … }
+ */
+export function findText(project: Project, files: readonly string[], pattern: RegExp): CodeSite | undefined {
+  for (const file of files) {
+    const text = project.text(file);
+    if (text === undefined) continue;
+    const match = pattern.exec(text);
+    if (match !== null) return siteAt(file, text, match.index, match.index + match[0].length);
+  }
+  return undefined;
+}
+
+/** Every match of `pattern` (which must carry the `g` flag) across the files. */
+export function findAllText(project: Project, files: readonly string[], pattern: RegExp): CodeSite[] {
+  const sites: CodeSite[] = [];
+  for (const file of files) {
+    const text = project.text(file);
+    if (text === undefined) continue;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      sites.push(siteAt(file, text, match.index, match.index + match[0].length));
+      if (match[0] === '') pattern.lastIndex += 1;
+    }
+  }
+  return sites;
+}
+
+/** Parses only the files whose text passes `gate`: the cheap check that keeps 20,000-file repositories fast. */
+export function parseGated(project: Project, files: readonly string[], gate: (text: string) => boolean): ParsedSource[] {
+  const parsed: ParsedSource[] = [];
+  for (const file of files) {
+    const text = project.text(file);
+    if (text === undefined || !gate(text)) continue;
+    const source = project.parseSource(file);
+    if (source !== undefined) parsed.push(source);
+  }
+  return parsed;
+}
+
+/** Source text of a node. */
+export function nodeText(source: ParsedSource, node: { start: number; end: number }): string {
+  return source.text.slice(node.start, node.end);
+}
+
+/** Function-like nodes of a file by declared name (`function f`, `const f = () =>`, `const f = function`). */
+export function namedFunctions(source: ParsedSource): Map<string, Node> {
+  const functions = new Map<string, Node>();
+  walkAst(source.program, (node) => {
+    if (node.type === 'FunctionDeclaration' && node.id !== null) functions.set(node.id.name, node);
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init !== null) {
+      const init = node.init;
+      if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression' || init.type === 'CallExpression') functions.set(node.id.name, init);
+    }
+  });
+  return functions;
+}
+
+/** True for functions and arrows. */
+export function isFunctionNode(node: Node): boolean {
+  return node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration';
+}
+
+/** Names of variables, in the whole file, bound with `const X = <string literal or template without non-constant parts>`. */
+export function constantStrings(source: ParsedSource): Set<string> {
+  const names = new Set<string>();
+  walkAst(source.program, (node) => {
+    if (node.type !== 'VariableDeclaration' || node.kind !== 'const') return;
+    for (const declarator of node.declarations) {
+      if (declarator.id.type !== 'Identifier' || declarator.init === null) continue;
+      const init = declarator.init;
+      if (init.type === 'Literal' || (init.type === 'TemplateLiteral' && init.expressions.every((expression) => expression.type === 'Literal' || (expression.type === 'Identifier' && names.has(expression.name))))) {
+        names.add(declarator.id.name);
+      }
+    }
+  });
+  return names;
+}
+
+/** A function found by name: the file it lives in and its node. */
+export interface FoundFunction {
+  readonly source: ParsedSource;
+  readonly node: Node;
+}
+
+/**
+ * Finds a function by name, first in `source`, then in the other files of the scope that declare it
+ * (`function name`, `const name =`): a route handler imported from a controller module.
+ *
+ * @example resolveFunction(project, scope.files, source, 'createProject')?.node.type // 'ArrowFunctionExpression'
+ */
+export function resolveFunction(project: Project, files: readonly string[], source: ParsedSource, name: string): FoundFunction | undefined {
+  const local = namedFunctions(source).get(name);
+  if (local !== undefined) return { source, node: local };
+  const declaration = new RegExp(`(?:function\\s*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b|(?:const|let|var)\\s+${name.replace(/\$/g, '\\$')}\\s*[:=])`);
+  for (const file of files) {
+    if (file === source.path) continue;
+    const text = project.text(file);
+    if (text === undefined || !text.includes(name) || !declaration.test(text)) continue;
+    const other = project.parseSource(file);
+    const found = other === undefined ? undefined : namedFunctions(other).get(name);
+    if (other !== undefined && found !== undefined) return { source: other, node: found };
+  }
+  return undefined;
+}
+
+/**
+ * The variable a node reads from the environment: `process.env.X`, `process.env['X']`, `import.meta.env.X`,
+ * `Bun.env.X`, `Deno.env.get('X')`.
+ *
+ * @example envVariable(parse('import.meta.env.VITE_API_URL')) // 'VITE_API_URL'
+ */
+export function envVariable(node: Node): string | undefined {
+  if (node.type === 'ParenthesizedExpression' || node.type === 'TSNonNullExpression' || node.type === 'TSAsExpression') return envVariable(node.expression);
+  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && !node.callee.computed && node.callee.property.type === 'Identifier' && node.callee.property.name === 'get') {
+    const receiver = node.callee.object;
+    const isDenoEnv = receiver.type === 'MemberExpression' && receiver.object.type === 'Identifier' && receiver.object.name === 'Deno';
+    return isDenoEnv ? stringValue(node.arguments[0]) : undefined;
+  }
+  if (node.type !== 'MemberExpression') return undefined;
+  const name = node.computed ? stringValue(node.property) : node.property.type === 'Identifier' ? node.property.name : undefined;
+  if (name === undefined) return undefined;
+  const object = node.object;
+  if (object.type !== 'MemberExpression' || object.computed || object.property.type !== 'Identifier' || object.property.name !== 'env') return undefined;
+  const root = object.object;
+  if (root.type === 'MetaProperty' && root.meta.name === 'import' && root.property.name === 'meta') return name;
+  if (root.type === 'Identifier' && (root.name === 'process' || root.name === 'Bun')) return name;
+  return undefined;
+}

@@ -1,0 +1,137 @@
+import type { ReportSection } from '../core/report.js';
+import { composeEnvironment, composeServices, dirOf, parseShortPort, servicePorts, type ComposeEnvironment } from './compose.js';
+import type { Project } from './project.js';
+
+/** One host port a compose service claims. */
+export interface PortAllocation {
+  readonly file: string;
+  readonly line: number;
+  readonly service: string;
+  /** Host IP as written; undefined means every interface. */
+  readonly hostIp: string | undefined;
+  /** As written after `${VAR:-default}` substitution, e.g. `3000` or `8000-8002`; `${VAR}` when it has no default. */
+  readonly hostPort: string;
+  /** First and last port of the host range; undefined when a variable without default decides it. */
+  readonly range: readonly [number, number] | undefined;
+  readonly containerPort: string;
+  readonly protocol: string;
+  readonly environment: ComposeEnvironment;
+}
+
+function substituteDefaults(value: string): string {
+  return value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g, (match, fallback: string | undefined) => fallback ?? match);
+}
+
+function parseRange(value: string): readonly [number, number] | undefined {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
+  if (match?.[1] === undefined) return undefined;
+  const first = Number(match[1]);
+  const last = match[2] === undefined ? first : Number(match[2]);
+  return last >= first ? [first, last] : undefined;
+}
+
+const cache = new WeakMap<Project, readonly PortAllocation[]>();
+
+/**
+ * Every host port published by every compose file (short and long syntax, `${VAR:-default}` resolved),
+ * in file order. Ports Docker picks itself (`"3000"` with no host part) are not allocations.
+ *
+ * @example for (const port of portAllocations(project)) console.log(port.hostPort, port.service);
+ */
+export function portAllocations(project: Project): readonly PortAllocation[] {
+  const cached = cache.get(project);
+  if (cached !== undefined) return cached;
+  const allocations: PortAllocation[] = [];
+  for (const file of project.composeFiles()) {
+    const environment = composeEnvironment(file);
+    for (const service of composeServices(file)) {
+      for (const written of servicePorts(service)) {
+        // `"${WEB_PORT:-3000}:5173"` only splits correctly once the default is substituted.
+        const port = written.raw.includes('${') ? (parseShortPort(substituteDefaults(written.raw)) ?? written) : written;
+        if (port.hostPort === undefined) continue;
+        const hostPort = substituteDefaults(port.hostPort);
+        const hostIp = port.hostIp === undefined ? undefined : substituteDefaults(port.hostIp);
+        allocations.push({
+          file: file.path,
+          line: written.line ?? service.line ?? 1,
+          service: service.name,
+          hostIp: hostIp === '' ? undefined : hostIp,
+          hostPort,
+          range: parseRange(hostPort),
+          containerPort: port.containerPort,
+          protocol: port.protocol.toLowerCase(),
+          environment,
+        });
+      }
+    }
+  }
+  cache.set(project, allocations);
+  return allocations;
+}
+
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', '*']);
+
+function addressesOverlap(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined || ANY_ADDRESS.has(a) || ANY_ADDRESS.has(b)) return true;
+  return a === b;
+}
+
+/**
+ * Whether two allocations would be bound on the same host at the same time: services of one file,
+ * or files for the same environment (two production stacks on one server). Files beside each other
+ * that define the same service are merged by `-f`, so that is one service, not two.
+ */
+export function sameHost(a: PortAllocation, b: PortAllocation): boolean {
+  if (a.file === b.file) return a.service !== b.service;
+  if (a.environment !== b.environment || a.environment === 'test') return false;
+  return !(dirOf(a.file) === dirOf(b.file) && a.service === b.service);
+}
+
+/** True when both allocations claim a common host port on overlapping addresses for the same protocol. */
+export function portsClash(a: PortAllocation, b: PortAllocation): boolean {
+  if (a.range === undefined || b.range === undefined || a.protocol !== b.protocol) return false;
+  if (a.range[0] > b.range[1] || b.range[0] > a.range[1]) return false;
+  return addressesOverlap(a.hostIp, b.hostIp);
+}
+
+function pad(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
+}
+
+/**
+ * The port map as a report section: one row per allocated host port, sorted by port, so every
+ * allocation on every environment is written down in one place.
+ *
+ * @example const section = portMapSection(project); console.log(section.lines.join('\n'));
+ */
+export function portMapSection(project: Project): ReportSection {
+  const allocations = [...portAllocations(project)].sort(
+    (a, b) => (a.range?.[0] ?? Number.MAX_SAFE_INTEGER) - (b.range?.[0] ?? Number.MAX_SAFE_INTEGER) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line),
+  );
+  const header = ['HOST PORT', 'BIND ADDRESS', 'SERVICE', 'COMPOSE FILE:LINE'];
+  const rows = allocations.map((allocation) => [
+    `${allocation.hostPort}${allocation.protocol === 'tcp' ? '' : `/${allocation.protocol}`}`,
+    allocation.hostIp ?? '0.0.0.0 (all)',
+    allocation.service,
+    `${allocation.file}:${allocation.line}`,
+  ]);
+  const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((row) => row[index]?.length ?? 0)));
+  const lines = allocations.length === 0 ? ['No compose service publishes a host port.'] : [pad(header, widths), ...rows.map((row) => pad(row, widths))];
+  return {
+    id: 'ports',
+    title: 'Host port map',
+    lines,
+    data: {
+      ports: allocations.map((allocation) => ({
+        hostPort: allocation.hostPort,
+        hostIp: allocation.hostIp ?? null,
+        protocol: allocation.protocol,
+        containerPort: allocation.containerPort,
+        service: allocation.service,
+        file: allocation.file,
+        line: allocation.line,
+        environment: allocation.environment,
+      })),
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Project } from './project.js';
+
+/** A runnable piece of shell the team keeps in the repository: a script file, a Makefile target or a package.json script. */
+export interface ShellUnit {
+  readonly kind: 'script' | 'make' | 'npm';
+  /** File path; for make/npm also the target or script name. */
+  readonly file: string;
+  readonly name: string;
+  readonly text: string;
+  /** Line of `text`'s first character in `file`. */
+  readonly line: number;
+}
+
+const SCRIPT_FILE = /\.(?:sh|bash|zsh|ps1)$/i;
+const MAKEFILE = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[Jj]ustfile)$|\.mk$/;
+
+function makeTargets(file: string, text: string): ShellUnit[] {
+  const units: ShellUnit[] = [];
+  const lines = text.split('\n');
+  let current: { name: string; line: number; body: string[] } | undefined;
+  const flush = (): void => {
+    if (current !== undefined) units.push({ kind: 'make', file, name: current.name, text: current.body.join('\n'), line: current.line });
+    current = undefined;
+  };
+  lines.forEach((line, index) => {
+    const target = /^([A-Za-z0-9_.%/-]+(?:\s+[A-Za-z0-9_.%/-]+)*)\s*:(?!=)/.exec(line);
+    if (target?.[1] !== undefined && !line.startsWith('\t') && !line.startsWith(' ')) {
+      flush();
+      current = { name: target[1], line: index + 1, body: [line] };
+      return;
+    }
+    if (current !== undefined && (/^[\t ]/.test(line) || line.trim() === '')) current.body.push(line);
+    else flush();
+  });
+  flush();
+  return units;
+}
+
+function npmScripts(project: Project): ShellUnit[] {
+  return project.packages().flatMap((pkg) => {
+    const text = project.text(pkg.manifestPath) ?? '';
+    const scripts = pkg.manifest.scripts;
+    return Object.entries(scripts).map(([name, value]) => {
+      const index = text.indexOf(`"${name}"`);
+      const line = index < 0 ? 1 : text.slice(0, index).split('\n').length;
+      return { kind: 'npm' as const, file: pkg.manifestPath, name, text: value, line };
+    });
+  });
+}
+
+const cache = new WeakMap<Project, readonly ShellUnit[]>();
+
+/**
+ * Shell scripts (`*.sh`, `*.ps1`), Makefile/justfile targets and package.json scripts, outside tests and fixtures.
+ *
+ * @example const deployScripts = shellUnits(project).filter((unit) => /deploy/i.test(unit.name));
+ */
+export function shellUnits(project: Project): readonly ShellUnit[] {
+  const cached = cache.get(project);
+  if (cached !== undefined) return cached;
+  const units: ShellUnit[] = [];
+  for (const entry of project.files) {
+    if (/(?:^|\/)(?:test|tests|fixtures|__fixtures__|testdata|node_modules)\//.test(entry.path)) continue;
+    if (SCRIPT_FILE.test(entry.path)) {
+      const text = project.text(entry.path);
+      if (text !== undefined) units.push({ kind: 'script', file: entry.path, name: entry.path.split('/').pop() ?? entry.path, text, line: 1 });
+    } else if (MAKEFILE.test(entry.path)) {
+      const text = project.text(entry.path);
+      if (text !== undefined) units.push(...makeTargets(entry.path, text));
+    }
+  }
+  units.push(...npmScripts(project));
+  cache.set(project, units);
+  return units;
+}
+
+/** 1-based line in the unit's file of `offset` in its text. */
+export function unitLine(unit: ShellUnit, offset: number): number {
+  return unit.line + unit.text.slice(0, offset).split('\n').length - 1;
+}

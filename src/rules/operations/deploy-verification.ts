@@ -1,0 +1,119 @@
+// Protects against "it starts" being taken for "it works": a deploy that never checks the app answers afterwards. Docs: docs/rules/operations/deploy-verification.md
+import { noOptions } from '../../core/rule.js';
+import { ciFiles, stepLine, type CiStep } from '../../project/ci.js';
+import type { Project } from '../../project/project.js';
+import { shellUnits, unitLine, type ShellUnit } from '../../project/scripts.js';
+import { defineScanRule } from '../support.js';
+
+/** Commands that ship a release to a server or platform. */
+const DEPLOY_COMMAND =
+  /(?:^|[\s;&|"'(])ssh\s[^\n]*(?:docker|compose|pm2|systemctl|git\s+pull|deploy|release|restart|\bup\b)|\b(?:rsync|scp)\b[^\n]*\s[\w.-]+@[\w.${}-]+:|\bkubectl\s+(?:apply|set\s+image|rollout\s+restart|replace)\b|\bhelm\s+(?:upgrade|install)\b|\bdocker\s+stack\s+deploy\b|\bvercel\b[^\n]*(?:--prod|deploy)|\bnetlify\s+deploy\b[^\n]*--prod|\brailway\s+up\b|\bheroku\s+container:release\b|\bgit\s+push\s+(?:-\S+\s+)*(?:heroku|dokku|production)\b|\b(?:serverless|sls)\s+deploy\b|\baws\s+ecs\s+update-service\b|\baz\s+(?:webapp|containerapp)\s+(?:deploy|update|up)\b|\bcaprover\s+deploy\b|\bdocker[- ]compose\b[^\n]*\bup\b|\bpm2\s+(?:reload|restart|deploy)\b/i;
+
+/** Actions that deploy. */
+const DEPLOY_ACTION =
+  /^(?:appleboy\/ssh-action|easingthemes\/ssh-deploy|amondnet\/vercel-action|azure\/webapps-deploy|azure\/k8s-deploy|aws-actions\/amazon-ecs-deploy-task-definition|akhileshns\/heroku-deploy|dokku\/github-action|cloudflare\/wrangler-action|nwtgck\/actions-netlify|burnett01\/rsync-deployments)@/i;
+
+/** Deploy commands that compose can also run for tests: only deploys in a deploy-looking job or script. */
+const CONTEXT_ONLY = /\bdocker[- ]compose\b[^\n]*\bup\b|\bpm2\s+(?:reload|restart)\b/i;
+const DEPLOY_CONTEXT = /deploy|release|production|\bprod\b|rollout|\bship\b|\bcd\b/i;
+
+/** Checks after a deploy: a health/smoke request, a rollout status, or a deploy that waits for health itself. */
+const VERIFY =
+  /\bcurl\b[^\n]*(?:--fail|\s-[A-Za-z]*f[A-Za-z]*\b)|\bwget\b|\bhealth|readyz|livez|\bsmoke|\bwait-on\b|\bkubectl\s+rollout\s+status\b|\bkubectl\s+wait\b|--wait\b|--atomic\b|\baws\s+ecs\s+wait\b|wait-for-service-stability:\s*true|\bfly(?:ctl)?\s+deploy\b(?![^\n]*--detach)|\bkamal\s+deploy\b|\bgcloud\s+run\s+deploy\b|\bplaywright\s+test\b|\bcypress\s+run\b|\bnewman\s+run\b|\bk6\s+run\b/i;
+
+function deployMatch(text: string, inContext: boolean): RegExpExecArray | undefined {
+  const match = DEPLOY_COMMAND.exec(text);
+  if (match === null) return undefined;
+  if (CONTEXT_ONLY.test(match[0]) && !inContext) return undefined;
+  // The ssh alternative starts with the separator before `ssh`, possibly the previous line's newline.
+  match.index += match[0].length - match[0].replace(/^[\s;&|"'(]+/, '').length;
+  return match;
+}
+
+/** Repository scripts a piece of shell calls by file name (`./deploy/release.sh`, `ssh host /opt/app/deploy/release.sh`). */
+function calledScripts(text: string, scripts: readonly ShellUnit[]): ShellUnit[] {
+  return scripts.filter((unit) => unit.kind === 'script' && text.includes(unit.name));
+}
+
+function verifies(text: string, scripts: readonly ShellUnit[], depth = 0): boolean {
+  if (VERIFY.test(text)) return true;
+  if (depth > 2) return false;
+  return calledScripts(text, scripts).some((unit) => unit.text !== text && verifies(unit.text, scripts, depth + 1));
+}
+
+function stepText(step: CiStep): string {
+  return [step.run, step.uses ?? '', step.name ?? '', step.inputs].join('\n');
+}
+
+type Messages = { unverified: { where: string } };
+
+export default defineScanRule({
+  id: 'operations/deploy-verification',
+  title: 'Deploys verify the app works afterwards',
+  description:
+    'A deploy workflow or script checks the result after deploying: a health or smoke request against the deployed URL, a rollout status, or a deploy command that waits for health checks (`docker compose up --wait`, `helm --atomic`, `fly deploy`).',
+  category: 'operations',
+  severity: 'high',
+  checklist: 'ci-cd',
+  docs: 'docs/rules/operations/deploy-verification.md',
+  fix: 'After the deploy step, check from outside that the new version answers, and fail the job (and roll back) if it does not:\n  - name: Verify\n    run: curl --fail --retry 12 --retry-delay 5 --retry-all-errors "$APP_URL/healthz"',
+  options: noOptions,
+  messages: {
+    unverified: ({ where }: Messages['unverified']) => `${where} deploys but never verifies that the new version is up and answering`,
+  },
+  applies: (project: Project) => ciFiles(project).length > 0 || shellUnits(project).some((unit) => DEPLOY_CONTEXT.test(unit.name) || DEPLOY_CONTEXT.test(unit.file)),
+  check(ctx) {
+    const scripts = shellUnits(ctx.project);
+    const verifiedScripts = new Set<string>();
+    for (const file of ciFiles(ctx.project)) {
+      const jobs = new Map<string, CiStep[]>();
+      for (const step of file.steps) jobs.set(step.job, [...(jobs.get(step.job) ?? []), step]);
+      const fileText = file.steps.map(stepText).join('\n');
+      for (const [job, steps] of jobs) {
+        const inContext = DEPLOY_CONTEXT.test(file.path.split('/').pop() ?? '') || DEPLOY_CONTEXT.test(job) || steps.some((step) => DEPLOY_CONTEXT.test(step.name ?? ''));
+        let deploy: { step: CiStep; line: number } | undefined;
+        for (const step of steps) {
+          if (step.uses !== undefined && DEPLOY_ACTION.test(step.uses)) {
+            deploy = { step, line: step.line };
+            break;
+          }
+          const match = deployMatch(step.run, inContext);
+          if (match !== undefined) {
+            deploy = { step, line: stepLine(step, match.index) };
+            break;
+          }
+        }
+        if (deploy === undefined) continue;
+        // A later job of the same workflow (`needs: deploy`) may do the checking.
+        if (verifies(fileText, scripts)) {
+          for (const unit of calledScripts(fileText, scripts)) verifiedScripts.add(unit.file);
+          continue;
+        }
+        ctx.report({
+          messageId: 'unverified',
+          data: { where: `Job "${job}" of ${file.path}` },
+          location: { path: file.path, line: deploy.line },
+          detail: `Deploy step at ${file.path}:${deploy.line} (${deploy.step.uses ?? deploy.step.run.split('\n').find((line) => DEPLOY_COMMAND.test(line))?.trim() ?? 'deploy'}). Looked in every step of ${file.path} and in the repository scripts it calls for a curl --fail/wget/health/smoke request, kubectl rollout status, --wait/--atomic, aws ecs wait or a self-verifying deploy (fly/kamal/gcloud run): none found.`,
+          key: job,
+        });
+      }
+    }
+    for (const unit of scripts) {
+      if (verifiedScripts.has(unit.file)) continue;
+      const inContext = DEPLOY_CONTEXT.test(unit.name) || DEPLOY_CONTEXT.test(unit.file);
+      if (!inContext) continue;
+      const match = deployMatch(unit.text, true);
+      if (match === undefined || verifies(unit.text, scripts)) continue;
+      // A package.json `postdeploy` script runs right after `deploy`.
+      if (unit.kind === 'npm' && scripts.some((other) => other.file === unit.file && other.name === `post${unit.name}` && verifies(other.text, scripts))) continue;
+      const where = unit.kind === 'script' ? unit.file : unit.kind === 'make' ? `Makefile target "${unit.name}" (${unit.file})` : `npm script "${unit.name}" (${unit.file})`;
+      ctx.report({
+        messageId: 'unverified',
+        data: { where },
+        location: { path: unit.file, line: unitLine(unit, match.index) },
+        detail: `Deploy command "${match[0].trim()}" at ${unit.file}:${unitLine(unit, match.index)}. Looked in ${where} and the scripts it calls for a curl --fail/wget/health/smoke request, kubectl rollout status, --wait/--atomic or aws ecs wait: none found; no CI job that calls it verifies either.`,
+        key: `${unit.kind}:${unit.name}`,
+      });
+    }
+  },
+});

@@ -1,0 +1,78 @@
+// Protects against deploys that fail on a variable nobody knew about: env vars read in code but missing from .env.example. Docs: docs/rules/operations/env-documented.md
+import { noOptions } from '../../core/rule.js';
+import { envVariable, nodeSite, parseGated, type CodeSite } from '../../project/code-scope.js';
+import { walkAst } from '../../project/ast.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+/** Files that document variables for a new environment: env templates (any folder). */
+const TEMPLATE = /(?:^|\/)(?:\.env\.(?:example|sample|template|dist|defaults|schema|local\.example|development\.example|production\.example)|example\.env|\.env\.\w+\.example|env\.example|\.env-example|\.env\.tpl)$/i;
+const COMPOSE = /(?:^|\/)(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i;
+const DOCS = /\.(?:md|mdx)$/i;
+/** Set by the runtime, the platform, the test runner or the bundler: nobody configures them per deploy. */
+const PLATFORM =
+  /^(?:NODE_ENV|PORT|HOST|HOSTNAME|CI|HOME|PATH|PWD|TZ|USER|SHELL|TMPDIR|LANG|DEBUG|DEV|PROD|MODE|SSR|BASE_URL|NEXT_RUNTIME|NEXT_PHASE|JEST_WORKER_ID|npm_\w+|VITEST\w*|VERCEL\w*|NETLIFY|RENDER\w*|FLY_\w+|RAILWAY_\w+|K_SERVICE|K_REVISION|AWS_LAMBDA_\w+|AWS_REGION|AWS_EXECUTION_ENV|GITHUB_\w+|RUNNER_\w+|INIT_CWD|FORCE_COLOR|NO_COLOR)$/;
+const GATE = /process\.env|import\.meta\.env|Bun\.env|Deno\.env/;
+
+type Messages = { undocumented: { name: string; templates: number } };
+
+function firstUses(project: Project): Map<string, CodeSite> {
+  const uses = new Map<string, CodeSite>();
+  const files = project.productionSourceFiles().map((file) => file.path);
+  for (const source of parseGated(project, files, (text) => GATE.test(text))) {
+    walkAst(source.program, (node) => {
+      if (node.type === 'VariableDeclarator' && node.id.type === 'ObjectPattern' && node.init !== null) {
+        // `const { DATABASE_URL, PORT = '3000' } = process.env`
+        const init = node.init;
+        const isEnv = init.type === 'MemberExpression' && !init.computed && init.property.type === 'Identifier' && init.property.name === 'env';
+        if (!isEnv) return;
+        for (const property of node.id.properties) {
+          if (property.type !== 'Property' || property.key.type !== 'Identifier') continue;
+          if (!uses.has(property.key.name)) uses.set(property.key.name, nodeSite(source, property));
+        }
+        return;
+      }
+      if (node.type !== 'MemberExpression' && node.type !== 'CallExpression') return;
+      const name = envVariable(node);
+      if (name !== undefined && !uses.has(name)) uses.set(name, nodeSite(source, node));
+    });
+  }
+  return uses;
+}
+
+export default defineScanRule({
+  id: 'operations/env-documented',
+  title: 'Every environment variable the code reads is documented',
+  description:
+    'A variable read in code but missing from .env.example is discovered by the first deploy that lacks it: a crash at startup, or worse, a silent fallback. The template is the checklist for every new environment.',
+  category: 'operations',
+  severity: 'medium',
+  checklist: 'env-config',
+  docs: 'docs/rules/operations/env-documented.md',
+  fix: 'Add the variable to .env.example with a safe placeholder and a comment saying what it is for (and validate it at startup).',
+  options: noOptions,
+  messages: {
+    undocumented: ({ name, templates }: Messages['undocumented']) =>
+      templates === 0 ? `${name} is read from the environment and the repository has no .env.example` : `${name} is read from the environment but missing from .env.example`,
+  },
+  check(ctx) {
+    const { project } = ctx;
+    const uses = firstUses(project);
+    if (uses.size === 0) return;
+    const templates = project.filesWhere((file) => TEMPLATE.test(file)).map((file) => file.path);
+    const documents = [...templates, ...project.filesWhere((file) => COMPOSE.test(file) || DOCS.test(file)).map((file) => file.path)];
+    const texts = documents.map((file) => project.text(file) ?? '');
+    for (const [name, site] of [...uses.entries()].sort(([, a], [, b]) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line))) {
+      if (PLATFORM.test(name)) continue;
+      const word = new RegExp(`(?:^|[^A-Za-z0-9_])${name}(?![A-Za-z0-9_])`);
+      if (texts.some((text) => word.test(text))) continue;
+      ctx.report({
+        messageId: 'undocumented',
+        data: { name, templates: templates.length },
+        location: site,
+        detail: `Looked for ${name} in ${templates.length} env template(s) (${templates.slice(0, 3).join(', ') || 'none: .env.example, .env.sample, .env.template, …'}), in compose files and in Markdown docs; it is not mentioned. First use shown.`,
+        key: name,
+      });
+    }
+  },
+});

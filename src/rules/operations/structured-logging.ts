@@ -1,0 +1,50 @@
+// Protects against logs nobody can query: servers that log only with console.* and no structured (JSON) logger. Docs: docs/rules/operations/structured-logging.md
+import { noOptions } from '../../core/rule.js';
+import { findAllText, findText, packageScope, scopeDependsOn, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule, listText } from '../support.js';
+
+/** Loggers that write one JSON object per line (winston's default format is JSON). */
+export const STRUCTURED_LOGGERS = ['pino', 'pino-http', 'winston', 'bunyan', 'nestjs-pino', 'nest-winston', '@logtape/logtape', 'roarr', 'hono-pino', 'koa-pino-logger', 'express-winston', '@google-cloud/logging-winston', 'tslog', 'loglayer', 'evlog'];
+/** Framework-built-in structured logging: Fastify's pino (`logger: true` / `loggerInstance`), Nest's JSON ConsoleLogger. */
+const BUILT_IN = /\b[Ff]astify\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)|new\s+ConsoleLogger\s*\(\s*\{[^}]*\bjson\s*:\s*true/;
+const CONSOLE_CALL = /\bconsole\.(?:log|info|warn|error|debug|trace)\s*\(/g;
+
+type Messages = { consoleOnly: { pkg: string; calls: number } };
+
+export default defineScanRule({
+  id: 'operations/structured-logging',
+  title: 'Server code logs through a structured logger',
+  description:
+    'console.log lines have no level, no timestamp and no fields: at 3 a.m. nobody can filter them by request, user or error. A structured (JSON) logger makes logs a queryable record.',
+  category: 'operations',
+  severity: 'medium',
+  checklist: 'structured-logging',
+  docs: 'docs/rules/operations/structured-logging.md',
+  fix: 'Use pino (pino-http for requests; Fastify has it built in), winston or bunyan with JSON output; NestJS: nestjs-pino or new ConsoleLogger({ json: true }). Log objects with fields, not interpolated strings.',
+  options: noOptions,
+  messages: {
+    consoleOnly: ({ pkg, calls }: Messages['consoleOnly']) => `${pkg} logs with console.* (${calls} call(s)) and has no structured logger`,
+  },
+  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0,
+  check(ctx) {
+    const { project } = ctx;
+    for (const pkg of serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS)) {
+      const scope = packageScope(project, pkg);
+      if (scopeDependsOn(scope, STRUCTURED_LOGGERS) !== undefined) continue;
+      if (findText(project, scope.files, BUILT_IN) !== undefined) continue;
+      const calls = findAllText(project, scope.files, CONSOLE_CALL);
+      const first = calls[0];
+      if (first === undefined) continue;
+      const files = new Set(calls.map((call) => call.path));
+      ctx.report({
+        messageId: 'consoleOnly',
+        data: { pkg: pkg.displayName, calls: calls.length },
+        location: first,
+        detail:
+          `Found ${calls.length} console.* call(s) in ${files.size} file(s). Looked in package.json of ${listText(scope.members.map((member) => member.displayName))} for ${STRUCTURED_LOGGERS.slice(0, 6).join(', ')}, … ` +
+          'and in their code for Fastify({ logger }) and Nest ConsoleLogger({ json: true }); found none.',
+      });
+    }
+  },
+});

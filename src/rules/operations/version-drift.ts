@@ -1,0 +1,173 @@
+// Protects against testing on one version and running another: Postgres 14 in CI, 16 in production; Node 18 in .nvmrc, 20 in the image. Docs: docs/rules/operations/version-drift.md
+import { noOptions } from '../../core/rule.js';
+import { ciFiles } from '../../project/ci.js';
+import { composeEnvironment, composeServices } from '../../project/compose.js';
+import { dockerStages, productionDockerfiles } from '../../project/dockerfile.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+/** Official images whose tag starts with the product's major version. */
+const VERSIONED_IMAGE = /^(?:docker\.io\/)?(?:library\/)?(postgres|mysql|mariadb|mongo|redis|valkey\/valkey|node)(?::([\w.-]+))?(?:@\S+)?$/;
+const IMAGE_IN_TEXT = /(?:^|[\s"'[,:])(?:docker\.io\/)?(?:library\/)?(postgres|mysql|mariadb|mongo|redis|node|cimg\/node|cimg\/postgres|circleci\/node|circleci\/postgres):(\d+)[\w.-]*/g;
+
+/** Where a version is pinned, and how trustworthy it is as "what production runs". */
+interface Pin {
+  readonly product: string;
+  readonly major: number;
+  readonly file: string;
+  readonly line: number;
+  readonly source: string;
+  /** Lower ranks win as the reference: production first. */
+  readonly rank: number;
+}
+
+function majorOf(tag: string | undefined): number | undefined {
+  const match = /^v?(\d+)/.exec(tag ?? '');
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+function product(name: string): string {
+  return name.replace(/^(?:cimg|circleci|valkey)\//, '');
+}
+
+function lineAt(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
+}
+
+function imagePins(project: Project): Pin[] {
+  const pins: Pin[] = [];
+  for (const file of project.composeFiles()) {
+    const environment = composeEnvironment(file);
+    const rank = environment === 'production' ? 0 : environment === 'staging' ? 1 : environment === 'test' ? 4 : 2;
+    for (const service of composeServices(file)) {
+      const match = VERSIONED_IMAGE.exec(service.image ?? '');
+      const major = majorOf(match?.[2]);
+      if (match?.[1] === undefined || major === undefined) continue;
+      pins.push({ product: product(match[1]), major, file: file.path, line: service.line ?? 1, source: `compose service "${service.name}" (${service.image ?? ''})`, rank });
+    }
+  }
+  for (const file of ciFiles(project)) {
+    const text = project.text(file.path) ?? '';
+    for (const match of text.matchAll(IMAGE_IN_TEXT)) {
+      if (match[1] === undefined || match[2] === undefined || Number(match[2]) >= 100) continue;
+      const line = lineAt(text, match.index + match[0].length - match[0].trimStart().length);
+      if (/^\s*#/.test(text.split('\n')[line - 1] ?? '')) continue;
+      pins.push({ product: product(match[1]), major: Number(match[2]), file: file.path, line, source: `CI image ${match[0].trim().replace(/^["'[,:]/, '')}`, rank: 3 });
+    }
+  }
+  for (const info of productionDockerfiles(project.dockerfiles())) {
+    const stages = dockerStages(info.dockerfile);
+    stages.forEach((stage, index) => {
+      const match = VERSIONED_IMAGE.exec(stage.from.getImage() ?? '');
+      const major = majorOf(match?.[2]);
+      if (match?.[1] === undefined || major === undefined) return;
+      // The final stage is what production runs; build stages compile with it.
+      pins.push({ product: product(match[1]), major, file: info.path, line: stage.from.getRange().start.line + 1, source: `FROM ${stage.from.getImage() ?? ''}`, rank: index === stages.length - 1 ? 0 : 1 });
+    });
+  }
+  return pins;
+}
+
+function nodeFilePins(project: Project): Pin[] {
+  const pins: Pin[] = [];
+  for (const name of ['.nvmrc', '.node-version']) {
+    const text = project.has(name) ? project.text(name) : undefined;
+    const major = majorOf(text?.trim());
+    if (major !== undefined) pins.push({ product: 'node', major, file: name, line: 1, source: `${name} (${text?.trim() ?? ''})`, rank: 2 });
+  }
+  const tools = project.has('.tool-versions') ? (project.text('.tool-versions') ?? '') : '';
+  const tool = /^(?:nodejs|node)\s+v?(\d+)/m.exec(tools);
+  if (tool?.[1] !== undefined) pins.push({ product: 'node', major: Number(tool[1]), file: '.tool-versions', line: lineAt(tools, tool.index), source: `.tool-versions (${tool[0]})`, rank: 2 });
+  for (const file of ciFiles(project)) {
+    const text = project.text(file.path) ?? '';
+    for (const match of text.matchAll(/node-version:\s*["']?v?(\d+)[\w.]*["']?\s*$/gm)) {
+      if (match[1] !== undefined) pins.push({ product: 'node', major: Number(match[1]), file: file.path, line: lineAt(text, match.index), source: `setup-node ${match[0].trim()}`, rank: 3 });
+    }
+  }
+  const root = project.packages().find((pkg) => pkg.dir === '');
+  const volta = root?.manifest.volta.node;
+  if (root !== undefined && volta !== undefined && majorOf(volta) !== undefined) {
+    const text = project.text(root.manifestPath) ?? '';
+    const index = text.indexOf('"volta"');
+    pins.push({ product: 'node', major: majorOf(volta) ?? 0, file: root.manifestPath, line: index < 0 ? 1 : lineAt(text, index), source: `package.json volta.node (${volta})`, rank: 2 });
+  }
+  return pins;
+}
+
+/** Whether a Node major satisfies an `engines.node` range (majors only: `>=20.19 <21` allows 20). */
+export function engineAllows(range: string, major: number): boolean | undefined {
+  const alternatives = range.split('||').map((part) => part.trim()).filter((part) => part !== '');
+  if (alternatives.length === 0) return undefined;
+  let understood = false;
+  for (const alternative of alternatives) {
+    const comparators = alternative.split(/\s+/).filter((token) => token !== '');
+    let allowed = true;
+    for (const comparator of comparators) {
+      const match = /^(>=|<=|>|<|\^|~|=)?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?$/.exec(comparator);
+      if (match?.[2] === undefined) return undefined;
+      understood = true;
+      const value = Number(match[2]);
+      const minor = Number(match[3] ?? '0');
+      const operator = match[1] ?? '=';
+      const ok =
+        operator === '>=' || operator === '>' ? major >= value : operator === '<' ? (minor > 0 || match[4] !== undefined ? major <= value : major < value) : operator === '<=' ? major <= value : major === value;
+      if (!ok) allowed = false;
+    }
+    if (allowed) return true;
+  }
+  return understood ? false : undefined;
+}
+
+type Messages = { drift: { product: string; major: number; referenceMajor: number; reference: string }; engines: { range: string; major: number; reference: string } };
+
+export default defineScanRule({
+  id: 'operations/version-drift',
+  title: 'Every environment runs the same major versions',
+  description:
+    'The same database image and Node version are pinned to the same major everywhere: compose files, CI service containers and images, Dockerfiles, .nvmrc/.node-version/.tool-versions, volta and package.json engines.',
+  category: 'operations',
+  severity: 'medium',
+  docs: 'docs/rules/operations/version-drift.md',
+  fix: 'Pick the major production runs and use it everywhere (compose, CI services and setup-node, Dockerfile, .nvmrc, engines); let Dependabot/Renovate bump them together.',
+  options: noOptions,
+  messages: {
+    drift: ({ product: name, major, referenceMajor, reference }: Messages['drift']) => `${name} ${major} here, but ${name} ${referenceMajor} in ${reference}`,
+    engines: ({ range, major, reference }: Messages['engines']) => `engines.node "${range}" does not allow Node ${major}, which ${reference} pins`,
+  },
+  applies: (project: Project) => project.composeFiles().length > 0 || project.dockerfiles().length > 0 || ciFiles(project).length > 0 || project.packages().length > 0,
+  check(ctx) {
+    const pins = [...imagePins(ctx.project), ...nodeFilePins(ctx.project)];
+    const products = [...new Set(pins.map((pin) => pin.product))];
+    for (const name of products) {
+      const group = pins.filter((pin) => pin.product === name);
+      const reference = [...group].sort((a, b) => a.rank - b.rank)[0];
+      if (reference === undefined) continue;
+      for (const pin of group) {
+        if (pin.major === reference.major) continue;
+        ctx.report({
+          messageId: 'drift',
+          data: { product: name, major: pin.major, referenceMajor: reference.major, reference: `${reference.file}:${reference.line}` },
+          location: { path: pin.file, line: pin.line },
+          detail: `${pin.source} pins ${name} ${pin.major}; ${reference.source} at ${reference.file}:${reference.line} pins ${reference.major} (the reference: production compose and the final Dockerfile stage first, then staging, default compose and version files, then CI). All pins of ${name}: ${group
+            .map((other) => `${other.file}:${other.line}=${other.major}`)
+            .join(', ')}.`,
+          key: `${name}:${pin.file}:${pin.line}`,
+        });
+      }
+    }
+    const root = ctx.project.packages().find((pkg) => pkg.dir === '');
+    const range = root?.manifest.engines.node;
+    const nodeReference = pins.filter((pin) => pin.product === 'node').sort((a, b) => a.rank - b.rank)[0];
+    if (root !== undefined && range !== undefined && nodeReference !== undefined && engineAllows(range, nodeReference.major) === false) {
+      const text = ctx.project.text(root.manifestPath) ?? '';
+      const index = text.indexOf('"engines"');
+      ctx.report({
+        messageId: 'engines',
+        data: { range, major: nodeReference.major, reference: `${nodeReference.file}:${nodeReference.line}` },
+        location: { path: root.manifestPath, line: index < 0 ? 1 : lineAt(text, index) },
+        detail: `package.json engines.node is "${range}", which does not allow Node ${nodeReference.major} pinned by ${nodeReference.source} at ${nodeReference.file}:${nodeReference.line}.`,
+        key: 'engines',
+      });
+    }
+  },
+});

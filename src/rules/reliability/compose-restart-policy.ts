@@ -1,0 +1,48 @@
+// Protects against a crash or a host reboot leaving the app down until someone notices. Docs: docs/rules/reliability/compose-restart-policy.md
+import { noOptions } from '../../core/rule.js';
+import { composeEnvironment, composeServices, type ComposeService } from '../../project/compose.js';
+import { mapGet } from '../../project/documents.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+/** Services that run once and exit by design (migrations, seeds, setup jobs). */
+const ONE_SHOT_NAME = /migrat|seed|init|setup|bootstrap|job|task|once|certbot|backup|test|build|tools?$|cli$/i;
+
+function hasRestartPolicy(service: ComposeService): boolean {
+  return mapGet(service.node, 'restart') !== undefined || mapGet(mapGet(service.node, 'deploy'), 'restart_policy') !== undefined;
+}
+
+type Messages = { noRestart: { service: string; file: string } };
+
+export default defineScanRule({
+  id: 'reliability/compose-restart-policy',
+  title: 'Long-running compose services restart on failure',
+  description: 'Services that should always run set `restart: unless-stopped` (or `always`/`on-failure`), so a crash or a host reboot does not leave them down.',
+  category: 'reliability',
+  severity: 'low',
+  docs: 'docs/rules/reliability/compose-restart-policy.md',
+  fix: 'Add `restart: unless-stopped` to each long-running service (and `restart: "no"` to one-shot jobs, to say they are meant to exit).',
+  options: noOptions,
+  messages: {
+    noRestart: ({ service, file }: Messages['noRestart']) => `Service "${service}" in ${file} has no restart policy: after a crash or reboot it stays down`,
+  },
+  applies: (project: Project) => project.composeFiles().some((file) => ['production', 'staging', 'default'].includes(composeEnvironment(file))),
+  check(ctx) {
+    for (const file of ctx.project.composeFiles()) {
+      // Local development and test stacks are started by hand and torn down again.
+      if (!['production', 'staging', 'default'].includes(composeEnvironment(file))) continue;
+      for (const service of composeServices(file)) {
+        if (hasRestartPolicy(service) || ONE_SHOT_NAME.test(service.name)) continue;
+        // Profiles (`profiles: [tools]`) are opt-in helpers, not part of the running stack.
+        if (mapGet(service.node, 'profiles') !== undefined) continue;
+        ctx.report({
+          messageId: 'noRestart',
+          data: { service: service.name, file: file.path },
+          location: { path: file.path, line: service.line ?? 1 },
+          detail: `Service "${service.name}" in ${file.path} has neither \`restart:\` nor \`deploy.restart_policy\`; it is not named like a one-shot job (migrate/seed/init/setup/job/backup…) and has no \`profiles\`. Compose's default is "no": it is not restarted after a crash or a Docker daemon restart.`,
+          key: service.name,
+        });
+      }
+    }
+  },
+});

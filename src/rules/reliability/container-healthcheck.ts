@@ -1,0 +1,114 @@
+// Protects against "the container is up" meaning nothing: without a healthcheck, compose, Swarm and `up --wait` cannot tell a hung app from a healthy one. Docs: docs/rules/reliability/container-healthcheck.md
+import { noOptions } from '../../core/rule.js';
+import { backingEngine, composeEnvironment, composeServices, serviceDockerfile, type ComposeService } from '../../project/compose.js';
+import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
+import { dockerStages, effectiveInstruction, instructionLocation, productionDockerfiles } from '../../project/dockerfile.js';
+import type { DockerfileInfo } from '../../project/documents.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+const INFRA_IMAGE = /(?:^|\/)(?:nginx|nginx-unprivileged|openresty|caddy|traefik|haproxy|envoy|certbot|dbmate|flyway|liquibase|adminer|pgadmin4|mailhog|mailpit|minio|localstack|grafana|prometheus|loki|promtail|jaeger|otel|busybox|alpine|watchtower|portainer)(?::|@|$|\/)/i;
+/** Images pushed from this repository's builds: a private registry path or a tag from a variable. */
+const OWN_IMAGE = /^(?:ghcr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+|[\w.-]+\.azurecr\.io|[\w-]+-docker\.pkg\.dev|gcr\.io|docker\.pkg\.github\.com)\/|\$\{/;
+
+/** Health checks defined by the platform instead: Kubernetes probes, ECS, Fly, Render, Railway, Nomad. */
+const PLATFORM_FILE = /\.(?:ya?ml|toml|hcl|nomad)$|(?:^|\/)(?:[\w-]*task[-_]?def[\w-]*|ecs[\w-]*|railway|app)\.json$/i;
+const PLATFORM_CHECK = /readinessProbe|livenessProbe|startupProbe|"healthCheck"\s*:|healthCheckPath|healthcheckPath|\[\[(?:http_service\.)?checks\]\]|\[checks\b|\bcheck\s*\{[^}]*\bhttp\b/;
+
+function hasHealthcheck(info: DockerfileInfo | undefined): boolean {
+  if (info === undefined) return false;
+  const stages = dockerStages(info.dockerfile);
+  const final = stages[stages.length - 1];
+  if (final === undefined) return false;
+  const healthcheck = effectiveInstruction(stages, final, 'HEALTHCHECK');
+  return healthcheck !== undefined && !/^\s*NONE\b/i.test(healthcheck.getArgumentsContent() ?? '');
+}
+
+function composeHealthcheck(service: ComposeService): boolean {
+  const healthcheck = mapGet(service.node, 'healthcheck');
+  if (healthcheck === undefined || healthcheck === null) return false;
+  if (scalarString(mapGet(healthcheck, 'disable')) === 'true') return false;
+  const test = mapGet(healthcheck, 'test');
+  const first = scalarString(test) ?? scalarString(sequenceItems(test)[0]);
+  return first !== 'NONE';
+}
+
+function platformCheck(project: Project): string | undefined {
+  for (const file of project.files) {
+    if (!PLATFORM_FILE.test(file.path) || /(?:^|\/)(?:\.github|\.gitlab|\.circleci)\//.test(file.path)) continue;
+    const text = project.text(file.path);
+    if (text !== undefined && PLATFORM_CHECK.test(text)) return file.path;
+  }
+  return undefined;
+}
+
+type Messages = { noCompose: { service: string; file: string }; noDockerfile: { file: string } };
+
+export default defineScanRule({
+  id: 'reliability/container-healthcheck',
+  title: "The app's container has a healthcheck",
+  description:
+    'The container that runs the app declares a healthcheck (Dockerfile HEALTHCHECK or compose `healthcheck`), so restarts, `depends_on: service_healthy` and `up --wait` act on whether the app answers, not whether the process exists.',
+  category: 'reliability',
+  severity: 'medium',
+  checklist: 'health-check',
+  docs: 'docs/rules/reliability/container-healthcheck.md',
+  fix: 'Add a healthcheck that calls the app\'s health endpoint, e.g. in compose:\n  healthcheck:\n    test: ["CMD", "node", "-e", "fetch(\'http://127.0.0.1:3000/healthz\').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]\n    interval: 10s\n    retries: 5\n    start_period: 20s',
+  options: noOptions,
+  messages: {
+    noCompose: ({ service, file }: Messages['noCompose']) => `App service "${service}" in ${file} has no healthcheck (neither in compose nor in its Dockerfile)`,
+    noDockerfile: ({ file }: Messages['noDockerfile']) => `${file} has no HEALTHCHECK and nothing else in the repository checks the container's health`,
+  },
+  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0 || project.composeFiles().length > 0,
+  check(ctx) {
+    const project = ctx.project;
+    const dockerfiles = productionDockerfiles(project.dockerfiles());
+    const byPath = new Map(project.dockerfiles().map((info) => [info.path, info]));
+    const anyDockerHealthcheck = dockerfiles.some((info) => hasHealthcheck(info));
+    const coveredDockerfiles = new Set<string>();
+    let appServices = 0;
+    for (const file of project.composeFiles()) {
+      if (composeEnvironment(file) === 'test') continue;
+      for (const service of composeServices(file)) {
+        const built = serviceDockerfile(service);
+        const isApp =
+          built !== undefined ||
+          (service.image !== undefined && OWN_IMAGE.test(service.image) && backingEngine(service) === undefined && !INFRA_IMAGE.test(service.image) && dockerfiles.length > 0);
+        if (!isApp) continue;
+        // One-shot jobs (migrations, seeds) exit by design.
+        if (scalarString(mapGet(service.node, 'restart')) === 'no') continue;
+        appServices += 1;
+        if (built !== undefined) coveredDockerfiles.add(built);
+        if (composeHealthcheck(service)) continue;
+        if (built !== undefined ? hasHealthcheck(byPath.get(built)) : anyDockerHealthcheck) continue;
+        ctx.report({
+          messageId: 'noCompose',
+          data: { service: service.name, file: file.path },
+          location: { path: file.path, line: service.line ?? 1 },
+          detail: `Service "${service.name}" ${built !== undefined ? `builds ${built}` : `runs ${service.image ?? '?'} (built from this repository)`}: no \`healthcheck:\` in ${file.path} and no HEALTHCHECK in the final stage of ${
+            built ?? 'any production Dockerfile'
+          }.`,
+          key: service.name,
+        });
+      }
+    }
+    if (appServices > 0) return;
+    // No compose: the platform may define the check (Kubernetes probes, ECS, Fly, Render, Railway).
+    const platform = platformCheck(project);
+    if (platform !== undefined) return;
+    for (const info of dockerfiles) {
+      if (coveredDockerfiles.has(info.path) || hasHealthcheck(info)) continue;
+      const stages = dockerStages(info.dockerfile);
+      const final = stages[stages.length - 1];
+      if (final === undefined) continue;
+      const anchor = effectiveInstruction(stages, final, 'CMD') ?? effectiveInstruction(stages, final, 'ENTRYPOINT') ?? final.from;
+      ctx.report({
+        messageId: 'noDockerfile',
+        data: { file: info.path },
+        location: instructionLocation(info.path, anchor),
+        detail: `No HEALTHCHECK in the final stage of ${info.path} (or the stages it builds on), no compose service runs it, and no Kubernetes probe, ECS healthCheck, Fly checks, Render/Railway healthcheck path was found in the repository's YAML/TOML/JSON deploy files.`,
+        key: info.path,
+      });
+    }
+  },
+});

@@ -1,0 +1,109 @@
+// Protects against containers that ignore `docker stop`: SIGTERM goes to a shell or npm, node never hears it and is SIGKILLed mid-request. Docs: docs/rules/reliability/docker-signal-handling.md
+import type { Instruction } from 'dockerfile-ast';
+import { noOptions } from '../../core/rule.js';
+import { composeServices } from '../../project/compose.js';
+import { mapGet, scalarString } from '../../project/documents.js';
+import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, productionDockerfiles, type DockerCommand } from '../../project/dockerfile.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+/** An init process that forwards signals to its child and reaps zombies. */
+const INIT = /(?:^|\/)(?:tini|tini-static|dumb-init|catatonit|s6-svscan|\/init)$|^\/init$/;
+const PACKAGE_MANAGER = /(?:^|\/)(?:npm|yarn|pnpm|npx|bun)$/;
+
+/** Why a command keeps SIGTERM away from node, or undefined when it does not. */
+function swallowReason(command: DockerCommand): string | undefined {
+  if (command.form === 'shell') {
+    if (command.text === '') return undefined;
+    if (/^exec\s/.test(command.text)) return undefined;
+    return `shell form "${command.text}" runs as a child of /bin/sh -c, which does not forward SIGTERM`;
+  }
+  const [program, ...rest] = command.argv;
+  if (program === undefined) return undefined;
+  if (PACKAGE_MANAGER.test(program)) return `"${command.argv.join(' ')}" makes ${program.split('/').pop() ?? program} PID 1; it does not reliably forward SIGTERM to node`;
+  if (/(?:^|\/)(?:ba|da|a)?sh$/.test(program) && rest[0] === '-c') {
+    const script = rest[1] ?? '';
+    if (/^\s*exec\s/.test(script) || /;\s*exec\s[^;&|]*$/.test(script) || /&&\s*exec\s[^;&|]*$/.test(script)) return undefined;
+    return `"${command.argv.join(' ')}" runs node as a child of a shell, which does not forward SIGTERM`;
+  }
+  return undefined;
+}
+
+function usesInit(command: DockerCommand | undefined): boolean {
+  if (command === undefined) return false;
+  if (command.form === 'exec') return command.argv[0] !== undefined && INIT.test(command.argv[0]);
+  return /^(?:exec\s+)?\S*(?:tini|dumb-init)\b/.test(command.text);
+}
+
+/** Directories whose Dockerfile a compose service with `init: true` builds. */
+function initBuildDirs(project: Project): Set<string> {
+  const dirs = new Set<string>();
+  for (const file of project.composeFiles()) {
+    const base = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
+    for (const service of composeServices(file)) {
+      if (scalarString(mapGet(service.node, 'init')) !== 'true') continue;
+      const build = mapGet(service.node, 'build');
+      const context = scalarString(build) ?? scalarString(mapGet(build, 'context')) ?? '.';
+      const dockerfile = scalarString(mapGet(build, 'dockerfile')) ?? 'Dockerfile';
+      dirs.add(normalize(base, `${context}/${dockerfile}`));
+    }
+  }
+  return dirs;
+}
+
+function normalize(base: string, relative: string): string {
+  const parts: string[] = base === '' ? [] : base.split('/');
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+type Messages = { swallowed: { file: string; keyword: string } };
+
+export default defineScanRule({
+  id: 'reliability/docker-signal-handling',
+  title: 'SIGTERM reaches the node process in the container',
+  description:
+    'The final stage of a Dockerfile should start node directly (exec form) or under an init (tini, dumb-init, `init: true`), so `docker stop` and rolling deploys trigger graceful shutdown instead of a SIGKILL after the grace period.',
+  category: 'reliability',
+  severity: 'high',
+  checklist: 'graceful-shutdown',
+  docs: 'docs/rules/reliability/docker-signal-handling.md',
+  fix: 'Use the exec form with node itself: `CMD ["node", "dist/server.js"]`; or run under an init: `ENTRYPOINT ["/usr/bin/tini", "--"]` (apt/apk package `tini`) or `init: true` on the compose service.',
+  options: noOptions,
+  messages: {
+    swallowed: ({ file, keyword }: Messages['swallowed']) => `${file}: the final stage's ${keyword} does not pass SIGTERM to node, so the app is killed without a graceful shutdown`,
+  },
+  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
+  check(ctx) {
+    const withInit = initBuildDirs(ctx.project);
+    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
+      if (withInit.has(path)) continue;
+      const stages = dockerStages(dockerfile);
+      const final = stages[stages.length - 1];
+      if (final === undefined) continue;
+      const entrypoint = effectiveInstruction(stages, final, 'ENTRYPOINT');
+      const cmd = effectiveInstruction(stages, final, 'CMD');
+      const entryCommand = entrypoint === undefined ? undefined : dockerCommand(entrypoint);
+      if (usesInit(entryCommand)) continue;
+      // A shell-form ENTRYPOINT ignores CMD entirely; an exec-form one (a wrapper script) ends up exec-ing CMD.
+      const candidates: Array<[Instruction, DockerCommand]> = [];
+      if (entrypoint !== undefined && entryCommand !== undefined) candidates.push([entrypoint, entryCommand]);
+      if (cmd !== undefined && entryCommand?.form !== 'shell') candidates.push([cmd, dockerCommand(cmd)]);
+      for (const [instruction, command] of candidates) {
+        const reason = swallowReason(command);
+        if (reason === undefined) continue;
+        ctx.report({
+          messageId: 'swallowed',
+          data: { file: path, keyword: instruction.getKeyword() },
+          location: instructionLocation(path, instruction),
+          detail: `Final stage \`FROM ${final.from.getArgumentsContent() ?? ''}\` (line ${final.from.getRange().start.line + 1}): ${reason}. No tini/dumb-init ENTRYPOINT, and no compose service with \`init: true\` builds this Dockerfile.`,
+        });
+        break;
+      }
+    }
+  },
+});

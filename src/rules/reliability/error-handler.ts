@@ -1,0 +1,127 @@
+// Protects against errors that escape every handler: stack traces sent to users, hung requests, crashed processes. Docs: docs/rules/reliability/error-handler.md
+import type { Node } from 'oxc-parser';
+import { noOptions } from '../../core/rule.js';
+import type { Framework, PackageInfo } from '../../project/packages.js';
+import {
+  findText,
+  isFunctionNode,
+  nodeText,
+  packageScope,
+  scopeDependsOn,
+  serverPackagesWithCode,
+  SELF_HOSTED_FRAMEWORKS,
+  type CodeSite,
+  type PackageScope,
+} from '../../project/code-scope.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule, listText, serverAnchor } from '../support.js';
+
+/** One parameter of a signature: a name with an optional type annotation, generics included (`req: Request<{}, {}, Body>`). */
+const TYPE = String.raw`(?::\s*(?:[^,()<>]|<(?:[^<>]|<[^<>]*>)*>)*)?`;
+const PARAM = String.raw`_?[\w$]+\s*\??${TYPE}\s*`;
+/** Express error middleware: a function whose four parameters start with the error, or anything typed ErrorRequestHandler. */
+const EXPRESS_ERROR_MIDDLEWARE = new RegExp(
+  String.raw`\bErrorRequestHandler\b|\(\s*_?(?:err|error|e|ex|exception)\b\s*\??${TYPE}\s*,\s*${PARAM},\s*${PARAM},\s*${PARAM}\)\s*(?::[^={]*)?(?:=>|\{)`,
+);
+
+interface Boundary {
+  readonly pattern: RegExp;
+  readonly libraries: readonly string[];
+  readonly looked: string;
+}
+
+const BOUNDARIES: Partial<Record<Framework, Boundary>> = {
+  express: { pattern: EXPRESS_ERROR_MIDDLEWARE, libraries: [], looked: 'an Express error middleware (a 4-argument (err, req, res, next) function or an ErrorRequestHandler)' },
+  fastify: { pattern: /\.setErrorHandler\s*\(/, libraries: [], looked: 'fastify.setErrorHandler()' },
+  hono: { pattern: /\.onError\s*\(/, libraries: [], looked: 'app.onError()' },
+  koa: {
+    pattern: /try\s*\{[^}]{0,300}?await\s+next\s*\(\s*\)[\s\S]{0,600}?\}\s*catch\b|\.on\s*\(\s*['"]error['"]/,
+    libraries: ['koa-onerror', 'koa-json-error', 'koa-error'],
+    looked: 'a Koa middleware wrapping `await next()` in try/catch, app.on(\'error\'), koa-onerror or koa-json-error',
+  },
+};
+
+/** Wrappers that forward rejected promises of Express 4 handlers to `next`. */
+const ASYNC_WRAPPER_LIBRARIES = ['express-async-errors', 'express-async-handler', 'express-promise-router', '@awaitjs/express'];
+
+type Messages = {
+  missing: { pkg: string; framework: string };
+  asyncUnwrapped: { method: string; path: string };
+};
+
+function expressMajor(pkg: PackageInfo): number | undefined {
+  const range = pkg.manifest.dependencies['express'] ?? pkg.manifest.devDependencies['express'];
+  const match = range === undefined ? null : /^\D*(\d+)/.exec(range);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** An inline `async` handler whose awaits are not all inside a try/catch: in Express 4 a rejection hangs the request. */
+function isUnguardedAsync(handler: Node, text: string): boolean {
+  if (!isFunctionNode(handler) || !('async' in handler) || handler.async !== true || !('body' in handler)) return false;
+  const body = handler.body;
+  if (body === null || body.type !== 'BlockStatement') return text.includes('await');
+  return body.body.some((statement) => statement.type !== 'TryStatement' && text.slice(statement.start - handler.start, statement.end - handler.start).includes('await'));
+}
+
+function unguardedRoutes(project: Project, scope: PackageScope): Array<{ site: CodeSite; method: string; path: string }> {
+  const files = new Set(scope.files);
+  const found: Array<{ site: CodeSite; method: string; path: string }> = [];
+  for (const route of project.routes()) {
+    if (!files.has(route.file) || route.style !== 'method-call' && route.style !== 'route-chain') continue;
+    const source = project.parseSource(route.file);
+    const handler = route.handlers[route.handlers.length - 1];
+    if (source === undefined || handler === undefined) continue;
+    if (!isUnguardedAsync(handler, nodeText(source, handler))) continue;
+    found.push({ site: { path: route.file, line: route.line, column: route.column, endLine: route.endLine, endColumn: route.endColumn }, method: route.method, path: route.path ?? '(dynamic path)' });
+  }
+  return found;
+}
+
+export default defineScanRule({
+  id: 'reliability/error-handler',
+  title: 'Framework-level error handler',
+  description:
+    'Errors that escape a handler need one place that logs them with the request, answers a clean 500 and never leaks a stack trace; in Express 4, async handlers also need a wrapper or a rejection hangs the request.',
+  category: 'reliability',
+  severity: 'high',
+  checklist: 'error-handling',
+  docs: 'docs/rules/reliability/error-handler.md',
+  fix: 'Register one error boundary: Express `app.use((err, req, res, next) => …)` last, Fastify `setErrorHandler`, Hono `app.onError`, a Nest `@Catch()` filter, a Koa try/catch around `await next()`. In Express 4, wrap async handlers (asyncHandler or express-async-errors).',
+  options: noOptions,
+  messages: {
+    missing: ({ pkg, framework }: Messages['missing']) => `${pkg} (${framework}) has no framework-level error handler`,
+    asyncUnwrapped: ({ method, path }: Messages['asyncUnwrapped']) => `${method} ${path} is an async Express 4 handler with no wrapper: a rejected promise never reaches the error handler`,
+  },
+  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0,
+  check(ctx) {
+    const { project } = ctx;
+    for (const pkg of serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS)) {
+      const scope = packageScope(project, pkg);
+      const where = `${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))}`;
+      for (const framework of pkg.frameworks) {
+        const boundary = BOUNDARIES[framework];
+        if (boundary === undefined) continue;
+        if (scopeDependsOn(scope, boundary.libraries) !== undefined || findText(project, scope.files, boundary.pattern) !== undefined) continue;
+        ctx.report({
+          messageId: 'missing',
+          data: { pkg: pkg.displayName, framework },
+          location: serverAnchor(project, pkg),
+          detail: `Looked in ${where} for ${boundary.looked}; found none.`,
+          key: framework,
+        });
+      }
+      if (!pkg.frameworks.includes('express')) continue;
+      const major = expressMajor(pkg);
+      if (major === undefined || major >= 5 || scopeDependsOn(scope, ASYNC_WRAPPER_LIBRARIES) !== undefined) continue;
+      for (const route of unguardedRoutes(project, scope)) {
+        ctx.report({
+          messageId: 'asyncUnwrapped',
+          data: { method: route.method, path: route.path },
+          location: route.site,
+          detail: `express ${pkg.manifest.dependencies['express'] ?? ''} does not catch rejected promises. The handler is an inline async function passed straight to the route, with awaits outside try/catch, and the package has none of ${ASYNC_WRAPPER_LIBRARIES.join(', ')}.`,
+          key: `${route.method} ${route.path}`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,51 @@
+// Protects against a server dying silently (or living on in a corrupt state) on an error no handler caught. Docs: docs/rules/reliability/process-error-handlers.md
+import { noOptions } from '../../core/rule.js';
+import { findText, packageScope, scopeDependsOn, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule, listText } from '../support.js';
+
+const START = /\.listen\s*\(|NestFactory\.create\w*\s*(?:<[^>]*>)?\s*\(|\bserve\s*\(\s*\{[^}]*\bfetch\b|\bserve\s*\(\s*app\b/;
+const HANDLER = /process\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](?:unhandledRejection|uncaughtException|uncaughtExceptionMonitor)['"`]/;
+/** Libraries that install both handlers (and log or report before exiting). */
+const HANDLER_LIBRARIES = ['close-with-grace', 'loud-rejection', 'hard-rejection', 'make-promises-safe'];
+/** Error trackers whose default integrations register the handlers once initialised. */
+const TRACKERS = ['@sentry/node', '@sentry/bun', '@sentry/nestjs', '@bugsnag/js', '@bugsnag/node', 'rollbar', '@honeybadger-io/js'];
+const TRACKER_INIT = /\bSentry\.init\s*\(|\bBugsnag\.start\s*\(|new\s+Rollbar\s*\(\s*\{[^}]*captureUncaught|Honeybadger\.configure\s*\(|\binit\s*\(\s*\{[^}]*\bdsn\b/;
+
+type Messages = { missing: { pkg: string } };
+
+export default defineScanRule({
+  id: 'reliability/process-error-handlers',
+  title: 'Server entry logs unhandled rejections and uncaught exceptions',
+  description:
+    'An error that escaped every handler kills the process with a bare stack trace on stderr (or, with old settings, leaves it running in an unknown state). A last-resort handler logs it through the real logger, reports it, and exits so the orchestrator restarts a clean process.',
+  category: 'reliability',
+  severity: 'medium',
+  checklist: 'error-handling',
+  docs: 'docs/rules/reliability/process-error-handlers.md',
+  fix: "process.on('unhandledRejection', (reason) => { logger.fatal({ err: reason }, 'unhandled rejection'); process.exit(1); }) and the same for 'uncaughtException' in the server entry point.",
+  options: noOptions,
+  messages: {
+    missing: ({ pkg }: Messages['missing']) => `${pkg} has no unhandledRejection/uncaughtException handler`,
+  },
+  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0,
+  check(ctx) {
+    const { project } = ctx;
+    for (const pkg of serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS)) {
+      const scope = packageScope(project, pkg);
+      const start = findText(project, scope.files, START);
+      if (start === undefined) continue;
+      if (findText(project, scope.files, HANDLER) !== undefined) continue;
+      if (scopeDependsOn(scope, HANDLER_LIBRARIES) !== undefined) continue;
+      if (scopeDependsOn(scope, TRACKERS) !== undefined && findText(project, scope.files, TRACKER_INIT) !== undefined) continue;
+      ctx.report({
+        messageId: 'missing',
+        data: { pkg: pkg.displayName },
+        location: start,
+        detail:
+          `Looked in ${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))} for process.on('unhandledRejection' | 'uncaughtException'), ` +
+          `for ${HANDLER_LIBRARIES.join(', ')}, and for an initialised error tracker (Sentry.init, Bugsnag.start, …) whose integrations install them; found none. The server starts here.`,
+      });
+    }
+  },
+});

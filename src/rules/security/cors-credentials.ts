@@ -1,0 +1,98 @@
+// Protects against any website reading a logged-in user's data: CORS that reflects every origin (or `*`) with credentials. Docs: docs/rules/security/cors-credentials.md
+import type { Node, ObjectExpression } from 'oxc-parser';
+import { noOptions } from '../../core/rule.js';
+import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
+import { nodeSite, nodeText, parseGated } from '../../project/code-scope.js';
+import type { ParsedSource } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+const GATE = /credentials/i;
+const CONDITION = /\bif\b|\?|includes|indexOf|\.test\(|\.has\(|===?|!==?|match|\.some\(|\.find\(|endsWith|startsWith|switch/;
+
+type Messages = { reflected: { how: string } };
+
+function property(object: ObjectExpression, name: string): Node | undefined {
+  for (const entry of object.properties) {
+    if (entry.type !== 'Property' || entry.computed) continue;
+    const key = entry.key.type === 'Identifier' ? entry.key.name : stringValue(entry.key);
+    if (key === name) return entry.value;
+  }
+  return undefined;
+}
+
+/** How the origin option lets every site in, or undefined when it restricts origins. */
+function permissiveOrigin(origin: Node | undefined, source: ParsedSource): string | undefined {
+  if (origin === undefined) return 'no origin option (the default is *)';
+  if (origin.type === 'Literal' && origin.value === true) return 'origin: true (reflects the request origin)';
+  if (stringValue(origin) === '*') return "origin: '*'";
+  if (origin.type === 'Literal' && 'regex' in origin && origin.regex !== undefined && origin.regex !== null && /^\^?\.[*+]\$?$/.test(origin.regex.pattern)) return `origin: /${origin.regex.pattern}/`;
+  if (origin.type === 'ArrowFunctionExpression' || origin.type === 'FunctionExpression') {
+    const text = nodeText(source, origin);
+    const first = origin.params[0]?.type === 'Identifier' ? origin.params[0].name : undefined;
+    if (CONDITION.test(text.slice(text.indexOf('=>') >= 0 ? text.indexOf('=>') + 2 : text.indexOf('{')))) return undefined;
+    const returnedName = origin.type === 'ArrowFunctionExpression' && origin.body.type === 'Identifier' ? origin.body.name : undefined;
+    if (first !== undefined && returnedName === first) return 'an origin function that returns the request origin';
+    if (/\(\s*null\s*,\s*(?:true|[\w$]+)\s*\)/.test(text)) return 'an origin callback that allows every origin';
+  }
+  return undefined;
+}
+
+export default defineScanRule({
+  id: 'security/cors-credentials',
+  title: 'CORS never allows every origin together with credentials',
+  description:
+    'CORS that reflects the request origin (or answers *) while allowing credentials lets any website a user visits call the API with their cookies and read the answers.',
+  category: 'security',
+  severity: 'high',
+  checklist: 'csrf',
+  docs: 'docs/rules/security/cors-credentials.md',
+  fix: 'List the allowed origins explicitly (from configuration), e.g. cors({ origin: env.CORS_ORIGINS, credentials: true }); or drop credentials if the API does not use cookies.',
+  options: noOptions,
+  messages: {
+    reflected: ({ how }: Messages['reflected']) => `CORS allows credentials for every origin (${how})`,
+  },
+  check(ctx) {
+    const { project } = ctx;
+    const files = project.productionSourceFiles().map((file) => file.path);
+    for (const source of parseGated(project, files, (text) => GATE.test(text) && /cors|Access-Control-Allow-Origin/i.test(text))) {
+      walkAst(source.program, (node) => {
+        if (node.type !== 'CallExpression') return;
+        const method = methodCall(node)?.method;
+        // Fastify: register(cors, { … }) — the plugin is the first argument.
+        const registerOptions = method === 'register' && /cors/i.test(dottedName(node.arguments[0]) ?? (node.arguments[0] === undefined ? '' : nodeText(source, node.arguments[0])));
+        const options = registerOptions ? (node.arguments[1]?.type === 'ObjectExpression' ? node.arguments[1] : undefined) : corsOptions(node);
+        if (options !== undefined) {
+          const credentials = property(options, 'credentials');
+          if (!(credentials?.type === 'Literal' && credentials.value === true)) return;
+          const how = permissiveOrigin(property(options, 'origin'), source);
+          if (how === undefined) return;
+          ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, options), detail: `Looked at CORS options (cors(), enableCors(), register(cors, …)) with credentials: true and found ${how}.` });
+          return;
+        }
+        // Hand-written headers: Access-Control-Allow-Origin set to the request's origin or * in a file that also allows credentials.
+        if (method === undefined || !['setHeader', 'header', 'set', 'append'].includes(method)) return;
+        if (stringValue(node.arguments[0])?.toLowerCase() !== 'access-control-allow-origin') return;
+        const value = node.arguments[1];
+        if (value === undefined) return;
+        const valueText = nodeText(source, value);
+        const reflects = stringValue(value) === '*' || /headers\.origin|headers\[['"]origin['"]\]|get\(\s*['"]origin['"]\s*\)|header\(\s*['"]origin['"]\s*\)/i.test(valueText);
+        if (!reflects || !/Access-Control-Allow-Credentials['"`]\s*,\s*['"`]?true/i.test(source.text)) return;
+        ctx.report({
+          messageId: 'reflected',
+          data: { how: stringValue(value) === '*' ? 'Access-Control-Allow-Origin: *' : 'Access-Control-Allow-Origin copied from the request' },
+          location: nodeSite(source, node),
+          detail: 'Looked for Access-Control-Allow-Origin set by hand to * or the request Origin in a file that also sends Access-Control-Allow-Credentials: true.',
+        });
+      });
+    }
+  },
+});
+
+/** The options object of `cors({…})` (express, hono) or `app.enableCors({…})` (Nest). */
+function corsOptions(node: Node): ObjectExpression | undefined {
+  if (node.type !== 'CallExpression') return undefined;
+  const name = dottedName(node.callee) ?? '';
+  const first = node.arguments[0];
+  if (/(?:^|\.)cors$/i.test(name) || methodCall(node)?.method === 'enableCors') return first?.type === 'ObjectExpression' ? first : undefined;
+  return undefined;
+}

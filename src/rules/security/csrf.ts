@@ -1,0 +1,71 @@
+// Protects against cross-site request forgery: cookie sessions on state-changing routes with no token, SameSite=strict or origin check. Docs: docs/rules/security/csrf.md
+import { noOptions } from '../../core/rule.js';
+import { findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule, listText, serverAnchor } from '../support.js';
+
+/** Session middleware that keeps the session in (or keyed by) a cookie the browser sends on its own. */
+const COOKIE_SESSION_LIBRARIES = ['express-session', 'cookie-session', '@fastify/session', '@fastify/secure-session', 'fastify-session', 'koa-session', 'iron-session', 'hono-sessions', '@hono/session'];
+const SESSION_CALL = /\b(?:session|cookieSession|expressSession|getIronSession|sessionMiddleware)\s*\(|\.register\s*\(\s*\w*[sS]ession\w*/;
+/** CSRF token middleware. */
+const CSRF_LIBRARIES = ['csurf', '@dr.pogodin/csurf', 'csrf-csrf', 'csrf-sync', 'tiny-csrf', 'lusca', '@fastify/csrf-protection', 'koa-csrf', '@koa/csrf', '@edge-csrf/', 'csrf'];
+const CSRF_CODE = /\bcsrf\s*\(|csrfProtection|doubleCsrf|csrfSync|['"]x-(?:csrf|xsrf)-token['"]|\b_csrf\b/i;
+const SAME_SITE_STRICT = /sameSite\s*:\s*(?:['"`]strict['"`]|true)/i;
+const SAME_SITE_LAX = /sameSite\s*:\s*['"`]lax['"`]/i;
+/** A hand-written origin check: reading Origin/Referer/Sec-Fetch-Site on the request. */
+const ORIGIN_CHECK = /(?:get|header)\(\s*['"](?:origin|referer|sec-fetch-site)['"]\s*\)|headers(?:\.origin|\.referer|\[\s*['"](?:origin|referer|sec-fetch-site)['"]\s*\])/i;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
+
+type Messages = { unprotected: { pkg: string; routes: number }; laxOnly: { pkg: string } };
+
+export default defineScanRule({
+  id: 'security/csrf',
+  title: 'Cookie sessions are protected against cross-site request forgery',
+  description:
+    'With cookie-based sessions the browser attaches the cookie to requests any website triggers. Without a CSRF token, SameSite=strict cookies or an Origin check, a page the user visits can post to the API as them.',
+  category: 'security',
+  severity: 'high',
+  checklist: 'csrf',
+  docs: 'docs/rules/security/csrf.md',
+  fix: "Set the session cookie to sameSite: 'strict' and reject state-changing requests whose Origin is not yours (or use csrf-csrf / @fastify/csrf-protection tokens).",
+  options: noOptions,
+  messages: {
+    unprotected: ({ pkg, routes }: Messages['unprotected']) => `${pkg} uses cookie sessions on ${routes} state-changing route(s) with no CSRF defence`,
+    laxOnly: ({ pkg }: Messages['laxOnly']) => `${pkg} relies on SameSite=lax alone against CSRF`,
+  },
+  applies: (project: Project) => serverPackagesWithCode(project).length > 0,
+  check(ctx) {
+    const { project } = ctx;
+    for (const pkg of serverPackagesWithCode(project)) {
+      const scope = packageScope(project, pkg);
+      const sessionLibrary = scopeDependsOn(scope, COOKIE_SESSION_LIBRARIES);
+      if (sessionLibrary === undefined) continue;
+      const files = new Set(scope.files);
+      const routes = project.routes().filter((route) => files.has(route.file) && STATE_CHANGING.has(route.method));
+      if (routes.length === 0) continue;
+      if (scopeDependsOn(scope, CSRF_LIBRARIES) !== undefined) continue;
+      if ([CSRF_CODE, SAME_SITE_STRICT, ORIGIN_CHECK].some((pattern) => findText(project, scope.files, pattern) !== undefined)) continue;
+      const anchor = findText(project, scope.files, SESSION_CALL) ?? serverAnchor(project, pkg);
+      const where = `${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))}`;
+      const lax = findText(project, scope.files, SAME_SITE_LAX);
+      if (lax !== undefined) {
+        ctx.report({
+          messageId: 'laxOnly',
+          data: { pkg: pkg.displayName },
+          location: lax,
+          severity: 'low',
+          detail: `Sessions come from ${sessionLibrary}; the cookie is SameSite=lax, and ${where} contain no CSRF token middleware and no Origin/Referer check. Lax still sends the cookie on top-level GET navigations and from same-site subdomains.`,
+        });
+        continue;
+      }
+      ctx.report({
+        messageId: 'unprotected',
+        data: { pkg: pkg.displayName, routes: routes.length },
+        location: anchor,
+        detail:
+          `Sessions come from ${sessionLibrary} and ${routes.length} route(s) accept POST/PUT/PATCH/DELETE. Looked in ${where} for CSRF middleware (${CSRF_LIBRARIES.slice(0, 4).join(', ')}, …), csrf()/x-csrf-token, ` +
+          "sameSite: 'strict' on the cookie, and an Origin/Referer/Sec-Fetch-Site check; found none.",
+      });
+    }
+  },
+});

@@ -1,0 +1,79 @@
+// Protects against secrets baked into image layers: every ARG used by RUN and every ENV is readable with `docker history`/`docker inspect` by anyone who can pull the image. Docs: docs/rules/security/docker-build-secrets.md
+import type { Instruction } from 'dockerfile-ast';
+import { noOptions } from '../../core/rule.js';
+import { findSecrets } from '../../core/secrets.js';
+import { dockerStages, instructionLocation, productionDockerfiles, stageChain } from '../../project/dockerfile.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+const SECRET_NAME = /secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key|encryption[_-]?key|credentials?|client[_-]?secret|dsn|database_url/i;
+/** Names that point at a secret rather than hold it, or are public by design. */
+const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_NAME|_ID|_HEADER|_LENGTH|_TTL|_EXPIR\w*|_URL_ENV|_ENABLED|_REQUIRED)$|^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
+
+interface Variable {
+  readonly name: string;
+  readonly value: string | undefined;
+}
+
+/** `ARG NAME[=default]` or `ENV NAME=value …` / legacy `ENV NAME value`. */
+function variables(instruction: Instruction): Variable[] {
+  const content = (instruction.getArgumentsContent() ?? '').trim();
+  if (instruction.getKeyword() === 'ARG') {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(content);
+    return match?.[1] === undefined ? [] : [{ name: match[1], value: match[2]?.replace(/^["']|["']$/g, '') }];
+  }
+  const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+(?!\S*=)(.+)$/.exec(content);
+  if (legacy?.[1] !== undefined) return [{ name: legacy[1], value: legacy[2] }];
+  return [...content.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)].flatMap((match) =>
+    match[1] === undefined ? [] : [{ name: match[1], value: (match[2] ?? '').replace(/^["']|["']$/g, '') }],
+  );
+}
+
+type Messages = { baked: { name: string; keyword: string; file: string } };
+
+export default defineScanRule({
+  id: 'security/docker-build-secrets',
+  title: 'No secrets in Dockerfile ARG/ENV',
+  description:
+    'Secrets are not passed as build ARGs or set as ENV in the image: both end up in the image metadata and layer history, readable by anyone who can pull it. Use BuildKit secret mounts at build time and runtime environment variables.',
+  category: 'security',
+  severity: 'high',
+  checklist: 'secrets',
+  docs: 'docs/rules/security/docker-build-secrets.md',
+  fix: 'At build time use a secret mount: `RUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci` (`docker build --secret id=npm_token,env=NPM_TOKEN`). At run time pass secrets as environment (compose `env_file`, the platform\'s secret store), never `ENV` in the Dockerfile.',
+  options: noOptions,
+  messages: {
+    baked: ({ name, keyword, file }: Messages['baked']) => `${file}: ${keyword} ${name} bakes a secret into the image (visible in docker history/inspect)`,
+  },
+  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
+  check(ctx) {
+    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
+      const stages = dockerStages(dockerfile);
+      const final = stages[stages.length - 1];
+      const shipped = new Set(final === undefined ? [] : stageChain(stages, final));
+      for (const stage of stages) {
+        for (const instruction of stage.instructions) {
+          const keyword = instruction.getKeyword();
+          if (keyword !== 'ARG' && keyword !== 'ENV') continue;
+          for (const variable of variables(instruction)) {
+            const literal = variable.value === undefined ? undefined : findSecrets(`${variable.name}=${variable.value}`).find((match) => !match.isPlaceholder);
+            const secretName = SECRET_NAME.test(variable.name) && !NOT_A_SECRET.test(variable.name);
+            // Build stages that are not shipped only leak literal values (which are in git anyway).
+            const namedAndShipped = secretName && shipped.has(stage) && (keyword === 'ARG' || (variable.value ?? '') !== '');
+            if (literal === undefined && !namedAndShipped) continue;
+            ctx.report({
+              messageId: 'baked',
+              data: { name: variable.name, keyword, file: path },
+              location: instructionLocation(path, instruction),
+              detail: `${keyword} ${variable.name} at ${path}:${instruction.getRange().start.line + 1}${
+                literal !== undefined ? ` has a secret-looking value (${literal.description})` : ` has a secret-looking name in ${stage === final ? 'the final stage' : 'a stage the final stage builds on'}`
+              }; ${keyword === 'ENV' ? 'ENV values are stored in the image config' : 'ARG values used by RUN are recorded in the layer history'}.`,
+              ...(literal !== undefined ? { secrets: [literal.value] } : {}),
+              key: `${variable.name}:${instruction.getRange().start.line}`,
+            });
+          }
+        }
+      }
+    }
+  },
+});

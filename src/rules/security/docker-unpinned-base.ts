@@ -1,0 +1,82 @@
+// Protects against builds that change under you: `FROM node` or `node:latest` pulls a different major on the next build. Docs: docs/rules/security/docker-unpinned-base.md
+import type { Dockerfile, From } from 'dockerfile-ast';
+import { noOptions } from '../../core/rule.js';
+import { dockerStages, instructionLocation, productionDockerfiles } from '../../project/dockerfile.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule } from '../support.js';
+
+/** `ARG NAME=default` declared before the first FROM: the only ARGs a FROM line can use. */
+function globalArgs(dockerfile: Dockerfile): Map<string, string> {
+  const args = new Map<string, string>();
+  const firstFrom = dockerfile.getFROMs()[0]?.getRange().start.line ?? Number.POSITIVE_INFINITY;
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getRange().start.line >= firstFrom) break;
+    if (instruction.getKeyword() !== 'ARG') continue;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec((instruction.getArgumentsContent() ?? '').trim());
+    if (match?.[1] !== undefined && match[2] !== undefined) args.set(match[1], match[2].replace(/^["']|["']$/g, ''));
+  }
+  return args;
+}
+
+/** The image reference with global ARG defaults substituted; undefined when a variable has no default. */
+function resolveImage(from: From, args: ReadonlyMap<string, string>): string | undefined {
+  const raw = from.getImage();
+  if (raw === null) return undefined;
+  let unresolved = false;
+  const resolved = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_match, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const value = args.get(name) ?? fallback;
+    if (value === undefined) unresolved = true;
+    return value ?? '';
+  });
+  return unresolved ? undefined : resolved;
+}
+
+/** Tag of an image reference (`registry:5000/name:tag@digest`), and whether it is digest-pinned. */
+function tagOf(image: string): { tag: string | undefined; digest: boolean } {
+  const digest = image.includes('@');
+  const withoutDigest = image.split('@')[0] ?? image;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return { tag: colon < 0 ? undefined : withoutDigest.slice(colon + 1), digest };
+}
+
+type Messages = { unpinned: { image: string; latest: boolean } };
+
+export default defineScanRule({
+  id: 'security/docker-unpinned-base',
+  title: 'Base images are pinned to a version',
+  description: 'Every `FROM` names a version tag (or a digest), so rebuilding the same commit gives the same runtime instead of whatever `latest` points to that day.',
+  category: 'security',
+  severity: 'medium',
+  docs: 'docs/rules/security/docker-unpinned-base.md',
+  fix: 'Pin a version that matches your other environments, e.g. `FROM node:20.19-bookworm-slim` (optionally `@sha256:…` and let Dependabot/Renovate bump it).',
+  options: noOptions,
+  messages: {
+    unpinned: ({ image, latest }: Messages['unpinned']) => (latest ? `FROM ${image} follows the moving "latest" tag` : `FROM ${image} has no tag, so Docker pulls "latest"`),
+  },
+  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
+  check(ctx) {
+    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
+      const args = globalArgs(dockerfile);
+      const stages = dockerStages(dockerfile);
+      const stageNames = new Set(stages.map((stage) => stage.from.getBuildStage()?.toLowerCase()).filter((name): name is string => name !== undefined));
+      for (const stage of stages) {
+        const image = resolveImage(stage.from, args);
+        if (image === undefined || image === '') continue;
+        if (image.toLowerCase() === 'scratch' || stageNames.has(image.toLowerCase())) continue;
+        const { tag, digest } = tagOf(image);
+        if (digest) continue;
+        if (tag !== undefined && tag !== 'latest') continue;
+        ctx.report({
+          messageId: 'unpinned',
+          data: { image, latest: tag === 'latest' },
+          location: instructionLocation(path, stage.from),
+          detail: `\`FROM ${stage.from.getArgumentsContent() ?? ''}\`${image === stage.from.getImage() ? '' : ` resolves to ${image} with the ARG defaults`}: ${
+            tag === undefined ? 'no tag and no @sha256 digest' : 'the tag is "latest" and there is no @sha256 digest'
+          }. Checked every FROM of ${path} (earlier stages and scratch excluded).`,
+        });
+      }
+    }
+  },
+});

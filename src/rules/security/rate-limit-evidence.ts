@@ -1,0 +1,35 @@
+// Shared by security/rate-limit and security/auth-rate-limit: where request limiting can live.
+import { findText, scopeDependsOn, type CodeSite, type PackageScope } from '../../project/code-scope.js';
+import type { Project } from '../../project/project.js';
+
+/** Libraries that limit request rates in the application. */
+export const RATE_LIMIT_LIBRARIES = [
+  'express-rate-limit', 'express-slow-down', 'express-brute', 'rate-limiter-flexible', '@fastify/rate-limit', 'fastify-rate-limit', '@nestjs/throttler',
+  'hono-rate-limiter', 'koa-ratelimit', 'koa2-ratelimit', '@upstash/ratelimit', '@arcjet/', '@unkey/ratelimit',
+];
+
+/** Limiting set up in code without one of the libraries above (a hand-rolled limiter, a Redis counter). */
+const RATE_LIMIT_CODE = /\b(?:rateLimit|rateLimiter|slowDown)\s*\(|new\s+\w*RateLimiter\w*\s*\(|\bRatelimit\b/;
+
+/** Reverse proxy configuration that limits requests: nginx `limit_req`, Traefik/Caddy/Kong/Envoy `ratelimit`, HAProxy request-rate tables. */
+const PROXY_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|haproxy\.cfg|[^/]*\.toml)$/i;
+const PROXY_LIMIT = /\blimit_req(?:_zone)?\b|\brate_?limit\b|\bratelimit\b|\bhttp_req_rate\b|\blocal_ratelimit\b/i;
+
+export interface LimitEvidence {
+  readonly kind: 'library' | 'code' | 'proxy';
+  readonly what: string;
+  readonly site?: CodeSite;
+}
+
+/** The first piece of rate-limiting evidence for the scope, or undefined. */
+export function rateLimitEvidence(project: Project, scope: PackageScope): LimitEvidence | undefined {
+  const library = scopeDependsOn(scope, RATE_LIMIT_LIBRARIES);
+  if (library !== undefined) return { kind: 'library', what: library };
+  const code = findText(project, scope.files, RATE_LIMIT_CODE);
+  if (code !== undefined) return { kind: 'code', what: 'a limiter in code', site: code };
+  const proxy = findText(project, project.filesWhere((file) => PROXY_FILE.test(file) && !file.includes('node_modules/')).map((file) => file.path), PROXY_LIMIT);
+  if (proxy !== undefined) return { kind: 'proxy', what: 'a proxy rate limit', site: proxy };
+  return undefined;
+}
+
+export const LOOKED_FOR = `${RATE_LIMIT_LIBRARIES.slice(0, 7).join(', ')}, … in package.json, rateLimit()/RateLimiter in code, and limit_req/ratelimit in proxy configs (nginx, Traefik, Caddy, HAProxy) anywhere in the repository`;

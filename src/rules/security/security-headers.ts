@@ -1,0 +1,65 @@
+// Protects against clickjacking, MIME sniffing and injected scripts running unchecked: no security headers or CSP. Docs: docs/rules/security/security-headers.md
+import { noOptions } from '../../core/rule.js';
+import { findAllText, findText, packageScope, serverPackagesWithCode } from '../../project/code-scope.js';
+import type { Project } from '../../project/project.js';
+import { defineScanRule, listText, serverAnchor } from '../support.js';
+
+/** Headers set in application code: helmet and its framework ports, Hono secureHeaders, nosecone, or the header names themselves (Next `headers()`, middleware). */
+const HEADERS_IN_CODE =
+  /\bhelmet\s*\(|\.register\s*\(\s*(?:helmet|fastifyHelmet|\w*[hH]elmet\w*|import\s*\(\s*['"]@fastify\/helmet['"]\s*\))|\bsecureHeaders\s*\(|\bnosecone\w*\s*\(|createSecureHeaders\s*\(|['"`]Content-Security-Policy['"`]|['"`]X-Frame-Options['"`]/i;
+/** Header configuration outside the code: nginx/Caddy/Traefik configs, vercel.json, netlify.toml, `_headers`. */
+const HEADER_CONFIG_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|[^/]*\.toml|vercel\.json|_headers|staticwebapp\.config\.json)$/i;
+const HEADER_CONFIG = /Content-Security-Policy|X-Frame-Options|Strict-Transport-Security|\bcontentSecurityPolicy\b|\bframeDeny\b|\bstsSeconds\b/i;
+const CSP_CONFIG = /Content-Security-Policy|\bcontentSecurityPolicy\s*[:=]\s*["']/i;
+const CSP_DISABLED = /\bcontentSecurityPolicy\s*:\s*false\b/g;
+
+type Messages = { missing: { pkg: string }; cspDisabled: Record<string, never> };
+
+export default defineScanRule({
+  id: 'security/security-headers',
+  title: 'Security headers and a Content Security Policy are set',
+  description:
+    'Without helmet (or equivalent headers from the framework or the proxy) pages can be framed for clickjacking, responses MIME-sniffed, and an injected script runs with no CSP to stop it.',
+  category: 'security',
+  severity: 'medium',
+  checklist: 'security-headers',
+  docs: 'docs/rules/security/security-headers.md',
+  fix: 'Add helmet (Express/Nest), @fastify/helmet, koa-helmet or hono/secure-headers with a Content Security Policy; for Next.js return the headers from next.config headers(); or set them in the reverse proxy.',
+  options: noOptions,
+  messages: {
+    missing: ({ pkg }: Messages['missing']) => `${pkg} sets no security headers (helmet or equivalent) and no proxy config in the repository does`,
+    cspDisabled: () => 'contentSecurityPolicy: false switches the Content Security Policy off',
+  },
+  applies: (project: Project) => serverPackagesWithCode(project).length > 0,
+  check(ctx) {
+    const { project } = ctx;
+    const configFiles = project.filesWhere((file) => HEADER_CONFIG_FILE.test(file)).map((file) => file.path);
+    const proxyHeaders = findText(project, configFiles, HEADER_CONFIG);
+    const proxyCsp = findText(project, configFiles, CSP_CONFIG);
+    for (const pkg of serverPackagesWithCode(project)) {
+      const scope = packageScope(project, pkg);
+      const where = `${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))}`;
+      const inCode = findText(project, scope.files, HEADERS_IN_CODE);
+      if (inCode === undefined && proxyHeaders === undefined) {
+        ctx.report({
+          messageId: 'missing',
+          data: { pkg: pkg.displayName },
+          location: serverAnchor(project, pkg),
+          detail:
+            `Looked in ${where} for helmet(), @fastify/helmet, koa-helmet, hono secureHeaders(), nosecone, or Content-Security-Policy / X-Frame-Options headers (Next headers(), middleware), ` +
+            `and in ${configFiles.length} proxy/hosting config file(s) (nginx, Caddy, Traefik, vercel.json, netlify.toml, _headers) for those headers; found none.`,
+        });
+        continue;
+      }
+      if (proxyCsp !== undefined) continue;
+      for (const site of findAllText(project, scope.files, CSP_DISABLED)) {
+        ctx.report({
+          messageId: 'cspDisabled',
+          data: {},
+          location: site,
+          detail: `helmet (or its framework port) is configured with contentSecurityPolicy: false, and no proxy or hosting config in the repository sets Content-Security-Policy (looked in ${configFiles.length} file(s)).`,
+        });
+      }
+    }
+  },
+});

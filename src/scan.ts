@@ -8,7 +8,7 @@ import type { RegisteredRule } from './core/rule.js';
 import type { Severity } from './core/severity.js';
 import { applySuppressions, findSuppressions } from './core/suppressions.js';
 import { buildReport } from './core/verdict.js';
-import { Project } from './project/project.js';
+import { isSourcePath, Project } from './project/project.js';
 import type { FileSystem } from './project/walk.js';
 import { scanRules } from './rules/index.js';
 
@@ -97,7 +97,9 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
   });
   const suppressions = project.files.flatMap((file) => {
     const text = project.text(file.path);
-    return text === undefined ? [] : findSuppressions(file.path, text);
+    if (text === undefined || !text.includes('shipready-ignore')) return [];
+    const comments = isSourcePath(file.path) ? project.parseSource(file.path)?.comments : undefined;
+    return findSuppressions(file.path, text, comments);
   });
   const knownIds = new Set(knownRulesOf(rules, options.extraKnownRules).ids);
   const suppressed = applySuppressions(outcome.findings, suppressions, { knownRuleIds: knownIds, ranRuleIds: outcome.applied, sources: project, docsBaseUrl: DOCS_BASE_URL });

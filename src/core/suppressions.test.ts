@@ -24,6 +24,17 @@ describe('findSuppressions', () => {
     expect(findSuppressions('a.ts', "const s = '// shipready-ignore security/x -- no';")).toEqual([]);
     expect(findSuppressions('README.md', '// shipready-ignore security/x -- prose')).toEqual([]);
   });
+
+  it('uses comment spans from the parser when given, so a spaced marker in a string is not a directive', () => {
+    const text = "const s = 'a // shipready-ignore security/x -- no';\n// shipready-ignore security/x -- yes\nx();";
+    const comment = text.indexOf('// shipready-ignore security/x -- yes');
+    expect(findSuppressions('a.ts', text, [{ start: comment, end: comment + 37 }]).map((entry) => entry.line)).toEqual([2]);
+  });
+
+  it('skips suppressions shown in fenced code blocks of Markdown', () => {
+    const text = ['```html', '<!-- shipready-ignore security/x -- example -->', '```', '<!-- shipready-ignore security/x -- real -->', 'key'].join('\n');
+    expect(findSuppressions('README.md', text).map((entry) => entry.line)).toEqual([4]);
+  });
 });
 
 describe('applySuppressions', () => {

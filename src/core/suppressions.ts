@@ -26,15 +26,32 @@ const MARKDOWN_SUPPRESSION = /<!--\s*shipready-ignore\s+(\S+)(?:\s+--\s+(.*?))?\
  *
  * @example findSuppressions('a.ts', '// shipready-ignore security/secret-committed -- test key\nconst k = "…";')
  */
-export function findSuppressions(path: string, text: string): InlineSuppression[] {
+export function findSuppressions(path: string, text: string, commentSpans?: ReadonlyArray<{ start: number; end: number }>): InlineSuppression[] {
   if (!text.includes('shipready-ignore')) return [];
   const isMarkdown = /\.(?:md|mdx|markdown|html?)$/i.test(path);
   const lines = text.split(/\r?\n/);
   const found: Array<Omit<InlineSuppression, 'targetLine'> & { isStandalone: boolean }> = [];
+  let offset = 0;
+  let fence: string | undefined;
   lines.forEach((line, index) => {
+    const lineStart = offset;
+    offset += line.length + 1;
+    if (isMarkdown) {
+      // Suppressions shown inside fenced code blocks are documentation, not directives.
+      const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+      if (fenceMatch?.[1] !== undefined) {
+        const marker = fenceMatch[1].slice(0, 3);
+        fence = fence === undefined ? marker : fence === marker ? undefined : fence;
+        return;
+      }
+      if (fence !== undefined) return;
+    }
     if (!line.includes('shipready-ignore')) return;
     const match = (isMarkdown ? MARKDOWN_SUPPRESSION : SUPPRESSION).exec(line);
     if (match === null || match[1] === undefined || match.index === undefined) return;
+    const markerOffset = lineStart + line.indexOf('shipready-ignore', match.index);
+    // With the parser's comment spans (JS/TS), a marker inside a string literal is not a directive.
+    if (commentSpans !== undefined && !commentSpans.some((span) => markerOffset >= span.start && markerOffset < span.end)) return;
     const before = line.slice(0, match.index + (match[0].length - match[0].trimStart().length));
     const reason = match[2]?.trim();
     found.push({ path, line: index + 1, ruleId: match[1], reason: reason === '' ? undefined : reason, isStandalone: before.trim() === '' });

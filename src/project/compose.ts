@@ -196,3 +196,16 @@ export function serviceDockerfile(service: ComposeService): string | undefined {
   const dockerfile = scalarString(mapGet(build, 'dockerfile')) ?? 'Dockerfile';
   return joinPath(dirOf(service.file.path), `${context}/${dockerfile}`);
 }
+
+/**
+ * The environment a compose file serves, using its siblings: a plain `docker-compose.yml` next to a
+ * `docker-compose.production.yml` is the local development stack.
+ *
+ * @example effectiveEnvironment(project.composeFiles()[0], project.composeFiles()) // 'development'
+ */
+export function effectiveEnvironment(file: YamlFile, files: readonly YamlFile[]): ComposeEnvironment {
+  const own = composeEnvironment(file);
+  if (own !== 'default') return own;
+  const hasDeployedSibling = files.some((other) => other !== file && dirOf(other.path) === dirOf(file.path) && ['production', 'staging'].includes(composeEnvironment(other)));
+  return hasDeployedSibling ? 'development' : 'default';
+}

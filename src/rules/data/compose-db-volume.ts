@@ -1,6 +1,6 @@
 // Protects against losing the database on `docker compose down` or a recreate: no volume keeps its data directory. Docs: docs/rules/data/compose-db-volume.md
 import { noOptions } from '../../core/rule.js';
-import { composeEnvironment, composeServices, databaseEngine, dirOf, serviceVolumes, type ComposeService } from '../../project/compose.js';
+import { composeServices, effectiveEnvironment, databaseEngine, dirOf, serviceVolumes, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -78,7 +78,7 @@ export default defineScanRule({
   check(ctx) {
     const files = ctx.project.composeFiles();
     for (const file of files) {
-      const environment = composeEnvironment(file);
+      const environment = effectiveEnvironment(file, files);
       // Test and CI stacks are meant to start empty.
       if (environment === 'test') continue;
       for (const service of composeServices(file)) {

@@ -7,7 +7,7 @@ import { defineScanRule, listText, serverAnchor } from '../support.js';
 /** Libraries that give every request an id and put it on each log line (pino-http's req.id and req.log, cls contexts, OpenTelemetry log correlation). */
 const REQUEST_ID_LIBRARIES = [
   'pino-http', 'nestjs-pino', 'koa-pino-logger', 'hono-pino', 'express-request-id', 'express-correlation-id', 'correlation-id', 'cls-rtracer', 'nestjs-cls', 'express-http-context',
-  'koa-requestid', '@opentelemetry/instrumentation-pino', '@opentelemetry/instrumentation-winston', '@opentelemetry/instrumentation-bunyan', '@opentelemetry/auto-instrumentations-node',
+  'koa-requestid', 'cls-hooked', 'express-pino-logger', 'dd-trace', 'elastic-apm-node', '@opentelemetry/sdk-node', '@opentelemetry/instrumentation-pino', '@opentelemetry/instrumentation-winston', '@opentelemetry/instrumentation-bunyan', '@opentelemetry/auto-instrumentations-node',
 ];
 /** Ids in code: Fastify's built-in request id (with its logger on), Hono requestId(), AsyncLocalStorage contexts, x-request-id / traceparent handling. */
 const REQUEST_ID_CODE =

@@ -7,7 +7,10 @@ import { defineScanRule } from '../support.js';
 
 /** Files that document variables for a new environment: env templates (any folder). */
 const TEMPLATE = /(?:^|\/)(?:\.env\.(?:example|sample|template|dist|defaults|schema|local\.example|development\.example|production\.example)|example\.env|\.env\.\w+\.example|env\.example|\.env-example|\.env\.tpl)$/i;
-const COMPOSE = /(?:^|\/)(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i;
+/** Committed env files other than the real `.env` / `.env.local`: `.env.development`, `.env.test` list names too. */
+const COMMITTED_ENV = /(?:^|\/)\.env\.(?!local$)(?![\w.-]*\.local$)[\w.-]+$/i;
+/** Deployment descriptors that declare a service's variables: compose, Kubernetes/Helm, Render, Fly, Heroku app.json, Turborepo env lists. */
+const DEPLOY_CONFIG = /\.(?:ya?ml|toml)$|(?:^|\/)(?:app|turbo)\.json$/i;
 const DOCS = /\.(?:md|mdx)$/i;
 /** Set by the runtime, the platform, the test runner or the bundler: nobody configures them per deploy. */
 const PLATFORM =
@@ -60,7 +63,7 @@ export default defineScanRule({
     const uses = firstUses(project);
     if (uses.size === 0) return;
     const templates = project.filesWhere((file) => TEMPLATE.test(file)).map((file) => file.path);
-    const documents = [...templates, ...project.filesWhere((file) => COMPOSE.test(file) || DOCS.test(file)).map((file) => file.path)];
+    const documents = [...templates, ...project.filesWhere((file) => !TEMPLATE.test(file) && (COMMITTED_ENV.test(file) || DEPLOY_CONFIG.test(file) || DOCS.test(file))).map((file) => file.path)];
     const texts = documents.map((file) => project.text(file) ?? '');
     for (const [name, site] of [...uses.entries()].sort(([, a], [, b]) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line))) {
       if (PLATFORM.test(name)) continue;
@@ -70,7 +73,7 @@ export default defineScanRule({
         messageId: 'undocumented',
         data: { name, templates: templates.length },
         location: site,
-        detail: `Looked for ${name} in ${templates.length} env template(s) (${templates.slice(0, 3).join(', ') || 'none: .env.example, .env.sample, .env.template, …'}), in compose files and in Markdown docs; it is not mentioned. First use shown.`,
+        detail: `Looked for ${name} in ${templates.length} env template(s) (${templates.slice(0, 3).join(', ') || 'none: .env.example, .env.sample, .env.template, …'}), in other committed env files (.env.development, .env.test, …), compose/Kubernetes/Helm/Render/Fly configs, app.json, turbo.json and Markdown docs; it is not mentioned. First use shown.`,
         key: name,
       });
     }

@@ -1,12 +1,15 @@
 // Protects against a crash or a host reboot leaving the app down until someone notices. Docs: docs/rules/reliability/compose-restart-policy.md
 import { noOptions } from '../../core/rule.js';
-import { composeEnvironment, composeServices, type ComposeService } from '../../project/compose.js';
+import { composeServices, effectiveEnvironment, type ComposeService } from '../../project/compose.js';
+import { productionCommands } from '../../project/entrypoints.js';
 import { mapGet } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
 /** Services that run once and exit by design (migrations, seeds, setup jobs). */
 const ONE_SHOT_NAME = /migrat|seed|init|setup|bootstrap|job|task|once|certbot|backup|test|build|tools?$|cli$/i;
+
+const DEPLOYS_COMPOSE = /\bdocker[- ]compose\b[^\n]*\bup\b/;
 
 function hasRestartPolicy(service: ComposeService): boolean {
   return mapGet(service.node, 'restart') !== undefined || mapGet(mapGet(service.node, 'deploy'), 'restart_policy') !== undefined;
@@ -26,11 +29,15 @@ export default defineScanRule({
   messages: {
     noRestart: ({ service, file }: Messages['noRestart']) => `Service "${service}" in ${file} has no restart policy: after a crash or reboot it stays down`,
   },
-  applies: (project: Project) => project.composeFiles().some((file) => ['production', 'staging', 'default'].includes(composeEnvironment(file))),
+  applies: (project: Project) => project.composeFiles().length > 0,
   check(ctx) {
-    for (const file of ctx.project.composeFiles()) {
+    const files = ctx.project.composeFiles();
+    // A plain docker-compose.yml is usually the local stack; it counts only when a deploy runs `docker compose up`.
+    const deploysCompose = productionCommands(ctx.project).some((command) => DEPLOYS_COMPOSE.test(command.text));
+    for (const file of files) {
+      const environment = effectiveEnvironment(file, files);
       // Local development and test stacks are started by hand and torn down again.
-      if (!['production', 'staging', 'default'].includes(composeEnvironment(file))) continue;
+      if (environment !== 'production' && environment !== 'staging' && !(environment === 'default' && deploysCompose)) continue;
       for (const service of composeServices(file)) {
         if (hasRestartPolicy(service) || ONE_SHOT_NAME.test(service.name)) continue;
         // Profiles (`profiles: [tools]`) are opt-in helpers, not part of the running stack.

@@ -1,6 +1,6 @@
 // Protects against "the container is up" meaning nothing: without a healthcheck, compose, Swarm and `up --wait` cannot tell a hung app from a healthy one. Docs: docs/rules/reliability/container-healthcheck.md
 import { noOptions } from '../../core/rule.js';
-import { backingEngine, composeEnvironment, composeServices, serviceDockerfile, type ComposeService } from '../../project/compose.js';
+import { backingEngine, composeServices, effectiveEnvironment, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import { dockerStages, effectiveInstruction, instructionLocation, productionDockerfiles } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
@@ -67,8 +67,10 @@ export default defineScanRule({
     const anyDockerHealthcheck = dockerfiles.some((info) => hasHealthcheck(info));
     const coveredDockerfiles = new Set<string>();
     let appServices = 0;
-    for (const file of project.composeFiles()) {
-      if (composeEnvironment(file) === 'test') continue;
+    const files = project.composeFiles();
+    for (const file of files) {
+      const environment = effectiveEnvironment(file, files);
+      if (environment === 'test' || environment === 'development') continue;
       for (const service of composeServices(file)) {
         const built = serviceDockerfile(service);
         const isApp =

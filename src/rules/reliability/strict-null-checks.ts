@@ -11,7 +11,21 @@ import { defineScanRule } from '../support.js';
 const TsConfig = z.object({
   extends: z.union([z.string(), z.array(z.string())]).optional(),
   compilerOptions: z.object({ strict: z.boolean().optional(), strictNullChecks: z.boolean().optional() }).passthrough().optional(),
+  files: z.array(z.string()).optional(),
+  references: z.array(z.object({ path: z.string() }).passthrough()).optional(),
 }).passthrough();
+
+/** A solution-style tsconfig (`"files": []` plus `references`) compiles nothing itself: its referenced projects do. */
+function referencedProjects(project: Project, file: string): string[] | undefined {
+  const parsed = TsConfig.safeParse(parseJsonc(project.text(file) ?? ''));
+  if (!parsed.success || parsed.data.references === undefined || parsed.data.references.length === 0) return undefined;
+  const isSolution = (parsed.data.files !== undefined && parsed.data.files.length === 0) || parsed.data.compilerOptions === undefined;
+  if (!isSolution) return undefined;
+  return parsed.data.references.flatMap((reference) => {
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), reference.path));
+    return [base, `${base}/tsconfig.json`].filter((candidate) => candidate.endsWith('.json') && project.has(candidate)).slice(0, 1);
+  });
+}
 
 interface Setting {
   readonly value: boolean;
@@ -99,18 +113,23 @@ export default defineScanRule({
       if (!hasTypeScript) continue;
       const tsconfig = nearestTsconfig(project, pkg);
       if (tsconfig === undefined) continue;
-      const resolved: Resolved = { chain: [] };
-      resolveConfig(project, tsconfig, resolved);
-      const setting = resolved.strictNullChecks ?? resolved.strict;
-      if (setting?.value === true) continue;
-      // Not set anywhere we can read and a base we cannot: it may well be strict.
-      if (setting === undefined && resolved.unknownBase !== undefined) continue;
+      // Solution-style configs: judge the referenced projects; any strict (or unreadable) one is given the benefit of the doubt.
+      const configs = referencedProjects(project, tsconfig) ?? [tsconfig];
+      const verdicts = configs.map((config) => {
+        const resolved: Resolved = { chain: [] };
+        resolveConfig(project, config, resolved);
+        return { config, resolved, setting: resolved.strictNullChecks ?? resolved.strict };
+      });
+      if (verdicts.length === 0 || verdicts.some(({ resolved, setting }) => setting?.value === true || (setting === undefined && resolved.unknownBase !== undefined))) continue;
+      const verdict = verdicts[0];
+      if (verdict === undefined) continue;
+      const { config, resolved, setting } = verdict;
       const how = setting === undefined ? 'neither "strict" nor "strictNullChecks" set (both default to false)' : `"${setting.key}": false`;
-      const file = setting === undefined || setting.file.startsWith('@') ? tsconfig : setting.file;
+      const file = setting === undefined || setting.file.startsWith('@') ? config : setting.file;
       ctx.report({
         messageId: 'disabled',
-        data: { pkg: pkg.displayName, file: tsconfig, how },
-        location: { path: file, line: setting === undefined ? lineOf(project, tsconfig, 'compilerOptions') : lineOf(project, file, setting.key) },
+        data: { pkg: pkg.displayName, file: config, how },
+        location: { path: file, line: setting === undefined ? lineOf(project, config, 'compilerOptions') : lineOf(project, file, setting.key) },
         detail: `Read ${resolved.chain.join(' → ')} (comments and trailing commas allowed, "extends" followed; later settings win, strictNullChecks over strict): the effective strictNullChecks is false.`,
       });
     }

@@ -17,6 +17,8 @@ const SECRET_VARIABLE = /(?:secret|password|passwd|pwd|apikey|api_key|privatekey
 const SECRET_ARGUMENT: ReadonlyMap<string, number> = new Map([
   ['sign', 1], ['verify', 1], ['cookieParser', 0], ['createHmac', 1], ['cookieSession', -1],
 ]);
+/** Config sections that only apply to local development or tests. */
+const DEV_SECTION = /^(?:development|dev|local|test|testing)$/i;
 const GATE = /secret|passw|pwd|token|api_?key|private_?key|signing|cookieParser|createHmac/i;
 const CLIENT_PATH = /\.[cm]?[jt]sx$|(?:^|\/)(?:locales?|i18n|translations|lang)\//i;
 
@@ -73,7 +75,9 @@ export default defineScanRule({
     for (const source of parseGated(project, files, (text) => GATE.test(text))) {
       if (!isServerFile(project, source.path, source.text)) continue;
       const reported = new Set<number>();
-      walkAst(source.program, (node) => {
+      walkAst(source.program, (node, ancestors) => {
+        // `development: { connection: { password: 'postgres' } }` (knexfile, ormconfig): local-only credentials.
+        if (ancestors.some((ancestor) => DEV_SECTION.test(propertyKey(ancestor) ?? ''))) return false;
         if (node.type === 'LogicalExpression' && (node.operator === '||' || node.operator === '??')) {
           const name = envName(node.left);
           const value = name === undefined ? undefined : secretLiteral(node.right, name);

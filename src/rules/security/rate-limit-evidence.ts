@@ -11,9 +11,9 @@ export const RATE_LIMIT_LIBRARIES = [
 /** Limiting set up in code without one of the libraries above (a hand-rolled limiter, a Redis counter). */
 const RATE_LIMIT_CODE = /\b(?:rateLimit|rateLimiter|slowDown)\s*\(|new\s+\w*RateLimiter\w*\s*\(|\bRatelimit\b/;
 
-/** Reverse proxy configuration that limits requests: nginx `limit_req`, Traefik/Caddy/Kong/Envoy `ratelimit`, HAProxy request-rate tables. */
-const PROXY_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|haproxy\.cfg|[^/]*\.toml)$/i;
-const PROXY_LIMIT = /\blimit_req(?:_zone)?\b|\brate_?limit\b|\bratelimit\b|\bhttp_req_rate\b|\blocal_ratelimit\b/i;
+/** Proxy and gateway configuration that limits requests: nginx `limit_req`, ingress-nginx `limit-rps`, Traefik/Caddy/Kong/Envoy `ratelimit`, HAProxy request-rate tables, AWS WAF rate rules and API Gateway throttling (Terraform). */
+const PROXY_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|haproxy\.cfg|[^/]*\.toml|[^/]*\.tf)$/i;
+const PROXY_LIMIT = /\blimit_req(?:_zone)?\b|\brate_?limit\b|\bratelimit\b|\bhttp_req_rate\b|\blocal_ratelimit\b|\blimit-(?:rps|rpm|connections)\b|\brate_based_statement\b|\bthrottling_(?:rate|burst)_limit\b|\bthrottle_settings\b/i;
 
 export interface LimitEvidence {
   readonly kind: 'library' | 'code' | 'proxy';
@@ -32,4 +32,4 @@ export function rateLimitEvidence(project: Project, scope: PackageScope): LimitE
   return undefined;
 }
 
-export const LOOKED_FOR = `${RATE_LIMIT_LIBRARIES.slice(0, 7).join(', ')}, … in package.json, rateLimit()/RateLimiter in code, and limit_req/ratelimit in proxy configs (nginx, Traefik, Caddy, HAProxy) anywhere in the repository`;
+export const LOOKED_FOR = `${RATE_LIMIT_LIBRARIES.slice(0, 7).join(', ')}, … in package.json, rateLimit()/RateLimiter in code, and limit_req/limit-rps/ratelimit/rate_based_statement/throttling in proxy, ingress and Terraform configs anywhere in the repository`;

@@ -34,6 +34,11 @@ export interface SqlSource {
   readonly text: string;
   readonly start: number;
   readonly end: number;
+  /**
+   * What the parser reads instead of `text`, same length and line breaks: for JS/TS migrations, the file
+   * with everything but the SQL string literals blanked out, so positions still point into the file.
+   */
+  readonly parseText?: string;
 }
 
 export interface Migration {
@@ -49,7 +54,12 @@ export interface Migration {
   readonly down?: SqlSource;
   /** Flyway `R__` files: re-applied whenever they change, after all versioned ones. */
   readonly repeatable?: boolean;
-  /** Flyway `U…` undo files are attached to their version as `down`. */
+  /**
+   * For JS/TS migrations whose SQL was read from string literals (`queryRunner.query`, `knex.raw`,
+   * `pgm.sql`): how many schema-builder calls in `up` could not be turned into SQL. Only fully converted
+   * migrations are linted and rehearsed.
+   */
+  readonly unconvertedCalls?: number;
   readonly transaction: TransactionMode;
   /** Why this mode applies (framework default, or the file's own opt-out). */
   readonly transactionReason: string;

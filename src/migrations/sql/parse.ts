@@ -152,7 +152,7 @@ function collectIgnores(comments: string, statement: MutableIgnores, file: Mutab
  * parsed.statements[0]?.startPosition; // { line: 1, column: 1 }
  */
 export function parseSql(source: SqlSource): ParsedSql {
-  const sectionText = source.text.slice(source.start, source.end);
+  const sectionText = (source.parseText ?? source.text).slice(source.start, source.end);
   const starts = lineStarts(source.text);
   const toChar = byteToCharMapper(sectionText);
   const toFile = (charOffset: number): Position => positionAt(starts, source.start + charOffset);

@@ -6,7 +6,7 @@ import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
 /** Files that document variables for a new environment: env templates (any folder). */
-const TEMPLATE = /(?:^|\/)(?:\.env\.(?:example|sample|template|dist|defaults|schema|local\.example|development\.example|production\.example)|example\.env|\.env\.\w+\.example|env\.example|\.env-example|\.env\.tpl)$/i;
+const TEMPLATE = /(?:^|\/)\.?env[\w.-]*[.-](?:example|sample|template|dist|defaults|schema|tpl)(?:[.-][\w.-]*)?$|(?:^|\/)[\w.-]*(?:example|sample|template)\.env$/i;
 /** Committed env files other than the real `.env` / `.env.local`: `.env.development`, `.env.test` list names too. */
 const COMMITTED_ENV = /(?:^|\/)\.env\.(?!local$)(?![\w.-]*\.local$)[\w.-]+$/i;
 /** Deployment descriptors that declare a service's variables: compose, Kubernetes/Helm, Render, Fly, Heroku app.json, Turborepo env lists. */

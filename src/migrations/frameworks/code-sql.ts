@@ -1,0 +1,108 @@
+import { type Node, parseSync } from 'oxc-parser';
+import { dottedName, walkAst } from '../../project/ast.js';
+import type { SqlSource } from '../types.js';
+
+/** Calls whose first argument is raw SQL: TypeORM `queryRunner.query`, Knex `knex.raw` / `knex.schema.raw`, node-pg-migrate `pgm.sql`. */
+const SQL_METHODS = new Set(['query', 'raw', 'sql']);
+/** Receivers of schema-builder calls that produce SQL only at run time (`pgm.addColumn`, `knex.schema.createTable`). */
+const BUILDERS = /^(pgm|knex\.schema|knex|this\.knex\.schema)$/;
+
+export interface CodeSql {
+  readonly up?: SqlSource;
+  readonly down?: SqlSource;
+  /** Builder calls in `up` that were not converted. */
+  readonly unconvertedCalls: number;
+}
+
+interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+function functionBody(node: Node | null | undefined): Range | undefined {
+  if (node === null || node === undefined) return undefined;
+  if (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'FunctionDeclaration') return { start: node.start, end: node.end };
+  return undefined;
+}
+
+/** Where the `up` and `down` functions are: class methods, `exports.up = …`, `export function up`, `export const up = …`. */
+function directionRanges(program: Node): { up?: Range; down?: Range } {
+  const ranges: { up?: Range; down?: Range } = {};
+  const set = (name: string | undefined, range: Range | undefined): void => {
+    if (range === undefined || (name !== 'up' && name !== 'down') || ranges[name] !== undefined) return;
+    ranges[name] = range;
+  };
+  walkAst(program, (node) => {
+    if (node.type === 'MethodDefinition' && node.key.type === 'Identifier') set(node.key.name, functionBody(node.value));
+    if (node.type === 'FunctionDeclaration') set(node.id?.name, functionBody(node));
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') set(node.id.name, functionBody(node.init));
+    if (node.type === 'AssignmentExpression') {
+      const target = dottedName(node.left);
+      set(target === 'exports.up' || target === 'module.exports.up' ? 'up' : target === 'exports.down' || target === 'module.exports.down' ? 'down' : undefined, functionBody(node.right));
+    }
+    if (node.type === 'Property' && node.key.type === 'Identifier') set(node.key.name, functionBody(node.value));
+  });
+  return ranges;
+}
+
+/** The literal's content span when it is SQL we can parse as written (no interpolation, no escapes). */
+function literalContent(text: string, node: Node | undefined): Range | undefined {
+  if (node === undefined) return undefined;
+  if (node.type === 'TemplateLiteral' && node.expressions.length > 0) return undefined;
+  if (node.type !== 'TemplateLiteral' && !(node.type === 'Literal' && typeof node.value === 'string')) return undefined;
+  const content = { start: node.start + 1, end: node.end - 1 };
+  return text.slice(content.start, content.end).includes('\\') ? undefined : content;
+}
+
+function maskedSource(path: string, text: string, literals: readonly Range[]): SqlSource | undefined {
+  if (literals.length === 0) return undefined;
+  const chars: string[] = text.split('').map((char) => (char === '\n' || char === '\r' ? char : ' '));
+  for (const literal of literals) {
+    for (let index = literal.start; index < literal.end; index++) chars[index] = text[index] ?? ' ';
+    // The closing quote becomes the statement separator, so consecutive calls parse as separate statements.
+    chars[literal.end] = ';';
+  }
+  return { path, text, start: 0, end: text.length, parseText: chars.join('') };
+}
+
+/**
+ * Reads the SQL a JS/TS migration runs from its string literals, without executing it: the literal
+ * arguments of `queryRunner.query(…)`, `knex.raw(…)` and `pgm.sql(…)` inside `up` and `down`.
+ * Builder calls (`pgm.addColumn`, `knex.schema.createTable`) are counted, not converted.
+ *
+ * @example extractCodeSql('src/migrations/1700-Init.ts', text).up?.parseText
+ */
+export function extractCodeSql(path: string, text: string): CodeSql {
+  let program: Node;
+  try {
+    const result = parseSync(path, text, { showSemanticErrors: false });
+    if (result.errors.length > 0) return { unconvertedCalls: 0 };
+    program = result.program;
+  } catch {
+    return { unconvertedCalls: 0 };
+  }
+  const ranges = directionRanges(program);
+  const literals: Record<'up' | 'down', Range[]> = { up: [], down: [] };
+  let unconvertedCalls = 0;
+  walkAst(program, (node) => {
+    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.property.type !== 'Identifier') return;
+    const direction = (['up', 'down'] as const).find((name) => {
+      const range = ranges[name];
+      return range !== undefined && node.start >= range.start && node.end <= range.end;
+    });
+    if (direction === undefined) return;
+    const method = node.callee.property.name;
+    const first = node.arguments[0];
+    const content = SQL_METHODS.has(method) && first !== undefined && first.type !== 'SpreadElement' ? literalContent(text, first) : undefined;
+    if (content !== undefined) {
+      literals[direction].push(content);
+      return false;
+    }
+    const receiver = dottedName(node.callee.object);
+    if (direction === 'up' && receiver !== undefined && BUILDERS.test(receiver) && method !== 'noTransaction') unconvertedCalls++;
+    return undefined;
+  });
+  const up = maskedSource(path, text, literals.up);
+  const down = maskedSource(path, text, literals.down);
+  return { ...(up === undefined ? {} : { up }), ...(down === undefined ? {} : { down }), unconvertedCalls };
+}

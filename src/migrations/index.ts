@@ -56,7 +56,12 @@ export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersi
     lines.push(`${set.dir} — ${set.framework}, ${set.migrations.length} migration(s), ${MODE_TEXT[set.transaction]}${set.hasDowns ? ', with down migrations' : ''}`);
     set.migrations.forEach((migration, index) => {
       const modeNote = migration.transaction === set.transaction ? '' : ` [${MODE_TEXT[migration.transaction]}: ${migration.transactionReason}]`;
-      const code = migration.up === undefined ? ` (${migration.language}: not linted)` : '';
+      const code =
+        migration.language === 'sql'
+          ? ''
+          : migration.up !== undefined
+            ? ` (${migration.language}: SQL read from its string literals)`
+            : ` (${migration.language}: not linted${migration.unconvertedCalls === undefined ? '' : `, ${migration.unconvertedCalls} schema-builder call(s)`})`;
       lines.push(`  ${String(index + 1).padStart(3)}. ${migration.id}  ${migration.path}${code}${modeNote}`);
     });
   }

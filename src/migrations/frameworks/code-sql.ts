@@ -106,3 +106,14 @@ export function extractCodeSql(path: string, text: string): CodeSql {
   const down = maskedSource(path, text, literals.down);
   return { ...(up === undefined ? {} : { up }), ...(down === undefined ? {} : { down }), unconvertedCalls };
 }
+
+/**
+ * The SQL fields of a JS/TS migration: `up`/`down` when every schema change in `up` is a SQL string
+ * literal, else only the count of builder calls that keep it from being linted and rehearsed.
+ */
+export function codeMigrationFields(path: string, text: string): { up?: SqlSource; down?: SqlSource; unconvertedCalls?: number } {
+  const extracted = extractCodeSql(path, text);
+  if (extracted.unconvertedCalls > 0) return { unconvertedCalls: extracted.unconvertedCalls };
+  if (extracted.up === undefined) return {};
+  return { up: extracted.up, ...(extracted.down === undefined ? {} : { down: extracted.down }), unconvertedCalls: 0 };
+}

@@ -1,4 +1,5 @@
 import type { Migration, MigrationSet } from '../types.js';
+import { codeMigrationFields } from './code-sql.js';
 import { baseOf, type FileIndex, groupByDir, languageOf, unclaimed } from './common.js';
 
 const JS_FILE = /\.(c|m)?(j|t)s$/;
@@ -28,6 +29,7 @@ export function detectKnex(index: FileIndex): MigrationSet[] {
         framework: 'knex',
         path,
         language: languageOf(path),
+        ...codeMigrationFields(path, text),
         transaction: optOut ? 'none' : 'per-file',
         transactionReason: optOut ? 'the migration exports config = { transaction: false }' : 'knex runs each migration in its own transaction',
       });

@@ -1,4 +1,5 @@
 import type { Migration, MigrationSet } from '../types.js';
+import { codeMigrationFields } from './code-sql.js';
 import { baseOf, compareVersions, type FileIndex, findSections, groupByDir, languageOf, unclaimed } from './common.js';
 
 const MARKERS = { up: /^--\s*Up Migration\b/i, down: /^--\s*Down Migration\b/i } as const;
@@ -33,6 +34,7 @@ export function detectNodePgMigrate(index: FileIndex): MigrationSet[] {
         framework: 'node-pg-migrate',
         path,
         language,
+        ...(language === 'sql' ? {} : codeMigrationFields(path, text)),
         ...(sections.up === undefined ? {} : { up: { path, text, start: sections.up.start, end: sections.up.end } }),
         ...(sections.down === undefined ? {} : { down: { path, text, start: sections.down.start, end: sections.down.end } }),
         transaction: optOut ? 'none' : 'per-file',

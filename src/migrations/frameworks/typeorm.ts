@@ -1,4 +1,5 @@
 import type { Migration, MigrationSet } from '../types.js';
+import { codeMigrationFields } from './code-sql.js';
 import { baseOf, compareVersions, type FileIndex, groupByDir, languageOf, unclaimed } from './common.js';
 
 /**
@@ -23,6 +24,7 @@ export function detectTypeorm(index: FileIndex): MigrationSet[] {
         framework: 'typeorm',
         path,
         language: languageOf(path),
+        ...codeMigrationFields(path, text),
         transaction: optOut ? 'none' : 'per-run',
         transactionReason: optOut ? 'the migration sets transaction = false' : 'typeorm runs all pending migrations in one transaction (migrationsTransactionMode "all")',
       });

@@ -79,8 +79,12 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
       notes.push({
         kind: 'skipped-file',
         path: set.dir,
-        message: `${unparsed.length} ${set.framework} migration(s) in ${set.dir} are ${unparsed[0]?.language ?? 'js'} code, not SQL: listed but not linted (their SQL exists only when they run)`,
+        message: `${unparsed.length} ${set.framework} migration(s) in ${set.dir} build their SQL with schema-builder calls at run time: listed but not linted (only SQL passed as string literals is read)`,
       });
+    }
+    const fromCode = set.migrations.filter((migration) => migration.language !== 'sql' && migration.up !== undefined);
+    if (fromCode.length > 0) {
+      notes.push({ kind: 'info', path: set.dir, message: `${fromCode.length} ${set.framework} migration(s) in ${set.dir} linted from the SQL string literals they pass to query/raw/sql` });
     }
     for (const migration of set.migrations) {
       if (migration.up === undefined) continue;

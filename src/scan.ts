@@ -64,6 +64,43 @@ function dedupeNotes(notes: readonly Note[]): Note[] {
     .sort((a, b) => ((a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1));
 }
 
+const PACKAGES_SHOWN = 40;
+
+/**
+ * A monorepo is judged as a whole and per package: this section lists each package with its
+ * frameworks and the active findings inside its directory (nested packages counted on their own).
+ */
+function packagesSection(project: Project, findings: readonly Finding[]): ReportSection[] {
+  const packages = project.packages();
+  if (packages.length < 2) return [];
+  const counts = new Map<string, Record<string, number>>();
+  for (const finding of findings) {
+    if (finding.suppression !== undefined || finding.location?.kind !== 'file') continue;
+    const owner = project.packageOf(finding.location.path);
+    if (owner === undefined) continue;
+    const tally = counts.get(owner.dir) ?? {};
+    tally[finding.severity] = (tally[finding.severity] ?? 0) + 1;
+    counts.set(owner.dir, tally);
+  }
+  const rows = packages.map((pkg) => {
+    const tally = counts.get(pkg.dir) ?? {};
+    const total = Object.values(tally).reduce((sum, count) => sum + count, 0);
+    return {
+      dir: pkg.dir === '' ? '.' : pkg.dir,
+      name: pkg.displayName,
+      frameworks: [...pkg.frameworks],
+      workspaceRoot: pkg.isWorkspaceRoot,
+      findings: tally,
+      line: `${(pkg.dir === '' ? '.' : pkg.dir).padEnd(32)} ${pkg.displayName}${pkg.frameworks.length > 0 ? ` (${pkg.frameworks.join(', ')})` : ''}${pkg.isWorkspaceRoot ? ' [workspace root]' : ''} — ${
+        total === 0 ? 'no findings' : Object.entries(tally).map(([severity, count]) => `${count} ${severity}`).join(', ')
+      }`,
+    };
+  });
+  const lines = rows.slice(0, PACKAGES_SHOWN).map((row) => row.line);
+  if (rows.length > PACKAGES_SHOWN) lines.push(`… and ${rows.length - PACKAGES_SHOWN} more (see the JSON report)`);
+  return [{ id: 'packages', title: `Packages (${packages.length})`, lines, data: rows.map(({ line, ...row }) => row) }];
+}
+
 /**
  * Static audit of a repository: walks it once, runs every enabled rule, applies inline suppressions
  * and the baseline, and returns the shared report (checklist, verdict, findings).
@@ -110,7 +147,7 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
     findings = applyBaseline(findings, baseline.value);
   }
   findings.sort(compareFindings);
-  const sections = options.sections?.(project) ?? [];
+  const sections = [...(options.sections?.(project) ?? []), ...packagesSection(project, findings)];
   return ok(
     buildReport({
       command: 'scan',

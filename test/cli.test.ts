@@ -163,3 +163,29 @@ describe('shipready CLI', () => {
     expect(first.stdout.length).toBeGreaterThan(100);
   });
 });
+
+describe('shipready scan on hostile input', () => {
+  it('notes malformed, binary, over-size and looping inputs and still reports', async () => {
+    const tree = makeTree({
+      'package.json': '{ "name": "broken", ',
+      'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '4.21.0' } }),
+      'apps/api/src/server.ts': 'const = ;\nexport {',
+      'docker-compose.yml': 'services:\n  db:\n    image: [unclosed\n',
+      Dockerfile: 'FROM\nRUN\n\\\n',
+      'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+      'blob.dat.txt': Buffer.from([0x00, 0x01, 0x02]),
+      'public/app.min.js': Buffer.alloc(20 * 1024 * 1024, 'a'),
+    });
+    try {
+      const { symlinkSync } = await import('node:fs');
+      symlinkSync(tree.dir, path.join(tree.dir, 'apps', 'loop'));
+      const result = await runBin(['scan', tree.dir, '--format', 'json', '--fail-on', 'none']);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      const notes = report(result.stdout).notes.map((note) => note.path);
+      expect(notes).toEqual(expect.arrayContaining(['package.json', 'docker-compose.yml', 'latin1.txt', 'blob.dat.txt', 'public/app.min.js']));
+    } finally {
+      tree.cleanup();
+    }
+  });
+});

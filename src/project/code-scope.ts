@@ -221,3 +221,15 @@ export function envVariable(node: Node): string | undefined {
   if (root.type === 'Identifier' && (root.name === 'process' || root.name === 'Bun')) return name;
   return undefined;
 }
+
+/**
+ * True for packages deployed to Cloudflare Workers (wrangler): the platform collects console output as
+ * structured logs with a ray id per request, and owns the process lifecycle.
+ *
+ * @example isWorkersPackage(project, pkg) // true when apps/api/wrangler.toml exists
+ */
+export function isWorkersPackage(project: Project, pkg: PackageInfo): boolean {
+  if (pkg.allDependencies.has('wrangler') || pkg.allDependencies.has('@cloudflare/workers-types')) return true;
+  const prefix = pkg.dir === '' ? '' : `${pkg.dir}/`;
+  return ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc'].some((name) => project.has(`${prefix}${name}`));
+}

@@ -3,7 +3,7 @@ import { shellUnits } from './scripts.js';
 
 /** Shell that runs a test suite directly. */
 export const TEST_RUNNER =
-  /\b(?:npm|pnpm|yarn|bun)\s+(?:(?:-\S+|--\S+)\s+)*(?:run\s+)?(?:test|t)(?::[\w:-]+)?\b|\b(?:npm|pnpm|yarn)\s+(?:-r\s+|--recursive\s+|-w\s+|--workspaces\s+)*(?:run\s+)?test\b|\bbun\s+test\b|\b(?:npx\s+|pnpm\s+(?:exec\s+)?|yarn\s+)?(?:vitest|jest|mocha|ava|tap|uvu|karma|jasmine)\b(?!\.config)|\bplaywright\s+test\b|\bcypress\s+run\b|\bnode\s+--test\b|\b(?:turbo|nx|lerna)\b[^\n]*\btest\b|\bmake\s+(?:test|check)\b|\bgo\s+test\b|\bpytest\b|\bcargo\s+test\b|\bmvn\b[^\n]*\b(?:test|verify)\b|\bgradlew?\b[^\n]*\b(?:test|check)\b|\bdeno\s+test\b/;
+  /\b(?:npm|pnpm|yarn|bun)\s+(?:(?:-\S+|--\S+)\s+)*(?:run\s+)?(?:test|t)(?::[\w:-]+)?\b|\b(?:npm|pnpm|yarn|bun)\b(?![^\n;&|]*\s(?:install|add|i|ci|remove)\s)[^\n;&|]*\s(?:run\s+)?test(?::[\w:-]+)?(?=$|[\s;&|)"'])|\bbun\s+test\b|\b(?:npx\s+|pnpm\s+(?:exec\s+)?|yarn\s+)?(?:vitest|jest|mocha|ava|tap|uvu|karma|jasmine)\b(?!\.config)|\bplaywright\s+test\b|\bcypress\s+run\b|\bnode\s+--test\b|\b(?:turbo|nx|lerna)\b[^\n]*\btest\b|\bmake\s+(?:test|check)\b|\bgo\s+test\b|\bpytest\b|\bcargo\s+test\b|\bmvn\b[^\n]*\b(?:test|verify)\b|\bgradlew?\b[^\n]*\b(?:test|check)\b|\bdeno\s+test\b/;
 
 /** `npm run <name>` / `yarn <name>` / `pnpm <name>` / `make <target>`: the script or target names a command invokes. */
 export function invokedNames(text: string): string[] {

@@ -22,7 +22,8 @@ const MIGRATION_TOOLS = [
 const MIGRATION_FOLDER = /(?:^|\/)(?:migrations?|migrate|db\/migrate|supabase\/migrations|prisma\/migrations|drizzle|sqitch|flyway|liquibase|changelog)\/[^/]+$/i;
 
 function sqlPackage(pkg: PackageInfo): string | undefined {
-  return SQL_PACKAGES.find((name) => name in pkg.manifest.dependencies || name in pkg.manifest.devDependencies);
+  // Runtime dependencies only: a devDependency on sqlite3 for tests is not the app's database.
+  return SQL_PACKAGES.find((name) => name in pkg.manifest.dependencies);
 }
 
 type Messages = { missing: { pkg: string; dependency: string } };

@@ -14,6 +14,8 @@ const INSERT_SQL = /\bINSERT\s+INTO\b/i;
 const INSERT_METHODS = new Set(['create', 'createMany', 'insert', 'insertMany', 'bulkCreate', 'bulkInsert', 'insertInto']);
 /** What turns an insert into an upsert (or a conflict-tolerant insert) in the same statement. */
 const CONFLICT_HANDLING = /onConflict|onDuplicateKeyUpdate|skipDuplicates|updateOnDuplicate|ignoreDuplicates|\.orIgnore\s*\(|\.orUpdate\s*\(|\.merge\s*\(|\.ignore\s*\(|upsert/;
+/** A seed that empties its tables first re-applies changed data on every run: inserts after it are fine. */
+const RESETS_TABLES = /\bTRUNCATE\b|\bDELETE\s+FROM\b|\.truncate\s*\(|\.deleteMany\s*\(|\.del\s*\(\s*\)|\.destroy\s*\(\s*\{\s*(?:where\s*:\s*\{\s*\}\s*,\s*)?truncate|\bDROP\s+(?:TABLE|SCHEMA)\b|\.clear\s*\(\s*\)|dropDatabase\s*\(/i;
 const GUARD_TEST = /\bcount\b|_count|\.length\b|exist|already|seeded|isEmpty|\bany\b/i;
 
 type Messages = { plainInsert: { count: number }; skipsWhenSeeded: Record<string, never> };
@@ -87,6 +89,10 @@ export default defineScanRule({
         if (source === undefined) continue;
         ({ inserts, guard } = scanSource(source));
         if (inserts.length === 0) guard = undefined;
+      }
+      if (RESETS_TABLES.test(text)) {
+        inserts = [];
+        guard = undefined;
       }
       if (guard !== undefined) {
         ctx.report({

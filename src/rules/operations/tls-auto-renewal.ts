@@ -9,8 +9,10 @@ import { defineScanRule } from '../support.js';
 const OPS_FILE = /\.(?:sh|bash|ya?ml|conf|ini|service|timer|cron|mk|toml|txt)$|(?:^|\/)(?:Makefile|makefile|crontab|Procfile|Dockerfile[^/]*|[^/]*\.Dockerfile|cron\.d\/[^/]+)$/;
 const STANDALONE = /--standalone\b|(?:--authenticator|-a)[\s=]+standalone\b|^\s*authenticator\s*=\s*standalone\b/;
 const ISSUE = /\bcertbot\b[^\n]*\b(?:certonly|run|renew)\b|\bcertbot\s+--(?:nginx|apache|webroot|standalone)\b|^\s*authenticator\s*=/;
+/** Lines that set how certificates are obtained (a bare `certbot renew` reuses settings stored on the server, which the repository cannot show). */
+const CONFIGURES = /\bcertbot\b[^\n]*\b(?:certonly|run)\b|\bcertbot\b[^\n]*(?:--webroot|--standalone|--dns-[\w-]+|--authenticator|\s-a\s|--nginx|--apache)|^\s*authenticator\s*=/;
 /** The nginx/apache installers reload the server themselves; hooks reload it after renewals. */
-const RELOADS = /--(?:deploy|post|renew)-hook\b|\b(?:deploy|post|renew)_hook\s*=|renewal-hooks\/(?:deploy|post)|--(?:nginx|apache)\b|(?:--authenticator|-a|--installer|-i)[\s=]+(?:nginx|apache)\b|^\s*installer\s*=\s*(?:nginx|apache)/;
+const RELOADS = /\bnginx\s+-s\s+reload\b|--(?:deploy|post|renew)-hook\b|\b(?:deploy|post|renew)_hook\s*=|renewal-hooks\/(?:deploy|post)|--(?:nginx|apache)\b|(?:--authenticator|-a|--installer|-i)[\s=]+(?:nginx|apache)\b|^\s*installer\s*=\s*(?:nginx|apache)/;
 const PROXY_IMAGE = /(?:^|\/)(?:nginx|nginx-unprivileged|openresty|httpd|apache)(?::|@|$)/i;
 const WEB_SERVER_TEXT = /\b(?:systemctl|service)\s+(?:stop|start|reload|restart)\s+(?:nginx|apache2|httpd)\b|\bnginx\s+-s\s+reload\b/;
 
@@ -92,7 +94,7 @@ export default defineScanRule({
     // Hooks may live anywhere certbot is configured: the issuing command, renew cron lines, renewal confs.
     if (lines.some((line) => RELOADS.test(line.text))) return;
     if (!webServer) return;
-    const first = issuing[0];
+    const first = issuing.find((line) => CONFIGURES.test(line.text));
     if (first === undefined) return;
     ctx.report({
       messageId: 'noReload',

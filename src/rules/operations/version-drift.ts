@@ -136,7 +136,10 @@ export default defineScanRule({
   },
   applies: (project: Project) => project.composeFiles().length > 0 || project.dockerfiles().length > 0 || ciFiles(project).length > 0 || project.packages().length > 0,
   check(ctx) {
-    const pins = [...imagePins(ctx.project), ...nodeFilePins(ctx.project)];
+    const all = [...imagePins(ctx.project), ...nodeFilePins(ctx.project)];
+    // A CI file that pins one product to several majors is a test matrix, on purpose.
+    const isMatrix = (pin: Pin): boolean => pin.rank === 3 && new Set(all.filter((other) => other.rank === 3 && other.file === pin.file && other.product === pin.product).map((other) => other.major)).size > 1;
+    const pins = all.filter((pin) => !isMatrix(pin));
     const products = [...new Set(pins.map((pin) => pin.product))];
     for (const name of products) {
       const group = pins.filter((pin) => pin.product === name);

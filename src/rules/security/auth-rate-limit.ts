@@ -13,7 +13,10 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL']);
 const LIMITER_NAME = /limit|throttl|slowdown|slow_down|brute/i;
 /** A limiter mounted for every route: `app.use(limiter)`, `app.use('/api', rateLimit(…))`, Fastify's global plugin, Nest's global guard. */
 const GLOBAL_LIMITER =
-  /\.use\s*\(\s*(?:['"`][^'"`]*['"`]\s*,\s*)?[\w$.]*(?:[lL]imit|[tT]hrottl|slowDown|[bB]rute)[\w$]*\s*[(),]|\.register\s*\(\s*(?:import\s*\(\s*['"]@fastify\/rate-limit['"]\s*\)|[\w$]*[rR]ate[lL]imit[\w$]*)\s*(?:,\s*\{(?![^}]*global\s*:\s*false)[^}]*\})?\s*\)|provide\s*:\s*APP_GUARD\s*,\s*useClass\s*:\s*\w*Throttler/;
+  /\.use\s*\(\s*(?:['"`][^'"`]*['"`]\s*,\s*)?[\w$.]*(?:[lL]imit|[tT]hrottl|slowDown|[bB]rute)[\w$]*\s*[(),]|provide\s*:\s*APP_GUARD\s*,\s*useClass\s*:\s*\w*Throttler/;
+/** @fastify/rate-limit applies to every route unless registered with `global: false` (also when loaded by @fastify/autoload). */
+const FASTIFY_RATE_LIMIT = /['"]@fastify\/rate-limit['"]|['"]fastify-rate-limit['"]/;
+const NOT_GLOBAL = /\bglobal\s*:\s*false\b/;
 
 type Messages = { uncovered: { method: string; path: string } };
 
@@ -56,7 +59,8 @@ export default defineScanRule({
       // No limiting at all is security/rate-limit's finding; this rule is about the gap in an existing setup.
       const evidence = rateLimitEvidence(project, scope);
       if (evidence === undefined || evidence.kind === 'proxy') continue;
-      const globalLimiter = findText(project, scope.files, GLOBAL_LIMITER) !== undefined;
+      const fastifyGlobal = findText(project, scope.files, FASTIFY_RATE_LIMIT) !== undefined && findText(project, scope.files, NOT_GLOBAL) === undefined;
+      const globalLimiter = fastifyGlobal || findText(project, scope.files, GLOBAL_LIMITER) !== undefined;
       for (const route of authRoutes) {
         if (isCovered(project, scope, route, globalLimiter)) continue;
         ctx.report({

@@ -10,6 +10,8 @@ import { defineScanRule } from '../support.js';
 
 const AUDIT_COMMAND =
   /\b(?:npm|pnpm|bun)\s+(?:-\S+\s+)*audit\b|\byarn\s+(?:npm\s+)?audit\b|\bosv-scanner\b|\bsnyk\s+(?:test|monitor)\b|\baudit-ci\b|\bbetter-npm-audit\b|\bimproved-yarn-audit\b|\btrivy\s+(?:fs|repo|image)\b|\bgrype\b|\bsocket\s+(?:scan|ci)\b|\bnpq\b/;
+/** GitLab's managed dependency scanning, included as a template. */
+const GITLAB_SCANNING = /Dependency-Scanning(?:\.latest)?\.gitlab-ci\.yml|\bdependency_scanning\b/;
 const AUDIT_ACTION = /^(?:google\/osv-scanner-action|snyk\/actions|aquasecurity\/trivy-action|anchore\/scan-action|actions\/dependency-review-action|oss-review-toolkit|socketdev\/)/i;
 
 const RENOVATE_FILE = /^(?:\.github\/|\.gitlab\/)?(?:renovate\.json5?|\.renovaterc(?:\.json5?)?)$/;
@@ -52,6 +54,7 @@ export default defineScanRule({
       if (AUDIT_COMMAND.test(step.run)) return;
       if (invokedNames(step.run).some((name) => auditScripts.has(name))) return;
     }
+    for (const file of ciFiles(project)) if (file.provider === 'gitlab' && GITLAB_SCANNING.test(project.text(file.path) ?? '')) return;
     const dependabot = dependabotStatus(project);
     if (dependabot?.enabled === true) return;
     const renovateFiles = project.filesWhere((file) => RENOVATE_FILE.test(file));

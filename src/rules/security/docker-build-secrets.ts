@@ -6,7 +6,7 @@ import { dockerStages, instructionLocation, productionDockerfiles, stageChain } 
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
-const SECRET_NAME = /secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key|encryption[_-]?key|credentials?|client[_-]?secret|dsn|database_url/i;
+const SECRET_NAME = /secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key|encryption[_-]?key|credentials?|client[_-]?secret/i;
 /** Names that point at a secret rather than hold it, or are public by design. */
 const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_NAME|_ID|_HEADER|_LENGTH|_TTL|_EXPIR\w*|_URL_ENV|_ENABLED|_REQUIRED)$|^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
 
@@ -59,7 +59,10 @@ export default defineScanRule({
             const literal = variable.value === undefined ? undefined : findSecrets(`${variable.name}=${variable.value}`).find((match) => !match.isPlaceholder);
             const secretName = SECRET_NAME.test(variable.name) && !NOT_A_SECRET.test(variable.name);
             // Build stages that are not shipped only leak literal values (which are in git anyway).
-            const namedAndShipped = secretName && shipped.has(stage) && (keyword === 'ARG' || (variable.value ?? '') !== '');
+            const value = variable.value ?? '';
+            // `ENV TOKEN_ROTATION_DAYS=30`, `ENV PASSWORD_RESET=true`: settings about secrets, not secrets.
+            const isSetting = /^(?:\d+|true|false|yes|no|on|off)$/i.test(value);
+            const namedAndShipped = secretName && shipped.has(stage) && (keyword === 'ARG' || (value !== '' && !isSetting));
             if (literal === undefined && !namedAndShipped) continue;
             ctx.report({
               messageId: 'baked',

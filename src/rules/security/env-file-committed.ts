@@ -6,8 +6,9 @@ import { trackedFiles } from '../../project/git.js';
 import { isTestPath, type Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
-const SECRET_KEY = /secret|token|passw(?:or)?d|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing|encryption|credential|dsn|database_url|_url$/i;
+const SECRET_KEY = /secret|token|passw(?:or)?d|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing|encryption|credential/i;
 const DEV_VALUES = /^(?:password|postgres|pass|secret|root|admin|mysql|guest|changeme|test|dev|local|true|false|\d+)$/i;
+const PUBLIC_PREFIX = /^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_|GATSBY_)/;
 /** Env files for tests and CI hold fixtures, not credentials. */
 const TEST_ENV = /^\.env\.(?:test|testing|ci|e2e|spec)(?:\.local)?$/i;
 
@@ -16,6 +17,8 @@ function realSecrets(file: EnvFile, text: string): Array<{ entry: EnvEntry; valu
   const found: Array<{ entry: EnvEntry; value: string }> = [];
   const lines = text.split('\n');
   for (const entry of file.entries) {
+    // Browser-exposed variables end up in the client bundle by design: committing them leaks nothing new.
+    if (PUBLIC_PREFIX.test(entry.key)) continue;
     const lineText = lines[entry.line - 1] ?? '';
     const secret = findSecrets(lineText).find((match) => !match.isPlaceholder);
     if (secret !== undefined) {
@@ -23,7 +26,7 @@ function realSecrets(file: EnvFile, text: string): Array<{ entry: EnvEntry; valu
       continue;
     }
     const value = entry.value;
-    if (!SECRET_KEY.test(entry.key) || /_url$/i.test(entry.key) || value.length < 8 || isPlaceholder(value) || DEV_VALUES.test(value)) continue;
+    if (!SECRET_KEY.test(entry.key) || /_(?:URL|DSN)$/i.test(entry.key) || value.length < 8 || isPlaceholder(value) || DEV_VALUES.test(value)) continue;
     found.push({ entry, value });
   }
   return found;

@@ -4,9 +4,12 @@ import { findAllText, findText, packageScope, serverPackagesWithCode } from '../
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
-/** Headers set in application code: helmet and its framework ports, Hono secureHeaders, nosecone, or the header names themselves (Next `headers()`, middleware). */
+/**
+ * Headers set in application code: helmet and its framework ports, Hono secureHeaders, nosecone, or the header names themselves
+ * (Next `headers()`, middleware). Importing the plugin counts: with @fastify/autoload, `export default helmet` is the registration.
+ */
 const HEADERS_IN_CODE =
-  /\bhelmet\s*\(|\.register\s*\(\s*(?:helmet|fastifyHelmet|\w*[hH]elmet\w*|import\s*\(\s*['"]@fastify\/helmet['"]\s*\))|\bsecureHeaders\s*\(|\bnosecone\w*\s*\(|createSecureHeaders\s*\(|['"`]Content-Security-Policy['"`]|['"`]X-Frame-Options['"`]/i;
+  /from\s+['"](?:helmet|@fastify\/helmet|koa-helmet|hono\/secure-headers|@nosecone\/next|nosecone|next-secure-headers)['"]|require\(\s*['"](?:helmet|@fastify\/helmet|koa-helmet)['"]\s*\)|\bhelmet\s*\(|\.register\s*\(\s*(?:helmet|fastifyHelmet|\w*[hH]elmet\w*|import\s*\(\s*['"]@fastify\/helmet['"]\s*\))|\bsecureHeaders\s*\(|\bnosecone\w*\s*\(|createSecureHeaders\s*\(|['"`]Content-Security-Policy['"`]|['"`]X-Frame-Options['"`]/i;
 /** Header configuration outside the code: nginx/Caddy/Traefik configs, vercel.json, netlify.toml, `_headers`. */
 const HEADER_CONFIG_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|[^/]*\.toml|vercel\.json|_headers|staticwebapp\.config\.json)$/i;
 const HEADER_CONFIG = /Content-Security-Policy|X-Frame-Options|Strict-Transport-Security|\bcontentSecurityPolicy\b|\bframeDeny\b|\bstsSeconds\b/i;

@@ -68,6 +68,8 @@ export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersi
   return {
     id: 'migrations',
     title: 'Migrations (in run order)',
+    // The listing is what the command is first asked for, so it prints before the checklist.
+    placement: 'top',
     lines,
     data: sets.map((set) => ({
       framework: set.framework,

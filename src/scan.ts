@@ -10,6 +10,7 @@ import { applySuppressions, findSuppressions } from './core/suppressions.js';
 import { buildReport } from './core/verdict.js';
 import { isSourcePath, Project } from './project/project.js';
 import type { FileSystem } from './project/walk.js';
+import { lintProjectMigrations } from './migrations/index.js';
 import { scanRules } from './rules/index.js';
 
 /** Prefix of every rule's docs link. */
@@ -140,7 +141,11 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
   });
   const knownIds = new Set(knownRulesOf(rules, options.extraKnownRules).ids);
   const suppressed = applySuppressions(outcome.findings, suppressions, { knownRuleIds: knownIds, ranRuleIds: outcome.applied, sources: project, docsBaseUrl: DOCS_BASE_URL });
-  let findings: Finding[] = [...suppressed.findings, ...suppressed.problems];
+  // Migrations are linted with the real Postgres parser as part of every scan; that module applies
+  // `-- shipready-ignore` and `-- squawk-ignore` in SQL itself.
+  options.onProgress?.('linting migrations');
+  const migrations = await lintProjectMigrations(project.root, { files: project.files.map((file) => file.path), settings: config.rules, docsBaseUrl: DOCS_BASE_URL });
+  let findings: Finding[] = [...suppressed.findings, ...suppressed.problems, ...migrations.findings];
   if (options.baselinePath !== undefined) {
     const baseline = readBaseline(options.baselinePath);
     if (!baseline.ok) return err(baseline.error);
@@ -154,14 +159,14 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
       target: root,
       version: VERSION,
       findings,
-      rules: outcome.rules,
-      applied: outcome.applied,
+      rules: [...outcome.rules, ...migrations.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      applied: new Set([...outcome.applied, ...migrations.applied]),
       attestations: config.attest,
       ...(config.maxAgeDays === undefined ? {} : { maxAgeDays: config.maxAgeDays }),
       now: options.now ?? new Date(),
       failOn: options.failOn ?? config.failOn ?? 'high',
       sections,
-      notes: dedupeNotes(project.notes),
+      notes: dedupeNotes([...project.notes, ...migrations.notes]),
       stats: { files: project.files.length, bytes: project.bytesRead, binarySkipped: project.binaryByExtension, rules: outcome.rules.length },
     }),
   );

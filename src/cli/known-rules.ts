@@ -1,4 +1,5 @@
 import type { KnownRules } from '../core/config.js';
+import { migrationKnownRules } from '../migrations/index.js';
 import { probeKnownRules } from '../probe/rules.js';
 
 /**
@@ -6,7 +7,7 @@ import { probeKnownRules } from '../probe/rules.js';
  * the same whichever command reads it. Each command module adds its registry here.
  */
 export function otherCommandRules(): KnownRules {
-  const registries: KnownRules[] = [probeKnownRules()];
+  const registries: KnownRules[] = [migrationKnownRules(), probeKnownRules()];
   return {
     ids: registries.flatMap((registry) => registry.ids),
     validateOptions(ruleId, raw) {

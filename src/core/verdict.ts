@@ -81,6 +81,14 @@ function unknownReason(item: ChecklistItem, ranRuleIds: readonly string[]): stri
   return next.length > 0 ? `${prefix}; ${next.join(', or ')}` : prefix;
 }
 
+const NAMES_SHOWN = 4;
+
+/** `a, b, c, d and 32 more`: a checklist reason stays one readable line; the JSON `rules` keeps them all. */
+function namesText(ids: readonly string[]): string {
+  if (ids.length <= NAMES_SHOWN + 1) return ids.join(', ');
+  return `${ids.slice(0, NAMES_SHOWN).join(', ')} and ${ids.length - NAMES_SHOWN} more`;
+}
+
 function evaluateItem(
   item: ChecklistItem,
   input: BuildReportInput,
@@ -91,7 +99,7 @@ function evaluateItem(
   const base = { id: item.id, title: item.title, category: item.category, rules: ruleIds, findings: failing.map((finding) => finding.fingerprint) };
   if (failing.length > 0) {
     const ids = [...new Set(failing.map((finding) => finding.ruleId))];
-    return { ...base, status: 'fail', reason: `${failing.length} finding(s) from ${ids.join(', ')}` };
+    return { ...base, status: 'fail', reason: `${failing.length} finding(s) from ${namesText(ids)}` };
   }
   const attestation = input.attestations?.[item.id];
   if (attestation !== undefined) {
@@ -106,7 +114,7 @@ function evaluateItem(
     return { ...base, status: 'unknown', reason: message, attestation: { by, date, evidence } };
   }
   const appliedRules = ruleIds.filter((id) => input.applied.has(id));
-  if (appliedRules.length > 0) return { ...base, status: 'pass', reason: `checked by ${appliedRules.join(', ')}: no findings` };
+  if (appliedRules.length > 0) return { ...base, status: 'pass', reason: `checked by ${namesText(appliedRules)}: no findings` };
   return { ...base, status: 'unknown', reason: unknownReason(item, ruleIds) };
 }
 

@@ -2,6 +2,7 @@ import type { Node } from 'oxc-parser';
 import { stringValue, walkAst } from './ast.js';
 import type { Framework, PackageInfo } from './packages.js';
 import type { ParsedSource, Project } from './project.js';
+import { extractRoutes, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 
 /** A place in a file, 1-based, as rules report it. */
 export interface CodeSite {
@@ -32,15 +33,44 @@ export interface PackageScope {
  * @example packageScope(project, api).files // ['apps/api/src/app.ts', 'packages/logger/src/index.ts', …]
  */
 export function packageScope(project: Project, pkg: PackageInfo): PackageScope {
+  const cache = scopeCache(project);
+  const cached = cache.scopes.get(pkg);
+  if (cached !== undefined) return cached;
   const members = [pkg, ...project.packages().filter((other) => other !== pkg && other.manifest.name !== undefined && pkg.allDependencies.has(other.manifest.name))];
-  const files = project
-    .productionSourceFiles()
-    .map((file) => file.path)
-    .filter((file) => {
-      const owner = project.packageOf(file);
-      return owner !== undefined && members.includes(owner);
-    });
-  return { pkg, members, files };
+  const files = members.flatMap((member) => cache.filesByPackage.get(member) ?? []).sort();
+  const scope: PackageScope = { pkg, members, files };
+  cache.scopes.set(pkg, scope);
+  return scope;
+}
+
+/** Production source files owned by `pkg` itself (not its nested packages), cached per project. */
+export function packageFiles(project: Project, pkg: PackageInfo): readonly string[] {
+  return scopeCache(project).filesByPackage.get(pkg) ?? [];
+}
+
+interface ScopeCache {
+  /** Production source files by owning package, computed once: rules ask per package, and repositories have hundreds. */
+  readonly filesByPackage: Map<PackageInfo, string[]>;
+  readonly scopes: Map<PackageInfo, PackageScope>;
+}
+
+const scopeCaches = new WeakMap<Project, ScopeCache>();
+
+function scopeCache(project: Project): ScopeCache {
+  let cache = scopeCaches.get(project);
+  if (cache === undefined) {
+    const filesByPackage = new Map<PackageInfo, string[]>();
+    for (const file of project.productionSourceFiles()) {
+      const owner = project.packageOf(file.path);
+      if (owner === undefined) continue;
+      const list = filesByPackage.get(owner);
+      if (list === undefined) filesByPackage.set(owner, [file.path]);
+      else list.push(file.path);
+    }
+    cache = { filesByPackage, scopes: new Map() };
+    scopeCaches.set(project, cache);
+  }
+  return cache;
 }
 
 /** True when any member of the scope depends on one of `names` (or a name starting with a `prefix/` entry ending in `/`). */
@@ -59,7 +89,7 @@ export function scopeDependsOn(scope: PackageScope, names: readonly string[]): s
 
 /** Packages with source of their own that run a server framework: a workspace root that only hoists dependencies is left out. */
 export function serverPackagesWithCode(project: Project, frameworks?: ReadonlySet<Framework>): PackageInfo[] {
-  const owners = new Set(project.productionSourceFiles().map((file) => project.packageOf(file.path)));
+  const owners = scopeCache(project).filesByPackage;
   return project
     .serverPackages()
     .filter((pkg) => owners.has(pkg))
@@ -232,4 +262,49 @@ export function isWorkersPackage(project: Project, pkg: PackageInfo): boolean {
   if (pkg.allDependencies.has('wrangler') || pkg.allDependencies.has('@cloudflare/workers-types')) return true;
   const prefix = pkg.dir === '' ? '' : `${pkg.dir}/`;
   return ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc'].some((name) => project.has(`${prefix}${name}`));
+}
+
+/**
+ * A stricter text gate than the project's route view uses: a route call with a literal path, a Nest controller
+ * decorator, a route object, or a file-system route. Rules that only need the routes of a few files use it with
+ * `routesIn` instead of parsing every file that calls `.get(`.
+ */
+export const ROUTE_DEFINITION_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(\s*(?:['"`][A-Z]*['"`]\s*,\s*)?['"`][/*]|@(?:Get|Post|Put|Patch|Delete|All|Controller)\b|\.route\s*\(\s*\{/;
+
+const fileRouteCaches = new WeakMap<Project, Map<string, readonly RouteDefinition[]>>();
+
+/** True for Next.js app/pages API routes and Remix/React Router route modules (routes by file name). */
+export function isFileRoute(file: string): boolean {
+  return nextAppRoutePath(file) !== undefined || nextPagesApiPath(file) !== undefined || remixRoutePath(file) !== undefined;
+}
+
+/**
+ * The routes declared in the given files (cached per file), for rules that have already narrowed the candidates
+ * with a text check: parsing only those keeps large repositories fast. Same extraction as `project.routes()`.
+ *
+ * @example routesIn(project, files.filter((file) => /login/.test(project.text(file) ?? '')))
+ */
+export function routesIn(project: Project, files: readonly string[]): RouteDefinition[] {
+  let cache = fileRouteCaches.get(project);
+  if (cache === undefined) {
+    cache = new Map();
+    fileRouteCaches.set(project, cache);
+  }
+  const routes: RouteDefinition[] = [];
+  for (const file of files) {
+    let found = cache.get(file);
+    if (found === undefined) {
+      const text = project.text(file);
+      const source = text !== undefined && (isFileRoute(file) || ROUTE_DEFINITION_HINT.test(text)) ? project.parseSource(file) : undefined;
+      found = source === undefined ? [] : extractRoutes(source, project.packageOf(file)?.frameworks[0] ?? 'unknown');
+      cache.set(file, found);
+    }
+    routes.push(...found);
+  }
+  return routes;
+}
+
+/** Files among `files` that may declare routes, by the strict text gate. */
+export function routeFiles(project: Project, files: readonly string[]): string[] {
+  return files.filter((file) => isFileRoute(file) || ROUTE_DEFINITION_HINT.test(project.text(file) ?? ''));
 }

@@ -209,3 +209,11 @@ export function effectiveEnvironment(file: YamlFile, files: readonly YamlFile[])
   const hasDeployedSibling = files.some((other) => other !== file && dirOf(other.path) === dirOf(file.path) && ['production', 'staging'].includes(composeEnvironment(other)));
   return hasDeployedSibling ? 'development' : 'default';
 }
+
+/** Images pushed from this repository's builds: a private registry path or a tag chosen by a variable. */
+const OWN_IMAGE = /^(?:ghcr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+|[\w.-]+\.azurecr\.io|[\w-]+-docker\.pkg\.dev|gcr\.io|docker\.pkg\.github\.com)\/|\$\{/;
+
+/** True when the service runs an image this repository builds and pushes (`ghcr.io/acme/api:${TAG}`). */
+export function isOwnImage(service: ComposeService): boolean {
+  return service.image !== undefined && OWN_IMAGE.test(service.image) && backingEngine(service) === undefined;
+}

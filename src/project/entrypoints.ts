@@ -19,6 +19,12 @@ export interface ProductionCommand {
 const PRODUCTION_SCRIPT = /^(?:pre|post)?(?:start|deploy|release|build|install|serve|prod|production)(?::[\w:-]+)?$|(?:^|:)(?:prod|production|deploy|release)$/;
 const DEPLOY_CONTEXT = /deploy|release|production|\bprod\b|rollout|\bship\b|entrypoint|\bstart/i;
 
+/** The folder a file sits in (`deploy` for `deploy/release.sh`): its name says what the script is for. */
+function parentFolder(file: string): string {
+  const parts = file.split('/');
+  return parts.length > 1 ? (parts[parts.length - 2] ?? '') : '';
+}
+
 const cache = new WeakMap<Project, readonly ProductionCommand[]>();
 
 /**
@@ -34,7 +40,7 @@ export function productionCommands(project: Project): readonly ProductionCommand
   const commands: ProductionCommand[] = [];
   for (const unit of shellUnits(project)) {
     if (unit.kind === 'npm' && PRODUCTION_SCRIPT.test(unit.name)) commands.push({ file: unit.file, line: unit.line, text: unit.text, where: `npm script "${unit.name}"` });
-    if (unit.kind !== 'npm' && (DEPLOY_CONTEXT.test(unit.name) || DEPLOY_CONTEXT.test(unit.file))) {
+    if (unit.kind !== 'npm' && (DEPLOY_CONTEXT.test(unit.name) || (unit.kind === 'script' && DEPLOY_CONTEXT.test(parentFolder(unit.file))))) {
       for (const [index, lineText] of unit.text.split('\n').entries()) {
         if (lineText.trim() === '' || lineText.trim().startsWith('#')) continue;
         const offset = unit.text.split('\n').slice(0, index).join('\n').length + (index > 0 ? 1 : 0);

@@ -78,3 +78,36 @@ export function shellUnits(project: Project): readonly ShellUnit[] {
 export function unitLine(unit: ShellUnit, offset: number): number {
   return unit.line + unit.text.slice(0, offset).split('\n').length - 1;
 }
+
+/** A repository file that a command runs by path. */
+export interface ReferencedFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+const RUNNABLE = /(?:^|\/)[^/.]+$|\.(?:sh|bash|zsh|ps1|mjs|cjs|js|ts|py|rb)$/;
+
+/**
+ * Repository files a piece of shell runs by path: `bash .ci/run`, `./deploy/release.sh`, and remote
+ * paths that end with a repository path (`ssh host /opt/app/deploy/release.sh` → `deploy/release.sh`).
+ *
+ * @example referencedFiles(project, 'bash .ci/run').map((file) => file.path) // ['.ci/run']
+ */
+export function referencedFiles(project: Project, text: string): ReferencedFile[] {
+  const found = new Map<string, ReferencedFile>();
+  for (const raw of text.split(/[\s"'`;&|()<>=]+/)) {
+    const token = raw.replace(/^\.\//, '');
+    if (!token.includes('/') && !/\.(?:sh|bash)$/.test(token)) continue;
+    const candidates = project.has(token)
+      ? [token]
+      : token.startsWith('/') || token.startsWith('~')
+        ? project.files.filter((file) => token.endsWith(`/${file.path}`)).map((file) => file.path)
+        : [];
+    for (const candidate of candidates) {
+      if (found.has(candidate) || !RUNNABLE.test(candidate)) continue;
+      const content = project.text(candidate);
+      if (content !== undefined) found.set(candidate, { path: candidate, text: content });
+    }
+  }
+  return [...found.values()];
+}

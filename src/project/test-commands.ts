@@ -1,5 +1,5 @@
 import type { Project } from './project.js';
-import { shellUnits } from './scripts.js';
+import { referencedFiles, shellUnits } from './scripts.js';
 
 /** Shell that runs a test suite directly. */
 export const TEST_RUNNER =
@@ -21,6 +21,8 @@ export function invokedNames(text: string): string[] {
 export function runsTests(project: Project, text: string, depth = 0): boolean {
   if (TEST_RUNNER.test(text)) return true;
   if (depth > 2) return false;
+  // `bash .ci/run`, `./scripts/test.sh`: the suite may run inside a script the step calls.
+  if (referencedFiles(project, text).some((file) => file.text !== text && runsTests(project, file.text, depth + 1))) return true;
   const names = invokedNames(text);
   if (names.length === 0) return false;
   return shellUnits(project).some((unit) => (unit.kind === 'npm' || unit.kind === 'make') && names.includes(unit.name.split(/\s+/)[0] ?? unit.name) && runsTests(project, unit.text, depth + 1));

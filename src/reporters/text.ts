@@ -91,9 +91,16 @@ function verdictLine(verdict: Verdict, paint: Palette): string {
 
 function checklistLines(report: Report, paint: Palette): string[] {
   const lines = [paint.bold('Readiness checklist')];
-  for (const entry of report.checklist) {
+  // `migrations` and `probe` speak to a few items; the ones no rule of theirs touches are one line, not twenty.
+  const isOutOfScope = (entry: Report['checklist'][number]): boolean =>
+    report.command !== 'scan' && entry.status === 'unknown' && entry.rules.length === 0 && entry.attestation === undefined;
+  const outOfScope = report.checklist.filter(isOutOfScope);
+  for (const entry of report.checklist.filter((candidate) => !isOutOfScope(candidate))) {
     const count = entry.status === 'fail' ? ` (${entry.findings.length} finding${entry.findings.length === 1 ? '' : 's'})` : '';
     lines.push(`  ${statusLabel(entry, paint)}  ${clean(entry.title)}${count} ${paint.dim('—')} ${paint.dim(block(entry.reason, '            '))}`);
+  }
+  if (outOfScope.length > 0) {
+    lines.push(paint.dim(`  ${outOfScope.length} other item(s) are not checked by \`${clean(report.command)}\`; run \`shipready scan\` for them`));
   }
   return lines;
 }

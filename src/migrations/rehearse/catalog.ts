@@ -19,7 +19,7 @@ export async function relationNodes(db: RehearsalDb): Promise<Map<number, Relati
             c.relfilenode::int8 AS node, COALESCE(t.relname, c.relname) AS owner
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid
-      WHERE c.relkind IN ('r', 'i', 'm') AND ${USER_SCHEMAS}`,
+      WHERE c.relkind IN ('r', 'p', 'i', 'm') AND ${USER_SCHEMAS}`,
   );
   return new Map(rows.map((row) => [num(row, 'oid'), { oid: num(row, 'oid'), name: text(row, 'name'), kind: text(row, 'kind'), node: text(row, 'node'), table: text(row, 'owner') }]));
 }

@@ -36,7 +36,7 @@ async function readTables(db: RehearsalDb): Promise<TableInfo[]> {
   const tables = await db.query(
     `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'r' AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%'
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%'
       ORDER BY c.oid`,
   );
   const columns = await db.query(
@@ -45,7 +45,7 @@ async function readTables(db: RehearsalDb): Promise<TableInfo[]> {
             a.attnotnull AS notnull, a.atthasdef AS hasdef, (a.attidentity = 'a' OR a.attgenerated <> '') AS skip
        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype
        JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
       ORDER BY a.attrelid, a.attnum`,
   );
   const keys = await db.query(

@@ -218,7 +218,17 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
       runs.push({ set, migration, fills, statements, ms, ...(reversibility === undefined ? {} : { reversibility }) });
     }
   }
-  return runs;
+  return runs.map((run, index) => (run.set.transaction === 'per-run' ? extendToEndOfRun(run, runs.slice(index + 1)) : run));
+}
+
+/**
+ * Per-run runners (Drizzle, TypeORM) commit once after the last pending migration, so a lock taken in
+ * one file is held through every later file of the run too.
+ */
+function extendToEndOfRun(run: MigrationRun, later: readonly MigrationRun[]): MigrationRun {
+  const rest = later.filter((next) => next.set === run.set && next.migration.transaction === 'per-run').reduce((sum, next) => sum + next.ms, 0);
+  if (rest === 0 || run.migration.transaction !== 'per-run') return run;
+  return { ...run, statements: run.statements.map((statement) => (statement.staticLocks || statement.skipped !== undefined ? statement : { ...statement, heldMs: statement.heldMs + rest })) };
 }
 
 /** The strongest lock of a statement, for the timeline and findings. */
@@ -268,7 +278,8 @@ export function timelineLines(runs: readonly MigrationRun[]): string[] {
       lines.push(`  L${statement.statement.startPosition.line} ${shown} — ${formatMs(statement.ms)}${estimate}${rewrite}${rebuilt}`);
       for (const lock of statement.locks) {
         const origin = statement.staticLocks ? ' [from the lock table: cannot run in a transaction]' : '';
-        const held = !statement.staticLocks && run.migration.transaction !== 'none' ? `; held ~${formatMs(statement.heldMs)} until the runner commits` : '';
+        const until = run.migration.transaction === 'per-run' ? 'the runner commits the whole run' : 'the runner commits';
+        const held = !statement.staticLocks && run.migration.transaction !== 'none' ? `; held ~${formatMs(statement.heldMs)} until ${until}` : '';
         const size = statement.rows > 0 && lock.relation === statement.largestTable ? ` (${statement.rows.toLocaleString('en-US')} rows)` : '';
         lines.push(`      ${lockName(lock.mode)} on ${lock.relation}${size}: ${describeLock(lock.mode)}${held}${origin}`);
       }

@@ -1,6 +1,6 @@
 // Protects against `no such service: app` on the production host: compose files that name the same role differently, and nothing says which file to use. Docs: docs/rules/operations/compose-file-ambiguity.md
 import { noOptions } from '../../core/rule.js';
-import { backingEngine, composeEnvironment, composeServices, databaseEngine, dirOf, type ComposeService } from '../../project/compose.js';
+import { backingEngine, composeEnvironment, composeServices, databaseEngine, dirOf, isOwnImage, type ComposeService } from '../../project/compose.js';
 import { mapGet, type YamlFile } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -13,8 +13,8 @@ function roleOf(service: ComposeService): Role | undefined {
   if (databaseEngine(service) !== undefined) return 'database';
   if (backingEngine(service) !== undefined) return 'cache';
   if (service.image !== undefined && PROXY_IMAGE.test(service.image)) return 'proxy';
-  // Services built from this repository are the app; other images (migration runners, tools) have no clear role.
-  if (mapGet(service.node, 'build') !== undefined) return 'app';
+  // Services built or pushed from this repository are the app; other images (migration runners, tools) have no clear role.
+  if (mapGet(service.node, 'build') !== undefined || isOwnImage(service)) return 'app';
   return undefined;
 }
 

@@ -2,7 +2,7 @@
 import { noOptions } from '../../core/rule.js';
 import { ciFiles, stepLine, type CiStep } from '../../project/ci.js';
 import type { Project } from '../../project/project.js';
-import { shellUnits, unitLine, type ShellUnit } from '../../project/scripts.js';
+import { referencedFiles, shellUnits, unitLine, type ShellUnit } from '../../project/scripts.js';
 import { defineScanRule } from '../support.js';
 
 /** Commands that ship a release to a server or platform. */
@@ -30,15 +30,24 @@ function deployMatch(text: string, inContext: boolean): RegExpExecArray | undefi
   return match;
 }
 
-/** Repository scripts a piece of shell calls by file name (`./deploy/release.sh`, `ssh host /opt/app/deploy/release.sh`). */
-function calledScripts(text: string, scripts: readonly ShellUnit[]): ShellUnit[] {
-  return scripts.filter((unit) => unit.kind === 'script' && text.includes(unit.name));
+/** Repository scripts a piece of shell runs (`./deploy/release.sh`, `ssh host /opt/app/deploy/release.sh`, `bash ci/deploy`). */
+function calledScripts(project: Project, text: string, scripts: readonly ShellUnit[]): Array<{ path: string; text: string }> {
+  const byName = scripts.filter((unit) => unit.kind === 'script' && text.includes(unit.name)).map((unit) => ({ path: unit.file, text: unit.text }));
+  const byPath = referencedFiles(project, text);
+  return [...byName, ...byPath.filter((file) => !byName.some((unit) => unit.path === file.path))];
 }
 
-function verifies(text: string, scripts: readonly ShellUnit[], depth = 0): boolean {
+function verifies(project: Project, text: string, scripts: readonly ShellUnit[], depth = 0): boolean {
   if (VERIFY.test(text)) return true;
   if (depth > 2) return false;
-  return calledScripts(text, scripts).some((unit) => unit.text !== text && verifies(unit.text, scripts, depth + 1));
+  return calledScripts(project, text, scripts).some((file) => file.text !== text && verifies(project, file.text, scripts, depth + 1));
+}
+
+/** Whether a script's own name or folder says it deploys (not the whole path: `examples/production-app/Makefile` is not a deploy). */
+function namedLikeDeploy(unit: ShellUnit): boolean {
+  const parts = unit.file.split('/');
+  const folder = parts.length > 1 ? (parts[parts.length - 2] ?? '') : '';
+  return DEPLOY_CONTEXT.test(unit.name) || (unit.kind === 'script' && (DEPLOY_CONTEXT.test(folder) || DEPLOY_CONTEXT.test(parts[parts.length - 1] ?? '')));
 }
 
 function stepText(step: CiStep): string {
@@ -61,7 +70,7 @@ export default defineScanRule({
   messages: {
     unverified: ({ where }: Messages['unverified']) => `${where} deploys but never verifies that the new version is up and answering`,
   },
-  applies: (project: Project) => ciFiles(project).length > 0 || shellUnits(project).some((unit) => DEPLOY_CONTEXT.test(unit.name) || DEPLOY_CONTEXT.test(unit.file)),
+  applies: (project: Project) => ciFiles(project).length > 0 || shellUnits(project).some(namedLikeDeploy),
   check(ctx) {
     const scripts = shellUnits(ctx.project);
     const verifiedScripts = new Set<string>();
@@ -85,8 +94,8 @@ export default defineScanRule({
         }
         if (deploy === undefined) continue;
         // A later job of the same workflow (`needs: deploy`) may do the checking.
-        if (verifies(fileText, scripts)) {
-          for (const unit of calledScripts(fileText, scripts)) verifiedScripts.add(unit.file);
+        if (verifies(ctx.project, fileText, scripts)) {
+          for (const file of calledScripts(ctx.project, fileText, scripts)) verifiedScripts.add(file.path);
           continue;
         }
         ctx.report({
@@ -100,12 +109,11 @@ export default defineScanRule({
     }
     for (const unit of scripts) {
       if (verifiedScripts.has(unit.file)) continue;
-      const inContext = DEPLOY_CONTEXT.test(unit.name) || DEPLOY_CONTEXT.test(unit.file);
-      if (!inContext) continue;
+      if (!namedLikeDeploy(unit)) continue;
       const match = deployMatch(unit.text, true);
-      if (match === undefined || verifies(unit.text, scripts)) continue;
+      if (match === undefined || verifies(ctx.project, unit.text, scripts)) continue;
       // A package.json `postdeploy` script runs right after `deploy`.
-      if (unit.kind === 'npm' && scripts.some((other) => other.file === unit.file && other.name === `post${unit.name}` && verifies(other.text, scripts))) continue;
+      if (unit.kind === 'npm' && scripts.some((other) => other.file === unit.file && other.name === `post${unit.name}` && verifies(ctx.project, other.text, scripts))) continue;
       const where = unit.kind === 'script' ? unit.file : unit.kind === 'make' ? `Makefile target "${unit.name}" (${unit.file})` : `npm script "${unit.name}" (${unit.file})`;
       ctx.report({
         messageId: 'unverified',

@@ -1,6 +1,6 @@
 // Protects against "the container is up" meaning nothing: without a healthcheck, compose, Swarm and `up --wait` cannot tell a hung app from a healthy one. Docs: docs/rules/reliability/container-healthcheck.md
 import { noOptions } from '../../core/rule.js';
-import { backingEngine, composeServices, effectiveEnvironment, serviceDockerfile, type ComposeService } from '../../project/compose.js';
+import { composeServices, effectiveEnvironment, isOwnImage, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import { dockerStages, effectiveInstruction, instructionLocation, productionDockerfiles } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
@@ -8,8 +8,6 @@ import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
 const INFRA_IMAGE = /(?:^|\/)(?:nginx|nginx-unprivileged|openresty|caddy|traefik|haproxy|envoy|certbot|dbmate|flyway|liquibase|adminer|pgadmin4|mailhog|mailpit|minio|localstack|grafana|prometheus|loki|promtail|jaeger|otel|busybox|alpine|watchtower|portainer)(?::|@|$|\/)/i;
-/** Images pushed from this repository's builds: a private registry path or a tag from a variable. */
-const OWN_IMAGE = /^(?:ghcr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+|[\w.-]+\.azurecr\.io|[\w-]+-docker\.pkg\.dev|gcr\.io|docker\.pkg\.github\.com)\/|\$\{/;
 
 /** Health checks defined by the platform instead: Kubernetes probes, ECS, Fly, Render, Railway, Nomad. */
 const PLATFORM_FILE = /\.(?:ya?ml|toml|hcl|nomad)$|(?:^|\/)(?:[\w-]*task[-_]?def[\w-]*|ecs[\w-]*|railway|app)\.json$/i;
@@ -75,7 +73,7 @@ export default defineScanRule({
         const built = serviceDockerfile(service);
         const isApp =
           built !== undefined ||
-          (service.image !== undefined && OWN_IMAGE.test(service.image) && backingEngine(service) === undefined && !INFRA_IMAGE.test(service.image) && dockerfiles.length > 0);
+          (isOwnImage(service) && !INFRA_IMAGE.test(service.image ?? '') && dockerfiles.length > 0);
         if (!isApp) continue;
         // One-shot jobs (migrations, seeds) exit by design.
         if (scalarString(mapGet(service.node, 'restart')) === 'no') continue;

@@ -5,6 +5,7 @@ import type { Framework, PackageInfo } from '../../project/packages.js';
 import {
   findText,
   isFunctionNode,
+  routesIn,
   nodeText,
   packageScope,
   scopeDependsOn,
@@ -41,6 +42,19 @@ const BOUNDARIES: Partial<Record<Framework, Boundary>> = {
   },
 };
 
+/** An inline async route handler; group 1 is set when its body opens with `try {` (the common guarded shape). */
+const INLINE_ASYNC_ROUTE =
+  /\.(?:get|post|put|patch|delete|all|head|options)\s*\(\s*(?:['"`][^'"`]*['"`]\s*,)?(?:\s*[\w$.]+(?:\([^()]*\))?\s*,)*\s*async\s*(?:function\s*[\w$]*\s*)?\([^)]*\)\s*(?::[^={]*)?(?:=>)?\s*\{\s*(try\s*\{)?/g;
+
+/** Files with at least one inline async handler whose body does not open with try: only these are parsed. */
+function hasUnguardedAsyncText(text: string): boolean {
+  INLINE_ASYNC_ROUTE.lastIndex = 0;
+  for (let match = INLINE_ASYNC_ROUTE.exec(text); match !== null; match = INLINE_ASYNC_ROUTE.exec(text)) {
+    if (match[1] === undefined) return true;
+  }
+  return false;
+}
+
 /** Wrappers that forward rejected promises of Express 4 handlers to `next`. */
 const ASYNC_WRAPPER_LIBRARIES = ['express-async-errors', 'express-async-handler', 'express-promise-router', '@awaitjs/express'];
 
@@ -64,10 +78,10 @@ function isUnguardedAsync(handler: Node, text: string): boolean {
 }
 
 function unguardedRoutes(project: Project, scope: PackageScope): Array<{ site: CodeSite; method: string; path: string }> {
-  const files = new Set(scope.files);
   const found: Array<{ site: CodeSite; method: string; path: string }> = [];
-  for (const route of project.routes()) {
-    if (!files.has(route.file) || route.style !== 'method-call' && route.style !== 'route-chain') continue;
+  const candidates = scope.files.filter((file) => hasUnguardedAsyncText(project.text(file) ?? ''));
+  for (const route of routesIn(project, candidates)) {
+    if (route.style !== 'method-call' && route.style !== 'route-chain') continue;
     const source = project.parseSource(route.file);
     const handler = route.handlers[route.handlers.length - 1];
     if (source === undefined || handler === undefined) continue;

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { noOptions } from '../../core/rule.js';
-import { serverPackagesWithCode } from '../../project/code-scope.js';
+import { packageFiles, serverPackagesWithCode } from '../../project/code-scope.js';
 import { parseJsonc } from '../../project/jsonc.js';
 import type { PackageInfo } from '../../project/packages.js';
 import type { Project } from '../../project/project.js';
@@ -109,7 +109,7 @@ export default defineScanRule({
   check(ctx) {
     const { project } = ctx;
     for (const pkg of serverPackagesWithCode(project)) {
-      const hasTypeScript = project.productionSourceFiles().some((file) => /\.[cm]?tsx?$/.test(file.path) && project.packageOf(file.path) === pkg);
+      const hasTypeScript = packageFiles(project, pkg).some((file) => /\.[cm]?tsx?$/.test(file));
       if (!hasTypeScript) continue;
       const tsconfig = nearestTsconfig(project, pkg);
       if (tsconfig === undefined) continue;

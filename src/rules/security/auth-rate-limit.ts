@@ -1,7 +1,7 @@
 // Protects against credential stuffing and OTP brute force: login/reset routes left out of the limiter the rest of the API has. Docs: docs/rules/security/auth-rate-limit.md
 import { noOptions } from '../../core/rule.js';
 import { dottedName } from '../../project/ast.js';
-import { findText, nodeText, packageScope, serverPackagesWithCode, type PackageScope } from '../../project/code-scope.js';
+import { findText, isFileRoute, nodeText, packageScope, routesIn, ROUTE_DEFINITION_HINT, serverPackagesWithCode, type PackageScope } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import type { RouteDefinition } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
@@ -9,6 +9,8 @@ import { rateLimitEvidence } from './rate-limit-evidence.js';
 
 /** Path segments of login, signup, password reset and one-time-code routes. */
 const AUTH_SEGMENT = /(?:^|\/)(?:login|log-in|signin|sign-in|signup|sign-up|register|password|reset-password|forgot-password|forgot|reset|otp|mfa|2fa|verify-otp|magic-link|token)(?:\/|$)/i;
+/** A string literal that may hold an authentication path: the gate before route files are parsed. */
+const AUTH_LITERAL = /['"`][^'"`\n]*(?:login|log-in|signin|sign-in|signup|sign-up|register|password|reset|forgot|otp|mfa|2fa|magic-link|token)[^'"`\n]*['"`]/i;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL']);
 const LIMITER_NAME = /limit|throttl|slowdown|slow_down|brute/i;
 /** A limiter mounted for every route: `app.use(limiter)`, `app.use('/api', rateLimit(…))`, Fastify's global plugin, Nest's global guard. */
@@ -20,8 +22,7 @@ const NOT_GLOBAL = /\bglobal\s*:\s*false\b/;
 
 type Messages = { uncovered: { method: string; path: string } };
 
-function isCovered(project: Project, scope: PackageScope, route: RouteDefinition, globalLimiter: boolean): boolean {
-  if (globalLimiter) return true;
+function isCovered(project: Project, scope: PackageScope, route: RouteDefinition): boolean {
   const source = project.parseSource(route.file);
   if (source === undefined) return true;
   const before = route.handlers.slice(0, -1);
@@ -53,16 +54,20 @@ export default defineScanRule({
     const { project } = ctx;
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
-      const files = new Set(scope.files);
-      const authRoutes = project.routes().filter((route) => files.has(route.file) && STATE_CHANGING.has(route.method) && route.path !== undefined && AUTH_SEGMENT.test(route.path));
-      if (authRoutes.length === 0) continue;
       // No limiting at all is security/rate-limit's finding; this rule is about the gap in an existing setup.
       const evidence = rateLimitEvidence(project, scope);
       if (evidence === undefined || evidence.kind === 'proxy') continue;
       const fastifyGlobal = findText(project, scope.files, FASTIFY_RATE_LIMIT) !== undefined && findText(project, scope.files, NOT_GLOBAL) === undefined;
       const globalLimiter = fastifyGlobal || findText(project, scope.files, GLOBAL_LIMITER) !== undefined;
+      if (globalLimiter) continue;
+      const candidates = scope.files.filter((file) => {
+        if (isFileRoute(file)) return AUTH_SEGMENT.test(file.replace(/\.[cm]?[jt]sx?$/, '').replace(/[.]/g, '/'));
+        const text = project.text(file) ?? '';
+        return ROUTE_DEFINITION_HINT.test(text) && AUTH_LITERAL.test(text);
+      });
+      const authRoutes = routesIn(project, candidates).filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && AUTH_SEGMENT.test(route.path));
       for (const route of authRoutes) {
-        if (isCovered(project, scope, route, globalLimiter)) continue;
+        if (isCovered(project, scope, route)) continue;
         ctx.report({
           messageId: 'uncovered',
           data: { method: route.method, path: route.path ?? '' },

@@ -1,6 +1,6 @@
 // Protects against cross-site request forgery: cookie sessions on state-changing routes with no token, SameSite=strict or origin check. Docs: docs/rules/security/csrf.md
 import { noOptions } from '../../core/rule.js';
-import { findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
+import { findAllText, findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -14,7 +14,9 @@ const SAME_SITE_STRICT = /sameSite\s*:\s*(?:['"`]strict['"`]|true)/i;
 const SAME_SITE_LAX = /sameSite\s*:\s*['"`]lax['"`]/i;
 /** A hand-written origin check: reading Origin/Referer/Sec-Fetch-Site on the request. */
 const ORIGIN_CHECK = /(?:get|header)\(\s*['"](?:origin|referer|sec-fetch-site)['"]\s*\)|headers(?:\.origin|\.referer|\[\s*['"](?:origin|referer|sec-fetch-site)['"]\s*\])/i;
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
+/** State-changing route definitions, by text: method calls with a path, Nest decorators, Next/Remix exports, Fastify route objects. */
+const STATE_CHANGING_ROUTE =
+  /\.(?:post|put|patch|delete|all)\s*\(\s*['"`][/*]|\.on\s*\(\s*['"`](?:POST|PUT|PATCH|DELETE)['"`]|@(?:Post|Put|Patch|Delete|All)\s*\(|export\s+(?:async\s+)?(?:function\s+|const\s+)(?:POST|PUT|PATCH|DELETE|action)\b|method\s*:\s*(?:\[[^\]]*)?['"`](?:POST|PUT|PATCH|DELETE)['"`]/g;
 
 type Messages = { unprotected: { pkg: string; routes: number }; laxOnly: { pkg: string } };
 
@@ -40,11 +42,10 @@ export default defineScanRule({
       const scope = packageScope(project, pkg);
       const sessionLibrary = scopeDependsOn(scope, COOKIE_SESSION_LIBRARIES);
       if (sessionLibrary === undefined) continue;
-      const files = new Set(scope.files);
-      const routes = project.routes().filter((route) => files.has(route.file) && STATE_CHANGING.has(route.method));
-      if (routes.length === 0) continue;
       if (scopeDependsOn(scope, CSRF_LIBRARIES) !== undefined) continue;
       if ([CSRF_CODE, SAME_SITE_STRICT, ORIGIN_CHECK].some((pattern) => findText(project, scope.files, pattern) !== undefined)) continue;
+      const routes = findAllText(project, scope.files, STATE_CHANGING_ROUTE);
+      if (routes.length === 0) continue;
       const anchor = findText(project, scope.files, SESSION_CALL) ?? serverAnchor(project, pkg);
       const where = `${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))}`;
       const lax = findText(project, scope.files, SAME_SITE_LAX);
@@ -63,7 +64,7 @@ export default defineScanRule({
         data: { pkg: pkg.displayName, routes: routes.length },
         location: anchor,
         detail:
-          `Sessions come from ${sessionLibrary} and ${routes.length} route(s) accept POST/PUT/PATCH/DELETE. Looked in ${where} for CSRF middleware (${CSRF_LIBRARIES.slice(0, 4).join(', ')}, …), csrf()/x-csrf-token, ` +
+          `Sessions come from ${sessionLibrary} and ${routes.length} route definition(s) accept POST/PUT/PATCH/DELETE (first at ${routes[0]?.path ?? ''}:${routes[0]?.line ?? ''}). Looked in ${where} for CSRF middleware (${CSRF_LIBRARIES.slice(0, 4).join(', ')}, …), csrf()/x-csrf-token, ` +
           "sameSite: 'strict' on the cookie, and an Origin/Referer/Sec-Fetch-Site check; found none.",
       });
     }

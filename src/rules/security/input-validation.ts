@@ -2,7 +2,7 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName } from '../../project/ast.js';
-import { findText, isFunctionNode, nodeText, packageScope, resolveFunction, type PackageScope } from '../../project/code-scope.js';
+import { findText, isFileRoute, isFunctionNode, nodeText, packageScope, resolveFunction, routesIn, ROUTE_DEFINITION_HINT, type PackageScope } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import type { RouteDefinition } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
@@ -13,6 +13,20 @@ const VALIDATION_CALL =
 /** Middleware in front of the handler that validates (zValidator, celebrate, validate(schema), express-validator chains). */
 const VALIDATOR_MIDDLEWARE = /valid|schema|celebrate|typebox|\b(?:body|query|param|params|check|checkSchema|checkExact|oneOf)\s*\(/i;
 const NEST_INPUT = /@(?:Body|Query|Param|Headers)\s*\(/;
+/** Input reads through the conventional names (req, request, ctx, c): the cheap gate before any file is parsed. */
+const CONVENTIONAL_READ =
+  /\b(?:req|request|ctx|context)\.(?:body|query|params)\b|\b(?:ctx|context)\.request\.(?:body|query)\b|\bc\.req\.(?:json|query|queries|param|parseBody|formData|text)\s*\(|\b(?:request|req)\.(?:json|formData|text)\s*\(\s*\)|@(?:Body|Query|Param|Headers)\s*\(/g;
+/** What directly wraps a read that is validated in place: `Body.parse(req.body)`, `v.parse(Schema, ctx.request.body)`. */
+const WRAPPED_BEFORE = /(?:parse|safeParse|parseAsync|safeParseAsync|validate|validateSync|validateAsync|cast|decode|assert|Check|plainToInstance|plainToClass)\w*(?:<[^<>()]*>)?\s*\(\s*(?:[\w$.]+\s*,\s*)*(?:await\s+)?$/;
+
+/** True when the file reads input somewhere that is not validated in place, so its handlers must be looked at. */
+function hasUnwrappedRead(text: string): boolean {
+  CONVENTIONAL_READ.lastIndex = 0;
+  for (let match = CONVENTIONAL_READ.exec(text); match !== null; match = CONVENTIONAL_READ.exec(text)) {
+    if (!WRAPPED_BEFORE.test(text.slice(Math.max(0, match.index - 120), match.index))) return true;
+  }
+  return false;
+}
 
 type Messages = { unvalidated: { method: string; path: string; reads: string } };
 
@@ -103,11 +117,19 @@ export default defineScanRule({
   messages: {
     unvalidated: ({ method, path, reads }: Messages['unvalidated']) => `${method} ${path} reads ${reads} without validating it against a schema`,
   },
-  applies: (project: Project) => project.routes().length > 0,
+  applies: (project: Project) => project.productionSourceFiles().some((file) => isFileRoute(file.path) || ROUTE_DEFINITION_HINT.test(project.text(file.path) ?? '')),
   check(ctx) {
     const { project } = ctx;
     const scopes = new Map<string, { scope: PackageScope; nestGlobalPipe: boolean }>();
-    for (const route of project.routes()) {
+    // Only files that declare routes and read input without validating it in place are parsed.
+    const candidates = project
+      .productionSourceFiles()
+      .map((file) => file.path)
+      .filter((file) => {
+        const text = project.text(file) ?? '';
+        return (isFileRoute(file) || ROUTE_DEFINITION_HINT.test(text)) && hasUnwrappedRead(text);
+      });
+    for (const route of routesIn(project, candidates)) {
       if (route.framework === 'unknown') continue;
       const pkg = project.packageOf(route.file);
       if (pkg === undefined) continue;

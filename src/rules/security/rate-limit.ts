@@ -1,6 +1,6 @@
 // Protects against one client (a bot, a runaway script) exhausting an API that anyone can call. Docs: docs/rules/security/rate-limit.md
 import { noOptions } from '../../core/rule.js';
-import { packageScope, serverPackagesWithCode } from '../../project/code-scope.js';
+import { packageFiles, packageScope, routeFiles, routesIn, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 import { LOOKED_FOR, rateLimitEvidence } from './rate-limit-evidence.js';
@@ -24,14 +24,14 @@ export default defineScanRule({
   check(ctx) {
     const { project } = ctx;
     for (const pkg of serverPackagesWithCode(project)) {
-      const routes = project.routes().filter((route) => project.packageOf(route.file) === pkg);
-      // A site with pages only (no API routes of its own) is not an API to limit.
-      if (routes.length === 0) continue;
       const scope = packageScope(project, pkg);
       if (rateLimitEvidence(project, scope) !== undefined) continue;
+      // A site with pages only (no API routes of its own) is not an API to limit; routes are extracted only now, for the few packages left.
+      const routes = routesIn(project, routeFiles(project, packageFiles(project, pkg))).length;
+      if (routes === 0) continue;
       ctx.report({
         messageId: 'missing',
-        data: { pkg: pkg.displayName, routes: routes.length },
+        data: { pkg: pkg.displayName, routes },
         location: serverAnchor(project, pkg),
         detail: `Looked for ${LOOKED_FOR}, across ${listText(scope.members.map((member) => member.displayName))}; found none.`,
       });

@@ -9,7 +9,7 @@ import { defineScanRule } from '../support.js';
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
 
 /** `npm install`/`npm i` with no package names: installs from package.json, ignoring and rewriting the lockfile. */
-const INSTALL = /\b(npm|yarn|pnpm)(\s+(?:--?[\w-]+(?:=\S+)?\s+)*)(install|i|add)?\b([^\n;&|]*)/g;
+const INSTALL = /\b(npm|yarn|pnpm)(\s*(?:--?[\w-]+(?:=\S+)?\s+)*)(install|i|add)?\b([^\n;&|]*)/g;
 
 /** The install commands in `text` that do not honour the lockfile, with their offsets. */
 export function looseInstalls(text: string, inDocker: boolean): Array<{ index: number; command: string }> {

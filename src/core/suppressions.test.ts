@@ -34,6 +34,7 @@ describe('findSuppressions', () => {
   it('skips suppressions shown in fenced code blocks of Markdown', () => {
     const text = ['```html', '<!-- shipready-ignore security/x -- example -->', '```', '<!-- shipready-ignore security/x -- real -->', 'key'].join('\n');
     expect(findSuppressions('README.md', text).map((entry) => entry.line)).toEqual([4]);
+    expect(findSuppressions('README.md', 'Write `<!-- shipready-ignore security/x -- why -->` above it.')).toEqual([]);
   });
 });
 

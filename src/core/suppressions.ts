@@ -49,6 +49,8 @@ export function findSuppressions(path: string, text: string, commentSpans?: Read
     if (!line.includes('shipready-ignore')) return;
     const match = (isMarkdown ? MARKDOWN_SUPPRESSION : SUPPRESSION).exec(line);
     if (match === null || match[1] === undefined || match.index === undefined) return;
+    // In Markdown, a comment inside an inline code span (odd number of backticks before it) is an example.
+    if (isMarkdown && (line.slice(0, match.index).match(/`/g)?.length ?? 0) % 2 === 1) return;
     const markerOffset = lineStart + line.indexOf('shipready-ignore', match.index);
     // With the parser's comment spans (JS/TS), a marker inside a string literal is not a directive.
     if (commentSpans !== undefined && !commentSpans.some((span) => markerOffset >= span.start && markerOffset < span.end)) return;

@@ -222,6 +222,7 @@ export async function fillTables(
   for (const table of parentsFirst(tables)) {
     if (filled.has(table.oid)) continue;
     const rows = rowsFor(table.name);
+    // shipready-ignore security/sql-injection -- sqlName is quote_ident'ed schema.table read from pg_class of the scratch database, never user input
     const existing = num((await db.query(`SELECT count(*)::int8 AS n FROM ${table.sqlName}`))[0], 'n');
     if (existing >= rows || rows === 0) {
       filled.set(table.oid, existing);

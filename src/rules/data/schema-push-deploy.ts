@@ -12,16 +12,15 @@ const SYNC_CALL = /\.sync\(\s*\{[^}]*\b(force|alter)\s*:\s*true/;
 const NON_PRODUCTION_FILE = /(?:^|\/)(?:scripts?|seeds?|seeders?|dev|tools?)\/|(?:seed|dev|reset)[\w.-]*\.[cm]?[jt]s$/i;
 const DEV_GUARD = /NODE_ENV\s*[!=]==?\s*['"](?:development|test|dev)['"]|['"](?:development|test)['"]\s*[!=]==?\s*process\.env\.NODE_ENV|isDev|isTest|!isProd/;
 
-/** The push command `text` runs, directly or through npm scripts it calls. */
-function pushIn(project: Project, text: string, depth = 0): string | undefined {
+/** The push command `text` runs, directly or through the npm scripts (by name) it calls. */
+function pushIn(npmScripts: ReadonlyMap<string, readonly string[]>, text: string, depth = 0): string | undefined {
   const direct = PUSH_COMMAND.exec(text);
   if (direct !== null) return direct[0];
   if (depth > 2) return undefined;
-  const names = invokedNames(text);
-  for (const unit of shellUnits(project)) {
-    if (unit.kind === 'npm' && names.includes(unit.name)) {
-      const found = pushIn(project, unit.text, depth + 1);
-      if (found !== undefined) return `${found} (via npm script "${unit.name}")`;
+  for (const name of invokedNames(text)) {
+    for (const script of npmScripts.get(name) ?? []) {
+      const found = pushIn(npmScripts, script, depth + 1);
+      if (found !== undefined) return `${found} (via npm script "${name}")`;
     }
   }
   return undefined;
@@ -47,8 +46,10 @@ export default defineScanRule({
   applies: (project: Project) => project.packages().length > 0,
   check(ctx) {
     const seen = new Set<string>();
+    const npmScripts = new Map<string, string[]>();
+    for (const unit of shellUnits(ctx.project)) if (unit.kind === 'npm') npmScripts.set(unit.name, [...(npmScripts.get(unit.name) ?? []), unit.text]);
     for (const command of productionCommands(ctx.project)) {
-      const found = pushIn(ctx.project, command.text);
+      const found = pushIn(npmScripts, command.text);
       if (found === undefined) continue;
       const key = `${command.file}:${command.line}`;
       if (seen.has(key)) continue;

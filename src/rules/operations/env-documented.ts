@@ -1,6 +1,6 @@
 // Protects against deploys that fail on a variable nobody knew about: env vars read in code but missing from .env.example. Docs: docs/rules/operations/env-documented.md
 import { noOptions } from '../../core/rule.js';
-import { envVariable, nodeSite, parseGated, type CodeSite } from '../../project/code-scope.js';
+import { envVariable, filesContaining, nodeSite, parseGated, type CodeSite } from '../../project/code-scope.js';
 import { walkAst } from '../../project/ast.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -21,7 +21,7 @@ type Messages = { undocumented: { name: string; templates: number } };
 
 function firstUses(project: Project): Map<string, CodeSite> {
   const uses = new Map<string, CodeSite>();
-  const files = project.productionSourceFiles().map((file) => file.path);
+  const files = [...filesContaining(project, '.env')];
   for (const source of parseGated(project, files, (text) => GATE.test(text))) {
     walkAst(source.program, (node) => {
       if (node.type === 'VariableDeclarator' && node.id.type === 'ObjectPattern' && node.init !== null) {

@@ -1,6 +1,6 @@
 // Protects against a server that starts with a missing or malformed variable and fails on the first request that needs it. Docs: docs/rules/operations/env-validated.md
 import { noOptions } from '../../core/rule.js';
-import { findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
+import { filesContaining, findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -32,7 +32,8 @@ export default defineScanRule({
     const { project } = ctx;
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
-      const firstRead = findText(project, scope.files, ENV_READ);
+      const withEnv = filesContaining(project, '.env');
+      const firstRead = findText(project, scope.files.filter((file) => withEnv.has(file)), ENV_READ);
       if (firstRead === undefined) continue;
       if (scopeDependsOn(scope, ENV_LIBRARIES) !== undefined) continue;
       if (findText(project, scope.files, ENV_VALIDATION_CODE) !== undefined) continue;

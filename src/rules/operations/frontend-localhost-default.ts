@@ -2,7 +2,7 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { stringValue, walkAst } from '../../project/ast.js';
-import { envVariable, findAllText, nodeSite, nodeText, parseGated, type CodeSite } from '../../project/code-scope.js';
+import { envVariable, filesContaining, findAllText, nodeSite, nodeText, parseGated, type CodeSite } from '../../project/code-scope.js';
 import type { ParsedSource } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -66,7 +66,7 @@ export default defineScanRule({
   },
   check(ctx) {
     const { project } = ctx;
-    const files = project.productionSourceFiles().map((file) => file.path);
+    const files = [...filesContaining(project, '.env')];
     for (const source of parseGated(project, files, (text) => GATE.test(text) && /VITE_|NEXT_PUBLIC_|REACT_APP_|VUE_APP_|PUBLIC_|NG_APP_/.test(text))) {
       for (const found of codeFallbacks(source)) {
         ctx.report({

@@ -13,7 +13,8 @@ const ORM_METHODS = new Set(['findMany', 'findFirst', 'findUnique', 'findFirstOr
 /** Methods of a database client that query. */
 const CLIENT_METHODS = new Set(['query', 'find', 'findOneByOrFail', 'execute', 'select', 'insert', 'update', 'delete', 'count', 'aggregate', 'raw', 'first', 'where', 'from', 'one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'get', 'all', 'run', '$queryRaw', '$queryRawUnsafe', ...ORM_METHODS]);
 const GATE = /\b(?:findMany|findFirst|findUnique|findOne|findAll|findByPk|findBy|query|execute|select|\$queryRaw)\b/;
-const LOOP_GATE = /\bfor\s*\(|\.map\s*\(|\.forEach\s*\(|\bwhile\s*\(/;
+/** A loop that can await per item: for…of/in, an async map/forEach callback, or Promise.all over a map. */
+const LOOP_GATE = /\bfor\s*\([^;)]*\b(?:of|in)\b|\.(?:map|forEach)\s*\(\s*async\b|Promise\.all\s*\(\s*[\w$.]+\.map\s*\(/;
 
 type Messages = { queryInLoop: { outer: string } };
 
@@ -109,7 +110,7 @@ export default defineScanRule({
   check(ctx) {
     const { project } = ctx;
     const files = project.productionSourceFiles().map((file) => file.path);
-    for (const source of parseGated(project, files, (text) => GATE.test(text) && LOOP_GATE.test(text) && text.includes('await'))) {
+    for (const source of parseGated(project, files, (text) => LOOP_GATE.test(text) && GATE.test(text) && text.includes('await'))) {
       const results = queryResults(source);
       if (results.size === 0) continue;
       const findings: Array<{ site: CodeSite; outer: string; from: string }> = [];

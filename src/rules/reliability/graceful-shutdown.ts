@@ -131,14 +131,15 @@ export default defineScanRule({
     const { project } = ctx;
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
-      const selfHosted = pkg.frameworks.some((framework) => SELF_HOSTED_FRAMEWORKS.has(framework));
-      const start = findText(project, scope.files, selfHosted ? SERVER_START : CUSTOM_SERVER_START);
-      // No server start in the code (serverless handlers, `next start`): the platform owns the process.
-      if (start === undefined) continue;
+      // Cheapest evidence first: most well-run packages stop here without scanning for the server start.
       if (scopeDependsOn(scope, SHUTDOWN_LIBRARIES) !== undefined) continue;
       if (findText(project, scope.files, /\.enableShutdownHooks\s*\(/) !== undefined) continue;
       const handlers = signalHandlers(project, scope);
       if (handlers.some((handler) => handler.drains && !handler.testOnly)) continue;
+      const selfHosted = pkg.frameworks.some((framework) => SELF_HOSTED_FRAMEWORKS.has(framework));
+      const start = findText(project, scope.files, selfHosted ? SERVER_START : CUSTOM_SERVER_START);
+      // No server start in the code (serverless handlers, `next start`): the platform owns the process.
+      if (start === undefined) continue;
       const where = `${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))}`;
       const looked = `Looked in ${where} for process.on('SIGTERM'|'SIGINT') handlers that call server.close()/app.close()/stop()/terminate(), for app.enableShutdownHooks() and for ${SHUTDOWN_LIBRARIES.slice(0, 4).join(', ')}`;
       const testOnly = handlers.find((handler) => handler.testOnly);

@@ -7,7 +7,7 @@ import type { ParsedSource, Project } from '../../project/project.js';
 import { nextAppRoutePath, nextPagesApiPath, remixRoutePath } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
 
-const GATE = /\bfetch\s*\(|\baxios\b|\bgot\b|from\s+['"]undici['"]/;
+const GATE = /\bfetch\s*\(|\baxios[.(]|\bgot(?:\.\w+)?\s*\(|from\s+['"]undici['"]/;
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
 /** Timeouts configured once for every call: undici's global dispatcher, axios/got defaults. */
 const GLOBAL_FETCH_TIMEOUT = /setGlobalDispatcher\s*\(\s*new\s+(?:Agent|Pool|ProxyAgent)\s*\(\s*\{[^}]*(?:headersTimeout|bodyTimeout|connectTimeout)/;
@@ -109,11 +109,15 @@ export default defineScanRule({
     const { project } = ctx;
     const serverDirs = new Set(serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).map((pkg) => pkg.dir));
     const files = project.productionSourceFiles().map((file) => file.path);
+    const candidates = files.filter((file) => {
+      const text = project.text(file) ?? '';
+      return GATE.test(text) && isServerFile(project, file, text, serverDirs);
+    });
+    if (candidates.length === 0) return;
+    // Global defaults can live in any file; they are looked up only when there is a call to judge.
     const globalFetch = findText(project, files, GLOBAL_FETCH_TIMEOUT) !== undefined;
     const globalAxios = findText(project, files, GLOBAL_AXIOS_TIMEOUT) !== undefined;
-    const candidates = parseGated(project, files, (text) => GATE.test(text));
-    for (const source of candidates) {
-      if (!isServerFile(project, source.path, source.text, serverDirs)) continue;
+    for (const source of parseGated(project, candidates, () => true)) {
       for (const found of checkFile(source, globalFetch, globalAxios)) {
         ctx.report({
           messageId: 'noTimeout',

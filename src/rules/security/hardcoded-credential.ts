@@ -19,7 +19,11 @@ const SECRET_ARGUMENT: ReadonlyMap<string, number> = new Map([
 ]);
 /** Config sections that only apply to local development or tests. */
 const DEV_SECTION = /^(?:development|dev|local|test|testing)$/i;
-const GATE = /secret|passw|pwd|token|api_?key|private_?key|signing|cookieParser|createHmac/i;
+/** Cheap gate: a secret-named key or variable assigned a literal, a secret env read with a literal fallback, or a literal key argument. */
+/** First, cheap pass: any secret-like word at all. */
+const WORD_GATE = /[Ss]ecret|SECRET|[Pp]assw|PASSW|[Tt]oken|TOKEN|[Aa]pi_?[Kk]ey|API_?KEY|[Pp]rivate_?[Kk]ey|PRIVATE_?KEY|[Ss]igning|SIGNING|[Ee]ncryption|ENCRYPTION|[Cc]redential|CREDENTIAL|cookieParser|createHmac|pwd|PWD/;
+const GATE =
+  /(?:secret|passw|pwd|token|api_?key|private_?key|signing_?key|encryption_?key|keys)\w*['"]?\s*[:=]\s*['"`]|(?:secret|passw|pwd|token|key|credential|passphrase)\w*['"\]]*\s*(?:\|\||\?\?)\s*['"`]|cookieParser\s*\(\s*['"`]|\b(?:sign|verify|createHmac)\s*\([^,()]+,\s*['"`]/i;
 const CLIENT_PATH = /\.[cm]?[jt]sx$|(?:^|\/)(?:locales?|i18n|translations|lang)\//i;
 
 type Messages = { envFallback: { name: string }; literal: { what: string } };
@@ -41,6 +45,11 @@ function secretLiteral(node: Node | null | undefined, key: string): string | und
 function propertyKey(node: Node): string | undefined {
   if (node.type !== 'Property' || node.computed) return undefined;
   return node.key.type === 'Identifier' ? node.key.name : stringValue(node.key);
+}
+
+function isSpaPackage(project: Project, file: string): boolean {
+  const pkg = project.packageOf(file);
+  return pkg?.frameworks.length === 1 && pkg.frameworks[0] === 'vite-spa';
 }
 
 function isServerFile(project: Project, file: string, text: string): boolean {
@@ -72,7 +81,8 @@ export default defineScanRule({
       if (finding.messageId === 'envFallback') ctx.report({ messageId: 'envFallback', data: { name: finding.name }, location, detail, secrets: [value] });
       else ctx.report({ messageId: 'literal', data: { what: finding.what }, location, detail, secrets: [value] });
     };
-    for (const source of parseGated(project, files, (text) => GATE.test(text))) {
+    const serverFiles = files.filter((file) => !CLIENT_PATH.test(file) && !isSpaPackage(project, file));
+    for (const source of parseGated(project, serverFiles, (text) => WORD_GATE.test(text) && GATE.test(text))) {
       if (!isServerFile(project, source.path, source.text)) continue;
       const reported = new Set<number>();
       walkAst(source.program, (node, ancestors) => {

@@ -2,7 +2,7 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName } from '../../project/ast.js';
-import { findText, isFileRoute, isFunctionNode, nodeText, packageScope, resolveFunction, routesIn, ROUTE_DEFINITION_HINT, type PackageScope } from '../../project/code-scope.js';
+import { findText, isFileRoute, packageFiles, serverPackagesWithCode, isFunctionNode, nodeText, packageScope, resolveFunction, routesIn, ROUTE_DEFINITION_HINT, type PackageScope } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import type { RouteDefinition } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
@@ -117,14 +117,13 @@ export default defineScanRule({
   messages: {
     unvalidated: ({ method, path, reads }: Messages['unvalidated']) => `${method} ${path} reads ${reads} without validating it against a schema`,
   },
-  applies: (project: Project) => project.productionSourceFiles().some((file) => isFileRoute(file.path) || ROUTE_DEFINITION_HINT.test(project.text(file.path) ?? '')),
+  applies: (project: Project) => serverPackagesWithCode(project).length > 0,
   check(ctx) {
     const { project } = ctx;
     const scopes = new Map<string, { scope: PackageScope; nestGlobalPipe: boolean }>();
     // Only files that declare routes and read input without validating it in place are parsed.
-    const candidates = project
-      .productionSourceFiles()
-      .map((file) => file.path)
+    const candidates = serverPackagesWithCode(project)
+      .flatMap((pkg) => packageFiles(project, pkg))
       .filter((file) => {
         const text = project.text(file) ?? '';
         return (isFileRoute(file) || ROUTE_DEFINITION_HINT.test(text)) && hasUnwrappedRead(text);

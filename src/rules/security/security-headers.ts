@@ -1,6 +1,6 @@
 // Protects against clickjacking, MIME sniffing and injected scripts running unchecked: no security headers or CSP. Docs: docs/rules/security/security-headers.md
 import { noOptions } from '../../core/rule.js';
-import { findAllText, findText, packageScope, serverPackagesWithCode } from '../../project/code-scope.js';
+import { findAllText, findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -15,6 +15,8 @@ const HEADER_CONFIG_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|[^/]*\
 const HEADER_CONFIG = /Content-Security-Policy|X-Frame-Options|Strict-Transport-Security|\bcontentSecurityPolicy\b|\bframeDeny\b|\bstsSeconds\b/i;
 const CSP_CONFIG = /Content-Security-Policy|\bcontentSecurityPolicy\s*[:=]\s*["']/i;
 const CSP_DISABLED = /\bcontentSecurityPolicy\s*:\s*false\b/g;
+/** Header libraries: a dependency on one is taken as use (plugins are often loaded by name or by autoload). */
+const HEADER_LIBRARIES = ['helmet', '@fastify/helmet', 'fastify-helmet', 'koa-helmet', 'next-secure-headers', 'nosecone', '@nosecone/next', '@nestjs/helmet'];
 
 type Messages = { missing: { pkg: string }; cspDisabled: Record<string, never> };
 
@@ -42,7 +44,7 @@ export default defineScanRule({
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
       const where = `${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))}`;
-      const inCode = findText(project, scope.files, HEADERS_IN_CODE);
+      const inCode = scopeDependsOn(scope, HEADER_LIBRARIES) ?? findText(project, scope.files, HEADERS_IN_CODE);
       if (inCode === undefined && proxyHeaders === undefined) {
         ctx.report({
           messageId: 'missing',

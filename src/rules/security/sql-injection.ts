@@ -15,6 +15,8 @@ const SINKS: ReadonlySet<string> = new Set([
 const GATE = /\.(?:query|execute|raw|whereRaw|orWhereRaw|havingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|selectRaw|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|exec|all|get|run|prepare)\s*\(/;
 /** A sink whose first argument is built (template with substitutions, concatenation) or a variable: only such files are parsed. */
 const DYNAMIC_ARGUMENT = /\.(?:query|execute|raw|\w+Raw|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|queryRawUnsafe|executeRawUnsafe|exec|all|get|run|prepare)\s*\(\s*(?:`[^`]*\$\{|['"][^'"\n]*['"]\s*\+|[\w$.]+\s*[,)+])/;
+/** Cheap file gate: an SQL verb anywhere (the precise SQL_WORDS check runs per call). */
+const SQL_VERB = /\b(?:SELECT|INSERT|UPDATE|DELETE|select|insert|update|delete)\b/;
 const SQL_WORDS = /\b(?:select\s[\s\S]*\bfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|where|order\s+by|group\s+by|values\s*\()\b/i;
 /** Sinks that only ever take SQL: no keyword check needed (`whereRaw(`owner_id = ${owner}`)`). */
 const SQL_ONLY_SINKS = /^(?:whereRaw|orWhereRaw|havingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|selectRaw|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|queryRawUnsafe|executeRawUnsafe)$/;
@@ -109,7 +111,7 @@ export default defineScanRule({
   check(ctx) {
     const { project } = ctx;
     const files = project.productionSourceFiles().map((file) => file.path);
-    for (const source of parseGated(project, files, (text) => GATE.test(text) && DYNAMIC_ARGUMENT.test(text) && (SQL_WORDS.test(text) || SQL_ONLY_GATE.test(text)))) {
+    for (const source of parseGated(project, files, (text) => DYNAMIC_ARGUMENT.test(text) && (SQL_VERB.test(text) || SQL_ONLY_GATE.test(text)) && GATE.test(text))) {
       const file = facts(source);
       walkAst(source.program, (node) => {
         if (node.type !== 'CallExpression') return;

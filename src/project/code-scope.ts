@@ -1,8 +1,8 @@
 import type { Node } from 'oxc-parser';
 import { stringValue, walkAst } from './ast.js';
 import type { Framework, PackageInfo } from './packages.js';
-import type { ParsedSource, Project } from './project.js';
-import { extractRoutes, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
+import { isSourcePath, isTestPath, type ParsedSource, type Project } from './project.js';
+import { ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 
 /** A place in a file, 1-based, as rules report it. */
 export interface CodeSite {
@@ -37,13 +37,47 @@ export function packageScope(project: Project, pkg: PackageInfo): PackageScope {
   const cached = cache.scopes.get(pkg);
   if (cached !== undefined) return cached;
   const members = [pkg, ...project.packages().filter((other) => other !== pkg && other.manifest.name !== undefined && pkg.allDependencies.has(other.manifest.name))];
-  const files = members.flatMap((member) => cache.filesByPackage.get(member) ?? []).sort();
+  // The package's own files first: a "first match" then points into the package itself when it can.
+  const files = members.flatMap((member) => cache.filesByPackage.get(member) ?? []);
   const scope: PackageScope = { pkg, members, files };
   cache.scopes.set(pkg, scope);
   return scope;
 }
 
-/** Production source files owned by `pkg` itself (not its nested packages), cached per project. */
+/**
+ * Files of every server package's scope (its own files and its workspace dependencies'), plus the files of
+ * packages that depend on one of `extraDependencies` (a database client, say): where server-side code can live.
+ *
+ * @example serverCodeFiles(project, ['pg', 'knex']) // ['apps/api/src/app.ts', 'packages/db/src/index.ts', …]
+ */
+export function serverCodeFiles(project: Project, extraDependencies: readonly string[] = []): readonly string[] {
+  let cache = serverCodeCaches.get(project);
+  if (cache === undefined) {
+    cache = new Map();
+    serverCodeCaches.set(project, cache);
+  }
+  const key = extraDependencies.join(',');
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const files = new Set<string>();
+  for (const pkg of serverPackagesWithCode(project)) for (const file of packageScope(project, pkg).files) files.add(file);
+  if (extraDependencies.length > 0) {
+    for (const pkg of project.packages()) {
+      if (extraDependencies.some((name) => pkg.allDependencies.has(name))) for (const file of packageFiles(project, pkg)) files.add(file);
+    }
+  }
+  const list = [...files];
+  cache.set(key, list);
+  return list;
+}
+
+const serverCodeCaches = new WeakMap<Project, Map<string, readonly string[]>>();
+
+/**
+ * Production source files owned by `pkg` itself (not its nested packages), cached per project.
+ *
+ * @example packageFiles(project, api).length // 42
+ */
 export function packageFiles(project: Project, pkg: PackageInfo): readonly string[] {
   return scopeCache(project).filesByPackage.get(pkg) ?? [];
 }
@@ -60,12 +94,11 @@ function scopeCache(project: Project): ScopeCache {
   let cache = scopeCaches.get(project);
   if (cache === undefined) {
     const filesByPackage = new Map<PackageInfo, string[]>();
-    for (const file of project.productionSourceFiles()) {
-      const owner = project.packageOf(file.path);
-      if (owner === undefined) continue;
-      const list = filesByPackage.get(owner);
-      if (list === undefined) filesByPackage.set(owner, [file.path]);
-      else list.push(file.path);
+    for (const pkg of project.packages()) {
+      filesByPackage.set(
+        pkg,
+        project.filesOfPackage(pkg).filter((file) => isSourcePath(file.path) && !isTestPath(file.path)).map((file) => file.path),
+      );
     }
     cache = { filesByPackage, scopes: new Map() };
     scopeCaches.set(project, cache);
@@ -73,7 +106,11 @@ function scopeCache(project: Project): ScopeCache {
   return cache;
 }
 
-/** True when any member of the scope depends on one of `names` (or a name starting with a `prefix/` entry ending in `/`). */
+/**
+ * The first of `names` that a member of the scope depends on (an entry ending in `/` matches every package under that scope).
+ *
+ * @example scopeDependsOn(scope, ['helmet', '@fastify/helmet']) // 'helmet'
+ */
 export function scopeDependsOn(scope: PackageScope, names: readonly string[]): string | undefined {
   for (const member of scope.members) {
     for (const name of names) {
@@ -87,7 +124,11 @@ export function scopeDependsOn(scope: PackageScope, names: readonly string[]): s
   return undefined;
 }
 
-/** Packages with source of their own that run a server framework: a workspace root that only hoists dependencies is left out. */
+/**
+ * Packages with source of their own that run a server framework: a workspace root that only hoists dependencies is left out.
+ *
+ * @example serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).map((pkg) => pkg.displayName) // ['api']
+ */
 export function serverPackagesWithCode(project: Project, frameworks?: ReadonlySet<Framework>): PackageInfo[] {
   const owners = scopeCache(project).filesByPackage;
   return project
@@ -264,15 +305,6 @@ export function isWorkersPackage(project: Project, pkg: PackageInfo): boolean {
   return ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc'].some((name) => project.has(`${prefix}${name}`));
 }
 
-/**
- * A stricter text gate than the project's route view uses: a route call with a literal path, a Nest controller
- * decorator, a route object, or a file-system route. Rules that only need the routes of a few files use it with
- * `routesIn` instead of parsing every file that calls `.get(`.
- */
-export const ROUTE_DEFINITION_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(\s*(?:['"`][A-Z]*['"`]\s*,\s*)?['"`][/*]|@(?:Get|Post|Put|Patch|Delete|All|Controller)\b|\.route\s*\(\s*\{/;
-
-const fileRouteCaches = new WeakMap<Project, Map<string, readonly RouteDefinition[]>>();
-
 /** True for Next.js app/pages API routes and Remix/React Router route modules (routes by file name). */
 export function isFileRoute(file: string): boolean {
   return nextAppRoutePath(file) !== undefined || nextPagesApiPath(file) !== undefined || remixRoutePath(file) !== undefined;
@@ -285,28 +317,12 @@ export function isFileRoute(file: string): boolean {
  * @example routesIn(project, files.filter((file) => /login/.test(project.text(file) ?? '')))
  */
 export function routesIn(project: Project, files: readonly string[]): RouteDefinition[] {
-  let cache = fileRouteCaches.get(project);
-  if (cache === undefined) {
-    cache = new Map();
-    fileRouteCaches.set(project, cache);
-  }
-  const routes: RouteDefinition[] = [];
-  for (const file of files) {
-    let found = cache.get(file);
-    if (found === undefined) {
-      const text = project.text(file);
-      const source = text !== undefined && (isFileRoute(file) || ROUTE_DEFINITION_HINT.test(text)) ? project.parseSource(file) : undefined;
-      found = source === undefined ? [] : extractRoutes(source, project.packageOf(file)?.frameworks[0] ?? 'unknown');
-      cache.set(file, found);
-    }
-    routes.push(...found);
-  }
-  return routes;
+  return files.flatMap((file) => project.routesOf(file));
 }
 
 /** Files among `files` that may declare routes, by the strict text gate. */
 export function routeFiles(project: Project, files: readonly string[]): string[] {
-  return files.filter((file) => isFileRoute(file) || ROUTE_DEFINITION_HINT.test(project.text(file) ?? ''));
+  return files.filter((file) => isFileRoute(file) || ROUTE_HINT.test(project.text(file) ?? ''));
 }
 
 const containingCaches = new WeakMap<Project, Map<string, ReadonlySet<string>>>();

@@ -277,16 +277,24 @@ export class Project implements SourceText {
   );
 
   /** Every route declared in production source, across the supported frameworks (see `routes.ts`). */
-  readonly routes = memo((): readonly RouteDefinition[] =>
-    this.productionSourceFiles().flatMap((file) => {
-      const isRouteFile = nextAppRoutePath(file.path) !== undefined || nextPagesApiPath(file.path) !== undefined || remixRoutePath(file.path) !== undefined;
-      const text = this.text(file.path);
-      if (text === undefined || (!isRouteFile && !ROUTE_HINT.test(text))) return [];
-      const source = this.parseSource(file.path);
-      if (source === undefined) return [];
-      return extractRoutes(source, this.packageOf(file.path)?.frameworks[0] ?? 'unknown');
-    }),
-  );
+  readonly routes = memo((): readonly RouteDefinition[] => this.productionSourceFiles().flatMap((file) => this.routesOf(file.path)));
+
+  private readonly routesByFile = new Map<string, readonly RouteDefinition[]>();
+
+  /**
+   * The routes one file declares, cached: rules that narrowed their candidates with a text check ask
+   * for a few files, and the whole-project view reuses the same extraction.
+   */
+  routesOf(file: string): readonly RouteDefinition[] {
+    const cached = this.routesByFile.get(file);
+    if (cached !== undefined) return cached;
+    const isRouteFile = nextAppRoutePath(file) !== undefined || nextPagesApiPath(file) !== undefined || remixRoutePath(file) !== undefined;
+    const text = this.text(file);
+    const source = text !== undefined && (isRouteFile || ROUTE_HINT.test(text)) ? this.parseSource(file) : undefined;
+    const routes = source === undefined ? [] : extractRoutes(source, this.packageOf(file)?.frameworks[0] ?? 'unknown');
+    this.routesByFile.set(file, routes);
+    return routes;
+  }
 
   /** Parses the YAML files matching `predicate`; malformed ones are left out with a note. */
   yamlFiles(predicate: (file: string) => boolean): YamlFile[] {

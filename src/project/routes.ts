@@ -118,8 +118,12 @@ function exportedNames(source: ParsedSource): Array<{ name: string; node: Node }
   return names;
 }
 
-/** Cheap text gate so most files are never walked for routes. */
-export const ROUTE_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(|@(?:Get|Post|Put|Patch|Delete|All|Controller)\b/;
+/**
+ * Cheap text gate so most files are never parsed for routes: a method call whose first argument is a
+ * path literal (optionally after a method name, as in Hono's `app.on('GET', '/x')`), a Fastify route
+ * object, or a Nest decorator. `cache.get(key)` does not pass, so utility files stay unparsed.
+ */
+export const ROUTE_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(\s*(?:['"`][A-Z]*['"`]\s*,\s*)?['"`][/*]|@(?:Get|Post|Put|Patch|Delete|All|Controller)\b|\.route\s*\(\s*\{/;
 
 /**
  * Every route a file declares, across Express, Fastify, Hono, Koa, NestJS, Next.js and Remix/React Router.

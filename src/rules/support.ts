@@ -43,11 +43,6 @@ export function manifestAnchor(project: Project, pkg: PackageInfo, framework: st
   return { path: pkg.manifestPath, line: 1 };
 }
 
-/** Workspace packages `pkg` depends on by name: a feature may legitimately live in one of them. */
-export function workspaceDependencies(project: Project, pkg: PackageInfo): PackageInfo[] {
-  return project.packages().filter((other) => other !== pkg && other.manifest.name !== undefined && pkg.allDependencies.has(other.manifest.name));
-}
-
 /** 1-based line and column of a UTF-16 offset in `text`. */
 export function positionOf(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);

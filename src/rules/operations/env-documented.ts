@@ -1,6 +1,6 @@
 // Protects against deploys that fail on a variable nobody knew about: env vars read in code but missing from .env.example. Docs: docs/rules/operations/env-documented.md
 import { noOptions } from '../../core/rule.js';
-import { envVariable, filesContaining, nodeSite, parseGated, type CodeSite } from '../../project/code-scope.js';
+import { envVariable, filesContaining, nodeSite, packageFiles, parseGated, serverCodeFiles, type CodeSite } from '../../project/code-scope.js';
 import { walkAst } from '../../project/ast.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -14,14 +14,32 @@ const DEPLOY_CONFIG = /\.(?:ya?ml|toml)$|(?:^|\/)(?:app|turbo)\.json$/i;
 const DOCS = /\.(?:md|mdx)$/i;
 /** Set by the runtime, the platform, the test runner or the bundler: nobody configures them per deploy. */
 const PLATFORM =
-  /^(?:NODE_ENV|PORT|HOST|HOSTNAME|CI|HOME|PATH|PWD|TZ|USER|SHELL|TMPDIR|LANG|DEBUG|DEV|PROD|MODE|SSR|BASE_URL|NEXT_RUNTIME|NEXT_PHASE|JEST_WORKER_ID|npm_\w+|VITEST\w*|VERCEL\w*|NETLIFY|RENDER\w*|FLY_\w+|RAILWAY_\w+|K_SERVICE|K_REVISION|AWS_LAMBDA_\w+|AWS_REGION|AWS_EXECUTION_ENV|GITHUB_\w+|RUNNER_\w+|INIT_CWD|FORCE_COLOR|NO_COLOR)$/;
+  /^(?:NODE_ENV|PORT|HOST|HOSTNAME|CI|HOME|PATH|PWD|TZ|USER|SHELL|TMPDIR|LANG|DEBUG|DEV|PROD|MODE|SSR|BASE_URL|NEXT_RUNTIME|NEXT_PHASE|JEST_WORKER_ID|npm_\w+|VITEST\w*|VERCEL\w*|NETLIFY|RENDER\w*|FLY_\w+|RAILWAY_\w+|K_SERVICE|K_REVISION|AWS_LAMBDA_\w+|AWS_REGION|AWS_EXECUTION_ENV|GITHUB_\w+|RUNNER_\w+|INIT_CWD|FORCE_COLOR|NO_COLOR|NODE_OPTIONS|NODE_DEBUG|TERM|EDITOR|VISUAL|XDG_\w+|APPDATA|LOCALAPPDATA|USERPROFILE|TEMP|TMP|COLUMNS|LINES|LC_\w+|LANGUAGE|SHLVL|JEST\w*|NEXT_PUBLIC_VERCEL_\w+|__NEXT\w*)$/;
+/** Test-runner configs: their variables configure the test run, not a deployment. */
+const TEST_CONFIG = /(?:^|\/)(?:playwright|vitest|jest|cypress|karma|wdio)\.config\.[cm]?[jt]s$/;
 const GATE = /process\.env|import\.meta\.env|Bun\.env|Deno\.env/;
 
 type Messages = { undocumented: { name: string; templates: number } };
 
+/** Front ends whose build bakes variables in: they need a template as much as servers do. */
+const FRONTEND_FRAMEWORKS = new Set(['vite-spa', 'nextjs', 'remix', 'react-router']);
+
+/**
+ * Code that is deployed with a per-environment configuration: server packages (with the workspace
+ * packages they use) and front ends. CLI tools, build scripts and benchmarks read their own switches.
+ */
+function applicationFiles(project: Project): ReadonlySet<string> {
+  const files = new Set(serverCodeFiles(project));
+  for (const pkg of project.packages()) {
+    if (pkg.frameworks.some((framework) => FRONTEND_FRAMEWORKS.has(framework))) for (const file of packageFiles(project, pkg)) files.add(file);
+  }
+  return files;
+}
+
 function firstUses(project: Project): Map<string, CodeSite> {
   const uses = new Map<string, CodeSite>();
-  const files = [...filesContaining(project, '.env')];
+  const application = applicationFiles(project);
+  const files = [...filesContaining(project, '.env')].filter((file) => application.has(file) && !TEST_CONFIG.test(file));
   for (const source of parseGated(project, files, (text) => GATE.test(text))) {
     walkAst(source.program, (node) => {
       if (node.type === 'VariableDeclarator' && node.id.type === 'ObjectPattern' && node.init !== null) {
@@ -58,6 +76,7 @@ export default defineScanRule({
     undocumented: ({ name, templates }: Messages['undocumented']) =>
       templates === 0 ? `${name} is read from the environment and the repository has no .env.example` : `${name} is read from the environment but missing from .env.example`,
   },
+  applies: (project) => applicationFiles(project).size > 0,
   check(ctx) {
     const { project } = ctx;
     const uses = firstUses(project);

@@ -12,11 +12,13 @@ const TRACKERS = [
 /** Agents preloaded outside package.json dependencies: NODE_OPTIONS / --require in Dockerfiles and scripts. */
 const PRELOAD = /(?:--require|-r|--import)\s+(?:newrelic|dd-trace\/init|elastic-apm-node\/start|@opentelemetry\/auto-instrumentations-node\/register|@sentry\/node\/preload)/;
 
+/** Dockerfiles by name (read as text: only a preload flag is looked for). */
+const DOCKERFILE = /(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[^/]+)?$|\.(?:Dockerfile|Containerfile)$/i;
+
 type Messages = { missing: { pkg: string } };
 
-function preloaded(project: Project, scope: PackageScope): boolean {
-  if (Object.values(scope.pkg.manifest.scripts).some((script) => PRELOAD.test(script))) return true;
-  return project.dockerfiles().some((dockerfile) => PRELOAD.test(project.text(dockerfile.path) ?? ''));
+function preloaded(scope: PackageScope, dockerfilesPreload: boolean): boolean {
+  return dockerfilesPreload || Object.values(scope.pkg.manifest.scripts).some((script) => PRELOAD.test(script));
 }
 
 export default defineScanRule({
@@ -37,10 +39,12 @@ export default defineScanRule({
   check(ctx) {
     const { project } = ctx;
     const root = project.packages().find((pkg) => pkg.dir === '');
+    // Read once for all packages: a preload in any Dockerfile counts for the image's package (which one is not modelled).
+    const dockerfilesPreload = project.filesWhere((file) => DOCKERFILE.test(file)).some((file) => PRELOAD.test(project.text(file.path) ?? ''));
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
       const withRoot: PackageScope = root === undefined || scope.members.includes(root) ? scope : { ...scope, members: [...scope.members, root] };
-      if (scopeDependsOn(withRoot, TRACKERS) !== undefined || preloaded(project, scope)) continue;
+      if (scopeDependsOn(withRoot, TRACKERS) !== undefined || preloaded(scope, dockerfilesPreload)) continue;
       ctx.report({
         messageId: 'missing',
         data: { pkg: pkg.displayName },

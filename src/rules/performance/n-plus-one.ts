@@ -2,7 +2,7 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { methodCall, walkAst } from '../../project/ast.js';
-import { isFunctionNode, nodeSite, parseGated, type CodeSite } from '../../project/code-scope.js';
+import { isFunctionNode, nodeSite, parseGated, serverCodeFiles, type CodeSite } from '../../project/code-scope.js';
 import type { ParsedSource } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -15,6 +15,9 @@ const CLIENT_METHODS = new Set(['query', 'find', 'findOneByOrFail', 'execute', '
 const GATE = /\b(?:findMany|findFirst|findUnique|findOne|findAll|findByPk|findBy|query|execute|select|\$queryRaw)\b/;
 /** A loop that can await per item: for…of/in, an async map/forEach callback, or Promise.all over a map. */
 const LOOP_GATE = /\bfor\s*\([^;)]*\b(?:of|in)\b|\.(?:map|forEach)\s*\(\s*async\b|Promise\.all\s*\(\s*[\w$.]+\.map\s*\(/;
+
+/** Database clients, ORMs and query builders. */
+const DB_CLIENTS = ['pg', 'mysql2', 'mysql', 'knex', 'sequelize', 'typeorm', '@prisma/client', 'prisma', 'drizzle-orm', 'postgres', 'better-sqlite3', 'sqlite3', 'pg-promise', 'slonik', 'mssql', 'kysely', '@mikro-orm/core', 'mongoose', 'mongodb', '@libsql/client', '@neondatabase/serverless', '@vercel/postgres'];
 
 type Messages = { queryInLoop: { outer: string } };
 
@@ -109,7 +112,8 @@ export default defineScanRule({
   },
   check(ctx) {
     const { project } = ctx;
-    const files = project.productionSourceFiles().map((file) => file.path);
+    // Queries run on the server: server packages' scopes and any package with a database client.
+    const files = serverCodeFiles(project, DB_CLIENTS);
     for (const source of parseGated(project, files, (text) => LOOP_GATE.test(text) && GATE.test(text) && text.includes('await'))) {
       const results = queryResults(source);
       if (results.size === 0) continue;

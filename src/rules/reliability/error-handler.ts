@@ -25,14 +25,18 @@ const EXPRESS_ERROR_MIDDLEWARE = new RegExp(
   String.raw`\bErrorRequestHandler\b|\(\s*_?(?:err|error|e|ex|exception)\b\s*\??${TYPE}\s*,\s*${PARAM},\s*${PARAM},\s*${PARAM}\)\s*(?::[^={]*)?(?:=>|\{)`,
 );
 
+/** Cheap first pass for the Express pattern: most files have no `(err,` or ErrorRequestHandler at all. */
+const EXPRESS_ERROR_HINT = /ErrorRequestHandler|\((?:_?err|_?error|e|ex|exception)[\s,:?]/;
+
 interface Boundary {
   readonly pattern: RegExp;
+  readonly hint?: RegExp;
   readonly libraries: readonly string[];
   readonly looked: string;
 }
 
 const BOUNDARIES: Partial<Record<Framework, Boundary>> = {
-  express: { pattern: EXPRESS_ERROR_MIDDLEWARE, libraries: [], looked: 'an Express error middleware (a 4-argument (err, req, res, next) function or an ErrorRequestHandler)' },
+  express: { pattern: EXPRESS_ERROR_MIDDLEWARE, hint: EXPRESS_ERROR_HINT, libraries: [], looked: 'an Express error middleware (a 4-argument (err, req, res, next) function or an ErrorRequestHandler)' },
   fastify: { pattern: /\.setErrorHandler\s*\(/, libraries: [], looked: 'fastify.setErrorHandler()' },
   hono: { pattern: /\.onError\s*\(/, libraries: [], looked: 'app.onError()' },
   koa: {
@@ -115,7 +119,9 @@ export default defineScanRule({
       for (const framework of pkg.frameworks) {
         const boundary = BOUNDARIES[framework];
         if (boundary === undefined) continue;
-        if (scopeDependsOn(scope, boundary.libraries) !== undefined || findText(project, scope.files, boundary.pattern) !== undefined) continue;
+        const hint = boundary.hint;
+        const files = hint === undefined ? scope.files : scope.files.filter((file) => hint.test(project.text(file) ?? ''));
+        if (scopeDependsOn(scope, boundary.libraries) !== undefined || findText(project, files, boundary.pattern) !== undefined) continue;
         ctx.report({
           messageId: 'missing',
           data: { pkg: pkg.displayName, framework },

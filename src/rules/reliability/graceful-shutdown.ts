@@ -133,7 +133,7 @@ export default defineScanRule({
       const scope = packageScope(project, pkg);
       // Cheapest evidence first: most well-run packages stop here without scanning for the server start.
       if (scopeDependsOn(scope, SHUTDOWN_LIBRARIES) !== undefined) continue;
-      if (findText(project, scope.files, /\.enableShutdownHooks\s*\(/) !== undefined) continue;
+      if (scope.files.some((file) => project.text(file)?.includes('enableShutdownHooks') === true)) continue;
       const handlers = signalHandlers(project, scope);
       if (handlers.some((handler) => handler.drains && !handler.testOnly)) continue;
       const selfHosted = pkg.frameworks.some((framework) => SELF_HOSTED_FRAMEWORKS.has(framework));

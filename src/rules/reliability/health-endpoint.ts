@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import type { RuleContext } from '../../core/rule.js';
 import type { PackageInfo } from '../../project/packages.js';
+import { packageScope } from '../../project/code-scope.js';
 import { isSourcePath, isTestPath, type Project } from '../../project/project.js';
 import { nextAppRoutePath, nextPagesApiPath, remixRoutePath } from '../../project/routes.js';
-import { defineScanRule, listText, serverAnchor, workspaceDependencies } from '../support.js';
+import { defineScanRule, listText, serverAnchor } from '../support.js';
 
 /** Last path segments that conventionally name a health, liveness or readiness endpoint. */
 export const HEALTH_SEGMENTS: ReadonlySet<string> = new Set([
@@ -37,7 +38,7 @@ function isHealthFileRoute(file: string): boolean {
 
 function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options>>, pkg: PackageInfo): void {
   const { project } = ctx;
-  const scope = [pkg, ...workspaceDependencies(project, pkg)];
+  const scope = packageScope(project, pkg).members;
   if (scope.some((member) => HEALTH_LIBRARIES.some((library) => member.allDependencies.has(library)))) return;
   const sourceFiles = scope.flatMap((member) => project.filesOfPackage(member)).filter((file) => isSourcePath(file.path) && !isTestPath(file.path));
   if (sourceFiles.some((file) => isHealthFileRoute(file.path))) return;

@@ -2,7 +2,7 @@
 import type { CallExpression, Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
-import { findText, nodeSite, parseGated, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS, type CodeSite } from '../../project/code-scope.js';
+import { findText, isFileRoute, nodeSite, parseGated, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS, type CodeSite } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import { nextAppRoutePath, nextPagesApiPath, remixRoutePath } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
@@ -109,8 +109,12 @@ export default defineScanRule({
     const { project } = ctx;
     const serverDirs = new Set(serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).map((pkg) => pkg.dir));
     const files = project.productionSourceFiles().map((file) => file.path);
+    // Path checks first (server package or framework route file), text checks only for those.
     const candidates = files.filter((file) => {
+      const pkg = project.packageOf(file);
       const text = project.text(file) ?? '';
+      // A 'use server' directive is the first statement of the file.
+      if (!(pkg !== undefined && serverDirs.has(pkg.dir)) && !isFileRoute(file) && !text.slice(0, 300).includes('use server')) return false;
       return GATE.test(text) && isServerFile(project, file, text, serverDirs);
     });
     if (candidates.length === 0) return;

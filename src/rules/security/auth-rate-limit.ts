@@ -1,7 +1,8 @@
 // Protects against credential stuffing and OTP brute force: login/reset routes left out of the limiter the rest of the API has. Docs: docs/rules/security/auth-rate-limit.md
 import { noOptions } from '../../core/rule.js';
 import { dottedName } from '../../project/ast.js';
-import { findText, isFileRoute, nodeText, packageScope, routesIn, ROUTE_DEFINITION_HINT, serverPackagesWithCode, type PackageScope } from '../../project/code-scope.js';
+import { findText, isFileRoute, nodeText, packageScope, scopeDependsOn, routesIn, serverPackagesWithCode, type PackageScope } from '../../project/code-scope.js';
+import { ROUTE_HINT } from '../../project/routes.js';
 import type { Project } from '../../project/project.js';
 import type { RouteDefinition } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
@@ -17,7 +18,7 @@ const LIMITER_NAME = /limit|throttl|slowdown|slow_down|brute/i;
 const GLOBAL_LIMITER =
   /\.use\s*\(\s*(?:['"`][^'"`]*['"`]\s*,\s*)?[\w$.]*(?:[lL]imit|[tT]hrottl|slowDown|[bB]rute)[\w$]*\s*[(),]|provide\s*:\s*APP_GUARD\s*,\s*useClass\s*:\s*\w*Throttler/;
 /** @fastify/rate-limit applies to every route unless registered with `global: false` (also when loaded by @fastify/autoload). */
-const FASTIFY_RATE_LIMIT = /['"]@fastify\/rate-limit['"]|['"]fastify-rate-limit['"]/;
+const FASTIFY_RATE_LIMIT = ['@fastify/rate-limit', 'fastify-rate-limit'];
 const NOT_GLOBAL = /\bglobal\s*:\s*false\b/;
 
 type Messages = { uncovered: { method: string; path: string } };
@@ -57,13 +58,13 @@ export default defineScanRule({
       // No limiting at all is security/rate-limit's finding; this rule is about the gap in an existing setup.
       const evidence = rateLimitEvidence(project, scope);
       if (evidence === undefined || evidence.kind === 'proxy') continue;
-      const fastifyGlobal = findText(project, scope.files, FASTIFY_RATE_LIMIT) !== undefined && findText(project, scope.files, NOT_GLOBAL) === undefined;
+      const fastifyGlobal = scopeDependsOn(scope, FASTIFY_RATE_LIMIT) !== undefined && findText(project, scope.files, NOT_GLOBAL) === undefined;
       const globalLimiter = fastifyGlobal || findText(project, scope.files, GLOBAL_LIMITER) !== undefined;
       if (globalLimiter) continue;
       const candidates = scope.files.filter((file) => {
         if (isFileRoute(file)) return AUTH_SEGMENT.test(file.replace(/\.[cm]?[jt]sx?$/, '').replace(/[.]/g, '/'));
         const text = project.text(file) ?? '';
-        return ROUTE_DEFINITION_HINT.test(text) && AUTH_LITERAL.test(text);
+        return ROUTE_HINT.test(text) && AUTH_LITERAL.test(text);
       });
       const authRoutes = routesIn(project, candidates).filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && AUTH_SEGMENT.test(route.path));
       for (const route of authRoutes) {

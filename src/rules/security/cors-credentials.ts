@@ -2,11 +2,11 @@
 import type { Node, ObjectExpression } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
-import { nodeSite, nodeText, parseGated } from '../../project/code-scope.js';
+import { nodeSite, nodeText, parseGated, serverCodeFiles } from '../../project/code-scope.js';
 import type { ParsedSource } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
-const GATE = /credentials/i;
+const GATE = /credentials|Credentials/;
 const CONDITION = /\bif\b|\?|includes|indexOf|\.test\(|\.has\(|===?|!==?|match|\.some\(|\.find\(|endsWith|startsWith|switch/;
 
 type Messages = { reflected: { how: string } };
@@ -53,9 +53,20 @@ export default defineScanRule({
   },
   check(ctx) {
     const { project } = ctx;
-    const files = project.productionSourceFiles().map((file) => file.path);
+    const files = serverCodeFiles(project);
     for (const source of parseGated(project, files, (text) => GATE.test(text) && /cors|Access-Control-Allow-Origin/i.test(text))) {
+      // vite/webpack dev-server `cors` options never run in production.
+      const isDevServerConfig = /(?:^|\/)(?:vite|vitest|webpack|rspack|astro|nuxt|svelte)\.config\.[cm]?[jt]s$/.test(source.path);
       walkAst(source.program, (node) => {
+        // NestFactory.create(AppModule, { cors: { … } }) and Fastify({ … }) style `cors` options.
+        if (!isDevServerConfig && node.type === 'Property' && !node.computed && node.key.type === 'Identifier' && node.key.name === 'cors' && node.value.type === 'ObjectExpression') {
+          const credentials = property(node.value, 'credentials');
+          const how = credentials?.type === 'Literal' && credentials.value === true ? permissiveOrigin(property(node.value, 'origin'), source) : undefined;
+          if (how !== undefined) {
+            ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, node.value), detail: `Looked at CORS options (a \`cors\` option object) with credentials: true and found ${how}.` });
+          }
+          return;
+        }
         if (node.type !== 'CallExpression') return;
         const method = methodCall(node)?.method;
         // Fastify: register(cors, { … }) — the plugin is the first argument.

@@ -2,7 +2,7 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
-import { envVariable, nodeSite, parseGated } from '../../project/code-scope.js';
+import { envVariable, nodeSite, parseGated, serverCodeFiles } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -20,6 +20,11 @@ const SECRET_ARGUMENT: ReadonlyMap<string, number> = new Map([
 /** Config sections that only apply to local development or tests. */
 const DEV_SECTION = /^(?:development|dev|local|test|testing)$/i;
 /** Cheap gate: a secret-named key or variable assigned a literal, a secret env read with a literal fallback, or a literal key argument. */
+/** Packages whose use means the code handles credentials even without an HTTP framework (workers, scripts). */
+const CREDENTIAL_CONSUMERS = [
+  'pg', 'mysql2', 'mysql', 'mongodb', 'mongoose', 'redis', 'ioredis', 'knex', 'sequelize', 'typeorm', '@prisma/client', 'drizzle-orm', 'postgres',
+  'jsonwebtoken', 'jose', '@nestjs/jwt', 'passport-jwt', 'express-session', 'cookie-session', 'cookie-parser', 'nodemailer', 'amqplib', 'kafkajs', 'stripe',
+];
 /** First, cheap pass: any secret-like word at all. */
 const WORD_GATE = /[Ss]ecret|SECRET|[Pp]assw|PASSW|[Tt]oken|TOKEN|[Aa]pi_?[Kk]ey|API_?KEY|[Pp]rivate_?[Kk]ey|PRIVATE_?KEY|[Ss]igning|SIGNING|[Ee]ncryption|ENCRYPTION|[Cc]redential|CREDENTIAL|cookieParser|createHmac|pwd|PWD/;
 const GATE =
@@ -38,6 +43,8 @@ function secretLiteral(node: Node | null | undefined, key: string): string | und
   if (value === undefined || value.trim() === '') return undefined;
   // 'Enter your password' is a label; 'keyboard cat' is a session secret.
   if (/pass|pwd/i.test(key) && /\s/.test(value.trim())) return undefined;
+  // Route, field and header names: '/reset-password', 'forgot-password', 'x-auth-token', 'reset_token'.
+  if (value.startsWith('/') || (/^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/.test(value) && /passw|token|pwd/.test(value))) return undefined;
   if (value.toLowerCase() === key.toLowerCase() || /^[A-Z][a-z]+$/.test(value) || /^\$\{?[A-Z_]+\}?$/.test(value)) return undefined;
   return value;
 }
@@ -75,7 +82,8 @@ export default defineScanRule({
   },
   check(ctx) {
     const { project } = ctx;
-    const files = project.productionSourceFiles().map((file) => file.path);
+    // Server code: every server package's scope, plus packages that hold what secrets protect (database, tokens, sessions, mail).
+    const files = serverCodeFiles(project, CREDENTIAL_CONSUMERS);
     const report = (source: ParsedSource, node: Node, value: string, finding: { messageId: 'envFallback'; name: string } | { messageId: 'literal'; what: string }, detail: string): void => {
       const location = nodeSite(source, node);
       if (finding.messageId === 'envFallback') ctx.report({ messageId: 'envFallback', data: { name: finding.name }, location, detail, secrets: [value] });

@@ -2,7 +2,8 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName } from '../../project/ast.js';
-import { findText, isFileRoute, packageFiles, serverPackagesWithCode, isFunctionNode, nodeText, packageScope, resolveFunction, routesIn, ROUTE_DEFINITION_HINT, type PackageScope } from '../../project/code-scope.js';
+import { findText, isFileRoute, packageFiles, serverPackagesWithCode, isFunctionNode, nodeText, packageScope, resolveFunction, routesIn, type PackageScope } from '../../project/code-scope.js';
+import { ROUTE_HINT } from '../../project/routes.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import type { RouteDefinition } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
@@ -16,6 +17,8 @@ const NEST_INPUT = /@(?:Body|Query|Param|Headers)\s*\(/;
 /** Input reads through the conventional names (req, request, ctx, c): the cheap gate before any file is parsed. */
 const CONVENTIONAL_READ =
   /\b(?:req|request|ctx|context)\.(?:body|query|params)\b|\b(?:ctx|context)\.request\.(?:body|query)\b|\bc\.req\.(?:json|query|queries|param|parseBody|formData|text)\s*\(|\b(?:request|req)\.(?:json|formData|text)\s*\(\s*\)|@(?:Body|Query|Param|Headers)\s*\(/g;
+/** A route whose final handler is a bare name (`router.post('/x', createProject)`): the handler may live in another file. */
+const NAMED_HANDLER_ROUTE = /\.(?:get|post|put|patch|delete|all)\s*\(\s*['"`][^'"`\n]*['"`]\s*,(?:\s*[\w$.]+\s*(?:\([^()]*\))?\s*,)*\s*[\w$]+\s*\)/;
 /** What directly wraps a read that is validated in place: `Body.parse(req.body)`, `v.parse(Schema, ctx.request.body)`. */
 const WRAPPED_BEFORE = /(?:parse|safeParse|parseAsync|safeParseAsync|validate|validateSync|validateAsync|cast|decode|assert|Check|plainToInstance|plainToClass)\w*(?:<[^<>()]*>)?\s*\(\s*(?:[\w$.]+\s*,\s*)*(?:await\s+)?$/;
 
@@ -126,7 +129,7 @@ export default defineScanRule({
       .flatMap((pkg) => packageFiles(project, pkg))
       .filter((file) => {
         const text = project.text(file) ?? '';
-        return (isFileRoute(file) || ROUTE_DEFINITION_HINT.test(text)) && hasUnwrappedRead(text);
+        return (isFileRoute(file) || ROUTE_HINT.test(text)) && (hasUnwrappedRead(text) || NAMED_HANDLER_ROUTE.test(text));
       });
     for (const route of routesIn(project, candidates)) {
       if (route.framework === 'unknown') continue;

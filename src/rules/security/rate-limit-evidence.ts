@@ -27,9 +27,21 @@ export function rateLimitEvidence(project: Project, scope: PackageScope): LimitE
   if (library !== undefined) return { kind: 'library', what: library };
   const code = findText(project, scope.files, RATE_LIMIT_CODE);
   if (code !== undefined) return { kind: 'code', what: 'a limiter in code', site: code };
-  const proxy = findText(project, project.filesWhere((file) => PROXY_FILE.test(file) && !file.includes('node_modules/')).map((file) => file.path), PROXY_LIMIT);
+  const proxy = proxyLimit(project);
   if (proxy !== undefined) return { kind: 'proxy', what: 'a proxy rate limit', site: proxy };
   return undefined;
+}
+
+const proxyLimits = new WeakMap<Project, { site: CodeSite | undefined }>();
+
+/** Proxy configs are repository-wide: looked up once per project, not once per package. */
+function proxyLimit(project: Project): CodeSite | undefined {
+  let cached = proxyLimits.get(project);
+  if (cached === undefined) {
+    cached = { site: findText(project, project.filesWhere((file) => PROXY_FILE.test(file) && !file.includes('node_modules/')).map((file) => file.path), PROXY_LIMIT) };
+    proxyLimits.set(project, cached);
+  }
+  return cached.site;
 }
 
 export const LOOKED_FOR = `${RATE_LIMIT_LIBRARIES.slice(0, 7).join(', ')}, … in package.json, rateLimit()/RateLimiter in code, and limit_req/limit-rps/ratelimit/rate_based_statement/throttling in proxy, ingress and Terraform configs anywhere in the repository`;

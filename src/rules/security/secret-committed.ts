@@ -1,7 +1,7 @@
 // Protects against credentials committed to the repository, where every clone and CI log can leak them. Docs: docs/rules/security/secret-committed.md
 import { noOptions } from '../../core/rule.js';
 import { findSecrets } from '../../core/secrets.js';
-import { isTestPath, type Project } from '../../project/project.js';
+import { isTestPath } from '../../project/project.js';
 import { defineScanRule, positionOf } from '../support.js';
 
 /** Files whose secret-looking strings are hashes or generated data, not credentials. */

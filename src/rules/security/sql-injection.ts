@@ -2,7 +2,7 @@
 import type { Expression, Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { methodCall, walkAst } from '../../project/ast.js';
-import { constantStrings, nodeSite, nodeText, parseGated } from '../../project/code-scope.js';
+import { constantStrings, nodeSite, nodeText, parseGated, serverCodeFiles } from '../../project/code-scope.js';
 import type { ParsedSource } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -17,6 +17,10 @@ const GATE = /\.(?:query|execute|raw|whereRaw|orWhereRaw|havingRaw|orderByRaw|gr
 const DYNAMIC_ARGUMENT = /\.(?:query|execute|raw|\w+Raw|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|queryRawUnsafe|executeRawUnsafe|exec|all|get|run|prepare)\s*\(\s*(?:`[^`]*\$\{|['"][^'"\n]*['"]\s*\+|[\w$.]+\s*[,)+])/;
 /** Cheap file gate: an SQL verb anywhere (the precise SQL_WORDS check runs per call). */
 const SQL_VERB = /\b(?:SELECT|INSERT|UPDATE|DELETE|select|insert|update|delete)\b/;
+/** Cheapest gate (plain substring checks): SQL can only be built here if the file interpolates or concatenates strings. */
+function mayBuildStrings(text: string): boolean {
+  return text.includes('${') || text.includes("' +") || text.includes('" +') || text.includes('` +') || text.includes("+ '") || text.includes('+ "');
+}
 const SQL_WORDS = /\b(?:select\s[\s\S]*\bfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|where|order\s+by|group\s+by|values\s*\()\b/i;
 /** Sinks that only ever take SQL: no keyword check needed (`whereRaw(`owner_id = ${owner}`)`). */
 const SQL_ONLY_SINKS = /^(?:whereRaw|orWhereRaw|havingRaw|orderByRaw|groupByRaw|joinRaw|fromRaw|selectRaw|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|queryRawUnsafe|executeRawUnsafe)$/;
@@ -25,6 +29,9 @@ const SQL_ONLY_GATE = /(?:Raw|Unsafe|\.unsafe)\s*\(/;
 const SQL_STATEMENT = /\b(?:select\s[\s\S]*\bfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b/i;
 const GENERIC_SINKS = /^(?:exec|all|get|run|prepare)$/;
 const UPPER_CONSTANT = /^[A-Z][A-Z0-9_]*$/;
+
+/** Database clients and query builders: a package depending on one can execute SQL. */
+const DB_CLIENTS = ['pg', 'mysql2', 'mysql', 'knex', 'sequelize', 'typeorm', '@prisma/client', 'prisma', 'drizzle-orm', 'postgres', 'better-sqlite3', 'sqlite3', 'sqlite', '@databases/pg', 'pg-promise', 'slonik', 'mssql', 'oracledb', 'kysely', '@mikro-orm/core', '@libsql/client', '@neondatabase/serverless', '@vercel/postgres'];
 
 type Messages = { interpolated: { sink: string } };
 
@@ -110,8 +117,9 @@ export default defineScanRule({
   },
   check(ctx) {
     const { project } = ctx;
-    const files = project.productionSourceFiles().map((file) => file.path);
-    for (const source of parseGated(project, files, (text) => DYNAMIC_ARGUMENT.test(text) && (SQL_VERB.test(text) || SQL_ONLY_GATE.test(text)) && GATE.test(text))) {
+    // SQL runs on the server: server packages' scopes and any package with a database client.
+    const files = serverCodeFiles(project, DB_CLIENTS);
+    for (const source of parseGated(project, files, (text) => mayBuildStrings(text) && DYNAMIC_ARGUMENT.test(text) && (SQL_VERB.test(text) || SQL_ONLY_GATE.test(text)) && GATE.test(text))) {
       const file = facts(source);
       walkAst(source.program, (node) => {
         if (node.type !== 'CallExpression') return;

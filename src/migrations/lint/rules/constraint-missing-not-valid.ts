@@ -1,6 +1,6 @@
 // Protects against CHECK/FOREIGN KEY constraints that scan the whole table under a lock. docs/migrations.md#constraint-missing-not-valid
 import { alterCommands, constraintOf, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { defineMigrationRule, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'constraint-missing-not-valid',

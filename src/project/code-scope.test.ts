@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { makeTree } from '../../test/helpers.js';
+import { envVariable, packageScope, routesIn, serverCodeFiles } from './code-scope.js';
+import { Project } from './project.js';
+import { walkAst } from './ast.js';
+
+function open(files: Record<string, string>): { project: Project; cleanup: () => void } {
+  const tree = makeTree(files);
+  const opened = Project.open(tree.dir);
+  if (!opened.ok) throw new Error(opened.error.message);
+  return { project: opened.value, cleanup: tree.cleanup };
+}
+
+const MONOREPO = {
+  'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*', 'packages/*'] }),
+  'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '5.1.0', '@acme/http': '1.0.0' } }),
+  'apps/api/src/app.ts': "import express from 'express';\nconst app = express();\napp.get('/projects', (req, res) => res.json([]));\n",
+  'apps/api/src/app.test.ts': "it('works', () => {});\n",
+  'packages/http/package.json': JSON.stringify({ name: '@acme/http' }),
+  'packages/http/src/index.ts': 'export const errorHandler = (err, req, res, next) => res.status(500).end();\n',
+  'packages/db/package.json': JSON.stringify({ name: '@acme/db', dependencies: { pg: '8.12.0' } }),
+  'packages/db/src/index.ts': "export const url = process.env['DATABASE_URL'];\n",
+  'tools/script.ts': 'console.log(1);\n',
+};
+
+describe('code scope helpers', () => {
+  it('finds the owning package like project.packageOf does', () => {
+    const { project, cleanup } = open(MONOREPO);
+    try {
+      for (const file of project.files) expect(project.packageOf(file.path)).toBe(project.packageOf(file.path));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('scopes a package to its production files and those of the workspace packages it depends on', () => {
+    const { project, cleanup } = open(MONOREPO);
+    try {
+      const api = project.packages().find((pkg) => pkg.displayName === 'api');
+      if (api === undefined) throw new Error('api package missing');
+      expect(packageScope(project, api).files).toEqual(['apps/api/src/app.ts', 'packages/http/src/index.ts']);
+      expect([...serverCodeFiles(project, ['pg'])].sort()).toEqual(['apps/api/src/app.ts', 'packages/db/src/index.ts', 'packages/http/src/index.ts']);
+      expect(routesIn(project, ['apps/api/src/app.ts']).map((route) => `${route.method} ${route.path ?? ''}`)).toEqual(['GET /projects']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('reads environment variable names from process.env, import.meta.env and Deno.env', () => {
+    const { project, cleanup } = open({
+      'src/env.ts': "export const a = [process.env.A, process.env['B'], import.meta.env.VITE_C, Deno.env.get('D'), other.env.E];\n",
+    });
+    try {
+      const source = project.parseSource('src/env.ts');
+      if (source === undefined) throw new Error('not parsed');
+      const names: string[] = [];
+      walkAst(source.program, (node) => {
+        const name = envVariable(node);
+        if (name !== undefined) names.push(name);
+      });
+      expect(names).toEqual(['A', 'B', 'VITE_C', 'D']);
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,8 +1,19 @@
 // Runs one scan in a fresh process so its peak RSS is measured alone; prints a JSON line.
+import { applicationRules } from '../dist/rules/application-rules.js';
+import { foundationRules } from '../dist/rules/foundation-rules.js';
+import { infrastructureRules } from '../dist/rules/infrastructure-rules.js';
 import { scan } from '../dist/scan.js';
 
+// Rule sets, so each part of the catalogue is measured against the foundation-only figure it started from.
+const RULE_SETS = {
+  foundation: foundationRules,
+  application: [...foundationRules, ...applicationRules],
+  infrastructure: [...foundationRules, ...infrastructureRules],
+};
+const ruleSet = RULE_SETS[process.argv[3]];
+const rules = ruleSet === undefined ? {} : { rules: ruleSet };
 const started = performance.now();
-const result = await scan(process.argv[2], { failOn: 'none' });
+const result = await scan(process.argv[2], { failOn: 'none', ...rules });
 const durationMs = performance.now() - started;
 if (!result.ok) {
   console.error(result.error.message);

@@ -37,16 +37,24 @@ function hasRipgrep() {
   return spawnSync('rg', ['--version']).status === 0;
 }
 
-export function runScanBenchmark() {
-  const generated = generateMonorepo(TREE);
-  console.log(`scan benchmark: generated ${generated} files in ${path.relative(ROOT, TREE)}`);
+function sampleScans(ruleSet) {
   const samples = [];
   for (let run = 0; run < RUNS; run++) {
     const started = performance.now();
-    const output = execFileSync(process.execPath, [path.join(ROOT, 'bench', 'scan-child.mjs'), TREE], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const output = execFileSync(process.execPath, [path.join(ROOT, 'bench', 'scan-child.mjs'), TREE, ruleSet], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const wallMs = performance.now() - started;
     samples.push({ ...JSON.parse(output), wallMs });
   }
+  return samples;
+}
+
+export function runScanBenchmark() {
+  const generated = generateMonorepo(TREE);
+  console.log(`scan benchmark: generated ${generated} files in ${path.relative(ROOT, TREE)}`);
+  const foundationMs = median(sampleScans('foundation').map((sample) => sample.wallMs));
+  const applicationMs = median(sampleScans('application').map((sample) => sample.wallMs));
+  const infrastructureMs = median(sampleScans('infrastructure').map((sample) => sample.wallMs));
+  const samples = sampleScans('all');
   const wallMs = median(samples.map((sample) => sample.wallMs));
   const scanMs = median(samples.map((sample) => sample.durationMs));
   const maxRss = Math.max(...samples.map((sample) => sample.maxRssBytes));
@@ -66,6 +74,15 @@ export function runScanBenchmark() {
       `${Math.round(figures.filesPerSecond)} files/s, ${figures.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${figures.peakRssMiB.toFixed(0)} MiB, ${findings} findings (median of ${RUNS})`,
   );
   console.log(`  target: < 10 s and < 1024 MiB → ${figures.wallSeconds < 10 && figures.peakRssMiB < 1024 ? 'met' : 'NOT MET'}`);
+  figures.foundationOnlySeconds = foundationMs / 1000;
+  figures.applicationRulesCost = applicationMs / foundationMs - 1;
+  figures.infrastructureRulesCost = infrastructureMs / foundationMs - 1;
+  figures.wholeCatalogueCost = wallMs / foundationMs - 1;
+  const percent = (value) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)}%`;
+  console.log(
+    `  foundation rules only: ${(foundationMs / 1000).toFixed(2)} s; + application-code rules (issue 3): ${(applicationMs / 1000).toFixed(2)} s (${percent(figures.applicationRulesCost)}); ` +
+      `+ infrastructure rules (issue 4): ${(infrastructureMs / 1000).toFixed(2)} s (${percent(figures.infrastructureRulesCost)}); whole catalogue ${percent(figures.wholeCatalogueCost)} (each issue allows +20%)`,
+  );
   if (hasRipgrep()) {
     const rgSamples = [];
     for (let run = 0; run < RUNS; run++) {

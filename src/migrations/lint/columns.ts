@@ -1,6 +1,7 @@
 import type { TypeName } from 'libpg-query';
-import { alterCommands, columnDefOf, relationKey } from '../sql/ast.js';
-import { eachStatement, type LintedFile, type LintedStatement, type MigrationProject } from './context.js';
+import type { RuleContext } from '../../core/rule.js';
+import { alterCommands, columnDefOf, relationKey, typeNameOf } from '../sql/ast.js';
+import { eachStatement, quote, statementLocation, type LintedFile, type LintedStatement, type MigrationProject } from './context.js';
 
 export interface DeclaredColumn {
   readonly file: LintedFile;
@@ -31,5 +32,31 @@ export function* declaredColumns(project: MigrationProject): Generator<DeclaredC
       if (command.subtype === 'AT_AddColumn') yield { file, entry, table, column: column.colname ?? '', typeName: column.typeName };
       if (command.subtype === 'AT_AlterColumnType') yield { file, entry, table, column: command.name ?? '', typeName: column.typeName };
     }
+  }
+}
+
+/** Message data of the column-type style rules (`prefer-jsonb`, `prefer-timestamp-tz`, …). */
+export type ColumnTypeMessages = { type: { table: string; column: string; type: string } };
+
+/**
+ * The whole check of a column-type rule: every declared column whose type `isFlagged` is reported at its
+ * statement. Those rules differ only in the predicate and their words.
+ *
+ * @example check: (ctx) => reportColumnTypes(ctx, (type) => type === 'json')
+ */
+export function reportColumnTypes(
+  ctx: RuleContext<MigrationProject, ColumnTypeMessages, undefined>,
+  isFlagged: (type: string, declared: DeclaredColumn) => boolean,
+): void {
+  for (const declared of declaredColumns(ctx.project)) {
+    const type = typeNameOf(declared.typeName);
+    if (!isFlagged(type, declared)) continue;
+    ctx.report({
+      messageId: 'type',
+      data: { table: declared.table, column: declared.column, type },
+      location: statementLocation(declared.file, declared.entry.statement),
+      key: declared.column,
+      detail: `Checked the type of ${declared.table}.${declared.column} in: ${quote(declared.entry.statement)}`,
+    });
   }
 }

@@ -1,9 +1,9 @@
-import type { Node } from 'libpg-query';
+import type { AlterTableCmd, Constraint, Node } from 'libpg-query';
 import type { ReportLocation, RuleContext } from '../../core/rule.js';
 import { defineRule, noOptions, type RegisteredRule } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { type LockMode, staticLocks } from '../locks.js';
-import { bareName, relationKey } from '../sql/ast.js';
+import { alterCommands, bareName, columnDefOf, constraintOf, constraintsOf, relationKey } from '../sql/ast.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
 
@@ -189,4 +189,30 @@ export function defineMigrationRule<Messages extends Record<string, unknown>>(sp
     check: spec.check,
   });
   return { ...rule, squawk: spec.squawk ?? false, name: spec.name };
+}
+
+/**
+ * Every ALTER TABLE command on a table that existed before this statement: a table created in the same
+ * migration holds no rows yet, so its locks and rewrites cost nothing.
+ *
+ * @example for (const { file, entry, table, command } of existingTableCommands(ctx.project)) if (command.subtype === 'AT_DropColumn') …
+ */
+export function* existingTableCommands(project: MigrationProject): Generator<{ file: LintedFile; entry: LintedStatement; table: string; command: AlterTableCmd }> {
+  for (const { file, entry } of eachStatement(project)) {
+    const alter = alterCommands(entry.node);
+    if (alter === undefined) continue;
+    const table = relationKey(alter.relation);
+    if (!entry.isExisting(table)) continue;
+    for (const command of alter.commands) yield { file, entry, table, command };
+  }
+}
+
+/** The constraints an ALTER TABLE command adds: `ADD CONSTRAINT …`, or those declared with `ADD COLUMN`. */
+export function addedConstraints(command: AlterTableCmd): Constraint[] {
+  if (command.subtype === 'AT_AddConstraint') {
+    const constraint = constraintOf(command.def);
+    return constraint === undefined ? [] : [constraint];
+  }
+  const column = command.subtype === 'AT_AddColumn' ? columnDefOf(command.def) : undefined;
+  return column === undefined ? [] : constraintsOf(column);
 }

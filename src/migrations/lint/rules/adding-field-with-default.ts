@@ -1,6 +1,6 @@
 // Protects against ADD COLUMN forms that rewrite the whole table under an ACCESS EXCLUSIVE lock. docs/migrations.md#adding-field-with-default
-import { alterCommands, columnDefOf, constraintsOf, relationKey, SERIAL_TYPES, typeNameOf, volatileDefaultReason } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, nodeLocation, quote } from '../context.js';
+import { columnDefOf, constraintsOf, SERIAL_TYPES, typeNameOf, volatileDefaultReason } from '../../sql/ast.js';
+import { defineMigrationRule, existingTableCommands, nodeLocation, quote } from '../context.js';
 
 export default defineMigrationRule({
   name: 'adding-field-with-default',
@@ -17,36 +17,30 @@ export default defineMigrationRule({
   check(ctx) {
     const { major, source } = ctx.project.pgVersion;
     const version = `PostgreSQL ${major} from ${source}`;
-    for (const { file, entry } of eachStatement(ctx.project)) {
-      const alter = alterCommands(entry.node);
-      if (alter === undefined) continue;
-      const table = relationKey(alter.relation);
-      if (!entry.isExisting(table)) continue;
-      for (const command of alter.commands) {
-        const column = command.subtype === 'AT_AddColumn' ? columnDefOf(command.def) : undefined;
-        if (column === undefined) continue;
-        let why: string | undefined;
-        const typeName = typeNameOf(column.typeName);
-        if (SERIAL_TYPES.has(typeName)) why = `${typeName} fills every row from a sequence`;
-        for (const constraint of constraintsOf(column)) {
-          if (why !== undefined) break;
-          if (constraint.contype === 'CONSTR_IDENTITY') why = 'an identity column fills every row';
-          else if (constraint.contype === 'CONSTR_GENERATED' && constraint.generated_kind !== 'v') why = 'a STORED generated column is computed for every row';
-          else if (constraint.contype === 'CONSTR_GENERATED' && major < 18) why = 'VIRTUAL generated columns need PostgreSQL 18';
-          else if (constraint.contype === 'CONSTR_DEFAULT') {
-            why = major < 11 ? 'before PostgreSQL 11 any default rewrites the table' : volatileDefaultReason(constraint.raw_expr);
-          }
+    for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
+      const column = command.subtype === 'AT_AddColumn' ? columnDefOf(command.def) : undefined;
+      if (column === undefined) continue;
+      let why: string | undefined;
+      const typeName = typeNameOf(column.typeName);
+      if (SERIAL_TYPES.has(typeName)) why = `${typeName} fills every row from a sequence`;
+      for (const constraint of constraintsOf(column)) {
+        if (why !== undefined) break;
+        if (constraint.contype === 'CONSTR_IDENTITY') why = 'an identity column fills every row';
+        else if (constraint.contype === 'CONSTR_GENERATED' && constraint.generated_kind !== 'v') why = 'a STORED generated column is computed for every row';
+        else if (constraint.contype === 'CONSTR_GENERATED' && major < 18) why = 'VIRTUAL generated columns need PostgreSQL 18';
+        else if (constraint.contype === 'CONSTR_DEFAULT') {
+          why = major < 11 ? 'before PostgreSQL 11 any default rewrites the table' : volatileDefaultReason(constraint.raw_expr);
         }
-        if (why === undefined) continue;
-        const name = column.colname ?? '';
-        ctx.report({
-          messageId: 'rewrite',
-          data: { column: name, table, why, version },
-          location: nodeLocation(file, entry.statement, column.location),
-          key: name,
-          detail: `Checked the default, type and generation of ${name} in: ${quote(entry.statement)}`,
-        });
       }
+      if (why === undefined) continue;
+      const name = column.colname ?? '';
+      ctx.report({
+        messageId: 'rewrite',
+        data: { column: name, table, why, version },
+        location: nodeLocation(file, entry.statement, column.location),
+        key: name,
+        detail: `Checked the default, type and generation of ${name} in: ${quote(entry.statement)}`,
+      });
     }
   },
 });

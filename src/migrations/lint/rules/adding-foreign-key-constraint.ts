@@ -1,6 +1,6 @@
 // Protects against foreign keys that lock both tables for a full validation scan. docs/migrations.md#adding-foreign-key-constraint
-import { alterCommands, columnDefOf, constraintOf, constraintsOf, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { relationKey } from '../../sql/ast.js';
+import { addedConstraints, defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'adding-foreign-key-constraint',
@@ -11,26 +11,17 @@ export default defineMigrationRule({
   fix: 'ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY … NOT VALID; then, in a later migration, ALTER TABLE … VALIDATE CONSTRAINT ….',
   messages: { foreignKey: ({ table, target }: { table: string; target: string }) => `foreign key from existing table ${table} to ${target} is validated while both are locked` },
   check(ctx) {
-    for (const { file, entry } of eachStatement(ctx.project)) {
-      const alter = alterCommands(entry.node);
-      if (alter === undefined) continue;
-      const table = relationKey(alter.relation);
-      if (!entry.isExisting(table)) continue;
-      for (const command of alter.commands) {
-        const direct = command.subtype === 'AT_AddConstraint' ? constraintOf(command.def) : undefined;
-        const column = command.subtype === 'AT_AddColumn' ? columnDefOf(command.def) : undefined;
-        const candidates = direct !== undefined ? [direct] : column !== undefined ? constraintsOf(column) : [];
-        for (const constraint of candidates) {
-          if (constraint.contype !== 'CONSTR_FOREIGN' || constraint.skip_validation === true) continue;
-          const target = relationKey(constraint.pktable);
-          ctx.report({
-            messageId: 'foreignKey',
-            data: { table, target },
-            location: statementLocation(file, entry.statement),
-            key: target,
-            detail: `Looked for NOT VALID on the foreign key in: ${quote(entry.statement)}`,
-          });
-        }
+    for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
+      for (const constraint of addedConstraints(command)) {
+        if (constraint.contype !== 'CONSTR_FOREIGN' || constraint.skip_validation === true) continue;
+        const target = relationKey(constraint.pktable);
+        ctx.report({
+          messageId: 'foreignKey',
+          data: { table, target },
+          location: statementLocation(file, entry.statement),
+          key: target,
+          detail: `Looked for NOT VALID on the foreign key in: ${quote(entry.statement)}`,
+        });
       }
     }
   },

@@ -1,7 +1,6 @@
 // char(n) column. docs/migrations.md#ban-char-field
-import { typeNameOf } from '../../sql/ast.js';
-import { declaredColumns } from '../columns.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { reportColumnTypes } from '../columns.js';
+import { defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-char-field',
@@ -13,16 +12,6 @@ export default defineMigrationRule({
   enabledByDefault: false,
   messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table}.${column} is char(n)` },
   check(ctx) {
-    for (const declared of declaredColumns(ctx.project)) {
-      const type = typeNameOf(declared.typeName);
-      if (type !== 'bpchar') continue;
-      ctx.report({
-        messageId: 'type',
-        data: { table: declared.table, column: declared.column, type },
-        location: statementLocation(declared.file, declared.entry.statement),
-        key: declared.column,
-        detail: `Checked the type of ${declared.table}.${declared.column} in: ${quote(declared.entry.statement)}`,
-      });
-    }
+    reportColumnTypes(ctx, (type) => type === 'bpchar');
   },
 });

@@ -1,6 +1,5 @@
 // Protects against losing a column's data and breaking code that still reads it. docs/migrations.md#ban-drop-column
-import { alterCommands, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-drop-column',
@@ -11,15 +10,9 @@ export default defineMigrationRule({
   fix: 'Stop reading and writing the column in a release first (ignore it in the ORM), back the data up, then drop it in a later migration.',
   messages: { drop: ({ table, column }: { table: string; column: string }) => `column ${table}.${column} is dropped` },
   check(ctx) {
-    for (const { file, entry } of eachStatement(ctx.project)) {
-      const alter = alterCommands(entry.node);
-      if (alter === undefined) continue;
-      const table = relationKey(alter.relation);
-      if (!entry.isExisting(table)) continue;
-      for (const command of alter.commands) {
-        if (command.subtype !== 'AT_DropColumn') continue;
-        ctx.report({ messageId: 'drop', data: { table, column: command.name ?? '' }, location: statementLocation(file, entry.statement), key: command.name ?? '', detail: `Found DROP COLUMN in: ${quote(entry.statement)}` });
-      }
+    for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
+      if (command.subtype !== 'AT_DropColumn') continue;
+      ctx.report({ messageId: 'drop', data: { table, column: command.name ?? '' }, location: statementLocation(file, entry.statement), key: command.name ?? '', detail: `Found DROP COLUMN in: ${quote(entry.statement)}` });
     }
   },
 });

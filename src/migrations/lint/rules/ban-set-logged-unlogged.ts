@@ -1,6 +1,5 @@
 // Protects against SET LOGGED / SET UNLOGGED rewriting the whole table under ACCESS EXCLUSIVE. docs/migrations.md#ban-set-logged-unlogged
-import { alterCommands, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-set-logged-unlogged',
@@ -10,16 +9,10 @@ export default defineMigrationRule({
   fix: 'Create a new table with the wanted persistence, copy in batches and swap names in a short transaction; keep production tables LOGGED.',
   messages: { persistence: ({ table, mode }: { table: string; mode: string }) => `SET ${mode} rewrites ${table} under ACCESS EXCLUSIVE` },
   check(ctx) {
-    for (const { file, entry } of eachStatement(ctx.project)) {
-      const alter = alterCommands(entry.node);
-      if (alter === undefined) continue;
-      const table = relationKey(alter.relation);
-      if (!entry.isExisting(table)) continue;
-      for (const command of alter.commands) {
-        if (command.subtype !== 'AT_SetLogged' && command.subtype !== 'AT_SetUnLogged') continue;
-        const mode = command.subtype === 'AT_SetLogged' ? 'LOGGED' : 'UNLOGGED';
-        ctx.report({ messageId: 'persistence', data: { table, mode }, location: statementLocation(file, entry.statement), detail: `Found SET ${mode} in: ${quote(entry.statement)}` });
-      }
+    for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
+      if (command.subtype !== 'AT_SetLogged' && command.subtype !== 'AT_SetUnLogged') continue;
+      const mode = command.subtype === 'AT_SetLogged' ? 'LOGGED' : 'UNLOGGED';
+      ctx.report({ messageId: 'persistence', data: { table, mode }, location: statementLocation(file, entry.statement), detail: `Found SET ${mode} in: ${quote(entry.statement)}` });
     }
   },
 });

@@ -1,6 +1,5 @@
 // Protects against UNIQUE constraints whose index is built under ACCESS EXCLUSIVE. docs/migrations.md#disallowed-unique-constraint
-import { alterCommands, columnDefOf, constraintOf, constraintsOf, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { addedConstraints, defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'disallowed-unique-constraint',
@@ -11,18 +10,10 @@ export default defineMigrationRule({
   fix: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON t (col); then ALTER TABLE t ADD CONSTRAINT c UNIQUE USING INDEX idx.',
   messages: { unique: ({ table }: { table: string }) => `UNIQUE constraint on existing table ${table} builds its index under ACCESS EXCLUSIVE` },
   check(ctx) {
-    for (const { file, entry } of eachStatement(ctx.project)) {
-      const alter = alterCommands(entry.node);
-      if (alter === undefined) continue;
-      const table = relationKey(alter.relation);
-      if (!entry.isExisting(table)) continue;
-      for (const command of alter.commands) {
-        const column = command.subtype === 'AT_AddColumn' ? columnDefOf(command.def) : undefined;
-        const candidates = command.subtype === 'AT_AddConstraint' ? [constraintOf(command.def)] : column !== undefined ? constraintsOf(column) : [];
-        for (const constraint of candidates) {
-          if (constraint?.contype !== 'CONSTR_UNIQUE' || constraint.indexname !== undefined) continue;
-          ctx.report({ messageId: 'unique', data: { table }, location: statementLocation(file, entry.statement), key: constraint.conname ?? '', detail: `Looked for USING INDEX in: ${quote(entry.statement)}` });
-        }
+    for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
+      for (const constraint of addedConstraints(command)) {
+        if (constraint.contype !== 'CONSTR_UNIQUE' || constraint.indexname !== undefined) continue;
+        ctx.report({ messageId: 'unique', data: { table }, location: statementLocation(file, entry.statement), key: constraint.conname ?? '', detail: `Looked for USING INDEX in: ${quote(entry.statement)}` });
       }
     }
   },

@@ -1,7 +1,6 @@
 // int column (32-bit). docs/migrations.md#prefer-bigint-over-int
-import { typeNameOf } from '../../sql/ast.js';
-import { declaredColumns } from '../columns.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { reportColumnTypes } from '../columns.js';
+import { defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'prefer-bigint-over-int',
@@ -13,16 +12,6 @@ export default defineMigrationRule({
   enabledByDefault: false,
   messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table}.${column} is a 32-bit ${type}` },
   check(ctx) {
-    for (const declared of declaredColumns(ctx.project)) {
-      const type = typeNameOf(declared.typeName);
-      if (!['int4', 'int', 'integer', 'serial', 'serial4'].includes(type)) continue;
-      ctx.report({
-        messageId: 'type',
-        data: { table: declared.table, column: declared.column, type },
-        location: statementLocation(declared.file, declared.entry.statement),
-        key: declared.column,
-        detail: `Checked the type of ${declared.table}.${declared.column} in: ${quote(declared.entry.statement)}`,
-      });
-    }
+    reportColumnTypes(ctx, (type) => ['int4', 'int', 'integer', 'serial', 'serial4'].includes(type));
   },
 });

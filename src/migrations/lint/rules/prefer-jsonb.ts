@@ -1,7 +1,6 @@
 // json column instead of jsonb. docs/migrations.md#prefer-jsonb
-import { typeNameOf } from '../../sql/ast.js';
-import { declaredColumns } from '../columns.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { reportColumnTypes } from '../columns.js';
+import { defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'prefer-jsonb',
@@ -12,16 +11,6 @@ export default defineMigrationRule({
   fix: 'Use jsonb.',
   messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table}.${column} is json; jsonb is indexable and comparable` },
   check(ctx) {
-    for (const declared of declaredColumns(ctx.project)) {
-      const type = typeNameOf(declared.typeName);
-      if (type !== 'json') continue;
-      ctx.report({
-        messageId: 'type',
-        data: { table: declared.table, column: declared.column, type },
-        location: statementLocation(declared.file, declared.entry.statement),
-        key: declared.column,
-        detail: `Checked the type of ${declared.table}.${declared.column} in: ${quote(declared.entry.statement)}`,
-      });
-    }
+    reportColumnTypes(ctx, (type) => type === 'json');
   },
 });

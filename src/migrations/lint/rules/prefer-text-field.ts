@@ -1,7 +1,7 @@
 // varchar(n) column. docs/migrations.md#prefer-text-field
-import { typeNameOf, typmodsOf } from '../../sql/ast.js';
-import { declaredColumns } from '../columns.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { typmodsOf } from '../../sql/ast.js';
+import { reportColumnTypes } from '../columns.js';
+import { defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'prefer-text-field',
@@ -13,17 +13,6 @@ export default defineMigrationRule({
   enabledByDefault: false,
   messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table}.${column} is ${type} with a length limit` },
   check(ctx) {
-    for (const declared of declaredColumns(ctx.project)) {
-      const type = typeNameOf(declared.typeName);
-      const mods = typmodsOf(declared.typeName);
-      if (type !== 'varchar' || mods.length === 0) continue;
-      ctx.report({
-        messageId: 'type',
-        data: { table: declared.table, column: declared.column, type },
-        location: statementLocation(declared.file, declared.entry.statement),
-        key: declared.column,
-        detail: `Checked the type of ${declared.table}.${declared.column} in: ${quote(declared.entry.statement)}`,
-      });
-    }
+    reportColumnTypes(ctx, (type, declared) => type === 'varchar' && typmodsOf(declared.typeName).length > 0);
   },
 });

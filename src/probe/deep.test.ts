@@ -1,5 +1,8 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDeepScan } from './deep.js';
+import { runDeepScan, testsslRunner } from './deep.js';
 import { IssueSink } from './rules.js';
 
 const TARGET = new URL('https://app.example.com/');
@@ -34,5 +37,23 @@ describe('--deep (testssl.sh)', () => {
     expect(sink.issues).toEqual([]);
     expect(sink.applied.size).toBe(0);
     expect(notes).toHaveLength(1);
+  });
+
+  it('finds Debian\'s `testssl` when no `testssl.sh` is on PATH', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'shipready-fake-testssl-'));
+    // A stand-in that writes the JSON file it is asked for, as testssl does with --jsonfile.
+    writeFileSync(join(bin, 'testssl'), '#!/bin/sh\nprintf \'[{"id":"SSLv3","severity":"CRITICAL","finding":"offered"}]\' > "$2"\n');
+    chmodSync(join(bin, 'testssl'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    try {
+      const result = await testsslRunner('127.0.0.1:443');
+      expect(result).toEqual({ available: true, json: '[{"id":"SSLv3","severity":"CRITICAL","finding":"offered"}]' });
+      process.env.PATH = join(bin, 'nowhere');
+      expect(await testsslRunner('127.0.0.1:443')).toEqual({ available: false });
+    } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

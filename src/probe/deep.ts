@@ -15,21 +15,29 @@ export type DeepScanRunner = (hostPort: string) => Promise<{ readonly available:
 
 const TESTSSL_TIMEOUT_MS = 10 * 60_000;
 
-/** Runs `testssl.sh --jsonfile` into a temp dir; ENOENT means it is not installed. */
+/** Upstream ships `testssl.sh`; Debian's package installs the same script as `testssl`. */
+const TESTSSL_COMMANDS = ['testssl.sh', 'testssl'] as const;
+
+function runTestssl(command: string, file: string, hostPort: string): Promise<'ran' | 'missing'> {
+  return new Promise((resolve, reject) => {
+    execFile(command, ['--jsonfile', file, '--quiet', '--warnings', 'off', '--color', '0', hostPort], { timeout: TESTSSL_TIMEOUT_MS }, (error) => {
+      if (error !== null && 'code' in error && error.code === 'ENOENT') resolve('missing');
+      // testssl.sh exits non-zero when it finds problems; the JSON file is the result either way.
+      else if (error !== null && error.killed) reject(new Error(`${command} timed out`, { cause: error }));
+      else resolve('ran');
+    });
+  });
+}
+
+/** Runs testssl.sh (under either name) with `--jsonfile` into a temp dir; ENOENT for both means it is not installed. */
 export const testsslRunner: DeepScanRunner = async (hostPort) => {
   const dir = await mkdtemp(join(tmpdir(), 'shipready-testssl-'));
   const file = join(dir, 'testssl.json');
   try {
-    const outcome = await new Promise<'ran' | 'missing'>((resolve, reject) => {
-      execFile('testssl.sh', ['--jsonfile', file, '--quiet', '--warnings', 'off', '--color', '0', hostPort], { timeout: TESTSSL_TIMEOUT_MS }, (error) => {
-        if (error !== null && 'code' in error && error.code === 'ENOENT') resolve('missing');
-        // testssl.sh exits non-zero when it finds problems; the JSON file is the result either way.
-        else if (error !== null && error.killed) reject(new Error('testssl.sh timed out', { cause: error }));
-        else resolve('ran');
-      });
-    });
-    if (outcome === 'missing') return { available: false };
-    return { available: true, json: await readFile(file, 'utf8') };
+    for (const command of TESTSSL_COMMANDS) {
+      if ((await runTestssl(command, file, hostPort)) === 'ran') return { available: true, json: await readFile(file, 'utf8') };
+    }
+    return { available: false };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -189,3 +189,25 @@ describe('shipready scan on hostile input', () => {
     }
   });
 });
+
+describe('shipready migrations --run-js', () => {
+  it('captures a knex migration from the project\'s own node_modules and lints the SQL at the builder call', async () => {
+    const { cpSync, mkdirSync, symlinkSync } = await import('node:fs');
+    const { REPO_ROOT } = await import('./helpers.js');
+    const tree = makeTree({});
+    try {
+      cpSync(path.join(REPO_ROOT, 'src/migrations/capture/fixtures/knex-app'), tree.dir, { recursive: true });
+      // The scanned project "has knex installed": its node_modules links to the copy shipready's tests use.
+      mkdirSync(path.join(tree.dir, 'node_modules'));
+      symlinkSync(path.join(REPO_ROOT, 'node_modules/knex'), path.join(tree.dir, 'node_modules/knex'));
+      const result = await runBin(['migrations', tree.dir, '--run-js', '--format', 'json', '--fail-on', 'none']);
+      expect(result.code).toBe(0);
+      const findings = report(result.stdout).findings.filter((finding) => finding.ruleId === 'migrations/adding-required-field');
+      expect(findings.map((finding) => (finding.location?.kind === 'file' ? `${finding.location.path}:${finding.location.line}` : ''))).toEqual([
+        'db/migrations/20240102000000_add_age.js:5',
+      ]);
+    } finally {
+      tree.cleanup();
+    }
+  });
+});

@@ -73,6 +73,18 @@ describe('shipready migrations', () => {
     expect(notGit.ok ? 'ok' : notGit.error.code).toBe('USAGE');
   });
 
+  it('runs JS migrations only with --run-js (or --rehearse)', async () => {
+    write('knexapp/migrations/20240101000000_users.js', "exports.up = (knex) => knex.schema.createTable('users', (t) => t.increments('id'));\nexports.down = (knex) => knex.schema.dropTable('users');\n");
+    const captureNotes = async (values: CommandInput['values']): Promise<string[]> => {
+      const result = await migrationsCommand.run(input(['knexapp'], values));
+      if (!result.ok || result.value.kind !== 'report') throw new Error('expected a report');
+      // From sources there is no built runner: the capture step says so, which proves it was asked to run.
+      return result.value.report.notes.filter((note) => note.kind === 'info' && note.path === 'migrations').map((note) => note.kind);
+    };
+    expect(await captureNotes({})).toEqual([]);
+    expect(await captureNotes({ 'run-js': true })).toEqual(['info']);
+  });
+
   it('--rehearse on PGlite adds the timeline and evidences migrations-at-scale', async () => {
     const result = await migrationsCommand.run(input(['app'], { rehearse: true, rows: '500' }));
     if (!result.ok || result.value.kind !== 'report') throw new Error('expected a report');

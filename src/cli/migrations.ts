@@ -47,8 +47,12 @@ export const migrationsCommand: Command = {
     'Migrations options:',
     '  --since REF            report only migrations added or changed since the git ref REF',
     '  --pg-version N         Postgres major version to assume (default: from compose/CI files, else 16)',
+    '  --run-js               executes your migration files\' up() with your installed knex/node-pg-migrate, in a',
+    '                         child process, without a database connection, to lint the SQL their schema builders',
+    '                         generate (TypeScript files with your installed typescript; --rehearse implies it)',
     '  --rehearse             apply every migration to a Postgres filled with synthetic rows and report locks,',
-    '                         rewrites, durations and whether down migrations restore the schema',
+    '                         rewrites, durations and whether down migrations restore the schema; runs JS',
+    '                         migrations as --run-js does',
     '  --database-url URL     rehearse on this server (a scratch database is created and dropped); default: embedded PGlite',
     `  --rows N               rows per table for the rehearsal (default ${DEFAULT_REHEARSAL_ROWS.toLocaleString('en-US')})`,
     '  --row-counts FILE      production row counts as JSON { "table": rows }; export them with:',
@@ -58,6 +62,7 @@ export const migrationsCommand: Command = {
     since: { type: 'string' },
     'pg-version': { type: 'string' },
     rehearse: { type: 'boolean' },
+    'run-js': { type: 'boolean' },
     'database-url': { type: 'string' },
     rows: { type: 'string' },
     'row-counts': { type: 'string' },
@@ -98,6 +103,9 @@ export const migrationsCommand: Command = {
       ...(since === undefined ? {} : { since }),
       settings: config.value.rules,
       docsBaseUrl: DOCS_BASE_URL,
+      // Running the project's migration code is opt-in: --run-js, or --rehearse (which needs their SQL).
+      runJs: rehearse || booleanOption(values, 'run-js'),
+      ...(io.progress === undefined ? {} : { capture: { onProgress: io.progress } }),
     });
     if (!linted.ok) return linted;
     let findings = [...linted.value.findings];

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import type { RuleSetting } from '../core/engine.js';
 import type { Finding, Note, ReportSection, RuleMeta } from '../core/report.js';
 import { err, ok, type Result, type UserError } from '../core/result.js';
+import { captureMigrations, type CaptureOptions } from './capture/index.js';
 import { discoverMigrations } from './discover.js';
 import type { PgVersion } from './lint/context.js';
 import { lintSets } from './lint/index.js';
@@ -27,6 +29,15 @@ export interface MigrationOptions {
   readonly timeoutsSetByRunner?: boolean;
   readonly settings?: ReadonlyMap<string, RuleSetting>;
   readonly docsBaseUrl?: string;
+  /**
+   * Run JS migrations that build SQL with Knex / node-pg-migrate schema builders (their `up` and `down`,
+   * with the project's installed library, in a child process, without a database connection) and lint
+   * the SQL they generate. This executes the project's code: only on the user's explicit request
+   * (`--run-js`, `--rehearse`), never from `scan`.
+   */
+  readonly runJs?: boolean;
+  /** Capture settings (timeout, runner path; tests: library fallback) when `runJs` is set. */
+  readonly capture?: Omit<CaptureOptions, 'root'>;
 }
 
 export interface MigrationLintResult {
@@ -59,7 +70,9 @@ export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersi
       const code =
         migration.language === 'sql'
           ? ''
-          : migration.up !== undefined
+          : migration.captured === true
+            ? ` (${migration.language}: SQL captured by running it)`
+            : migration.up !== undefined
             ? ` (${migration.language}: SQL read from its string literals)`
             : ` (${migration.language}: not linted${migration.unconvertedCalls === undefined ? '' : `, ${migration.unconvertedCalls} schema-builder call(s)`})`;
       lines.push(`  ${String(index + 1).padStart(3)}. ${migration.id}  ${migration.path}${code}${modeNote}`);
@@ -99,8 +112,17 @@ export function listMigrations(root: string, options: Pick<MigrationOptions, 'fi
  * if (result.ok) console.log(result.value.findings.length);
  */
 export async function lintMigrations(root: string, options: MigrationOptions = {}): Promise<Result<MigrationLintResult, UserError>> {
-  const sets = listMigrations(root, options);
-  if (!sets.ok) return sets;
+  const listed = listMigrations(root, options);
+  if (!listed.ok) return listed;
+  const captureNotes: Note[] = [];
+  const captureStats: Record<string, number> = {};
+  let sets = listed.value;
+  if (options.runJs === true) {
+    const captured = await captureMigrations(sets, { ...options.capture, root: path.resolve(root) });
+    captureNotes.push(...captured.notes);
+    captureStats['capturedMigrations'] = captured.captured;
+    sets = captured.sets;
+  }
   let onlyPaths: Set<string> | undefined;
   if (options.since !== undefined) {
     const changed = changedSince(root, options.since);
@@ -108,29 +130,29 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
     onlyPaths = changed.value;
   }
   const pgVersion: PgVersion = options.pgVersion === undefined ? detectPgVersion(root) : { major: options.pgVersion, source: '--pg-version' };
-  const outcome = await lintSets(sets.value, {
+  const outcome = await lintSets(sets, {
     pgVersion,
     ...(options.timeoutsSetByRunner === undefined ? {} : { timeoutsSetByRunner: options.timeoutsSetByRunner }),
     ...(options.settings === undefined ? {} : { settings: options.settings }),
     ...(options.docsBaseUrl === undefined ? {} : { docsBaseUrl: options.docsBaseUrl }),
     ...(onlyPaths === undefined ? {} : { onlyPaths }),
   });
-  const migrationCount = sets.value.reduce((sum, set) => sum + set.migrations.length, 0);
-  const notes = [...outcome.notes];
+  const migrationCount = sets.reduce((sum, set) => sum + set.migrations.length, 0);
+  const notes = [...captureNotes, ...outcome.notes];
   if (options.since !== undefined) {
-    const changedCount = sets.value.flatMap((set) => set.migrations).filter((migration) => onlyPaths?.has(migration.path) === true).length;
+    const changedCount = sets.flatMap((set) => set.migrations).filter((migration) => onlyPaths?.has(migration.path) === true).length;
     notes.push({ kind: 'info', message: `--since ${options.since}: ${changedCount} of ${migrationCount} migration(s) added or changed; findings in the others are history and not reported` });
   }
   return ok({
-    sets: sets.value,
+    sets,
     findings: outcome.findings,
     // With no migrations the rules did not apply: the checklist item stays unknown rather than passing.
-    rules: sets.value.length === 0 ? [] : outcome.rules,
-    applied: sets.value.length === 0 ? new Set<string>() : outcome.applied,
+    rules: sets.length === 0 ? [] : outcome.rules,
+    applied: sets.length === 0 ? new Set<string>() : outcome.applied,
     notes,
     pgVersion,
-    sections: [listingSection(sets.value, pgVersion)],
-    stats: { migrationSets: sets.value.length, migrations: migrationCount, statements: outcome.project.files.reduce((sum, file) => sum + file.statements.length, 0) },
+    sections: [listingSection(sets, pgVersion)],
+    stats: { ...captureStats, migrationSets: sets.length, migrations: migrationCount, statements: outcome.project.files.reduce((sum, file) => sum + file.statements.length, 0) },
   });
 }
 
@@ -147,7 +169,8 @@ export async function lintProjectMigrations(
   root: string,
   options: MigrationOptions = {},
 ): Promise<{ findings: Finding[]; rules: RuleMeta[]; applied: ReadonlySet<string>; notes: Note[] }> {
-  const result = await lintMigrations(root, options);
+  // `scan` must never execute the project's code, whatever the caller passes.
+  const result = await lintMigrations(root, { ...options, runJs: false });
   if (!result.ok) return { findings: [], rules: [], applied: new Set(), notes: [{ kind: 'info', message: `migrations not linted: ${result.error.message}` }] };
   const { findings, rules, applied, notes } = result.value;
   return { findings, rules, applied, notes };
@@ -169,4 +192,5 @@ export function migrationKnownRules(): { ids: string[]; validateOptions(ruleId: 
   };
 }
 
+export { captureMigrations, DEFAULT_CAPTURE_TIMEOUT_MS, type CaptureOptions, type CaptureOutcome } from './capture/index.js';
 export { rehearseMigrations, ROW_COUNTS_SQL, DEFAULT_REHEARSAL_ROWS, type RehearseOptions, type RehearsalResult } from './rehearse/index.js';

@@ -39,6 +39,12 @@ export interface SqlSource {
    * with everything but the SQL string literals blanked out, so positions still point into the file.
    */
   readonly parseText?: string;
+  /**
+   * SQL captured by running a JS migration (`--run-js`, `--rehearse`): `parseText` is then the generated
+   * SQL, not a mask of the file, and entry i is the file line of the call that produced line i + 1 of it.
+   * Positions map to those lines (column 1); `text` stays the migration file, for code frames.
+   */
+  readonly generatedLines?: readonly number[];
 }
 
 export interface Migration {
@@ -60,6 +66,8 @@ export interface Migration {
    * migrations are linted and rehearsed.
    */
   readonly unconvertedCalls?: number;
+  /** True when `up`/`down` hold SQL captured by running the migration with its own framework library. */
+  readonly captured?: boolean;
   readonly transaction: TransactionMode;
   /** Why this mode applies (framework default, or the file's own opt-out). */
   readonly transactionReason: string;

@@ -117,3 +117,23 @@ export function codeMigrationFields(path: string, text: string): { up?: SqlSourc
   if (extracted.up === undefined) return {};
   return { up: extracted.up, ...(extracted.down === undefined ? {} : { down: extracted.down }), unconvertedCalls: 0 };
 }
+
+/**
+ * The 1-based lines where a JS/TS migration's `up` and `down` functions start, for statements whose
+ * producing call cannot be located.
+ *
+ * @example directionLines('m.js', 'exports.up = (knex) => {};').up // 1
+ */
+export function directionLines(path: string, text: string): { up?: number; down?: number } {
+  let program: Node;
+  try {
+    const result = parseSync(path, text, { showSemanticErrors: false });
+    if (result.errors.length > 0) return {};
+    program = result.program;
+  } catch {
+    return {};
+  }
+  const ranges = directionRanges(program);
+  const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length;
+  return { ...(ranges.up === undefined ? {} : { up: lineOf(ranges.up.start) }), ...(ranges.down === undefined ? {} : { down: lineOf(ranges.down.start) }) };
+}

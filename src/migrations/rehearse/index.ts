@@ -114,7 +114,7 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
   );
   const notes: Note[] = [];
   const notRun = runs.filter((run) => run.notRun !== undefined);
-  if (notRun.length > 0) notes.push({ kind: 'skipped-file', message: `${notRun.length} JS/TS migration(s) were not rehearsed: they build SQL with schema-builder calls, and converting them by execution is not implemented yet` });
+  if (notRun.length > 0) notes.push({ kind: 'skipped-file', message: `${notRun.length} JS/TS migration(s) were not rehearsed: they build SQL with schema-builder calls and it could not be captured (TypeORM builder calls, a library not installed in the project, or running up() failed: see the other notes)` });
   if (options.rowCounts === undefined) {
     notes.push({ kind: 'info', message: `rehearsed at ${rows.toLocaleString('en-US')} rows per table; for estimates at production size pass --row-counts FILE, exported with: ${ROW_COUNTS_SQL}` });
   }

@@ -179,7 +179,7 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
     for (const [index, migration] of set.migrations.entries()) {
       options.onProgress?.(`[${index + 1}/${set.migrations.length}] ${set.framework} ${migration.path}`);
       if (migration.up === undefined) {
-        runs.push({ set, migration, fills: [], statements: [], ms: 0, notRun: `${migration.language} migration builds its SQL with ${migration.unconvertedCalls ?? 'schema-builder'} call(s) at run time; converting it by execution is not implemented` });
+        runs.push({ set, migration, fills: [], statements: [], ms: 0, notRun: `${migration.language} migration builds its SQL with ${migration.unconvertedCalls ?? 'schema-builder'} call(s) at run time and its SQL was not captured (see the notes)` });
         continue;
       }
       const parsed = parseSql(migration.up);

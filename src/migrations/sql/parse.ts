@@ -153,9 +153,13 @@ function collectIgnores(comments: string, statement: MutableIgnores, file: Mutab
  */
 export function parseSql(source: SqlSource): ParsedSql {
   const sectionText = (source.parseText ?? source.text).slice(source.start, source.end);
-  const starts = lineStarts(source.text);
+  const generated = source.generatedLines;
+  const starts = lineStarts(generated === undefined ? source.text : (source.parseText ?? source.text));
   const toChar = byteToCharMapper(sectionText);
-  const toFile = (charOffset: number): Position => positionAt(starts, source.start + charOffset);
+  const toFile = (charOffset: number): Position => {
+    const position = positionAt(starts, source.start + charOffset);
+    return generated === undefined ? position : { line: generated[position.line - 1] ?? 1, column: 1 };
+  };
   const fileIgnores: MutableIgnores = { squawk: new Set(), shipready: new Map() };
   const locate = (byteOffset: number): Position => toFile(toChar(byteOffset));
   let raw;

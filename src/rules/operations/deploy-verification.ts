@@ -15,7 +15,11 @@ const DEPLOY_ACTION =
 
 /** Deploy commands that compose can also run for tests: only deploys in a deploy-looking job or script. */
 const CONTEXT_ONLY = /\bdocker[- ]compose\b[^\n]*\bup\b|\bpm2\s+(?:reload|restart)\b/i;
-const DEPLOY_CONTEXT = /deploy|release|production|\bprod\b|rollout|\bship\b|\bcd\b/i;
+// `prod` as a word, not a file name (`prod.log`, `prod.env` are not a deploy context).
+const DEPLOY_CONTEXT = /deploy|release|production|\bprod\b(?!\.\w)|rollout|\bship\b|\bcd\b/i;
+
+/** `compose up --exit-code-from api` / `--abort-on-container-exit`: runs the stack to completion (a test run), never a deploy. */
+const RUN_TO_COMPLETION = /--exit-code-from\b|--abort-on-container-exit\b/;
 
 /** Checks after a deploy: a health/smoke request, a rollout status, or a deploy that waits for health itself. */
 const VERIFY =
@@ -24,7 +28,7 @@ const VERIFY =
 function deployMatch(text: string, inContext: boolean): RegExpExecArray | undefined {
   const match = DEPLOY_COMMAND.exec(text);
   if (match === null) return undefined;
-  if (CONTEXT_ONLY.test(match[0]) && !inContext) return undefined;
+  if (CONTEXT_ONLY.test(match[0]) && (!inContext || RUN_TO_COMPLETION.test(match[0]))) return undefined;
   // The ssh alternative starts with the separator before `ssh`, possibly the previous line's newline.
   match.index += match[0].length - match[0].replace(/^[\s;&|"'(]+/, '').length;
   return match;

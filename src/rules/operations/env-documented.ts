@@ -3,6 +3,7 @@ import { noOptions } from '../../core/rule.js';
 import { envVariable, filesContaining, nodeSite, packageFiles, parseGated, serverCodeFiles, type CodeSite } from '../../project/code-scope.js';
 import { walkAst } from '../../project/ast.js';
 import type { Project } from '../../project/project.js';
+import { shellUnits } from '../../project/scripts.js';
 import { defineScanRule } from '../support.js';
 
 /** Files that document variables for a new environment: env templates (any folder). */
@@ -84,15 +85,22 @@ export default defineScanRule({
     const templates = project.filesWhere((file) => TEMPLATE.test(file)).map((file) => file.path);
     const documents = [...templates, ...project.filesWhere((file) => !TEMPLATE.test(file) && (COMMITTED_ENV.test(file) || DEPLOY_CONFIG.test(file) || DOCS.test(file))).map((file) => file.path)];
     const texts = documents.map((file) => project.text(file) ?? '');
+    // Variables the repository sets itself for a tool run (`cross-env GENERATE_GQL_SCHEMA=true nest start` in a codegen script)
+    // are not operator configuration; dev/start/serve scripts are left out because what they set, production needs too.
+    const scriptTexts = shellUnits(project)
+      .filter((unit) => !/^(?:dev|develop|start|serve|watch|preview)(?:[:_-]|$)/i.test(unit.name))
+      .map((unit) => unit.text);
     for (const [name, site] of [...uses.entries()].sort(([, a], [, b]) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line))) {
       if (PLATFORM.test(name)) continue;
       const word = new RegExp(`(?:^|[^A-Za-z0-9_])${name}(?![A-Za-z0-9_])`);
       if (texts.some((text) => word.test(text))) continue;
+      const assigned = new RegExp(`(?:^|[\\s;&|(])(?:export\\s+)?${name}=`);
+      if (scriptTexts.some((text) => assigned.test(text))) continue;
       ctx.report({
         messageId: 'undocumented',
         data: { name, templates: templates.length },
         location: site,
-        detail: `Looked for ${name} in ${templates.length} env template(s) (${templates.slice(0, 3).join(', ') || 'none: .env.example, .env.sample, .env.template, …'}), in other committed env files (.env.development, .env.test, …), compose/Kubernetes/Helm/Render/Fly configs, app.json, turbo.json and Markdown docs; it is not mentioned. First use shown.`,
+        detail: `Looked for ${name} in ${templates.length} env template(s) (${templates.slice(0, 3).join(', ') || 'none: .env.example, .env.sample, .env.template, …'}), in other committed env files (.env.development, .env.test, …), compose/Kubernetes/Helm/Render/Fly configs, app.json, turbo.json, Markdown docs and the package/Makefile/shell scripts that set it; it is not mentioned. First use shown.`,
         key: name,
       });
     }

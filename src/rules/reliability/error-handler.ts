@@ -119,6 +119,8 @@ export default defineScanRule({
       for (const framework of pkg.frameworks) {
         const boundary = BOUNDARIES[framework];
         if (boundary === undefined) continue;
+        // In a Nest app Express/Fastify is only the HTTP adapter: Nest's own exception layer catches what controllers throw.
+        if (pkg.frameworks.includes('nestjs') && (framework === 'express' || framework === 'fastify')) continue;
         const hint = boundary.hint;
         const files = hint === undefined ? scope.files : scope.files.filter((file) => hint.test(project.text(file) ?? ''));
         if (scopeDependsOn(scope, boundary.libraries) !== undefined || findText(project, files, boundary.pattern) !== undefined) continue;

@@ -11,6 +11,31 @@ const CONDITION = /\bif\b|\?|includes|indexOf|\.test\(|\.has\(|===?|!==?|match|\
 
 type Messages = { reflected: { how: string } };
 
+const PRODUCTION_TEST = /\b(?:is_?prod(?:uction)?|production|prod)\b/i;
+const DEVELOPMENT_TEST = /\b(?:is_?dev(?:elopment)?|development|dev|local)\b/i;
+
+/**
+ * True when `node` sits in the development branch of an environment check: the `else` of `if (isProduction)`,
+ * the body of `if (NODE_ENV !== 'production')` or `if (isDev)`, or the matching side of `isProd ? a : b`.
+ * hoppscotch reflects every origin only when PRODUCTION is not 'true' and lists its origins otherwise.
+ */
+function inDevelopmentBranch(node: Node, ancestors: readonly Node[], source: ParsedSource): boolean {
+  let child: Node = node;
+  for (let index = ancestors.length - 1; index >= 0; index -= 1) {
+    const parent = ancestors[index];
+    if (parent === undefined) break;
+    if ((parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') && child !== parent.test) {
+      const test = nodeText(source, parent.test);
+      const negated = /^\s*!|!==?/.test(test);
+      const inConsequent = child === parent.consequent;
+      if (PRODUCTION_TEST.test(test) && inConsequent === negated) return true;
+      if (!PRODUCTION_TEST.test(test) && DEVELOPMENT_TEST.test(test) && inConsequent !== negated) return true;
+    }
+    child = parent;
+  }
+  return false;
+}
+
 function property(object: ObjectExpression, name: string): Node | undefined {
   for (const entry of object.properties) {
     if (entry.type !== 'Property' || entry.computed) continue;
@@ -57,12 +82,12 @@ export default defineScanRule({
     for (const source of parseGated(project, files, (text) => GATE.test(text) && /cors|Access-Control-Allow-Origin/i.test(text))) {
       // vite/webpack dev-server `cors` options never run in production.
       const isDevServerConfig = /(?:^|\/)(?:vite|vitest|webpack|rspack|astro|nuxt|svelte)\.config\.[cm]?[jt]s$/.test(source.path);
-      walkAst(source.program, (node) => {
+      walkAst(source.program, (node, ancestors) => {
         // NestFactory.create(AppModule, { cors: { … } }) and Fastify({ … }) style `cors` options.
         if (!isDevServerConfig && node.type === 'Property' && !node.computed && node.key.type === 'Identifier' && node.key.name === 'cors' && node.value.type === 'ObjectExpression') {
           const credentials = property(node.value, 'credentials');
           const how = credentials?.type === 'Literal' && credentials.value === true ? permissiveOrigin(property(node.value, 'origin'), source) : undefined;
-          if (how !== undefined) {
+          if (how !== undefined && !inDevelopmentBranch(node, ancestors, source)) {
             ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, node.value), detail: `Looked at CORS options (a \`cors\` option object) with credentials: true and found ${how}.` });
           }
           return;
@@ -76,7 +101,7 @@ export default defineScanRule({
           const credentials = property(options, 'credentials');
           if (!(credentials?.type === 'Literal' && credentials.value === true)) return;
           const how = permissiveOrigin(property(options, 'origin'), source);
-          if (how === undefined) return;
+          if (how === undefined || inDevelopmentBranch(node, ancestors, source)) return;
           ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, options), detail: `Looked at CORS options (cors(), enableCors(), register(cors, …)) with credentials: true and found ${how}.` });
           return;
         }

@@ -8,7 +8,25 @@ import { defineScanRule } from '../support.js';
 
 const SECRET_NAME = /secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key|encryption[_-]?key|credentials?|client[_-]?secret/i;
 /** Names that point at a secret rather than hold it, or are public by design. */
-const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_NAME|_ID|_HEADER|_LENGTH|_TTL|_EXPIR\w*|_URL_ENV|_ENABLED|_REQUIRED)$|^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
+const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_NAME|_ID|_HEADER|_LENGTH|_TTL|_EXPIR\w*|_URL_ENV|_ENABLED|_REQUIRED)$|PUBLISHABLE[_-]?KEY$|SITE[_-]?KEY$|PUBLIC[_-]?KEY$|^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
+/** Variables a browser bundle receives: whatever is copied into them is public by construction. */
+const CLIENT_PUBLIC = /^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
+
+/**
+ * ARG/ENV names whose value the Dockerfile also hands to a client-public variable (`ENV VITE_POSTHOG_API_KEY $POSTHOG_API_KEY`):
+ * the value ships in the front-end bundle anyway (Infisical's PostHog project key), so it is not a secret the image leaks.
+ */
+function publishedToClient(instructions: readonly Instruction[]): Set<string> {
+  const names = new Set<string>();
+  for (const instruction of instructions) {
+    if (instruction.getKeyword() !== 'ENV') continue;
+    for (const variable of variables(instruction)) {
+      if (!CLIENT_PUBLIC.test(variable.name)) continue;
+      for (const match of (variable.value ?? '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (match[1] !== undefined) names.add(match[1]);
+    }
+  }
+  return names;
+}
 
 interface Variable {
   readonly name: string;
@@ -51,13 +69,14 @@ export default defineScanRule({
       const stages = dockerStages(dockerfile);
       const final = stages[stages.length - 1];
       const shipped = new Set(final === undefined ? [] : stageChain(stages, final));
+      const published = publishedToClient(stages.flatMap((stage) => stage.instructions));
       for (const stage of stages) {
         for (const instruction of stage.instructions) {
           const keyword = instruction.getKeyword();
           if (keyword !== 'ARG' && keyword !== 'ENV') continue;
           for (const variable of variables(instruction)) {
             const literal = variable.value === undefined ? undefined : findSecrets(`${variable.name}=${variable.value}`).find((match) => !match.isPlaceholder);
-            const secretName = SECRET_NAME.test(variable.name) && !NOT_A_SECRET.test(variable.name);
+            const secretName = SECRET_NAME.test(variable.name) && !NOT_A_SECRET.test(variable.name) && !published.has(variable.name);
             // Build stages that are not shipped only leak literal values (which are in git anyway).
             const value = variable.value ?? '';
             // `ENV TOKEN_ROTATION_DAYS=30`, `ENV PASSWORD_RESET=true`: settings about secrets, not secrets.

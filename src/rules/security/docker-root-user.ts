@@ -2,10 +2,8 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
 import { defineScanRule } from '../support.js';
+import { productionDockerfiles } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
-
-/** Dockerfiles for local development or CI only: their user does not reach production. */
-const DEV_ONLY = /(?:^|\/)\.devcontainer\/|(?:^|[./-])(?:dev|development|test|testing|ci|local)(?:\.Dockerfile)?$/i;
 
 /** Base images whose default user is not root. */
 const NON_ROOT_BASES = [/distroless\/.*:(?:debug-)?nonroot/, /^cgr\.dev\/chainguard\//, /^(?:docker\.io\/)?bitnami\//, /nginx-unprivileged/, /:.*-?rootless/];
@@ -65,8 +63,8 @@ export default defineScanRule({
   },
   applies: (project: Project) => project.dockerfiles().length > 0,
   check(ctx) {
-    for (const { path, dockerfile } of ctx.project.dockerfiles()) {
-      if (DEV_ONLY.test(path)) continue;
+    // Dev containers and local/CI/e2e Dockerfiles (shared list with the other Dockerfile rules): their user does not reach production.
+    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
       const stages = stagesOf(dockerfile);
       const finalIndex = stages.length - 1;
       const finalStage = stages[finalIndex];

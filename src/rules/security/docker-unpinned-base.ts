@@ -3,7 +3,28 @@ import type { Dockerfile, From } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
 import { dockerStages, instructionLocation, productionDockerfiles } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
+import { shellUnits } from '../../project/scripts.js';
 import { defineScanRule } from '../support.js';
+
+/** Names of the ARGs a FROM line uses (`FROM ${BASE_IMAGE} AS base` → BASE_IMAGE). */
+function argsUsed(from: From): string[] {
+  return [...(from.getImage() ?? '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1] ?? '');
+}
+
+/**
+ * True when the repository's CI, compose files or scripts pass `name` as a build argument
+ * (`--build-arg NAME=`, a `build-args:` block, compose `build.args`): the release build chooses the image, not the default.
+ */
+function passedAsBuildArg(project: Project, name: string): boolean {
+  const texts = [
+    ...project.files.filter((file) => /^\.github\/workflows\/|(?:^|\/)\.gitlab-ci\.ya?ml$|(?:^|\/)\.circleci\/|(?:^|\/)(?:bitbucket|azure)-pipelines\.ya?ml$/.test(file.path)).map((file) => project.text(file.path) ?? ''),
+    ...project.composeFiles().map((file) => project.text(file.path) ?? ''),
+    ...shellUnits(project).map((unit) => unit.text),
+  ];
+  const buildArg = new RegExp(`--build-arg[\\s=]+["']?${name}=`);
+  const block = new RegExp(`(?:build-args|build_args|args)\\s*:[^\\n]*(?:\\n[ \\t]+[^\\n]*)*?[\\s"'-]${name}\\s*[=:]`);
+  return texts.some((text) => text.includes(name) && (buildArg.test(text) || block.test(text)));
+}
 
 /** `ARG NAME=default` declared before the first FROM: the only ARGs a FROM line can use. */
 function globalArgs(dockerfile: Dockerfile): Map<string, string> {
@@ -68,6 +89,8 @@ export default defineScanRule({
         const { tag, digest } = tagOf(image);
         if (digest) continue;
         if (tag !== undefined && tag !== 'latest') continue;
+        // `FROM ${BASE_IMAGE}` whose default is untagged but whose release build passes BASE_IMAGE (outline/outline pins it by digest in CI).
+        if (image !== stage.from.getImage() && argsUsed(stage.from).some((name) => passedAsBuildArg(ctx.project, name))) continue;
         ctx.report({
           messageId: 'unpinned',
           data: { image, latest: tag === 'latest' },

@@ -33,8 +33,11 @@ function hasUnwrappedRead(text: string): boolean {
 
 type Messages = { unvalidated: { method: string; path: string; reads: string } };
 
-/** The part of a handler text that reads client input, given the handler's first parameter name. */
-function inputRead(handler: Node, text: string): string | undefined {
+/**
+ * The part of a handler text that reads client input, given the handler's first parameter name. In Koa `ctx.body`
+ * is the response (the request body is `ctx.request.body`), and an assignment (`ctx.body = …`) is never a read.
+ */
+function inputRead(handler: Node, text: string, koa: boolean): string | undefined {
   if (NEST_INPUT.test(text)) return NEST_INPUT.exec(text)?.[0].replace(/\s*\($/, '');
   if (!isFunctionNode(handler) || !('params' in handler)) return undefined;
   const first = handler.params[0];
@@ -53,7 +56,7 @@ function inputRead(handler: Node, text: string): string | undefined {
   if (name === undefined) return undefined;
   const escaped = name.replace(/\$/g, '\\$');
   const read = new RegExp(
-    `\\b${escaped}\\.(?:body|query|params)\\b|\\b${escaped}\\.req\\.(?:json|query|queries|param|parseBody|formData|text)\\s*\\(|\\b${escaped}\\.request\\.(?:body|query)\\b|\\b${escaped}\\.(?:json|formData)\\s*\\(\\s*\\)`,
+    `\\b${escaped}\\.(?:${koa ? 'query|params' : 'body|query|params'})\\b(?!\\s*=(?!=))|\\b${escaped}\\.req\\.(?:json|query|queries|param|parseBody|formData|text)\\s*\\(|\\b${escaped}\\.request\\.(?:body|query)\\b|\\b${escaped}\\.(?:json|formData)\\s*\\(\\s*\\)`,
   ).exec(text);
   return read?.[0].replace(/\s*\($/, '');
 }
@@ -97,7 +100,7 @@ function checkRoute(project: Project, scope: PackageScope, route: RouteDefinitio
   if (handlers === undefined) return undefined;
   for (const handler of handlers) {
     const text = nodeText(handler.source, handler.node);
-    const reads = inputRead(handler.node, text);
+    const reads = inputRead(handler.node, text, route.framework === 'koa');
     if (reads === undefined) continue;
     if (VALIDATION_CALL.test(text)) continue;
     if (route.style === 'nest-decorator' && (nestGlobalPipe || /Pipe\b/.test(text) || /@UsePipes\s*\(/.test(handler.source.text))) continue;

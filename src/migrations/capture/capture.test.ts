@@ -1,0 +1,147 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../core/report.js';
+import { lintMigrations, lintProjectMigrations, listMigrations } from '../index.js';
+import { rehearseMigrations } from '../rehearse/index.js';
+import { captureMigrations } from './index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Fixture projects cannot commit node_modules: the libraries come from shipready's own devDependencies. */
+const fallbackFrom = path.resolve(here, '../../../package.json');
+
+let tmp: string;
+let runnerPath: string;
+let tsHooksPath: string;
+/**
+ * The fixture projects are copied out of the repository first: inside it, Node's resolution would walk
+ * up to shipready's node_modules and the explicit fallback (and its absence) would prove nothing.
+ */
+const fixture = (name: string): string => path.join(tmp, 'projects', name);
+
+beforeAll(() => {
+  // Tests run from sources, where dist/…/runner.js does not exist: transpile the runner (it imports only
+  // Node built-ins and types) to a temporary ES module.
+  tmp = mkdtempSync(path.join(tmpdir(), 'shipready-capture-'));
+  runnerPath = path.join(tmp, 'runner.mjs');
+  tsHooksPath = path.join(tmp, 'ts-hooks.mjs');
+  for (const [from, to] of [['runner.ts', runnerPath], ['ts-hooks.ts', tsHooksPath]] as const) {
+    const source = readFileSync(path.join(here, from), 'utf8');
+    writeFileSync(to, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+  }
+  cpSync(path.join(here, 'fixtures'), path.join(tmp, 'projects'), { recursive: true });
+});
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function at(findings: readonly Finding[], ruleId: string): Array<[string | undefined, number | undefined]> {
+  return findings
+    .filter((finding) => finding.ruleId === ruleId)
+    .map((finding) => (finding.location?.kind === 'file' ? [finding.location.path, finding.location.line] : [undefined, undefined]));
+}
+
+describe('capturing knex migrations', () => {
+  it('captures builder SQL at the line of each call, lints it, and reports a throwing migration without stopping', async () => {
+    const root = fixture('knex-app');
+    const result = await lintMigrations(root, { runJs: true, pgVersion: 16, capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!result.ok) throw new Error(result.error.message);
+    const migrations = result.value.sets.flatMap((set) => set.migrations);
+    expect(migrations.map((migration) => [migration.path, migration.captured === true])).toEqual([
+      ['db/migrations/20240101000000_create_users.js', true],
+      ['db/migrations/20240102000000_add_age.js', true],
+      ['db/migrations/20240103000000_broken.js', false],
+      ['db/migrations/20240104000000_add_city.js', true],
+    ]);
+    expect(at(result.value.findings, 'migrations/adding-required-field')).toEqual([['db/migrations/20240102000000_add_age.js', 5]]);
+    const broken = result.value.notes.filter((note) => note.path === 'db/migrations/20240103000000_broken.js');
+    expect(broken.map((note) => [note.kind, note.message.startsWith('db/migrations/20240103000000_broken.js:3:')])).toEqual([['skipped-file', true]]);
+    // hasColumn() got no rows back (there is no database): the note says the SQL follows that branch.
+    expect(result.value.notes.filter((note) => note.path === 'db/migrations/20240104000000_add_city.js').map((note) => note.kind)).toEqual(['info']);
+    const city = migrations[3]?.up;
+    expect(city?.parseText?.split('\n')).toEqual(['alter table "users" add column "city" text;', `update "users" set "city" = 'St. John''s';`, '']);
+    expect(city?.generatedLines).toEqual([4, 7, 7]);
+  });
+
+  it('rehearses the captured SQL in order on PGlite, down migrations included', async () => {
+    const root = fixture('knex-app');
+    const linted = await lintMigrations(root, { runJs: true, capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!linted.ok) throw new Error(linted.error.message);
+    const rehearsal = await rehearseMigrations(linted.value.sets, { rows: 50 });
+    if (!rehearsal.ok) throw new Error(rehearsal.error.message);
+    expect(rehearsal.value.runs.map((run) => [run.migration.path, run.notRun === undefined, run.statements.length, run.reversibility?.missing.length])).toEqual([
+      ['db/migrations/20240101000000_create_users.js', true, 1, 0],
+      // nickname is added, then the NOT NULL age fails on the 50 filled rows.
+      ['db/migrations/20240102000000_add_age.js', true, 1, undefined],
+      ['db/migrations/20240103000000_broken.js', false, 0, undefined],
+      // Captured inside knex.transaction: the column and the backfill.
+      ['db/migrations/20240104000000_add_city.js', true, 2, 0],
+    ]);
+    expect(at(rehearsal.value.findings, 'migrations/rehearsal-failed')).toEqual([['db/migrations/20240102000000_add_age.js', 5]]);
+  });
+
+  it('kills a migration that hangs and names it', async () => {
+    const root = fixture('knex-hang');
+    const sets = listMigrations(root);
+    if (!sets.ok) throw new Error(sets.error.message);
+    const started = performance.now();
+    const outcome = await captureMigrations(sets.value, { root, runnerPath, tsHooksPath, fallbackFrom, timeoutMs: 1500 });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(outcome.failures.map((failure) => [failure.path, failure.kind])).toEqual([['migrations/20240101000000_hang.js', 'timeout']]);
+    expect(outcome.captured).toBe(0);
+  });
+
+  it('does not fall back to shipready’s own knex: a project without it gets a note', async () => {
+    const root = fixture('knex-hang');
+    const sets = listMigrations(root);
+    if (!sets.ok) throw new Error(sets.error.message);
+    const outcome = await captureMigrations(sets.value, { root, runnerPath, timeoutMs: 10_000 });
+    expect(outcome.failures.map((failure) => [failure.path, failure.kind])).toEqual([['migrations/20240101000000_hang.js', 'missing-library']]);
+  });
+});
+
+describe('capturing node-pg-migrate migrations', () => {
+  it('captures pgm builder calls of ES module and TypeScript migrations and lints them at the call', async () => {
+    const root = fixture('pgm-app');
+    const result = await lintMigrations(root, { runJs: true, pgVersion: 16, capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(at(result.value.findings, 'migrations/require-concurrent-index-creation')).toEqual([['migrations/1700000000001_posts-title-index.js', 3]]);
+    // Transpiled with the project's typescript (its relative .ts import included); the inline source map keeps the .ts line.
+    expect(at(result.value.findings, 'migrations/adding-required-field')).toEqual([['migrations/1700000000002_typed.ts', 5]]);
+    const migrations = result.value.sets.flatMap((set) => set.migrations);
+    expect(migrations.map((migration) => [migration.path, migration.captured === true, migration.down !== undefined])).toEqual([
+      // No down export: node-pg-migrate reverses up (createTable → dropTable, addColumn → dropColumn).
+      ['migrations/1700000000000_posts.js', true, true],
+      ['migrations/1700000000001_posts-title-index.js', true, true],
+      ['migrations/1700000000002_typed.ts', true, true],
+    ]);
+  });
+
+  it('rehearses them and restores the schema with the derived and written downs', async () => {
+    const root = fixture('pgm-app');
+    const linted = await lintMigrations(root, { runJs: true, capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!linted.ok) throw new Error(linted.error.message);
+    const rehearsal = await rehearseMigrations(linted.value.sets, { rows: 50 });
+    if (!rehearsal.ok) throw new Error(rehearsal.error.message);
+    expect(rehearsal.value.runs.map((run) => [run.migration.path, run.error === undefined, run.reversibility])).toEqual([
+      ['migrations/1700000000000_posts.js', true, { missing: [], extra: [] }],
+      ['migrations/1700000000001_posts-title-index.js', true, { missing: [], extra: [] }],
+      // NOT NULL without a default on the 50 filled rows fails, as it would in production.
+      ['migrations/1700000000002_typed.ts', false, undefined],
+    ]);
+    expect(at(rehearsal.value.findings, 'migrations/rehearsal-failed')).toEqual([['migrations/1700000000002_typed.ts', 5]]);
+  });
+});
+
+describe('without an explicit request', () => {
+  it('never runs migration code: lint and the scan hook leave builder migrations uncaptured', async () => {
+    const root = fixture('knex-app');
+    const linted = await lintMigrations(root, { capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!linted.ok) throw new Error(linted.error.message);
+    expect(linted.value.sets.flatMap((set) => set.migrations).filter((migration) => migration.captured === true)).toEqual([]);
+    const scanned = await lintProjectMigrations(root, { runJs: true, capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    expect(scanned.findings).toEqual([]);
+  });
+});

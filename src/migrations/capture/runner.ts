@@ -1,0 +1,291 @@
+/**
+ * The child process that turns one JS migration into SQL. It runs only in a process forked by
+ * `captureMigrations` (so user code never runs inside shipready), loads the migration framework from the
+ * scanned project's own node_modules, calls `up` (and `down`) without any database connection, and sends
+ * back the SQL the framework generated, each statement with the line of the call that produced it.
+ *
+ * The process is disposable: it patches the framework's classes in place and exits after one reply.
+ * Like `bin/shipready.js`, it is a process entry point, which is why it (and only it, in the engine)
+ * talks to `process` directly: `process.send` for the reply, `process.exit` when done.
+ */
+import { createRequire, register } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+// Type-only import: the runner must load with nothing but Node built-ins (tests transpile it alone).
+import type { CapturedDirection, CapturedStatement, CaptureReply, CaptureRequest } from './protocol.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null;
+}
+
+function isFunction(value: unknown): value is AnyFunction {
+  return typeof value === 'function';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The line in `file` of the innermost stack frame that belongs to it: where the user's call is. */
+function lineIn(file: string, stack: string | undefined): number | undefined {
+  if (stack === undefined) return undefined;
+  const url = pathToFileURL(file).href;
+  for (const frame of stack.split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?\s*$/.exec(frame);
+    if (match === null) continue;
+    const location = match[1] ?? '';
+    if (location === file || location === url) return Number(match[2]);
+  }
+  return undefined;
+}
+
+function callerLine(file: string): number | undefined {
+  return lineIn(file, new Error('caller').stack);
+}
+
+/**
+ * Resolves a framework package from the scanned project, or — only when the parent passed
+ * `fallbackFrom` (tests, whose fixture projects cannot commit node_modules) — from there.
+ */
+function resolvePackage(request: CaptureRequest, name: string): string | undefined {
+  const bases = [path.join(request.root, 'package.json'), ...(request.fallbackFrom === undefined ? [] : [request.fallbackFrom])];
+  for (const base of bases) {
+    try {
+      return createRequire(base).resolve(name);
+    } catch {
+      // Not installed there: try the next base.
+    }
+  }
+  return undefined;
+}
+
+async function loadMigration(file: string): Promise<Record<string, unknown>> {
+  const loaded: unknown = await import(pathToFileURL(file).href);
+  if (!isRecord(loaded)) return {};
+  // CommonJS `module.exports = { up, down }` arrives as `default`.
+  const fallback = loaded['default'];
+  if (!isFunction(loaded['up']) && isRecord(fallback)) return fallback;
+  return loaded;
+}
+
+interface Recorder {
+  statements: CapturedStatement[];
+  reads: number;
+}
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b/i;
+const READ_QUERY = /^\s*(SELECT|WITH\b[\s\S]*\bSELECT|SHOW)\b/i;
+
+/**
+ * Knex without a connection: a `client: 'pg'` instance whose connection, runner and query methods are
+ * replaced so every query the migration awaits is recorded (with its bindings inlined by Knex) and
+ * answered with an empty result, instead of going to a database.
+ */
+async function captureKnex(request: CaptureRequest, migration: Record<string, unknown>): Promise<CaptureReply> {
+  const resolved = resolvePackage(request, 'knex');
+  if (resolved === undefined) return { kind: 'missing-library', library: 'knex' };
+  const required: unknown = createRequire(resolved)(resolved);
+  const factory = isFunction(required) ? required : isRecord(required) && isFunction(required['knex']) ? required['knex'] : undefined;
+  if (factory === undefined) return { kind: 'failed', error: `${resolved} does not export a knex factory` };
+  const file = request.file;
+  let recorder: Recorder = { statements: [], reads: 0 };
+  const lines = new WeakMap<object, number>();
+  let currentLine: number | undefined;
+  const knex = factory({ client: 'pg' });
+  if (!isRecord(knex) || !isRecord(knex['client'])) return { kind: 'failed', error: 'knex({ client: "pg" }) did not return a knex instance' };
+  const proto: unknown = Object.getPrototypeOf(knex['client']);
+  if (!isRecord(proto)) return { kind: 'failed', error: 'unexpected knex client shape' };
+  // The pg client's prototype is patched (not the instance) so that transaction clients, which Knex
+  // creates from that prototype, are captured too.
+  const tagged = (name: string): void => {
+    const original = proto[name];
+    if (!isFunction(original)) return;
+    proto[name] = function (this: unknown, ...args: unknown[]): unknown {
+      const made = original.apply(this, args);
+      const line = callerLine(file);
+      if (isRecord(made) && line !== undefined) lines.set(made, line);
+      return made;
+    };
+  };
+  for (const name of ['schemaBuilder', 'queryBuilder', 'raw']) tagged(name);
+  const originalRunner = proto['runner'];
+  if (isFunction(originalRunner)) {
+    proto['runner'] = function (this: unknown, builder: unknown): unknown {
+      const runner = originalRunner.call(this, builder);
+      const query = isRecord(runner) ? runner['query'] : undefined;
+      if (isRecord(runner) && isFunction(query)) {
+        // Runner.query calls client.query synchronously before its first await, so the line set here is
+        // the one client.query reads, even when the migration runs queries concurrently.
+        runner['query'] = (obj: unknown): unknown => {
+          currentLine = isRecord(builder) ? lines.get(builder) : undefined;
+          return query.call(runner, obj);
+        };
+      }
+      return runner;
+    };
+  }
+  const connection = { __knexUid: 'shipready-capture' };
+  proto['acquireConnection'] = async (): Promise<unknown> => connection;
+  proto['releaseConnection'] = async (): Promise<void> => undefined;
+  const raw = proto['raw'];
+  proto['query'] = function (this: unknown, _connection: unknown, queryParam: unknown): Promise<unknown> {
+    const line = currentLine;
+    currentLine = undefined;
+    const object = typeof queryParam === 'string' ? { sql: queryParam } : isRecord(queryParam) ? queryParam : { sql: '' };
+    const sqlText = typeof object['sql'] === 'string' ? object['sql'] : '';
+    const bindings = Array.isArray(object['bindings']) ? object['bindings'] : [];
+    let text = sqlText;
+    if (bindings.length > 0 && isFunction(raw)) {
+      const formatted = raw.call(this, sqlText, bindings);
+      const toString = isRecord(formatted) ? formatted['toString'] : undefined;
+      if (isFunction(toString)) text = String(toString.call(formatted));
+    }
+    if (READ_QUERY.test(text)) recorder.reads++;
+    else if (!TRANSACTION_CONTROL.test(text) && text.trim() !== '') recorder.statements.push({ sql: text, ...(line === undefined ? {} : { line }) });
+    return Promise.resolve({ ...object, response: { rows: [], rowCount: 0, fields: [], command: '' } });
+  };
+  const run = async (direction: 'up' | 'down'): Promise<CapturedDirection | undefined> => {
+    const action = migration[direction];
+    if (!isFunction(action)) return undefined;
+    recorder = { statements: [], reads: 0 };
+    await action(knex);
+    return { statements: recorder.statements, reads: recorder.reads };
+  };
+  return captureBoth(file, run);
+}
+
+/**
+ * node-pg-migrate accumulates SQL in a MigrationBuilder and only sends it after `up` returns, so `up` runs
+ * against a builder whose `db` is a stand-in; each builder call's new steps get the line of that call.
+ */
+async function capturePgm(request: CaptureRequest, migration: Record<string, unknown>): Promise<CaptureReply> {
+  const resolved = resolvePackage(request, 'node-pg-migrate');
+  if (resolved === undefined) return { kind: 'missing-library', library: 'node-pg-migrate' };
+  const library: unknown = await import(pathToFileURL(resolved).href);
+  const Builder = isRecord(library) ? library['MigrationBuilder'] : undefined;
+  if (!isFunction(Builder)) return { kind: 'failed', error: `${resolved} does not export MigrationBuilder` };
+  const file = request.file;
+  const shorthands = isRecord(migration['shorthands']) ? migration['shorthands'] : undefined;
+  const run = async (direction: 'up' | 'down'): Promise<CapturedDirection | undefined> => {
+    let action = migration[direction];
+    let reverse = false;
+    // node-pg-migrate derives a missing down from up (reverse mode); `down = false` means none.
+    if (direction === 'down' && action === undefined) {
+      action = migration['up'];
+      reverse = true;
+    }
+    if (!isFunction(action)) return undefined;
+    let reads = 0;
+    const db = {
+      query: async (): Promise<unknown> => {
+        reads++;
+        return { rows: [], rowCount: 0 };
+      },
+      select: async (): Promise<unknown[]> => {
+        reads++;
+        return [];
+      },
+    };
+    const pgm: unknown = Reflect.construct(Builder, [db, shorthands, false, { info() {}, warn() {}, error() {}, debug() {} }]);
+    if (!isRecord(pgm)) return undefined;
+    if (reverse && isFunction(pgm['enableReverseMode'])) pgm['enableReverseMode'].call(pgm);
+    const steps = (): string[] => {
+      const get = pgm['getSqlSteps'];
+      const value: unknown = isFunction(get) ? get.call(pgm) : [];
+      return Array.isArray(value) ? value.map(String) : [];
+    };
+    const stepLines: Array<number | undefined> = [];
+    const proxy = new Proxy(pgm, {
+      get(target, property, receiver): unknown {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (!isFunction(value) || typeof property !== 'string' || property.startsWith('_') || property === 'getSql' || property === 'getSqlSteps') return value;
+        return (...args: unknown[]): unknown => {
+          const before = steps().length;
+          const line = callerLine(file);
+          const result = value.apply(target, args);
+          for (let index = before; index < steps().length; index++) stepLines[index] = line;
+          return result;
+        };
+      },
+    });
+    if (action.length >= 2) await new Promise<void>((resolve) => void action.call(migration, proxy, () => resolve()));
+    else await action.call(migration, proxy);
+    const sql = steps();
+    // In reverse mode getSqlSteps() returns the steps last-first; their lines follow.
+    const ordered = reverse ? [...stepLines].reverse() : stepLines;
+    return { statements: sql.map((text, index) => ({ sql: text, ...(ordered[index] === undefined ? {} : { line: ordered[index] }) })), reads };
+  };
+  return captureBoth(file, run);
+}
+
+/** A failure located at the innermost frame of the migration file in the error's stack, when there is one. */
+function failure(file: string, message: string, error: unknown): CaptureReply {
+  const line = lineIn(file, error instanceof Error ? error.stack : undefined);
+  return { kind: 'failed', error: message, ...(line === undefined ? {} : { line }) };
+}
+
+async function captureBoth(file: string, run: (direction: 'up' | 'down') => Promise<CapturedDirection | undefined>): Promise<CaptureReply> {
+  let up: CapturedDirection | undefined;
+  try {
+    up = await run('up');
+  } catch (error) {
+    return failure(file, errorMessage(error), error);
+  }
+  if (up === undefined) return { kind: 'failed', error: 'the migration exports no up function' };
+  let down: CapturedDirection | undefined;
+  let downError: string | undefined;
+  try {
+    down = await run('down');
+  } catch (error) {
+    downError = errorMessage(error);
+  }
+  return { kind: 'captured', up, ...(down === undefined ? {} : { down }), ...(downError === undefined ? {} : { downError }) };
+}
+
+function isRequest(value: unknown): value is CaptureRequest {
+  return (
+    isRecord(value) &&
+    typeof value['file'] === 'string' &&
+    typeof value['root'] === 'string' &&
+    (value['framework'] === 'knex' || value['framework'] === 'node-pg-migrate') &&
+    (value['fallbackFrom'] === undefined || typeof value['fallbackFrom'] === 'string') &&
+    (value['tsHooks'] === undefined || typeof value['tsHooks'] === 'string')
+  );
+}
+
+async function capture(request: CaptureRequest): Promise<CaptureReply> {
+  if (/\.m?ts$/.test(request.file)) {
+    // TypeScript migrations are transpiled with the project's own compiler; shipready ships none.
+    const typescript = resolvePackage(request, 'typescript');
+    if (typescript === undefined) return { kind: 'missing-library', library: 'typescript' };
+    if (request.tsHooks === undefined) return { kind: 'failed', error: 'no TypeScript loader was given to the capture runner' };
+    register(pathToFileURL(request.tsHooks).href, { data: { typescript } });
+    process.setSourceMapsEnabled(true);
+  }
+  let migration: Record<string, unknown>;
+  try {
+    migration = await loadMigration(request.file);
+  } catch (error) {
+    return failure(request.file, `cannot load the migration: ${errorMessage(error)}`, error);
+  }
+  return request.framework === 'knex' ? captureKnex(request, migration) : capturePgm(request, migration);
+}
+
+function send(reply: CaptureReply): void {
+  // Exit only once the reply is flushed, so a migration's stray timers cannot keep the process alive.
+  if (process.send === undefined) process.exit(3);
+  process.send(reply, () => process.exit(0));
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  Error.stackTraceLimit = 100;
+  process.once('message', (message: unknown) => {
+    if (!isRequest(message)) {
+      send({ kind: 'failed', error: 'invalid capture request' });
+      return;
+    }
+    capture(message).then(send, (error: unknown) => send({ kind: 'failed', error: errorMessage(error) }));
+  });
+}

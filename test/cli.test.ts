@@ -211,3 +211,43 @@ describe('shipready migrations --run-js', () => {
     }
   });
 });
+
+describe('secrets and settings at the edges of the CLI', () => {
+  it('lets the configured severity win over a rule\'s per-finding severity', async () => {
+    const tree = makeTree({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0' }),
+      '.env.production': 'SESSION_SECRET=4f9a8b2c7d1e6f3a9b8c7d2e1f4a5b6c\n',
+      'shipready.config.json': JSON.stringify({ rules: { 'security/secret-committed': 'low' } }),
+    });
+    try {
+      const result = await runBin(['scan', tree.dir, '--format', 'json', '--fail-on', 'medium']);
+      const severities = secretFindings(result.stdout).map((finding) => finding.severity);
+      expect(severities).toEqual(['low']);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('never echoes a secret from a probe target in its error line', async () => {
+    const token = 'Zx9kQ2mN7pL4vB8wT6';
+    const result = await runBin(['probe', `ftp://admin:${token}@127.0.0.1/`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain(token);
+    const unreachable = await runBin(['probe', `http://127.0.0.1:9/?token=${token}`, '--timeout', '2']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr + unreachable.stdout).not.toContain(token);
+  });
+
+  it('writes the --ports table to --output like any report', async () => {
+    const tree = makeTree({ 'docker-compose.yml': 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n' });
+    try {
+      const out = path.join(tree.dir, 'ports.txt');
+      const result = await runBin(['scan', tree.dir, '--ports', '--output', out]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('');
+      expect(readFileSync(out, 'utf8')).toContain('8080');
+    } finally {
+      tree.cleanup();
+    }
+  });
+});

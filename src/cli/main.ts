@@ -2,12 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { didYouMean } from '../core/config.js';
+import { redactText } from '../core/redact.js';
 import type { UserError } from '../core/result.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import { isReportFormat, REPORT_FORMATS, renderReport } from '../reporters/index.js';
+import { cleanControl } from '../reporters/shared.js';
 import { VERSION } from '../scan.js';
 import type { CliIo, Command, CommonFlags } from './command.js';
 import { COMMANDS } from './commands.js';
+import { errorCode } from '../core/fs-errors.js';
 
 export interface CliResult {
   readonly exitCode: 0 | 1 | 2;
@@ -57,7 +60,8 @@ function mainHelp(): string {
 }
 
 function failure(error: UserError): CliResult {
-  const lines = [`shipready: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`, ...(error.details ?? []).map((detail) => `  ${detail}`)];
+  // Errors echo user input (a target URL, a config value): mask secrets there as in every report.
+  const lines = [`shipready: ${redactText(error.message)}${error.hint === undefined ? '' : ` (${redactText(error.hint)})`}`, ...(error.details ?? []).map((detail) => `  ${redactText(detail)}`)];
   return { exitCode: 2, stdout: '', stderr: `${lines.join('\n')}\n` };
 }
 
@@ -125,20 +129,20 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
     const result = await command.run({ positionals: parsed.positionals, values, common, io: progressIo });
     if (!result.ok) return failure(result.error);
     const output = result.value;
-    if (output.kind === 'text') return { exitCode: 0, stdout: output.text, stderr: '' };
-    const rendered = renderReport(output.report, common.format, { color: common.color });
-    const exitCode = output.report.verdict.failed ? 1 : 0;
-    const extra = output.extraText === undefined ? '' : `${output.extraText}\n`;
+    const rendered = output.kind === 'text' ? cleanControl(redactText(output.text)) : renderReport(output.report, common.format, { color: common.color });
+    const exitCode = output.kind === 'report' && output.report.verdict.failed ? 1 : 0;
+    const extra = output.kind === 'report' && output.extraText !== undefined ? `${output.extraText}\n` : '';
     if (common.output === undefined) return { exitCode, stdout: rendered, stderr: extra };
     const file = path.resolve(io.cwd, common.output);
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, rendered);
     } catch (error) {
-      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+      const code = errorCode(error) ?? 'error';
       return failure({ code: 'OUTPUT_UNWRITABLE', message: `cannot write ${common.output} (${code})`, hint: 'check the --output path' });
     }
-    return { exitCode, stdout: '', stderr: `${extra}${output.report.verdict.summary}\nReport written to ${common.output}\n` };
+    const summary = output.kind === 'report' ? `${output.report.verdict.summary}\n` : '';
+    return { exitCode, stdout: '', stderr: `${extra}${summary}Report written to ${common.output}\n` };
   } catch (error) {
     return { exitCode: 2, stdout: '', stderr: `${describeError(error, debugRequested)}\n` };
   }

@@ -7,6 +7,7 @@ import { portMapSection } from '../project/ports.js';
 import { scan } from '../scan.js';
 import { booleanOption, stringOption, type Command } from './command.js';
 import { otherCommandRules } from './known-rules.js';
+import { errorCode } from '../core/fs-errors.js';
 
 function parseSize(raw: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m)?$/i.exec(raw.trim());
@@ -64,10 +65,10 @@ export const scanCommand: Command = {
     try {
       fs.writeFileSync(file, serializeBaseline(toBaseline(report.findings)));
     } catch (error) {
-      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+      const code = errorCode(error) ?? 'error';
       return err(userError('OUTPUT_UNWRITABLE', `cannot write ${file} (${code})`));
     }
     const recorded = report.findings.filter((finding) => finding.suppression === undefined).length;
-    return ok({ kind: 'report', report: acceptAsBaseline(report), extraText: `Recorded ${recorded} finding(s) in ${path.relative(io.cwd, file) || file}; pass --baseline ${BASELINE_FILE} to count only new ones.` });
+    return ok({ kind: 'report', report: acceptAsBaseline(report), extraText: `Recorded ${recorded} finding(s) in ${path.relative(io.cwd, file) || file}; pass --baseline ${path.relative(io.cwd, file) || file} to count only new ones.` });
   },
 };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 import type { Finding } from './report.js';
 import { err, ok, userError, type Result, type UserError } from './result.js';
+import { errorCode } from './fs-errors.js';
 
 export const BASELINE_FILE = '.shipready-baseline.json';
 
@@ -38,7 +39,7 @@ export function readBaseline(file: string): Result<ReadonlySet<string>, UserErro
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+    const code = errorCode(error) ?? 'error';
     return err(userError('BASELINE_INVALID', `cannot read baseline ${file} (${code})`, 'create one with `shipready scan --write-baseline`'));
   }
   let json: unknown;

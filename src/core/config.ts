@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CHECKLIST_IDS, isChecklistId } from './checklist.js';
 import { err, ok, userError, type Result, type UserError } from './result.js';
 import { SEVERITIES, type Severity } from './severity.js';
+import { errorCode } from './fs-errors.js';
 
 const severityOrOff = z.enum([...SEVERITIES, 'off', 'on']);
 
@@ -181,7 +182,7 @@ function readText(file: string): Result<string, UserError> {
   try {
     return ok(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+    const code = errorCode(error) ?? 'error';
     return err(userError('CONFIG_UNREADABLE', `cannot read config ${file} (${code})`, 'check the --config path'));
   }
 }
@@ -196,11 +197,12 @@ function parseConfigText(text: string, file: string): Result<unknown, UserError>
 }
 
 /**
- * Finds and validates the config for a scan root: `--config FILE` when given, else the first of
+ * Finds and validates the config for a scan root: `--config FILE` when given (a relative path is taken
+ * relative to the root; the CLI passes it absolute, resolved against the working directory), else the first of
  * `shipready.config.json|yaml|yml`, else `package.json#shipready`, else no config.
  */
 export function loadConfig(root: string, explicit: string | undefined, known: KnownRules): Result<ShipreadyConfig, UserError> {
-  const candidates = explicit !== undefined ? [path.resolve(explicit)] : CONFIG_FILES.map((name) => path.join(root, name)).filter((file) => fs.existsSync(file));
+  const candidates = explicit !== undefined ? [path.resolve(root, explicit)] : CONFIG_FILES.map((name) => path.join(root, name)).filter((file) => fs.existsSync(file));
   const file = candidates[0];
   if (file !== undefined) {
     const text = readText(file);

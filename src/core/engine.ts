@@ -108,7 +108,8 @@ export function toFinding(
   return {
     ruleId: rule.id,
     messageId: raw.messageId,
-    severity: raw.severity ?? severityOverride ?? rule.severity,
+    // The user's configured severity wins over a rule's per-finding choice: config is the last word.
+    severity: severityOverride ?? raw.severity ?? rule.severity,
     category: rule.category,
     ...(rule.checklist === undefined ? {} : { checklist: rule.checklist }),
     message: redactText(raw.message, secrets),

@@ -48,3 +48,19 @@ describe('secret detectors', () => {
     expect(findSecrets('DATABASE_URL=postgres://app:app@db:5432/app')).toEqual([]);
   });
 });
+
+describe('connection-string passwords with awkward characters', () => {
+  it('masks a password containing characters URL re-encodes (^, |, {)', () => {
+    for (const password of ['ab^cdXk9Qz2LmN8pQ', 'xY7|kQ2mN8pL4vB9', 'kQ2{mN8pL4vB9xY7']) {
+      const out = redactText(`const v = "postgres://admin:${password}@db.example.com/app";`);
+      expect(out).not.toContain(password.slice(4));
+      expect(out).toContain('@db.example.com/app');
+    }
+  });
+
+  it('does not fail on malformed percent-encoding and still masks the password', () => {
+    const out = redactText('DATABASE_URL=postgres://admin:pa%zzword9XkQ2@db.example.com/app');
+    expect(out).not.toContain('word9XkQ2');
+    expect(findSecrets('postgres://admin:pa%zzword9XkQ2@db.example.com/app').map((match) => match.kind)).toEqual(['connection-string-password']);
+  });
+});

@@ -1,4 +1,4 @@
-import { findSecrets } from './secrets.js';
+import { findSecrets, safeDecode } from './secrets.js';
 
 /**
  * Masks secrets before anything leaves the engine. Every reporter shows evidence through these
@@ -44,8 +44,8 @@ export function redactUrl(raw: string): string {
   }
   let changed = false;
   // A value already holding the mask was redacted before; masking it again would only shorten it.
-  if (url.password !== '' && !decodeURIComponent(url.password).includes(MASK)) {
-    url.password = maskSecret(decodeURIComponent(url.password));
+  if (url.password !== '' && !safeDecode(url.password).includes(MASK)) {
+    url.password = maskSecret(safeDecode(url.password));
     changed = true;
   }
   for (const [name, value] of url.searchParams) {
@@ -54,7 +54,15 @@ export function redactUrl(raw: string): string {
       changed = true;
     }
   }
-  return changed ? decodeURI(url.toString()) : raw;
+  return changed ? safeDecodeUri(url.toString()) : raw;
+}
+
+function safeDecodeUri(value: string): string {
+  try {
+    return decodeURI(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Candidate URLs in free text; each is then parsed (never rewritten by regex) by `redactUrl`. */

@@ -100,6 +100,29 @@ export function looksRandom(value: string): boolean {
   return shannonEntropy(value) >= 3.7;
 }
 
+/** `decodeURIComponent` that keeps the raw text when it is not valid percent-encoding (a typo must not stop a scan). */
+export function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The password of a URL as it is written in the text (not as `URL` re-encodes it): between the first
+ * `:` of the userinfo and the last `@` of the authority. Offsets are relative to `candidate`.
+ */
+function rawPasswordSpan(candidate: string): { start: number; end: number } | undefined {
+  const authorityStart = candidate.indexOf('://') + 3;
+  const authorityEnd = candidate.slice(authorityStart).search(/[/?#]/);
+  const authority = candidate.slice(authorityStart, authorityEnd < 0 ? undefined : authorityStart + authorityEnd);
+  const at = authority.lastIndexOf('@');
+  const colon = authority.indexOf(':');
+  if (at < 0 || colon < 0 || colon > at) return undefined;
+  return { start: authorityStart + colon + 1, end: authorityStart + at };
+}
+
 function connectionStringSecret(candidate: string, offset: number): SecretMatch | undefined {
   let url: URL;
   try {
@@ -107,21 +130,22 @@ function connectionStringSecret(candidate: string, offset: number): SecretMatch 
   } catch {
     return undefined;
   }
-  const password = decodeURIComponent(url.password);
+  const span = rawPasswordSpan(candidate);
+  if (span === undefined || span.end <= span.start) return undefined;
+  const raw = candidate.slice(span.start, span.end);
+  const password = safeDecode(raw);
   // Already-masked output ('••••') is re-scanned when reports are redacted twice; it is not a secret.
-  if (password === '' || password.startsWith('$') || password.includes('${') || password.includes('•')) return undefined;
+  if (password.startsWith('$') || password.includes('${') || password.includes('•')) return undefined;
   // Dev credentials for a local or compose-internal database (single-label host) are not a leak.
   const hostIsLocal = LOCAL_HOSTS.has(url.hostname) || !url.hostname.includes('.');
-  const isWeakDevPassword = DEV_PASSWORDS.has(password.toLowerCase()) || password === decodeURIComponent(url.username);
+  const isWeakDevPassword = DEV_PASSWORDS.has(password.toLowerCase()) || password === safeDecode(url.username);
   if (hostIsLocal && (isWeakDevPassword || !looksRandom(password))) return undefined;
-  const at = candidate.indexOf(url.password.length > 0 ? `:${url.password}@` : '@');
-  const start = offset + (at >= 0 ? at + 1 : 0);
   return {
     kind: 'connection-string-password',
     description: `password in a ${url.protocol.replace(':', '')} connection string`,
-    start,
-    end: start + url.password.length,
-    value: url.password,
+    start: offset + span.start,
+    end: offset + span.end,
+    value: raw,
     isPlaceholder: isPlaceholder(password) || DEV_PASSWORDS.has(password.toLowerCase()),
   };
 }

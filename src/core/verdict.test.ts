@@ -41,11 +41,13 @@ describe('buildReport', () => {
       attestations: {
         'load-testing': { by: 'ana', date: '2026-10-01', evidence: 'k6' },
         'backup-restore': { by: 'bo', date: '2026-01-05', evidence: 'drill' },
+        'rollback-plan': { by: 'cy', date: '2099-01-01', evidence: 'typo in the year' },
       },
     });
     const entries = Object.fromEntries(report.checklist.map((entry) => [entry.id, entry]));
     expect(entries['load-testing']?.status).toBe('attested');
     expect(entries['backup-restore']?.status).toBe('unknown');
+    expect(entries['rollback-plan']?.status).toBe('unknown');
     expect(report.notes.some((note) => note.kind === 'attestation')).toBe(true);
   });
 

@@ -43,8 +43,9 @@ export interface BuildReportInput {
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 25, high: 10, medium: 4, low: 1, info: 0 };
 
 /**
- * Readiness score, 0–100. Each rule's findings cost `weight × (1 + 1/2 + 1/4 + …)`: repeats of one
- * problem cost less than new problems, and one noisy rule can never cost more than twice its weight.
+ * Readiness score, 0–100. The findings of one rule at one severity cost `weight × (1 + 1/2 + 1/4 + …)`:
+ * repeats of one problem cost less than new problems, and a noisy rule never costs more than twice the
+ * weight of each severity it reports at.
  *
  * @example score([]) // 100
  */
@@ -106,6 +107,12 @@ function evaluateItem(
     const maxAge = attestation.maxAgeDays ?? input.maxAgeDays ?? DEFAULT_ATTESTATION_MAX_AGE_DAYS;
     const { by, date, evidence } = attestation;
     const age = daysBetween(new Date(date), input.now);
+    if (age < 0) {
+      // A date in the future would never expire: treat it as a typo, not as evidence.
+      const message = `attestation of "${item.id}" by ${by} is dated ${date}, in the future; fix the date`;
+      notes.push({ kind: 'attestation', message });
+      return { ...base, status: 'unknown', reason: message, attestation: { by, date, evidence } };
+    }
     if (age <= maxAge) {
       return { ...base, status: 'attested', reason: `attested by ${by} on ${date}: ${evidence}`, attestation: { by, date, evidence } };
     }

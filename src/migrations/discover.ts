@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { errorCode, isExpectedFsError } from '../core/fs-errors.js';
 import { err, ok, type Result, type UserError, userError } from '../core/result.js';
 import type { FileIndex } from './frameworks/common.js';
 import { detectDbmate } from './frameworks/dbmate.js';
@@ -56,11 +57,13 @@ function walk(root: string): string[] {
   const found: string[] = [];
   const visit = (relative: string, depth: number): void => {
     if (depth > MAX_DEPTH || found.length >= MAX_FILES) return;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(relative === '' ? root : join(root, relative), { withFileTypes: true });
-    } catch {
-      return;
+    } catch (error) {
+      // A folder that vanished or is not readable has no migrations to offer; anything else is a bug.
+      if (isExpectedFsError(error)) return;
+      throw new Error(`cannot list ${relative || root}`, { cause: error });
     }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
@@ -95,8 +98,9 @@ function readText(root: string, path: string): string | undefined {
     const full = join(root, path);
     if (statSync(full).size > MAX_FILE_BYTES) return undefined;
     return readFileSync(full, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (isExpectedFsError(error)) return undefined;
+    throw new Error(`cannot read ${path}`, { cause: error });
   }
 }
 
@@ -108,10 +112,13 @@ function readText(root: string, path: string): string | undefined {
  * if (sets.ok) for (const set of sets.value) console.log(set.framework, set.migrations.length);
  */
 export function discoverMigrations(root: string, options: DiscoverOptions = {}): Result<MigrationSet[], UserError> {
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(root);
-  } catch {
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'EACCES' || code === 'EPERM') return err(userError('PATH_UNREADABLE', `cannot read ${root}: permission denied`));
+    if (!isExpectedFsError(error)) throw new Error(`cannot stat ${root}`, { cause: error });
     return err(userError('PATH_NOT_FOUND', `${root} does not exist`, 'pass the repository root'));
   }
   if (!stats.isDirectory()) return err(userError('PATH_NOT_DIRECTORY', `${root} is not a directory`, 'pass the repository root'));

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isExpectedFsError } from '../core/fs-errors.js';
 import type { PgVersion } from './lint/context.js';
 
 export const DEFAULT_PG_MAJOR = 16;
@@ -10,16 +11,18 @@ const IMAGE = /image:\s*["']?(?:[\w.-]+\/)*(?:postgres|postgresql|postgis|pgvect
 function readIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (isExpectedFsError(error)) return undefined;
+    throw new Error(`cannot read ${path}`, { cause: error });
   }
 }
 
 function listDir(path: string): string[] {
   try {
     return readdirSync(path).sort();
-  } catch {
-    return [];
+  } catch (error) {
+    if (isExpectedFsError(error)) return [];
+    throw new Error(`cannot list ${path}`, { cause: error });
   }
 }
 

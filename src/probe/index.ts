@@ -3,6 +3,7 @@
  * `Report`, with the Observatory-compatible grade as the first section. Never touches `process`.
  */
 
+import { redactUrl } from '../core/redact.js';
 import { randomBytes } from 'node:crypto';
 import { assignFingerprints, compareFindings, toFinding, toRuleMeta } from '../core/engine.js';
 import type { Note, Report, ReportSection } from '../core/report.js';
@@ -126,7 +127,7 @@ function gradeSection(outcomes: readonly TargetOutcome[]): ReportSection {
     title: 'Security headers grade (MDN HTTP Observatory scoring)',
     lines,
     placement: 'top',
-    data: outcomes.map((outcome) => ({ target: outcome.target, ...(outcome.grade === undefined ? {} : { grade: outcome.grade.grade, score: outcome.grade.score, tests: outcome.grade.tests }) })),
+    data: outcomes.map((outcome) => ({ target: redactUrl(outcome.target), ...(outcome.grade === undefined ? {} : { grade: outcome.grade.grade, score: outcome.grade.score, tests: outcome.grade.tests }) })),
   };
 }
 
@@ -143,7 +144,7 @@ function summarySection(outcomes: readonly TargetOutcome[], requests: ReadonlyMa
     ];
     return `${outcome.target}: ${parts.join(' · ')}`;
   });
-  return { id: 'probe-targets', title: 'Probed targets', lines, data: outcomes.map((outcome) => ({ target: outcome.target, status: outcome.status, serverClass: outcome.serverClass, requests: requests.get(outcome.target) ?? 0, unreachable: outcome.unreachable })) };
+  return { id: 'probe-targets', title: 'Probed targets', lines, data: outcomes.map((outcome) => ({ target: redactUrl(outcome.target), status: outcome.status, serverClass: outcome.serverClass, requests: requests.get(outcome.target) ?? 0, unreachable: outcome.unreachable })) };
 }
 
 /**

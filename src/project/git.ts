@@ -2,13 +2,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { err, ok, type Result } from '../core/result.js';
+import { errorCode } from '../core/fs-errors.js';
 
 /** Why git could not answer: no git binary, or the scanned root is not the top of a work tree. */
 export type GitUnavailable = { readonly code: 'GIT_NOT_INSTALLED' | 'NOT_A_REPOSITORY' | 'GIT_FAILED'; readonly message: string };
 
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
 
 function git(root: string, args: readonly string[]): Result<string, GitUnavailable> {
   try {

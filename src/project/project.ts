@@ -18,6 +18,7 @@ import { LineIndex } from './line-index.js';
 import { buildPackages, SERVER_FRAMEWORKS, type PackageInfo } from './packages.js';
 import { extractRoutes, ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 import { realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
+import { errorCode } from '../core/fs-errors.js';
 
 export interface ParsedSource {
   readonly path: string;
@@ -126,7 +127,7 @@ export class Project implements SourceText {
     try {
       buffer = this.fs.readFileSync(path.join(this.root, file));
     } catch (error) {
-      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'error';
+      const code = errorCode(error) ?? 'error';
       this.notes.push({ kind: 'skipped-file', path: file, message: `not readable (${code})` });
       this.texts.set(file, null);
       return undefined;

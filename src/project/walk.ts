@@ -4,6 +4,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { Note } from '../core/report.js';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
+import { errorCode } from '../core/fs-errors.js';
 
 /** The slice of `node:fs` the walk needs; tests inject failures (unreadable files as root) through it. */
 export interface FileSystem {
@@ -103,10 +104,6 @@ function isIgnoredByScopes(scopes: readonly IgnoreScope[], relative: string, isD
   return false;
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return undefined;
-}
 
 /**
  * One pass over the tree: honours nested `.gitignore` files and default ignores, follows directory

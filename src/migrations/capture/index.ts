@@ -6,6 +6,7 @@ import type { Note } from '../../core/report.js';
 import { directionLines } from '../frameworks/code-sql.js';
 import type { Migration, MigrationSet, SqlSource } from '../types.js';
 import { type CapturedDirection, type CaptureReply, captureReplySchema, type CaptureRequest } from './protocol.js';
+import { isExpectedFsError } from '../../core/fs-errors.js';
 
 /** How long one migration file may take (loading the library included) before its process is killed. */
 export const DEFAULT_CAPTURE_TIMEOUT_MS = 30_000;
@@ -53,8 +54,9 @@ function isCapturable(migration: Migration): migration is Capturable {
 function readText(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (isExpectedFsError(error)) return undefined;
+    throw new Error(`cannot read ${file}`, { cause: error });
   }
 }
 

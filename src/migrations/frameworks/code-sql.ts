@@ -125,15 +125,10 @@ export function codeMigrationFields(path: string, text: string): { up?: SqlSourc
  * @example directionLines('m.js', 'exports.up = (knex) => {};').up // 1
  */
 export function directionLines(path: string, text: string): { up?: number; down?: number } {
-  let program: Node;
-  try {
-    const result = parseSync(path, text, { showSemanticErrors: false });
-    if (result.errors.length > 0) return {};
-    program = result.program;
-  } catch {
-    return {};
-  }
-  const ranges = directionRanges(program);
+  // oxc reports syntax errors as values; a throw here would be a parser bug and must surface.
+  const result = parseSync(path, text, { showSemanticErrors: false });
+  if (result.errors.length > 0) return {};
+  const ranges = directionRanges(result.program);
   const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length;
   return { ...(ranges.up === undefined ? {} : { up: lineOf(ranges.up.start) }), ...(ranges.down === undefined ? {} : { down: lineOf(ranges.down.start) }) };
 }

@@ -7,7 +7,6 @@ import { errorCode } from '../core/fs-errors.js';
 /** Why git could not answer: no git binary, or the scanned root is not the top of a work tree. */
 export type GitUnavailable = { readonly code: 'GIT_NOT_INSTALLED' | 'NOT_A_REPOSITORY' | 'GIT_FAILED'; readonly message: string };
 
-
 function git(root: string, args: readonly string[]): Result<string, GitUnavailable> {
   try {
     return ok(execFileSync('git', [...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000, maxBuffer: 64 * 1024 * 1024 }));

@@ -1,15 +1,18 @@
 // Protects against containers that ignore `docker stop`: SIGTERM goes to a shell or npm, node never hears it and is SIGKILLed mid-request. Docs: docs/rules/reliability/docker-signal-handling.md
 import type { Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
-import { composeServices } from '../../project/compose.js';
+import { composeServices, serviceDockerfile } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
-import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, productionDockerfiles, type DockerCommand } from '../../project/dockerfile.js';
+import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerCommand } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
+import { referencedFiles } from '../../project/scripts.js';
 import { defineScanRule } from '../support.js';
 
 /** An init process that forwards signals to its child and reaps zombies. */
 const INIT = /(?:^|\/)(?:tini|tini-static|dumb-init|catatonit|s6-svscan|\/init)$|^\/init$/;
-const PACKAGE_MANAGER = /(?:^|\/)(?:npm|yarn|pnpm|npx|bun)$/;
+// Not bun: `bun file.ts` is the runtime itself, and `bun run <script>` forwards SIGTERM to the script on its system-shell
+// path (oven-sh/bun#41802 describes that path as forwarding and waiting), so the openstatus API's `CMD ["bun", "start"]` is fine.
+const PACKAGE_MANAGER = /(?:^|\/)(?:npm|yarn|pnpm|npx)$/;
 
 /** Why a command keeps SIGTERM away from node, or undefined when it does not. */
 function swallowReason(command: DockerCommand): string | undefined {
@@ -29,36 +32,43 @@ function swallowReason(command: DockerCommand): string | undefined {
   return undefined;
 }
 
+/** The command that keeps running at the end of a start script: node or a package manager (or the CMD via "$@"), without `exec`. */
+const CHILD_SERVER = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:node|npm|npx|yarn|pnpm)\b|^"?\$@"?$/;
+
+/**
+ * Why a repository start script that the exec-form CMD/ENTRYPOINT runs keeps SIGTERM from the server: its last command starts
+ * node (or a package manager) as a child of the shell instead of `exec`-ing it (brocoders/nestjs-boilerplate's
+ * startup.relational.dev.sh ends with `pnpm run start:prod`). Scripts that trap signals themselves are left alone.
+ */
+function scriptReason(project: Project, command: DockerCommand): string | undefined {
+  if (command.form !== 'exec') return undefined;
+  const program = command.argv[0];
+  if (program === undefined || !/\.(?:sh|bash)$/.test(program)) return undefined;
+  const script = referencedFiles(project, program)[0];
+  if (script === undefined || /\btrap\b|\b(?:tini|dumb-init)\b/.test(script.text)) return undefined;
+  const lines = script.text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const last = lines[lines.length - 1];
+  if (last === undefined || !CHILD_SERVER.test(last) || /&\s*$/.test(last)) return undefined;
+  return `${script.path} (run by "${command.argv.join(' ')}") ends with "${last}" without exec, so the shell stays PID 1 and does not forward SIGTERM`;
+}
+
 function usesInit(command: DockerCommand | undefined): boolean {
   if (command === undefined) return false;
   if (command.form === 'exec') return command.argv[0] !== undefined && INIT.test(command.argv[0]);
   return /^(?:exec\s+)?\S*(?:tini|dumb-init)\b/.test(command.text);
 }
 
-/** Directories whose Dockerfile a compose service with `init: true` builds. */
+/** Dockerfiles that a compose service with `init: true` builds: compose then runs tini as PID 1. */
 function initBuildDirs(project: Project): Set<string> {
-  const dirs = new Set<string>();
+  const dockerfiles = new Set<string>();
   for (const file of project.composeFiles()) {
-    const base = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
     for (const service of composeServices(file)) {
       if (scalarString(mapGet(service.node, 'init')) !== 'true') continue;
-      const build = mapGet(service.node, 'build');
-      const context = scalarString(build) ?? scalarString(mapGet(build, 'context')) ?? '.';
-      const dockerfile = scalarString(mapGet(build, 'dockerfile')) ?? 'Dockerfile';
-      dirs.add(normalize(base, `${context}/${dockerfile}`));
+      const dockerfile = serviceDockerfile(service);
+      if (dockerfile !== undefined) dockerfiles.add(dockerfile);
     }
   }
-  return dirs;
-}
-
-function normalize(base: string, relative: string): string {
-  const parts: string[] = base === '' ? [] : base.split('/');
-  for (const part of relative.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
+  return dockerfiles;
 }
 
 type Messages = { swallowed: { file: string; keyword: string } };
@@ -80,8 +90,10 @@ export default defineScanRule({
   applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
   check(ctx) {
     const withInit = initBuildDirs(ctx.project);
-    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
-      if (withInit.has(path)) continue;
+    for (const info of productionDockerfiles(ctx.project.dockerfiles())) {
+      const { path, dockerfile } = info;
+      // A tool image (nothing copied from the repository) does not run the app, whose shutdown this rule protects.
+      if (withInit.has(path) || packagesToolOnly(info)) continue;
       const stages = dockerStages(dockerfile);
       const final = stages[stages.length - 1];
       if (final === undefined) continue;
@@ -94,7 +106,7 @@ export default defineScanRule({
       if (entrypoint !== undefined && entryCommand !== undefined) candidates.push([entrypoint, entryCommand]);
       if (cmd !== undefined && entryCommand?.form !== 'shell') candidates.push([cmd, dockerCommand(cmd)]);
       for (const [instruction, command] of candidates) {
-        const reason = swallowReason(command);
+        const reason = swallowReason(command) ?? scriptReason(ctx.project, command);
         if (reason === undefined) continue;
         ctx.report({
           messageId: 'swallowed',

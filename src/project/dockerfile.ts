@@ -87,3 +87,19 @@ export const DEV_ONLY_DOCKERFILE = /(?:^|\/)\.devcontainer\/|(?:^|[./-])(?:dev|d
 export function productionDockerfiles(dockerfiles: readonly DockerfileInfo[]): DockerfileInfo[] {
   return dockerfiles.filter((info) => !DEV_ONLY_DOCKERFILE.test(info.path) && !/(?:^|\/)(?:test|tests|fixtures|__fixtures__|testdata|examples?)\//i.test(info.path));
 }
+
+/**
+ * True when a Dockerfile only installs a third-party tool: no COPY/ADD at all (not even `--from` another stage) and a RUN
+ * that installs a package (`RUN npm i -g maildev`). Its runtime, command and healthcheck say nothing about the application's.
+ *
+ * @example packagesToolOnly(project.dockerfiles()[0]) // true for `FROM node:18\nRUN npm i -g maildev\nCMD maildev`
+ */
+export function packagesToolOnly(info: DockerfileInfo): boolean {
+  const instructions = info.dockerfile.getInstructions();
+  if (instructions.some((instruction) => instruction.getKeyword() === 'COPY' || instruction.getKeyword() === 'ADD')) return false;
+  return instructions.some(
+    (instruction) =>
+      instruction.getKeyword() === 'RUN' &&
+      /\b(?:npm\s+(?:i|install)\s+(?:-g|--global)|yarn\s+global\s+add|pnpm\s+(?:add|install)\s+(?:-g|--global)|apk\s+add|apt-get\s+install|pip3?\s+install|go\s+install|gem\s+install)\b/.test(instruction.getArgumentsContent() ?? ''),
+  );
+}

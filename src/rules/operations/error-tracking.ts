@@ -6,6 +6,8 @@ import { defineScanRule, listText, manifestAnchor } from '../support.js';
 
 /** Error tracking and APM agents (entries ending in `/` match every package of the scope). */
 const TRACKERS = [
+  // Sentry clients published outside @sentry/: the Hono middleware, the Workers client it wraps, and the LogTape sink.
+  '@hono/sentry', 'toucan-js', '@logtape/sentry',
   '@sentry/', '@bugsnag/', 'rollbar', '@honeybadger-io/', 'newrelic', 'dd-trace', 'elastic-apm-node', '@appsignal/nodejs', 'airbrake', '@airbrake/', '@highlight-run/', 'raygun',
   '@opentelemetry/sdk-node', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/exporter-trace-otlp-grpc', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/auto-instrumentations-node', '@vercel/otel', '@axiomhq/', '@logtail/', 'applicationinsights', '@google-cloud/error-reporting', '@azure/monitor-opentelemetry',
 ];

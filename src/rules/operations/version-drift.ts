@@ -2,7 +2,7 @@
 import { noOptions } from '../../core/rule.js';
 import { ciFiles } from '../../project/ci.js';
 import { composeEnvironment, composeServices } from '../../project/compose.js';
-import { dockerStages, productionDockerfiles } from '../../project/dockerfile.js';
+import { dockerStages, packagesToolOnly, productionDockerfiles } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -55,7 +55,8 @@ function imagePins(project: Project): Pin[] {
       pins.push({ product: product(match[1]), major: Number(match[2]), file: file.path, line, source: `CI image ${match[0].trim().replace(/^["'[,:]/, '')}`, rank: 3 });
     }
   }
-  for (const info of productionDockerfiles(project.dockerfiles())) {
+  // Tool images (a Dockerfile that copies nothing from the repository, e.g. a maildev image) do not run the app's runtime.
+  for (const info of productionDockerfiles(project.dockerfiles()).filter((candidate) => !packagesToolOnly(candidate))) {
     const stages = dockerStages(info.dockerfile);
     stages.forEach((stage, index) => {
       const match = VERSIONED_IMAGE.exec(stage.from.getImage() ?? '');

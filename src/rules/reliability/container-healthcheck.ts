@@ -2,12 +2,12 @@
 import { noOptions } from '../../core/rule.js';
 import { composeServices, effectiveEnvironment, isOwnImage, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
-import { dockerStages, effectiveInstruction, instructionLocation, productionDockerfiles } from '../../project/dockerfile.js';
+import { dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
-const INFRA_IMAGE = /(?:^|\/)(?:nginx|nginx-unprivileged|openresty|caddy|traefik|haproxy|envoy|certbot|dbmate|flyway|liquibase|adminer|pgadmin4|mailhog|mailpit|minio|localstack|grafana|prometheus|loki|promtail|jaeger|otel|busybox|alpine|watchtower|portainer)(?::|@|$|\/)/i;
+const INFRA_IMAGE = /(?:^|\/)(?:nginx|nginx-unprivileged|openresty|caddy|traefik|haproxy|envoy|certbot|dbmate|flyway|liquibase|adminer|pgadmin4|mailhog|mailpit|maildev|minio|localstack|grafana|prometheus|loki|promtail|jaeger|otel|busybox|alpine|watchtower|portainer)(?::|@|$|\/)/i;
 
 /** Health checks defined by the platform instead: Kubernetes probes, ECS, Fly, Render, Railway, Nomad. */
 const PLATFORM_FILE = /\.(?:ya?ml|toml|hcl|nomad)$|(?:^|\/)(?:[\w-]*task[-_]?def[\w-]*|ecs[\w-]*|railway|app)\.json$/i;
@@ -74,7 +74,9 @@ export default defineScanRule({
         const isApp =
           built !== undefined ||
           (isOwnImage(service) && !INFRA_IMAGE.test(service.image ?? '') && dockerfiles.length > 0);
-        if (!isApp) continue;
+        const builtInfo = built === undefined ? undefined : byPath.get(built);
+        // A Dockerfile that copies nothing from the repository packages a tool (brocoders' maildev.Dockerfile), not the app.
+        if (!isApp || (builtInfo !== undefined && packagesToolOnly(builtInfo))) continue;
         // One-shot jobs (migrations, seeds) exit by design.
         if (scalarString(mapGet(service.node, 'restart')) === 'no') continue;
         appServices += 1;

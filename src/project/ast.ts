@@ -1,4 +1,4 @@
-import { visitorKeys, type CallExpression, type Expression, type Node } from 'oxc-parser';
+import { visitorKeys, type CallExpression, type Expression, type Node, type ObjectExpression } from 'oxc-parser';
 
 /** Narrows an unknown value (an AST child slot) to an oxc node. */
 export function isNode(value: unknown): value is Node {
@@ -75,4 +75,18 @@ export function chainRoot(call: CallExpression): CallExpression {
     current = current.callee.object;
   }
   return current;
+}
+
+/** The static name of an object property (`a: 1`, `'a': 1`), or undefined for computed keys and spreads. */
+export function propertyName(node: Node): string | undefined {
+  if (node.type !== 'Property' || node.computed) return undefined;
+  return node.key.type === 'Identifier' ? node.key.name : stringValue(node.key);
+}
+
+/** The value of the property called `name` in an object literal, if written out statically. */
+export function objectProperty(object: ObjectExpression, name: string): Expression | undefined {
+  for (const property of object.properties) {
+    if (property.type === 'Property' && propertyName(property) === name) return property.value;
+  }
+  return undefined;
 }

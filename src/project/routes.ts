@@ -1,5 +1,5 @@
-import type { Class, Expression, Node, ObjectExpression } from 'oxc-parser';
-import { chainRoot, dottedName, methodCall, stringValue, walkAst } from './ast.js';
+import type { Class, Node } from 'oxc-parser';
+import { chainRoot, dottedName, methodCall, objectProperty, stringValue, walkAst } from './ast.js';
 import type { Framework } from './packages.js';
 import type { ParsedSource } from './project.js';
 
@@ -39,15 +39,6 @@ function joinPaths(...parts: Array<string | undefined>): string {
 
 function looksLikeRoutePath(value: string | undefined): value is string {
   return value !== undefined && (value.startsWith('/') || value === '*');
-}
-
-function objectProperty(object: ObjectExpression, name: string): Expression | undefined {
-  for (const property of object.properties) {
-    if (property.type !== 'Property' || property.computed) continue;
-    const key = property.key.type === 'Identifier' ? property.key.name : stringValue(property.key);
-    if (key === name) return property.value;
-  }
-  return undefined;
 }
 
 function decoratorCall(node: Node): { name: string; args: readonly Node[] } | undefined {

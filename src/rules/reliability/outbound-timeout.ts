@@ -1,7 +1,7 @@
 // Protects against a slow third party freezing the server: outbound HTTP calls with no timeout or AbortSignal. Docs: docs/rules/reliability/outbound-timeout.md
 import type { CallExpression, Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
-import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
+import { dottedName, methodCall, propertyName, stringValue, walkAst } from '../../project/ast.js';
 import { findText, isFileRoute, nodeSite, parseGated, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS, type CodeSite } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import { nextAppRoutePath, nextPagesApiPath, remixRoutePath } from '../../project/routes.js';
@@ -22,7 +22,7 @@ function hasTimeoutOption(node: Node | undefined): boolean | undefined {
   for (const property of node.properties) {
     // `{ ...defaults }` may carry the timeout: unknown.
     if (property.type === 'SpreadElement') return undefined;
-    const key = property.key.type === 'Identifier' ? property.key.name : stringValue(property.key);
+    const key = propertyName(property);
     if (key !== undefined && TIMEOUT_KEYS.has(key)) return true;
   }
   return false;

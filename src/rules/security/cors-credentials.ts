@@ -1,7 +1,7 @@
 // Protects against any website reading a logged-in user's data: CORS that reflects every origin (or `*`) with credentials. Docs: docs/rules/security/cors-credentials.md
 import type { Node, ObjectExpression } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
-import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
+import { dottedName, methodCall, objectProperty, stringValue, walkAst } from '../../project/ast.js';
 import { nodeSite, nodeText, parseGated, serverCodeFiles } from '../../project/code-scope.js';
 import type { ParsedSource } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -34,15 +34,6 @@ function inDevelopmentBranch(node: Node, ancestors: readonly Node[], source: Par
     child = parent;
   }
   return false;
-}
-
-function property(object: ObjectExpression, name: string): Node | undefined {
-  for (const entry of object.properties) {
-    if (entry.type !== 'Property' || entry.computed) continue;
-    const key = entry.key.type === 'Identifier' ? entry.key.name : stringValue(entry.key);
-    if (key === name) return entry.value;
-  }
-  return undefined;
 }
 
 /** How the origin option lets every site in, or undefined when it restricts origins. */
@@ -85,8 +76,8 @@ export default defineScanRule({
       walkAst(source.program, (node, ancestors) => {
         // NestFactory.create(AppModule, { cors: { … } }) and Fastify({ … }) style `cors` options.
         if (!isDevServerConfig && node.type === 'Property' && !node.computed && node.key.type === 'Identifier' && node.key.name === 'cors' && node.value.type === 'ObjectExpression') {
-          const credentials = property(node.value, 'credentials');
-          const how = credentials?.type === 'Literal' && credentials.value === true ? permissiveOrigin(property(node.value, 'origin'), source) : undefined;
+          const credentials = objectProperty(node.value, 'credentials');
+          const how = credentials?.type === 'Literal' && credentials.value === true ? permissiveOrigin(objectProperty(node.value, 'origin'), source) : undefined;
           if (how !== undefined && !inDevelopmentBranch(node, ancestors, source)) {
             ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, node.value), detail: `Looked at CORS options (a \`cors\` option object) with credentials: true and found ${how}.` });
           }
@@ -98,9 +89,9 @@ export default defineScanRule({
         const registerOptions = method === 'register' && /cors/i.test(dottedName(node.arguments[0]) ?? (node.arguments[0] === undefined ? '' : nodeText(source, node.arguments[0])));
         const options = registerOptions ? (node.arguments[1]?.type === 'ObjectExpression' ? node.arguments[1] : undefined) : corsOptions(node);
         if (options !== undefined) {
-          const credentials = property(options, 'credentials');
+          const credentials = objectProperty(options, 'credentials');
           if (!(credentials?.type === 'Literal' && credentials.value === true)) return;
-          const how = permissiveOrigin(property(options, 'origin'), source);
+          const how = permissiveOrigin(objectProperty(options, 'origin'), source);
           if (how === undefined || inDevelopmentBranch(node, ancestors, source)) return;
           ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, options), detail: `Looked at CORS options (cors(), enableCors(), register(cors, …)) with credentials: true and found ${how}.` });
           return;

@@ -1,7 +1,7 @@
 // Protects against secrets that ship with the code: a JWT/session secret or password literal, including `process.env.X || 'literal'` fallbacks. Docs: docs/rules/security/hardcoded-credential.md
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
-import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
+import { dottedName, methodCall, propertyName, stringValue, walkAst } from '../../project/ast.js';
 import { envVariable, nodeSite, parseGated, serverCodeFiles } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -49,11 +49,6 @@ function secretLiteral(node: Node | null | undefined, key: string): string | und
   return value;
 }
 
-function propertyKey(node: Node): string | undefined {
-  if (node.type !== 'Property' || node.computed) return undefined;
-  return node.key.type === 'Identifier' ? node.key.name : stringValue(node.key);
-}
-
 function isSpaPackage(project: Project, file: string): boolean {
   const pkg = project.packageOf(file);
   return pkg?.frameworks.length === 1 && pkg.frameworks[0] === 'vite-spa';
@@ -95,7 +90,7 @@ export default defineScanRule({
       const reported = new Set<number>();
       walkAst(source.program, (node, ancestors) => {
         // `development: { connection: { password: 'postgres' } }` (knexfile, ormconfig): local-only credentials.
-        if (ancestors.some((ancestor) => DEV_SECTION.test(propertyKey(ancestor) ?? ''))) return false;
+        if (ancestors.some((ancestor) => DEV_SECTION.test(propertyName(ancestor) ?? ''))) return false;
         if (node.type === 'LogicalExpression' && (node.operator === '||' || node.operator === '??')) {
           const name = envName(node.left);
           const value = name === undefined ? undefined : secretLiteral(node.right, name);
@@ -105,7 +100,7 @@ export default defineScanRule({
           }
           return;
         }
-        const key = propertyKey(node);
+        const key = propertyName(node);
         if (key !== undefined && node.type === 'Property' && SECRET_PROPERTY.test(key)) {
           const value = secretLiteral(node.value, key);
           if (value !== undefined && !reported.has(node.value.start)) {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { applyBaseline, readBaseline } from './core/baseline.js';
+import { DOCS_BASE_URL, VERSION } from './core/meta.js';
 import { loadConfig, type KnownRules, type ShipreadyConfig } from './core/config.js';
 import { compareFindings, runRules } from './core/engine.js';
 import type { Finding, Note, Report, ReportSection } from './core/report.js';
@@ -13,16 +13,7 @@ import type { FileSystem } from './project/walk.js';
 import { lintProjectMigrations } from './migrations/index.js';
 import { scanRules } from './rules/index.js';
 
-/** Prefix of every rule's docs link. */
-export const DOCS_BASE_URL = 'https://github.com/shipready/shipready/blob/main/';
-
-function readVersion(): string {
-  const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  return typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string' ? manifest.version : '0.0.0';
-}
-
-/** The installed shipready version (from its package.json). */
-export const VERSION = readVersion();
+export { DOCS_BASE_URL, VERSION } from './core/meta.js';
 
 export interface ScanOptions {
   /** Explicit config file; otherwise discovered in the root. */

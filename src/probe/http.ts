@@ -10,12 +10,13 @@ import { rootCertificates, TLSSocket } from 'node:tls';
 import zlib from 'node:zlib';
 import { RequestBudget, type BudgetOptions } from './budget.js';
 import type { CertificateFacts, Exchange, ExchangeError, ProbeRequest, ProbeResponse, TlsFacts, Transport } from './transport.js';
+import { PROJECT_URL } from '../core/meta.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_BODY_CAP_BYTES = 512 * 1024;
 
 export function userAgent(version: string): string {
-  return `shipready-probe/${version} (+https://github.com/shipready/shipready)`;
+  return `shipready-probe/${version} (+${PROJECT_URL})`;
 }
 
 export interface LiveTransportOptions {

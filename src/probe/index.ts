@@ -21,8 +21,8 @@ import { LiveTlsInspector, ReplayTlsInspector } from './tls.js';
 import type { Exchange } from './transport.js';
 import { DEFAULT_LOGIN_ATTEMPTS } from './checks/operations.js';
 import { runDeepScan, type DeepScanRunner } from './deep.js';
+import { DOCS_BASE_URL } from '../core/meta.js';
 
-export const DEFAULT_DOCS_BASE_URL = 'https://github.com/shipready/shipready/blob/main/';
 /** Targets probed at once; each has its own request budget and concurrency. */
 export const MAX_PARALLEL_TARGETS = 4;
 
@@ -229,7 +229,7 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
     const first = unreachable[0];
     return err(userError('NETWORK', `cannot reach ${first?.target ?? 'the target'}: ${first?.unreachable ?? 'no answer'}`, replay === undefined ? 'check the URL, DNS and that the site is up (use --ca FILE for a private CA)' : 'the capture holds no answer for this target'));
   }
-  const docsBaseUrl = options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL;
+  const docsBaseUrl = options.docsBaseUrl ?? DOCS_BASE_URL;
   const enabled = (id: string): boolean => options.settings?.get(id)?.enabled ?? true;
   const drafts = outcomes.flatMap((outcome) =>
     outcome.sink.issues

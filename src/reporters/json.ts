@@ -1,9 +1,10 @@
 // JSON reporter: the report model as-is, for machines. Format: docs/report-format.md
 import { z } from 'zod';
 import { reportSchema, type Report } from '../core/report.js';
+import { DOCS_BASE_URL } from '../core/meta.js';
 
 /** Where the published schema lives, so `$id` resolves for consumers that fetch it. */
-export const REPORT_SCHEMA_ID = 'https://github.com/shipready/shipready/blob/main/docs/report.schema.json';
+export const REPORT_SCHEMA_ID = `${DOCS_BASE_URL}docs/report.schema.json`;
 
 /**
  * The report exactly as the model declares it, pretty-printed with a trailing newline. Validates

@@ -4,6 +4,7 @@ import { runRules, type SourceText } from '../core/engine.js';
 import type { Finding, Note, Report, ReportSection } from '../core/report.js';
 import { defineRule, noOptions, type RegisteredRule, type ReportLocation } from '../core/rule.js';
 import { buildReport } from '../core/verdict.js';
+import { DOCS_BASE_URL } from '../core/meta.js';
 
 /** Built at runtime so this source file never holds a literal key that a secret scanner would flag. */
 export const FAKE_STRIPE_KEY = ['sk', 'live', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('_');
@@ -75,7 +76,7 @@ export interface FixtureOptions {
 /** Runs the fixture rules through the engine and assembles the report, as `scan` would. */
 export async function buildFixtureReport(options: FixtureOptions): Promise<Report> {
   const sources: SourceText = { text: (path) => options.project.files[path] };
-  const outcome = await runRules(FIXTURE_RULES, options.project, sources, { docsBaseUrl: 'https://github.com/shipready/shipready/blob/main/' });
+  const outcome = await runRules(FIXTURE_RULES, options.project, sources, { docsBaseUrl: DOCS_BASE_URL });
   const findings = outcome.findings.map((finding): Finding => {
     const reason = options.suppress?.(finding);
     const location = finding.location?.kind === 'file' ? finding.location : undefined;

@@ -2,9 +2,10 @@
 import type { Finding, Report, RuleMeta } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
 import { pascalCaseRuleName } from './shared.js';
+import { PROJECT_URL } from '../core/meta.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-export const TOOL_INFORMATION_URI = 'https://github.com/shipready/shipready';
+export const TOOL_INFORMATION_URI = PROJECT_URL;
 /** Versioned key, so a future change of the fingerprint recipe can ship under `shipready/v2` without clashing. */
 export const FINGERPRINT_KEY = 'shipready/v1';
 

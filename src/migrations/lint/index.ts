@@ -4,8 +4,8 @@ import { ensureParser, parseSql, type StatementIgnores } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
 import { annotate, type LintedFile, type MigrationProject, type PgVersion } from './context.js';
 import { MIGRATION_RULES } from './registry.js';
+import { DOCS_BASE_URL } from '../../core/meta.js';
 
-export const DEFAULT_DOCS_BASE_URL = 'https://github.com/shipready/shipready/blob/main/';
 
 export interface LintSetsOptions {
   readonly pgVersion: PgVersion;
@@ -99,7 +99,7 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
   const project: MigrationProject = { files, pgVersion: options.pgVersion, timeoutsSetByRunner: options.timeoutsSetByRunner ?? false };
   const sources: SourceText = { text: (path) => texts.get(path) };
   const outcome = await runRules(MIGRATION_RULES, project, sources, {
-    docsBaseUrl: options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
+    docsBaseUrl: options.docsBaseUrl ?? DOCS_BASE_URL,
     ...(options.settings === undefined ? {} : { settings: options.settings }),
   });
   const byPath = new Map(files.map((file) => [file.parsed.source.path, file]));

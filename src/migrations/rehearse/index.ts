@@ -1,7 +1,7 @@
 import { runRules, type RuleSetting } from '../../core/engine.js';
 import type { Finding, Note, ReportSection, RuleMeta } from '../../core/report.js';
 import { err, ok, type Result, type UserError } from '../../core/result.js';
-import { DEFAULT_DOCS_BASE_URL } from '../lint/index.js';
+import { DOCS_BASE_URL } from '../../core/meta.js';
 import { alterCommands } from '../sql/ast.js';
 import { ensureParser, parseSql } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
@@ -110,7 +110,7 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
     REHEARSAL_RULES,
     { runs, blockingThresholdMs: options.blockingThresholdMs ?? 1000, rowsLabel },
     { text: (path) => texts.get(path) },
-    { docsBaseUrl: options.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL, ...(options.settings === undefined ? {} : { settings: options.settings }) },
+    { docsBaseUrl: options.docsBaseUrl ?? DOCS_BASE_URL, ...(options.settings === undefined ? {} : { settings: options.settings }) },
   );
   const notes: Note[] = [];
   const notRun = runs.filter((run) => run.notRun !== undefined);

@@ -2,7 +2,7 @@
 import { noOptions } from '../../core/rule.js';
 import { composeServices, effectiveEnvironment, isOwnImage, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
-import { dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles } from '../../project/dockerfile.js';
+import { dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerStage } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -13,13 +13,33 @@ const INFRA_IMAGE = /(?:^|\/)(?:nginx|nginx-unprivileged|openresty|caddy|traefik
 const PLATFORM_FILE = /\.(?:ya?ml|toml|hcl|nomad)$|(?:^|\/)(?:[\w-]*task[-_]?def[\w-]*|ecs[\w-]*|railway|app)\.json$/i;
 const PLATFORM_CHECK = /readinessProbe|livenessProbe|startupProbe|"healthCheck"\s*:|healthCheckPath|healthcheckPath|\[\[(?:http_service\.)?checks\]\]|\[checks\b|\bcheck\s*\{[^}]*\bhttp\b/;
 
-function hasHealthcheck(info: DockerfileInfo | undefined): boolean {
+function stageHealthcheck(stages: readonly DockerStage[], stage: DockerStage): boolean {
+  const healthcheck = effectiveInstruction(stages, stage, 'HEALTHCHECK');
+  return healthcheck !== undefined && !/^\s*NONE\b/i.test(healthcheck.getArgumentsContent() ?? '');
+}
+
+/**
+ * True when the image built from `info` has a healthcheck: in the `target` stage (compose `build.target`) or, without
+ * one, the final stage — including the stages it is built FROM. A HEALTHCHECK in a sibling stage is not in that image.
+ */
+function hasHealthcheck(info: DockerfileInfo | undefined, target?: string): boolean {
   if (info === undefined) return false;
   const stages = dockerStages(info.dockerfile);
+  if (target !== undefined) {
+    const named = stages.find((stage) => stage.from.getBuildStage()?.toLowerCase() === target.toLowerCase());
+    if (named !== undefined) return stageHealthcheck(stages, named);
+    // A target we cannot resolve (`${TARGET}` without a default): any stage may be the one built, so do not guess.
+    return stages.some((stage) => stageHealthcheck(stages, stage));
+  }
   const final = stages[stages.length - 1];
-  if (final === undefined) return false;
-  const healthcheck = effectiveInstruction(stages, final, 'HEALTHCHECK');
-  return healthcheck !== undefined && !/^\s*NONE\b/i.test(healthcheck.getArgumentsContent() ?? '');
+  return final !== undefined && stageHealthcheck(stages, final);
+}
+
+/** Compose `build: { target: <stage> }`, with a `${VAR:-default}` reduced to its default; undefined without a target. */
+function buildTarget(service: ComposeService): string | undefined {
+  const target = scalarString(mapGet(mapGet(service.node, 'build'), 'target'));
+  if (target === undefined) return undefined;
+  return /^\$\{\w+:?-([\w.-]+)\}$/.exec(target.trim())?.[1] ?? target.trim();
 }
 
 function composeHealthcheck(service: ComposeService): boolean {
@@ -82,14 +102,15 @@ export default defineScanRule({
         appServices += 1;
         if (built !== undefined) coveredDockerfiles.add(built);
         if (composeHealthcheck(service)) continue;
-        if (built !== undefined ? hasHealthcheck(byPath.get(built)) : anyDockerHealthcheck) continue;
+        const target = built === undefined ? undefined : buildTarget(service);
+        if (built !== undefined ? hasHealthcheck(byPath.get(built), target) : anyDockerHealthcheck) continue;
         ctx.report({
           messageId: 'noCompose',
           data: { service: service.name, file: file.path },
           location: { path: file.path, line: service.line ?? 1 },
-          detail: `Service "${service.name}" ${built !== undefined ? `builds ${built}` : `runs ${service.image ?? '?'} (built from this repository)`}: no \`healthcheck:\` in ${file.path} and no HEALTHCHECK in the final stage of ${
+          detail: `Service "${service.name}" ${built !== undefined ? `builds ${built}` : `runs ${service.image ?? '?'} (built from this repository)`}: no \`healthcheck:\` in ${file.path} and no HEALTHCHECK in ${target === undefined ? 'the final stage' : `the build target stage "${target}"`} of ${
             built ?? 'any production Dockerfile'
-          }.`,
+          } (or the stages it is built FROM).`,
           key: service.name,
         });
       }

@@ -36,9 +36,22 @@ function inDevelopmentBranch(node: Node, ancestors: readonly Node[], source: Par
   return false;
 }
 
+/** `(x)`, `x as T`, `x!`, `x satisfies T` → `x`. */
+function unwrap(node: Node): Node {
+  if (node.type === 'ParenthesizedExpression' || node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' || node.type === 'TSSatisfiesExpression') return unwrap(node.expression);
+  return node;
+}
+
 /** How the origin option lets every site in, or undefined when it restricts origins. */
-function permissiveOrigin(origin: Node | undefined, source: ParsedSource): string | undefined {
-  if (origin === undefined) return 'no origin option (the default is *)';
+function permissiveOrigin(option: Node | undefined, source: ParsedSource): string | undefined {
+  if (option === undefined) return 'no origin option (the default is *)';
+  const origin = unwrap(option);
+  // `env.SITE_URL || true`: the configured origin wins, but a server where the variable is unset reflects every origin.
+  if (origin.type === 'LogicalExpression' && (origin.operator === '||' || origin.operator === '??')) {
+    const fallback = permissiveOrigin(origin.right, source);
+    const variable = nodeText(source, origin.left).replace(/\s+/g, ' ');
+    return fallback === undefined ? undefined : `${fallback} as the fallback when ${variable.length > 60 ? `${variable.slice(0, 57)}...` : variable} is unset`;
+  }
   if (origin.type === 'Literal' && origin.value === true) return 'origin: true (reflects the request origin)';
   if (stringValue(origin) === '*') return "origin: '*'";
   if (origin.type === 'Literal' && 'regex' in origin && origin.regex !== undefined && origin.regex !== null && /^\^?\.[*+]\$?$/.test(origin.regex.pattern)) return `origin: /${origin.regex.pattern}/`;

@@ -104,3 +104,20 @@ export function findSections(text: string, markers: Readonly<Record<'up' | 'down
   });
   return result;
 }
+
+/**
+ * Reads and claims each path in the order given (the framework's run order) and builds its migration;
+ * unreadable files are skipped. Every framework module builds its list this way.
+ *
+ * @example const migrations = claimEach(index, sorted, (path, text) => ({ …, up: wholeFile(path, text) }));
+ */
+export function claimEach<T>(index: FileIndex, paths: readonly string[], build: (path: string, text: string) => T): T[] {
+  const built: T[] = [];
+  for (const path of paths) {
+    const text = index.read(path);
+    if (text === undefined) continue;
+    index.claimed.add(path);
+    built.push(build(path, text));
+  }
+  return built;
+}

@@ -1,5 +1,5 @@
 import type { Migration, MigrationSet } from '../types.js';
-import { baseOf, compareVersions, type FileIndex, findSections, groupByDir, unclaimed } from './common.js';
+import { baseOf, claimEach, compareVersions, type FileIndex, findSections, groupByDir, unclaimed } from './common.js';
 
 const MARKERS = { up: /^--\s*migrate:up\b/, down: /^--\s*migrate:down\b/ } as const;
 
@@ -11,15 +11,11 @@ export function detectDbmate(index: FileIndex): MigrationSet[] {
   const sets: MigrationSet[] = [];
   const files = unclaimed(index).filter((path) => path.endsWith('.sql') && /^--\s*migrate:up\b/m.test(index.read(path) ?? ''));
   for (const [dir, paths] of groupByDir(files)) {
-    const migrations: Migration[] = [];
-    for (const path of [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b)))) {
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
+    const migrations: Migration[] = claimEach(index, [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b))), (path, text) => {
       const sections = findSections(text, MARKERS);
       const optOut = sections.up !== undefined && /transaction:\s*false/.test(sections.up.marker);
       const base = baseOf(path).replace(/\.sql$/, '');
-      migrations.push({
+      return {
         id: /^\d+/.exec(base)?.[0] ?? base,
         name: base.replace(/^\d+_/, ''),
         framework: 'dbmate',
@@ -29,8 +25,8 @@ export function detectDbmate(index: FileIndex): MigrationSet[] {
         ...(sections.down === undefined ? {} : { down: { path, text, start: sections.down.start, end: sections.down.end } }),
         transaction: optOut ? 'none' : 'per-file',
         transactionReason: optOut ? 'the -- migrate:up marker sets transaction:false' : 'dbmate runs each migration in its own transaction',
-      });
-    }
+      };
+    });
     sets.push({ framework: 'dbmate', dir, transaction: 'per-file', migrations, hasDowns: true });
   }
   return sets;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Migration, MigrationSet } from '../types.js';
-import { baseOf, dirOf, type FileIndex, unclaimed, wholeFile } from './common.js';
+import { baseOf, claimEach, dirOf, type FileIndex, unclaimed, wholeFile } from './common.js';
 
 const journalSchema = z.object({
   entries: z.array(z.object({ idx: z.number(), tag: z.string() })),
@@ -56,13 +56,9 @@ export function detectDrizzle(index: FileIndex): MigrationSet[] {
     byDir.set(setDir, [...(byDir.get(setDir) ?? []), path]);
   }
   for (const [dir, paths] of byDir) {
-    const migrations: Migration[] = [];
-    for (const path of paths.sort()) {
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
+    const migrations: Migration[] = claimEach(index, paths.sort(), (path, text) => {
       const folder = baseOf(dirOf(path));
-      migrations.push({
+      return {
         id: folder,
         name: folder.replace(/^\d+_/, ''),
         framework: 'drizzle',
@@ -71,8 +67,8 @@ export function detectDrizzle(index: FileIndex): MigrationSet[] {
         up: wholeFile(path, text),
         transaction: 'per-run',
         transactionReason: REASON,
-      });
-    }
+      };
+    });
     sets.push({ framework: 'drizzle', dir, transaction: 'per-run', migrations, hasDowns: false });
   }
   return sets;

@@ -1,6 +1,6 @@
 import type { Migration, MigrationSet } from '../types.js';
 import { codeMigrationFields } from './code-sql.js';
-import { baseOf, type FileIndex, groupByDir, languageOf, unclaimed } from './common.js';
+import { baseOf, claimEach, type FileIndex, groupByDir, languageOf, unclaimed } from './common.js';
 
 const JS_FILE = /\.(c|m)?(j|t)s$/;
 
@@ -16,14 +16,10 @@ export function detectKnex(index: FileIndex): MigrationSet[] {
   });
   const sets: MigrationSet[] = [];
   for (const [dir, paths] of groupByDir(files)) {
-    const migrations: Migration[] = [];
-    for (const path of paths) {
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
+    const migrations: Migration[] = claimEach(index, paths, (path, text) => {
       const base = baseOf(path).replace(/\.[^.]+$/, '');
       const optOut = /config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text);
-      migrations.push({
+      return {
         id: /^\d+/.exec(base)?.[0] ?? base,
         name: base.replace(/^\d+[_-]?/, ''),
         framework: 'knex',
@@ -32,8 +28,8 @@ export function detectKnex(index: FileIndex): MigrationSet[] {
         ...codeMigrationFields(path, text),
         transaction: optOut ? 'none' : 'per-file',
         transactionReason: optOut ? 'the migration exports config = { transaction: false }' : 'knex runs each migration in its own transaction',
-      });
-    }
+      };
+    });
     sets.push({ framework: 'knex', dir, transaction: 'per-file', migrations, hasDowns: true });
   }
   return sets;

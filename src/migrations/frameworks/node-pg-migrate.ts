@@ -1,6 +1,6 @@
 import type { Migration, MigrationSet } from '../types.js';
 import { codeMigrationFields } from './code-sql.js';
-import { baseOf, compareVersions, type FileIndex, findSections, groupByDir, languageOf, unclaimed } from './common.js';
+import { baseOf, claimEach, compareVersions, type FileIndex, findSections, groupByDir, languageOf, unclaimed } from './common.js';
 
 const MARKERS = { up: /^--\s*Up Migration\b/i, down: /^--\s*Down Migration\b/i } as const;
 const JS_FILE = /\.(c|m)?(j|t)s$/;
@@ -19,16 +19,12 @@ export function detectNodePgMigrate(index: FileIndex): MigrationSet[] {
   });
   const sets: MigrationSet[] = [];
   for (const [dir, paths] of groupByDir(files)) {
-    const migrations: Migration[] = [];
-    for (const path of [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b)))) {
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
+    const migrations: Migration[] = claimEach(index, [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b))), (path, text) => {
       const base = baseOf(path).replace(/\.[^.]+$/, '');
       const language = languageOf(path);
       const sections = language === 'sql' ? findSections(text, MARKERS) : {};
       const optOut = /pgm\.noTransaction\(\)/.test(text);
-      migrations.push({
+      return {
         id: /^\d+/.exec(base)?.[0] ?? base,
         name: base.replace(/^\d+[_-]?/, ''),
         framework: 'node-pg-migrate',
@@ -39,8 +35,8 @@ export function detectNodePgMigrate(index: FileIndex): MigrationSet[] {
         ...(sections.down === undefined ? {} : { down: { path, text, start: sections.down.start, end: sections.down.end } }),
         transaction: optOut ? 'none' : 'per-file',
         transactionReason: optOut ? 'the migration calls pgm.noTransaction()' : 'node-pg-migrate runs each migration in its own transaction',
-      });
-    }
+      };
+    });
     sets.push({ framework: 'node-pg-migrate', dir, transaction: 'per-file', migrations, hasDowns: true });
   }
   return sets;

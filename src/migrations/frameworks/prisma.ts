@@ -1,5 +1,5 @@
 import type { Migration, MigrationSet } from '../types.js';
-import { baseOf, dirOf, type FileIndex, unclaimed, wholeFile } from './common.js';
+import { baseOf, claimEach, dirOf, type FileIndex, unclaimed, wholeFile } from './common.js';
 
 /**
  * Prisma Migrate: `prisma/migrations/<timestamp>_<name>/migration.sql`, applied in folder-name order.
@@ -19,13 +19,9 @@ export function detectPrisma(index: FileIndex): MigrationSet[] {
   }
   const sets: MigrationSet[] = [];
   for (const [dir, paths] of bySetDir) {
-    const migrations: Migration[] = [];
-    for (const path of paths.sort()) {
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
+    const migrations: Migration[] = claimEach(index, paths.sort(), (path, text) => {
       const folder = baseOf(dirOf(path));
-      migrations.push({
+      return {
         id: folder,
         name: folder.replace(/^\d+_/, ''),
         framework: 'prisma',
@@ -34,8 +30,8 @@ export function detectPrisma(index: FileIndex): MigrationSet[] {
         up: wholeFile(path, text),
         transaction: 'per-file-implicit',
         transactionReason: 'prisma migrate deploy sends each migration.sql as one script (one implicit transaction)',
-      });
-    }
+      };
+    });
     sets.push({ framework: 'prisma', dir, transaction: 'per-file-implicit', migrations, hasDowns: false });
   }
   return sets;

@@ -1,5 +1,5 @@
 import type { Migration, MigrationSet } from '../types.js';
-import { baseOf, compareVersions, type FileIndex, groupByDir, unclaimed, wholeFile } from './common.js';
+import { baseOf, claimEach, compareVersions, type FileIndex, groupByDir, unclaimed, wholeFile } from './common.js';
 
 /**
  * Plain SQL files in a `migrations`-like folder with no recognisable runner: ordered by name (numeric
@@ -10,13 +10,9 @@ export function detectSqlFolder(index: FileIndex): MigrationSet[] {
   const files = unclaimed(index).filter((path) => path.endsWith('.sql') && /(^|\/)(migrations?|migrate)(\/|$)/.test(path.slice(0, path.lastIndexOf('/') + 1)));
   const sets: MigrationSet[] = [];
   for (const [dir, paths] of groupByDir(files)) {
-    const migrations: Migration[] = [];
-    for (const path of [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b)))) {
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
+    const migrations: Migration[] = claimEach(index, [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b))), (path, text) => {
       const base = baseOf(path).replace(/\.sql$/, '');
-      migrations.push({
+      return {
         id: /^\d+/.exec(base)?.[0] ?? base,
         name: base.replace(/^\d+[_-]?/, ''),
         framework: 'sql',
@@ -25,8 +21,8 @@ export function detectSqlFolder(index: FileIndex): MigrationSet[] {
         up: wholeFile(path, text),
         transaction: 'none',
         transactionReason: 'no known runner: assumed to run statement by statement (psql -f), so only explicit BEGIN/COMMIT make transactions',
-      });
-    }
+      };
+    });
     sets.push({ framework: 'sql', dir, transaction: 'none', migrations, hasDowns: false });
   }
   return sets;

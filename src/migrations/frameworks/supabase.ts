@@ -1,5 +1,5 @@
 import type { Migration, MigrationSet } from '../types.js';
-import { baseOf, compareVersions, type FileIndex, groupByDir, unclaimed, wholeFile } from './common.js';
+import { baseOf, claimEach, compareVersions, type FileIndex, groupByDir, unclaimed, wholeFile } from './common.js';
 
 /**
  * Supabase CLI: `supabase/migrations/<timestamp>_<name>.sql`, applied in timestamp order; `db push`
@@ -9,13 +9,9 @@ export function detectSupabase(index: FileIndex): MigrationSet[] {
   const files = unclaimed(index).filter((path) => /(^|\/)supabase\/migrations\/[^/]+\.sql$/.test(path));
   const sets: MigrationSet[] = [];
   for (const [dir, paths] of groupByDir(files)) {
-    const migrations: Migration[] = [];
-    for (const path of [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b)))) {
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
+    const migrations: Migration[] = claimEach(index, [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b))), (path, text) => {
       const base = baseOf(path).replace(/\.sql$/, '');
-      migrations.push({
+      return {
         id: /^\d+/.exec(base)?.[0] ?? base,
         name: base.replace(/^\d+_/, ''),
         framework: 'supabase',
@@ -24,8 +20,8 @@ export function detectSupabase(index: FileIndex): MigrationSet[] {
         up: wholeFile(path, text),
         transaction: 'per-file',
         transactionReason: 'supabase db push applies each migration file in one transaction',
-      });
-    }
+      };
+    });
     sets.push({ framework: 'supabase', dir, transaction: 'per-file', migrations, hasDowns: false });
   }
   return sets;

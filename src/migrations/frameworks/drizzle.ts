@@ -8,6 +8,11 @@ const journalSchema = z.object({
 
 const REASON = 'drizzle migrate() applies every pending migration inside one transaction';
 
+/** Both layouts (journal and folder-per-migration) run whole files in the one transaction drizzle-kit opens. */
+function drizzleMigration(id: string, path: string, text: string): Migration {
+  return { id, name: id.replace(/^\d+_/, ''), framework: 'drizzle', path, language: 'sql', up: wholeFile(path, text), transaction: 'per-run', transactionReason: REASON };
+}
+
 /**
  * Drizzle Kit: the journal layout (`<out>/meta/_journal.json` lists `<tag>.sql` in order, statements split
  * by `--> statement-breakpoint`) and the folder-per-migration layout (`<out>/<ts>_<name>/migration.sql`
@@ -28,23 +33,8 @@ export function detectDrizzle(index: FileIndex): MigrationSet[] {
     const journal = journalSchema.safeParse(json);
     if (!journal.success) continue;
     index.claimed.add(journalPath);
-    const migrations: Migration[] = [];
-    for (const entry of [...journal.data.entries].sort((a, b) => a.idx - b.idx)) {
-      const path = dir === '.' ? `${entry.tag}.sql` : `${dir}/${entry.tag}.sql`;
-      const text = index.read(path);
-      if (text === undefined) continue;
-      index.claimed.add(path);
-      migrations.push({
-        id: entry.tag,
-        name: entry.tag.replace(/^\d+_/, ''),
-        framework: 'drizzle',
-        path,
-        language: 'sql',
-        up: wholeFile(path, text),
-        transaction: 'per-run',
-        transactionReason: REASON,
-      });
-    }
+    const ordered = [...journal.data.entries].sort((a, b) => a.idx - b.idx).map((entry) => (dir === '.' ? `${entry.tag}.sql` : `${dir}/${entry.tag}.sql`));
+    const migrations = claimEach(index, ordered, (path, text) => drizzleMigration(baseOf(path).replace(/\.sql$/, ''), path, text));
     sets.push({ framework: 'drizzle', dir, transaction: 'per-run', migrations, hasDowns: false });
   }
   const folderFiles = unclaimed(index).filter(
@@ -56,19 +46,7 @@ export function detectDrizzle(index: FileIndex): MigrationSet[] {
     byDir.set(setDir, [...(byDir.get(setDir) ?? []), path]);
   }
   for (const [dir, paths] of byDir) {
-    const migrations: Migration[] = claimEach(index, paths.sort(), (path, text) => {
-      const folder = baseOf(dirOf(path));
-      return {
-        id: folder,
-        name: folder.replace(/^\d+_/, ''),
-        framework: 'drizzle',
-        path,
-        language: 'sql',
-        up: wholeFile(path, text),
-        transaction: 'per-run',
-        transactionReason: REASON,
-      };
-    });
+    const migrations = claimEach(index, paths.sort(), (path, text) => drizzleMigration(baseOf(dirOf(path)), path, text));
     sets.push({ framework: 'drizzle', dir, transaction: 'per-run', migrations, hasDowns: false });
   }
   return sets;

@@ -1,6 +1,7 @@
-// Migrations benchmark: lint a generated 20,000-statement file and 200 files × 100 statements with
-// shipready and with squawk (squawk-cli, JSON reporter) — wall time, ratio and peak RSS of each — then
-// rehearse 20 migrations over 10 tables of 1,000,000 rows each in PGlite.
+// Migrations benchmark: lint a generated 20,000-statement file and 200 files × 100 statements with the
+// shipready CLI (`shipready migrations DIR --format json`) and with squawk (squawk-cli, JSON reporter) — both
+// as a user runs them, process start to exit: wall time, ratio and peak RSS of each — then rehearse
+// 20 migrations over 10 tables of 1,000,000 rows each in PGlite.
 // Targets (issue 5): lint no slower than squawk, peak RSS < 300 MB; rehearsal < 3 minutes.
 // BENCH_REHEARSAL_ROWS overrides the 1,000,000 rows; BENCH_SKIP_REHEARSAL=1 / BENCH_SKIP_LINT=1 skip a part.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = path.join(ROOT, '.bench', 'migrations');
 const CHILD = fileURLToPath(new URL('migrations-child.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/shipready.js', import.meta.url));
 const SQUAWK = path.join(ROOT, 'node_modules', '.bin', 'squawk');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -77,13 +79,14 @@ function compare(label, dir, squawkArgs) {
   const ours = [];
   const theirs = [];
   for (let run = 0; run < RUNS; run++) {
-    ours.push(measure(process.execPath, [CHILD, 'lint', dir]));
+    ours.push(measure(process.execPath, [CLI, 'migrations', dir, '--format', 'json', '--fail-on', 'none', '--pg-version', '16']));
     theirs.push(measure(SQUAWK, ['--reporter', 'json', ...squawkArgs], { cwd: dir }));
   }
   const oursMs = median(ours.map((entry) => entry.wallMs));
   const theirsMs = median(theirs.map((entry) => entry.wallMs));
   const oursRss = Math.max(...ours.map((entry) => entry.rssBytes));
-  const summary = JSON.parse(ours[0].stdout.trim().split('\n').pop());
+  const report = JSON.parse(ours[0].stdout);
+  const summary = { statements: report.stats.statements, findings: report.findings.length };
   console.log(
     `${label}: shipready ${oursMs.toFixed(0)} ms (${summary.statements} statements, ${summary.findings} findings, peak RSS ${mb(oursRss)}) · ` +
       `squawk ${theirsMs.toFixed(0)} ms (peak RSS ${mb(Math.max(...theirs.map((entry) => entry.rssBytes)))}) · ratio shipready/squawk ${(oursMs / theirsMs).toFixed(2)}` +

@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { didYouMean } from '../core/config.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { redactText } from '../core/redact.js';
 import type { UserError } from '../core/result.js';
 import { isSeverity, SEVERITIES, type Severity } from '../core/severity.js';
-import { isReportFormat, REPORT_FORMATS, renderReport } from '../reporters/index.js';
-import { cleanControl } from '../reporters/shared.js';
-import { VERSION } from '../scan.js';
+import { VERSION } from '../core/meta.js';
+import { isReportFormat, REPORT_FORMATS } from '../reporters/formats.js';
 import type { CliIo, Command, CommonFlags } from './command.js';
 import { COMMANDS } from './commands.js';
 import { errorCode } from '../core/fs-errors.js';
@@ -129,6 +128,8 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
     const result = await command.run({ positionals: parsed.positionals, values, common, io: progressIo });
     if (!result.ok) return failure(result.error);
     const output = result.value;
+    // Loaded after the command ran, so `--help`, `--version` and usage errors stay instant.
+    const [{ renderReport }, { cleanControl }] = await Promise.all([import('../reporters/index.js'), import('../reporters/shared.js')]);
     const rendered = output.kind === 'text' ? cleanControl(redactText(output.text)) : renderReport(output.report, common.format, { color: common.color });
     const exitCode = output.kind === 'report' && output.report.verdict.failed ? 1 : 0;
     const extra = output.kind === 'report' && output.extraText !== undefined ? `${output.extraText}\n` : '';

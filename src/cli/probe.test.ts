@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spaHandler, startServer, type TestServer } from '../../test/probe/servers.js';
 import type { CommandInput, OptionValues } from './command.js';
-import { parseTimeout, probeCommand } from './probe.js';
+import { probeCommand } from './probe.js';
+import { parseTimeout } from './probe-run.js';
 
 let dir: string;
 const servers: TestServer[] = [];

@@ -1,55 +1,7 @@
 /** `shipready probe URL…`: checks live deployments with bounded traffic (see docs/probe.md). */
 
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { err, ok, userError, type Result, type UserError } from '../core/result.js';
-import { parseCapture, serialiseCapture, type Capture } from '../probe/capture.js';
-import { MAX_LOGIN_ATTEMPTS } from '../probe/checks/operations.js';
-import { readBaseline } from '../core/baseline.js';
-import { loadConfig, type KnownRules } from '../core/config.js';
-import { runProbe, type ProbeOptions } from '../probe/index.js';
-import { probeKnownRules } from '../probe/rules.js';
-import { scanRules } from '../rules/index.js';
-import { knownRulesOf, VERSION } from '../scan.js';
-import { otherCommandRules } from './known-rules.js';
-import { booleanOption, stringOption, type Command, type CommandInput, type CommandOutput } from './command.js';
-
-async function readText(path: string, what: string, flag: string): Promise<Result<string, UserError>> {
-  try {
-    return ok(await readFile(path, 'utf8'));
-  } catch (cause) {
-    const code = cause !== null && typeof cause === 'object' && 'code' in cause ? String(cause.code) : 'unreadable';
-    return err(userError(code === 'ENOENT' ? 'PATH_NOT_FOUND' : 'PATH_UNREADABLE', `cannot read ${what} ${path} (${code})`, `check the path given to ${flag}`));
-  }
-}
-
-function positiveInt(values: CommandInput['values'], name: string, max: number): Result<number | undefined, UserError> {
-  const raw = stringOption(values, name);
-  if (raw === undefined) return ok(undefined);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) return err(userError('USAGE', `--${name} must be a whole number from 1 to ${max}, got "${raw}"`));
-  return ok(value);
-}
-
-/** `--timeout 10`, `10s` or `500ms`. */
-export function parseTimeout(raw: string | undefined): Result<number | undefined, UserError> {
-  if (raw === undefined) return ok(undefined);
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(raw.trim());
-  const amount = match?.[1] === undefined ? Number.NaN : Number(match[1]);
-  const ms = match?.[2] === 'ms' ? amount : amount * 1000;
-  if (!Number.isFinite(ms) || ms < 100 || ms > 120_000) return err(userError('USAGE', `--timeout must be between 100ms and 120s, got "${raw}"`, 'e.g. --timeout 10 (seconds) or --timeout 1500ms'));
-  return ok(Math.round(ms));
-}
-
-/** Config may name scan, migration and probe rules alike; all are known here. */
-function knownRules(): KnownRules {
-  const probeRules = probeKnownRules();
-  const others = otherCommandRules();
-  return knownRulesOf(scanRules, {
-    ids: [...probeRules.ids, ...others.ids.filter((id) => !probeRules.ids.includes(id))],
-    validateOptions: (ruleId, raw) => (probeRules.ids.includes(ruleId) ? probeRules.validateOptions(ruleId, raw) : others.validateOptions(ruleId, raw)),
-  });
-}
+import { MAX_LOGIN_ATTEMPTS } from '../probe/defaults.js';
+import type { Command } from './command.js';
 
 export const probeCommand: Command = {
   name: 'probe',
@@ -82,81 +34,8 @@ export const probeCommand: Command = {
     'login-attempts': { type: 'string' },
     deep: { type: 'boolean' },
   },
-  async run(input: CommandInput): Promise<Result<CommandOutput, UserError>> {
-    const { values, io } = input;
-    const targets = [...input.positionals];
-    const targetsFile = stringOption(values, 'targets');
-    if (targetsFile !== undefined) {
-      const text = await readText(resolve(io.cwd, targetsFile), 'targets file', '--targets');
-      if (!text.ok) return text;
-      targets.push(...text.value.split(/\r?\n/).map((line) => line.replace(/#.*$/, '').trim()).filter((line) => line !== ''));
-    }
-    const maxRequests = positiveInt(values, 'max-requests', 10_000);
-    if (!maxRequests.ok) return maxRequests;
-    const concurrency = positiveInt(values, 'concurrency', 32);
-    if (!concurrency.ok) return concurrency;
-    const loginAttempts = positiveInt(values, 'login-attempts', MAX_LOGIN_ATTEMPTS);
-    if (!loginAttempts.ok) return loginAttempts;
-    const timeout = parseTimeout(stringOption(values, 'timeout'));
-    if (!timeout.ok) return timeout;
-    let ca: string | undefined;
-    const caFile = stringOption(values, 'ca');
-    if (caFile !== undefined) {
-      const text = await readText(resolve(io.cwd, caFile), 'CA file', '--ca');
-      if (!text.ok) return text;
-      if (!text.value.includes('-----BEGIN CERTIFICATE-----')) return err(userError('INPUT_INVALID', `${caFile} holds no PEM certificate`, '--ca expects a PEM file (-----BEGIN CERTIFICATE-----)'));
-      ca = text.value;
-    }
-    let fromCapture: Capture | undefined;
-    const captureFile = stringOption(values, 'from-capture');
-    if (captureFile !== undefined) {
-      const text = await readText(resolve(io.cwd, captureFile), 'capture', '--from-capture');
-      if (!text.ok) return text;
-      const parsed = parseCapture(text.value, captureFile);
-      if (!parsed.ok) return parsed;
-      fromCapture = parsed.value;
-    }
-    // Config (rule switches, severities, attestations) is found in the working directory, as for scan.
-    const config = loadConfig(io.cwd, input.common.config === undefined ? undefined : resolve(io.cwd, input.common.config), knownRules());
-    if (!config.ok) return config;
-    let baseline: ReadonlySet<string> | undefined;
-    if (input.common.baseline !== undefined) {
-      const read = readBaseline(resolve(io.cwd, input.common.baseline));
-      if (!read.ok) return read;
-      baseline = read.value;
-    }
-    const failOn = input.common.failOn ?? config.value.failOn;
-    const healthPath = stringOption(values, 'health-path');
-    const loginPath = stringOption(values, 'login-path');
-    const options: ProbeOptions = {
-      version: VERSION,
-      ...(failOn === undefined ? {} : { failOn }),
-      settings: config.value.rules,
-      attestations: config.value.attest,
-      ...(config.value.maxAgeDays === undefined ? {} : { maxAgeDays: config.value.maxAgeDays }),
-      ...(baseline === undefined ? {} : { baseline }),
-      ...(fromCapture === undefined ? { now: io.now() } : { fromCapture }),
-      ...(maxRequests.value === undefined ? {} : { maxRequests: maxRequests.value }),
-      ...(concurrency.value === undefined ? {} : { concurrency: concurrency.value }),
-      ...(timeout.value === undefined ? {} : { timeoutMs: timeout.value }),
-      ...(loginAttempts.value === undefined ? {} : { loginAttempts: loginAttempts.value }),
-      ...(ca === undefined ? {} : { ca }),
-      ...(healthPath === undefined ? {} : { healthPath }),
-      ...(loginPath === undefined ? {} : { loginPath }),
-      deep: booleanOption(values, 'deep'),
-      ...(io.progress === undefined ? {} : { onTarget: (target: string, index: number, total: number) => io.progress?.(`probed ${index + 1}/${total}: ${target}`) }),
-    };
-    const run = await runProbe(targets, options);
-    if (!run.ok) return run;
-    const saveTo = stringOption(values, 'save-capture');
-    if (saveTo !== undefined) {
-      try {
-        await writeFile(resolve(io.cwd, saveTo), serialiseCapture(run.value.capture), 'utf8');
-      } catch (cause) {
-        const code = cause !== null && typeof cause === 'object' && 'code' in cause ? String(cause.code) : 'unwritable';
-        return err(userError('OUTPUT_UNWRITABLE', `cannot write capture ${saveTo} (${code})`, 'check the directory exists and is writable'));
-      }
-    }
-    return ok({ kind: 'report', report: run.value.report });
+  async run(input) {
+    const { runProbeCommand } = await import('./probe-run.js');
+    return runProbeCommand(input);
   },
 };

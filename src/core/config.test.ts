@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { didYouMean, validateConfig, type KnownRules } from './config.js';
+import { didYouMean, loadConfigLazily, validateConfig, type KnownRules } from './config.js';
 
 const known: KnownRules = {
   ids: ['security/secret-committed', 'reliability/health-endpoint'],
@@ -53,5 +56,37 @@ describe('validateConfig', () => {
   it('suggests the closest checklist item for an attestation typo', () => {
     expect(didYouMean('load-test', ['load-testing', 'local-setup'])).toBe('load-testing');
     expect(didYouMean('zzzzzz', ['load-testing'])).toBeUndefined();
+  });
+});
+
+describe('loadConfigLazily', () => {
+  function withRoot(files: Record<string, string>, body: (root: string) => Promise<void>): Promise<void> {
+    const root = mkdtempSync(path.join(tmpdir(), 'shipready-config-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
+    return body(root).finally(() => rmSync(root, { recursive: true, force: true }));
+  }
+
+  it('never loads the rule registries when there is no config', async () => {
+    await withRoot({ 'package.json': '{"name":"app"}' }, async (root) => {
+      let loaded = 0;
+      const config = await loadConfigLazily(root, undefined, async () => {
+        loaded++;
+        return known;
+      });
+      expect(config.ok).toBe(true);
+      expect(loaded).toBe(0);
+    });
+  });
+
+  it('validates a config file against the registries it loads', async () => {
+    await withRoot({ 'shipready.config.yaml': 'rules:\n  security/secret-comitted: off\n' }, async (root) => {
+      let loaded = 0;
+      const config = await loadConfigLazily(root, undefined, async () => {
+        loaded++;
+        return known;
+      });
+      expect(loaded).toBe(1);
+      expect(config.ok ? undefined : config.error.code).toBe('CONFIG_INVALID');
+    });
   });
 });

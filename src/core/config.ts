@@ -74,29 +74,9 @@ export interface KnownRules {
 
 const CONFIG_FILES = ['shipready.config.json', 'shipready.config.yaml', 'shipready.config.yml'] as const;
 
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
+import { didYouMean } from './did-you-mean.js';
 
-/** The closest candidate within a third of the word's length, e.g. `security/secret-comitted` → `security/secret-committed`. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = Math.min(editDistance(word, candidate), editDistance(word, candidate.split('/').pop() ?? candidate) + 1);
-    if (best === undefined || distance < best.distance) best = { candidate, distance };
-  }
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
-}
+export { didYouMean, editDistance } from './did-you-mean.js';
 
 function parseByteSize(value: number | string): number {
   if (typeof value === 'number') return value;
@@ -196,12 +176,17 @@ function parseConfigText(text: string, file: string): Result<unknown, UserError>
   }
 }
 
+/** A config as found on disk, before validation: its raw value and how messages name it. */
+interface ConfigSource {
+  readonly raw: unknown;
+  readonly display: string;
+}
+
 /**
- * Finds and validates the config for a scan root: `--config FILE` when given (a relative path is taken
- * relative to the root; the CLI passes it absolute, resolved against the working directory), else the first of
- * `shipready.config.json|yaml|yml`, else `package.json#shipready`, else no config.
+ * `--config FILE` when given (a relative path is taken relative to the root), else the first of
+ * `shipready.config.json|yaml|yml`, else `package.json#shipready`; `undefined` when there is none.
  */
-export function loadConfig(root: string, explicit: string | undefined, known: KnownRules): Result<ShipreadyConfig, UserError> {
+function findConfigSource(root: string, explicit: string | undefined): Result<ConfigSource | undefined, UserError> {
   const candidates = explicit !== undefined ? [path.resolve(root, explicit)] : CONFIG_FILES.map((name) => path.join(root, name)).filter((file) => fs.existsSync(file));
   const file = candidates[0];
   if (file !== undefined) {
@@ -209,21 +194,48 @@ export function loadConfig(root: string, explicit: string | undefined, known: Kn
     if (!text.ok) return text;
     const raw = parseConfigText(text.value, file);
     if (!raw.ok) return raw;
-    const display = explicit ?? path.relative(root, file);
-    return validateConfig(raw.value ?? {}, display, known);
+    return ok({ raw: raw.value ?? {}, display: explicit ?? path.relative(root, file) });
   }
   const manifestPath = path.join(root, 'package.json');
-  if (!fs.existsSync(manifestPath)) return ok(EMPTY_CONFIG);
+  if (!fs.existsSync(manifestPath)) return ok(undefined);
   const manifestText = readText(manifestPath);
-  if (!manifestText.ok) return ok(EMPTY_CONFIG);
+  if (!manifestText.ok) return ok(undefined);
   let manifest: unknown;
   try {
     manifest = JSON.parse(manifestText.value);
   } catch {
     // A broken package.json is reported by the scan itself (as a parse-error note); it holds no usable config.
-    return ok(EMPTY_CONFIG);
+    return ok(undefined);
   }
   const section = z.object({ shipready: z.unknown() }).safeParse(manifest);
-  if (!section.success || section.data.shipready === undefined) return ok(EMPTY_CONFIG);
-  return validateConfig(section.data.shipready, 'package.json#shipready', known);
+  if (!section.success || section.data.shipready === undefined) return ok(undefined);
+  return ok({ raw: section.data.shipready, display: 'package.json#shipready' });
+}
+
+/**
+ * Finds and validates the config for a scan root: `--config FILE` when given (a relative path is taken
+ * relative to the root; the CLI passes it absolute, resolved against the working directory), else the first of
+ * `shipready.config.json|yaml|yml`, else `package.json#shipready`, else no config.
+ *
+ * @example
+ * const config = loadConfig(root, undefined, knownRulesOf(scanRules));
+ * if (config.ok) config.value.rules.get('security/secret-committed')?.enabled;
+ */
+export function loadConfig(root: string, explicit: string | undefined, known: KnownRules): Result<ShipreadyConfig, UserError> {
+  const source = findConfigSource(root, explicit);
+  if (!source.ok) return source;
+  return source.value === undefined ? ok(EMPTY_CONFIG) : validateConfig(source.value.raw, source.value.display, known);
+}
+
+/**
+ * `loadConfig` for callers whose rule registries are expensive to load: `knownRules` is called only when
+ * a config exists, so a run without config never loads rules it will not use.
+ *
+ * @example
+ * const config = await loadConfigLazily(cwd, flags.config, async () => (await import('./all-rules.js')).knownRules());
+ */
+export async function loadConfigLazily(root: string, explicit: string | undefined, knownRules: () => Promise<KnownRules>): Promise<Result<ShipreadyConfig, UserError>> {
+  const source = findConfigSource(root, explicit);
+  if (!source.ok) return source;
+  return source.value === undefined ? ok(EMPTY_CONFIG) : validateConfig(source.value.raw, source.value.display, await knownRules());
 }

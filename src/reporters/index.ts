@@ -7,13 +7,9 @@ import { renderSarif } from './sarif.js';
 import { redactReport, type RenderOptions } from './shared.js';
 import { renderText } from './text.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'github'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from './formats.js';
 
-/** @example isReportFormat(flagValue) ? renderReport(report, flagValue, options) : usageError() */
-export function isReportFormat(value: string): value is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(value);
-}
+export { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 /**
  * Renders `report` in `format`. Pure: the same report always gives the same string. Text outside the

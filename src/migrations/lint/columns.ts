@@ -1,6 +1,6 @@
-import type { TypeName } from 'libpg-query';
+import type { ColumnDef, TypeName } from 'libpg-query';
 import type { RuleContext } from '../../core/rule.js';
-import { alterCommands, columnDefOf, relationKey, typeNameOf } from '../sql/ast.js';
+import { columnDefOf, relationKey, typeNameOf } from '../sql/ast.js';
 import { eachStatement, quote, statementLocation, type LintedFile, type LintedStatement, type MigrationProject } from './context.js';
 
 export interface DeclaredColumn {
@@ -9,30 +9,40 @@ export interface DeclaredColumn {
   readonly table: string;
   readonly column: string;
   readonly typeName: TypeName;
+  /** How the statement declares it: in CREATE TABLE, with ADD COLUMN, or with ALTER COLUMN … TYPE. */
+  readonly kind: 'create' | 'add' | 'alter-type';
+  readonly definition: ColumnDef;
 }
 
-/** Every column type a migration declares: CREATE TABLE columns, ADD COLUMN, ALTER COLUMN … TYPE. */
-export function* declaredColumns(project: MigrationProject): Generator<DeclaredColumn> {
+const declaredLists = new WeakMap<MigrationProject, readonly DeclaredColumn[]>();
+
+/** Every column type a migration declares: CREATE TABLE columns, ADD COLUMN, ALTER COLUMN … TYPE (built once per project). */
+export function declaredColumns(project: MigrationProject): readonly DeclaredColumn[] {
+  const cached = declaredLists.get(project);
+  if (cached !== undefined) return cached;
+  const found: DeclaredColumn[] = [];
   for (const { file, entry } of eachStatement(project)) {
     const node = entry.node;
     if ('CreateStmt' in node) {
       const table = relationKey(node.CreateStmt.relation);
       for (const element of node.CreateStmt.tableElts ?? []) {
         const column = columnDefOf(element);
-        if (column?.typeName !== undefined) yield { file, entry, table, column: column.colname ?? '', typeName: column.typeName };
+        if (column?.typeName !== undefined) found.push({ file, entry, table, column: column.colname ?? '', typeName: column.typeName, kind: 'create', definition: column });
       }
       continue;
     }
-    const alter = alterCommands(node);
+    const alter = entry.alter;
     if (alter === undefined) continue;
     const table = relationKey(alter.relation);
     for (const command of alter.commands) {
       const column = columnDefOf(command.def);
       if (column?.typeName === undefined) continue;
-      if (command.subtype === 'AT_AddColumn') yield { file, entry, table, column: column.colname ?? '', typeName: column.typeName };
-      if (command.subtype === 'AT_AlterColumnType') yield { file, entry, table, column: command.name ?? '', typeName: column.typeName };
+      if (command.subtype === 'AT_AddColumn') found.push({ file, entry, table, column: column.colname ?? '', typeName: column.typeName, kind: 'add', definition: column });
+      if (command.subtype === 'AT_AlterColumnType') found.push({ file, entry, table, column: command.name ?? '', typeName: column.typeName, kind: 'alter-type', definition: column });
     }
   }
+  declaredLists.set(project, found);
+  return found;
 }
 
 /** Message data of the column-type style rules (`prefer-jsonb`, `prefer-timestamp-tz`, …). */

@@ -2,8 +2,8 @@ import type { AlterTableCmd, Constraint, Node } from 'libpg-query';
 import type { ReportLocation, RuleContext } from '../../core/rule.js';
 import { defineRule, noOptions, type RegisteredRule } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { type LockMode, staticLocks } from '../locks.js';
-import { alterCommands, bareName, columnDefOf, constraintOf, constraintsOf, relationKey } from '../sql/ast.js';
+import { type LockMode, type StaticLock, staticLocks } from '../locks.js';
+import { type AlterCommands, alterCommands, bareName, columnDefOf, constraintOf, constraintsOf, relationKey } from '../sql/ast.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
 
@@ -22,6 +22,10 @@ export interface LintedStatement {
   readonly runnerTransaction: boolean;
   readonly lockTimeoutSet: boolean;
   readonly statementTimeoutSet: boolean;
+  /** The ALTER TABLE commands of the statement (undefined for anything else), worked out once for all rules. */
+  readonly alter: AlterCommands | undefined;
+  /** The table locks the statement takes by the documentation, worked out once for all rules. */
+  readonly locks: readonly StaticLock[];
   /** The earlier statement of the same transaction that took ACCESS EXCLUSIVE on an existing table. */
   readonly heldAccessExclusive?: { readonly relation: string; readonly statement: Statement };
   /** False for tables created earlier in the same file: they hold no rows and no other session sees them. */
@@ -79,6 +83,7 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
       return at === undefined || at >= createdBefore;
     };
     const inTransaction = runnerTransaction || explicit;
+    const locks = staticLocks(node);
     statements.push({
       statement,
       node,
@@ -86,6 +91,8 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
       runnerTransaction,
       lockTimeoutSet,
       statementTimeoutSet,
+      alter: alterCommands(node),
+      locks,
       ...(held === undefined ? {} : { heldAccessExclusive: held }),
       isExisting,
     });
@@ -107,7 +114,7 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
       }
     }
     if (inTransaction && held === undefined) {
-      const lock = staticLocks(node).find((entry) => entry.mode === ('AccessExclusiveLock' satisfies LockMode) && isExisting(entry.relation));
+      const lock = locks.find((entry) => entry.mode === ('AccessExclusiveLock' satisfies LockMode) && isExisting(entry.relation));
       if (lock !== undefined) held = { relation: lock.relation, statement };
     }
     if (!inTransaction) held = undefined;
@@ -115,9 +122,18 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
   return { set, migration, parsed, statements };
 }
 
+/** Per-project lists every rule walks: built on first use, then shared, since 38 rules walk them. */
+const statementLists = new WeakMap<MigrationProject, ReadonlyArray<{ file: LintedFile; entry: LintedStatement }>>();
+const existingCommandLists = new WeakMap<MigrationProject, ReadonlyArray<ExistingTableCommand>>();
+
 /** Every statement of every linted file, in run order. */
-export function* eachStatement(project: MigrationProject): Generator<{ file: LintedFile; entry: LintedStatement }> {
-  for (const file of project.files) for (const entry of file.statements) yield { file, entry };
+export function eachStatement(project: MigrationProject): ReadonlyArray<{ file: LintedFile; entry: LintedStatement }> {
+  let list = statementLists.get(project);
+  if (list === undefined) {
+    list = project.files.flatMap((file) => file.statements.map((entry) => ({ file, entry })));
+    statementLists.set(project, list);
+  }
+  return list;
 }
 
 export function statementLocation(file: LintedFile, statement: Statement): ReportLocation {
@@ -191,20 +207,34 @@ export function defineMigrationRule<Messages extends Record<string, unknown>>(sp
   return { ...rule, squawk: spec.squawk ?? false, name: spec.name };
 }
 
+export interface ExistingTableCommand {
+  readonly file: LintedFile;
+  readonly entry: LintedStatement;
+  readonly table: string;
+  readonly command: AlterTableCmd;
+}
+
 /**
  * Every ALTER TABLE command on a table that existed before this statement: a table created in the same
  * migration holds no rows yet, so its locks and rewrites cost nothing.
  *
  * @example for (const { file, entry, table, command } of existingTableCommands(ctx.project)) if (command.subtype === 'AT_DropColumn') …
  */
-export function* existingTableCommands(project: MigrationProject): Generator<{ file: LintedFile; entry: LintedStatement; table: string; command: AlterTableCmd }> {
-  for (const { file, entry } of eachStatement(project)) {
-    const alter = alterCommands(entry.node);
-    if (alter === undefined) continue;
-    const table = relationKey(alter.relation);
-    if (!entry.isExisting(table)) continue;
-    for (const command of alter.commands) yield { file, entry, table, command };
+export function existingTableCommands(project: MigrationProject): ReadonlyArray<ExistingTableCommand> {
+  let list = existingCommandLists.get(project);
+  if (list === undefined) {
+    const found: ExistingTableCommand[] = [];
+    for (const { file, entry } of eachStatement(project)) {
+      const alter = entry.alter;
+      if (alter === undefined) continue;
+      const table = relationKey(alter.relation);
+      if (!entry.isExisting(table)) continue;
+      for (const command of alter.commands) found.push({ file, entry, table, command });
+    }
+    list = found;
+    existingCommandLists.set(project, list);
   }
+  return list;
 }
 
 /** The constraints an ALTER TABLE command adds: `ADD CONSTRAINT …`, or those declared with `ADD COLUMN`. */

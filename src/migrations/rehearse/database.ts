@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type pg from 'pg';
 import { redactUrl } from '../../core/redact.js';
 import { err, ok, type Result, type UserError, userError } from '../../core/result.js';
 
@@ -34,10 +36,27 @@ export function bool(row: Row | undefined, key: string): boolean {
   return value === true || value === 't' || value === 'true';
 }
 
-/** An in-memory PGlite (PostgreSQL 18 in WASM): nothing to install, nothing left behind. */
-export async function openPglite(): Promise<RehearsalDb> {
-  const db = new PGlite();
-  await db.waitReady;
+/**
+ * A PGlite (PostgreSQL 18 in WASM) whose data directory is a fresh temporary directory, removed on
+ * close: nothing to install, nothing left behind. On disk rather than in memory because a rehearsal at
+ * production size holds gigabytes of synthetic rows: 3 tables × 1M rows peaked at 1.7 GB RSS in memory
+ * and 0.9 GB on disk, and ran faster on disk.
+ *
+ * @example const db = await openPglite(); await db.exec('CREATE TABLE t (id int)'); await db.close();
+ */
+export async function openPglite(parentDir: string = tmpdir()): Promise<RehearsalDb> {
+  // Loaded here, not at the top: linting never needs the database engines, and loading them costs time.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dataDir = mkdtempSync(path.join(parentDir, 'shipready-rehearsal-'));
+  const removeDataDir = (): void => rmSync(dataDir, { recursive: true, force: true });
+  let db: InstanceType<typeof PGlite>;
+  try {
+    db = new PGlite(dataDir);
+    await db.waitReady;
+  } catch (error) {
+    removeDataDir();
+    throw new Error('PGlite did not start', { cause: error });
+  }
   return {
     label: 'PGlite (embedded PostgreSQL 18)',
     async query(sql, params) {
@@ -48,14 +67,19 @@ export async function openPglite(): Promise<RehearsalDb> {
       await db.exec(sql);
     },
     async close() {
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        removeDataDir();
+      }
     },
   };
 }
 
-function clientFor(connectionString: string): pg.Client {
+async function clientFor(connectionString: string): Promise<pg.Client> {
+  const { default: driver } = await import('pg');
   // Keep bigint/numeric as text: the rehearsal only compares and prints them.
-  return new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  return new driver.Client({ connectionString, connectionTimeoutMillis: 10_000 });
 }
 
 function databaseUrl(base: string, database: string): string {
@@ -75,7 +99,7 @@ export async function openServer(url: string): Promise<Result<RehearsalDb, UserE
     return err(userError('USAGE', '--database-url is not a URL', 'e.g. postgres://user:password@127.0.0.1:5432/postgres'));
   }
   const shown = redactUrl(url);
-  const admin = clientFor(url);
+  const admin = await clientFor(url);
   try {
     await admin.connect();
   } catch (error) {
@@ -88,7 +112,7 @@ export async function openServer(url: string): Promise<Result<RehearsalDb, UserE
     await admin.end();
     return err(userError('DATABASE', `cannot create a scratch database on ${shown}: ${error instanceof Error ? error.message : String(error)}`, 'the user needs the CREATEDB privilege'));
   }
-  const client = clientFor(databaseUrl(url, scratch));
+  const client = await clientFor(databaseUrl(url, scratch));
   try {
     await client.connect();
   } catch (error) {

@@ -7,14 +7,12 @@ import { ensureParser, parseSql } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
 import { openPglite, openServer, type RehearsalDb } from './database.js';
 import { REHEARSAL_RULES } from './rules.js';
-import { DEFAULT_REHEARSAL_ROWS, formatMs, type MigrationRun, rehearseSets, timelineLines } from './run.js';
+import { DEFAULT_REHEARSAL_ROWS, ROW_COUNTS_SQL } from './defaults.js';
+import { formatMs, type MigrationRun, rehearseSets, timelineLines } from './run.js';
 
-export { DEFAULT_REHEARSAL_ROWS } from './run.js';
+export { DEFAULT_REHEARSAL_ROWS, ROW_COUNTS_SQL } from './defaults.js';
 export { REHEARSAL_RULES } from './rules.js';
 
-/** The one-line query that exports production row counts in the `--row-counts` format. */
-export const ROW_COUNTS_SQL =
-  "psql \"$DATABASE_URL\" -Atc \"SELECT json_object_agg(CASE WHEN schemaname = 'public' THEN relname ELSE schemaname || '.' || relname END, n_live_tup) FROM pg_stat_user_tables\" > row-counts.json";
 
 export interface RehearseOptions {
   /** A server to rehearse on (a scratch database is created and dropped); PGlite when absent. */
@@ -114,7 +112,7 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
   );
   const notes: Note[] = [];
   const notRun = runs.filter((run) => run.notRun !== undefined);
-  if (notRun.length > 0) notes.push({ kind: 'skipped-file', message: `${notRun.length} JS/TS migration(s) were not rehearsed: they build SQL with schema-builder calls and it could not be captured (TypeORM builder calls, a library not installed in the project, or running up() failed: see the other notes)` });
+  if (notRun.length > 0) notes.push({ kind: 'skipped-file', message: `${notRun.length} JS/TS migration(s) were not rehearsed: they build SQL with schema-builder calls and it could not be captured (a library not installed in the project, or running up() failed: see the other notes)` });
   if (options.rowCounts === undefined) {
     notes.push({ kind: 'info', message: `rehearsed at ${rows.toLocaleString('en-US')} rows per table; for estimates at production size pass --row-counts FILE, exported with: ${ROW_COUNTS_SQL}` });
   }

@@ -1,6 +1,10 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createFileIndex, discoverInIndex } from '../discover.js';
+import { openPglite } from './database.js';
 import { rehearseMigrations } from './index.js';
 
 const FILES: Record<string, string> = {
@@ -77,5 +81,21 @@ describe('rehearseMigrations errors', () => {
   it('returns a DATABASE UserError when the server cannot be reached', async () => {
     const result = await rehearseMigrations([], { databaseUrl: 'postgres://nobody@127.0.0.1:1/postgres' });
     expect(result.ok ? 'ok' : result.error.code).toBe('DATABASE');
+  });
+});
+
+describe('openPglite', () => {
+  it('keeps its data in a temporary directory and removes it on close', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'shipready-test-'));
+    try {
+      const db = await openPglite(parent);
+      await db.exec('CREATE TABLE t (id int); INSERT INTO t VALUES (1)');
+      expect(readdirSync(parent)).toHaveLength(1);
+      expect(await db.query('SELECT count(*)::int AS n FROM t')).toEqual([{ n: 1 }]);
+      await db.close();
+      expect(readdirSync(parent)).toEqual([]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import { ensureParser, parseSql, type Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
 import { compareSnapshots, heldLocks, type HeldLock, relationNodes, schemaSnapshot } from './catalog.js';
 import type { RehearsalDb } from './database.js';
+import { DEFAULT_REHEARSAL_ROWS } from './defaults.js';
 import { fillTables, type FillOutcome } from './fill.js';
 
 export interface StatementRun {
@@ -46,7 +47,6 @@ export interface RehearsalOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-export const DEFAULT_REHEARSAL_ROWS = 100_000;
 
 function cannotRunInTransaction(node: Node): boolean {
   if ('IndexStmt' in node) return node.IndexStmt.concurrent === true;

@@ -47,7 +47,13 @@ export function constraintOf(node: Node | undefined): Constraint | undefined {
   return node !== undefined && 'Constraint' in node ? node.Constraint : undefined;
 }
 
-export function alterCommands(node: Node): { relation: RangeVar | undefined; commands: AlterTableCmd[] } | undefined {
+/** The table an ALTER TABLE changes and its commands. */
+export interface AlterCommands {
+  readonly relation: RangeVar | undefined;
+  readonly commands: readonly AlterTableCmd[];
+}
+
+export function alterCommands(node: Node): AlterCommands | undefined {
   if (!('AlterTableStmt' in node)) return undefined;
   const statement = node.AlterTableStmt;
   // ALTER INDEX / ALTER VIEW … share the node; only tables hold rows that rewrites and scans touch.

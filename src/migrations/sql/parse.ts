@@ -127,6 +127,8 @@ interface MutableIgnores {
 }
 
 function collectIgnores(comments: string, statement: MutableIgnores, file: MutableIgnores): void {
+  // Nearly every gap between statements is whitespace: skip the two regular expressions there.
+  if (!comments.includes('-ignore')) return;
   for (const match of comments.matchAll(SQUAWK_IGNORE)) {
     const target = match[1] === undefined ? statement : file;
     const rules = (match[2] ?? '').split(/[\s,]+/).filter((rule) => /^[a-z0-9-]+$/.test(rule));
@@ -189,7 +191,7 @@ export function parseSql(source: SqlSource): ParsedSql {
     const start = skipTrivia(sectionText, Math.min(previousEnd, rawStart), rawEnd);
     const ignores: MutableIgnores = { squawk: new Set(), shipready: new Map() };
     collectIgnores(sectionText.slice(previousEnd, start), ignores, fileIgnores);
-    const text = sectionText.slice(start, rawEnd).replace(/\s+$/, '');
+    const text = sectionText.slice(start, rawEnd).trimEnd();
     statements.push({
       index: statements.length,
       node: rawStatement.stmt,

@@ -7,6 +7,9 @@ import { contentType, excerpt, type ProbeClient } from '../context.js';
 import type { IssueSink } from '../rules.js';
 import type { Exchange, ProbeResponse } from '../transport.js';
 import { looksLikeBaseline, type Calibration } from './exposure.js';
+import { MAX_LOGIN_ATTEMPTS } from '../defaults.js';
+
+export { DEFAULT_LOGIN_ATTEMPTS, MAX_LOGIN_ATTEMPTS } from '../defaults.js';
 
 export const CONVENTIONAL_HEALTH_PATHS = ['/healthz', '/health', '/readyz', '/livez', '/api/health', '/status'] as const;
 /** An orchestrator gives up on slow probes; 2 s is well under every default timeout. */
@@ -92,8 +95,6 @@ export function runCachingCheck(page: { url: string; response: ProbeResponse }, 
   }
 }
 
-export const DEFAULT_LOGIN_ATTEMPTS = 10;
-export const MAX_LOGIN_ATTEMPTS = 20;
 
 /** Sequential failed logins with a made-up account until throttled or the cap is reached. */
 export async function runLoginRateLimit(client: ProbeClient, origin: string, loginPath: string, attempts: number, sink: IssueSink): Promise<void> {

@@ -1,6 +1,6 @@
 // Protects against SET NOT NULL scanning the whole table under ACCESS EXCLUSIVE. docs/migrations.md#adding-not-nullable-field
 import type { Node } from 'libpg-query';
-import { alterCommands, constraintOf, relationKey, stringsOf } from '../../sql/ast.js';
+import { constraintOf, relationKey, stringsOf } from '../../sql/ast.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
 
 /** The column of a `CHECK (col IS NOT NULL)` constraint, the shape PostgreSQL 12+ accepts as proof for SET NOT NULL. */
@@ -27,7 +27,7 @@ export default defineMigrationRule({
     const notValid = new Map<string, string>();
     for (const file of ctx.project.files) {
       for (const entry of file.statements) {
-        const alter = alterCommands(entry.node);
+        const alter = entry.alter;
         if (alter === undefined) continue;
         const table = relationKey(alter.relation);
         for (const command of alter.commands) {

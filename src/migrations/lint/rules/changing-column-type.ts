@@ -1,6 +1,7 @@
 // Protects against ALTER COLUMN TYPE rewriting a table (and its indexes) under ACCESS EXCLUSIVE. docs/migrations.md#changing-column-type
 import type { TypeName } from 'libpg-query';
-import { alterCommands, columnDefOf, relationKey, typeNameOf, typmodsOf } from '../../sql/ast.js';
+import { typeNameOf, typmodsOf } from '../../sql/ast.js';
+import { declaredColumns } from '../columns.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
 
 const VARCHAR = new Set(['varchar', 'character varying']);
@@ -48,47 +49,27 @@ export default defineMigrationRule({
     rewrite: ({ table, column, change }: { table: string; column: string; change: string }) => `changing ${table}.${column} ${change} rewrites the table under ACCESS EXCLUSIVE`,
   },
   check(ctx) {
+    // Declared types in run order: each ALTER … TYPE is compared with the latest earlier declaration.
     const columns = new Map<string, TypeName>();
-    const remember = (table: string, column: string | undefined, typeName: TypeName | undefined): void => {
-      if (column !== undefined && typeName !== undefined) columns.set(`${table}.${column.toLowerCase()}`, typeName);
-    };
-    for (const file of ctx.project.files) {
-      for (const entry of file.statements) {
-        const node = entry.node;
-        if ('CreateStmt' in node) {
-          const table = relationKey(node.CreateStmt.relation);
-          for (const element of node.CreateStmt.tableElts ?? []) {
-            const column = columnDefOf(element);
-            if (column !== undefined) remember(table, column.colname, column.typeName);
-          }
-          continue;
-        }
-        const alter = alterCommands(node);
-        if (alter === undefined) continue;
-        const table = relationKey(alter.relation);
-        for (const command of alter.commands) {
-          const column = columnDefOf(command.def);
-          if (command.subtype === 'AT_AddColumn') remember(table, column?.colname, column?.typeName);
-          if (command.subtype !== 'AT_AlterColumnType' || column?.typeName === undefined) continue;
-          const name = command.name ?? '';
-          const previous = columns.get(`${table}.${name.toLowerCase()}`);
-          remember(table, name, column.typeName);
-          if (!entry.isExisting(table)) continue;
-          const hasUsing = column.raw_default !== undefined;
-          if (previous !== undefined && !hasUsing && isBinaryCoercible(previous, column.typeName)) continue;
-          const change = previous === undefined ? `to ${describeType(column.typeName)}` : `from ${describeType(previous)} to ${describeType(column.typeName)}`;
-          ctx.report({
-            messageId: 'rewrite',
-            data: { table, column: name, change },
-            location: statementLocation(file, entry.statement),
-            key: name,
-            detail:
-              previous === undefined
-                ? `The old type of ${table}.${name} is not declared in earlier migrations, so the change cannot be shown to be binary coercible: ${quote(entry.statement)}`
-                : `Compared the type declared earlier (${describeType(previous)}) with: ${quote(entry.statement)}${hasUsing ? ' (a USING clause always rewrites)' : ''}`,
-          });
-        }
-      }
+    for (const declared of declaredColumns(ctx.project)) {
+      const key = `${declared.table}.${declared.column.toLowerCase()}`;
+      const previous = columns.get(key);
+      columns.set(key, declared.typeName);
+      if (declared.kind !== 'alter-type' || !declared.entry.isExisting(declared.table)) continue;
+      const { table, column: name, typeName, entry, file } = declared;
+      const hasUsing = declared.definition.raw_default !== undefined;
+      if (previous !== undefined && !hasUsing && isBinaryCoercible(previous, typeName)) continue;
+      const change = previous === undefined ? `to ${describeType(typeName)}` : `from ${describeType(previous)} to ${describeType(typeName)}`;
+      ctx.report({
+        messageId: 'rewrite',
+        data: { table, column: name, change },
+        location: statementLocation(file, entry.statement),
+        key: name,
+        detail:
+          previous === undefined
+            ? `The old type of ${table}.${name} is not declared in earlier migrations, so the change cannot be shown to be binary coercible: ${quote(entry.statement)}`
+            : `Compared the type declared earlier (${describeType(previous)}) with: ${quote(entry.statement)}${hasUsing ? ' (a USING clause always rewrites)' : ''}`,
+      });
     }
   },
 });

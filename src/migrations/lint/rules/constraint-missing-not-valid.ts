@@ -1,5 +1,5 @@
 // Protects against CHECK/FOREIGN KEY constraints that scan the whole table under a lock. docs/migrations.md#constraint-missing-not-valid
-import { alterCommands, constraintOf, relationKey } from '../../sql/ast.js';
+import { constraintOf, relationKey } from '../../sql/ast.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
@@ -18,7 +18,7 @@ export default defineMigrationRule({
     for (const file of ctx.project.files) {
       const addedNotValid = new Map<string, boolean>();
       for (const entry of file.statements) {
-        const alter = alterCommands(entry.node);
+        const alter = entry.alter;
         if (alter === undefined) continue;
         const table = relationKey(alter.relation);
         for (const command of alter.commands) {

@@ -1,6 +1,6 @@
 // Protects against foreign keys without an index on the referencing columns (slow deletes, lock escalation). docs/migrations.md#foreign-key-missing-index
 import type { Constraint } from 'libpg-query';
-import { alterCommands, columnDefOf, constraintOf, constraintsOf, relationKey, stringsOf } from '../../sql/ast.js';
+import { columnDefOf, constraintOf, constraintsOf, relationKey, stringsOf } from '../../sql/ast.js';
 import { defineMigrationRule, type LintedFile, type LintedStatement, quote, statementLocation } from '../context.js';
 
 interface ForeignKey {
@@ -33,7 +33,10 @@ export default defineMigrationRule({
     const keys: ForeignKey[] = [];
     const indexes = new Map<string, string[][]>();
     const addIndex = (table: string, columns: string[]): void => {
-      if (columns.length > 0) indexes.set(table, [...(indexes.get(table) ?? []), columns]);
+      if (columns.length === 0) return;
+      const known = indexes.get(table);
+      if (known === undefined) indexes.set(table, [columns]);
+      else known.push(columns);
     };
     const visitConstraint = (table: string, constraint: Constraint, column: string | undefined, file: LintedFile, entry: LintedStatement): void => {
       if (constraint.contype === 'CONSTR_PRIMARY' || constraint.contype === 'CONSTR_UNIQUE') addIndex(table, column !== undefined ? [column] : indexColumns(constraint.keys));
@@ -55,7 +58,7 @@ export default defineMigrationRule({
             if (constraint !== undefined) visitConstraint(table, constraint, undefined, file, entry);
           }
         }
-        const alter = alterCommands(node);
+        const alter = entry.alter;
         if (alter === undefined) continue;
         const table = relationKey(alter.relation);
         for (const command of alter.commands) {

@@ -1,5 +1,5 @@
 // Protects against backfills and other work running while an ACCESS EXCLUSIVE lock is still held. docs/migrations.md#lock-held-across-statements
-import { LOCK_MODES, staticLocks } from '../../locks.js';
+import { LOCK_MODES } from '../../locks.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
 import type { LintedStatement } from '../context.js';
 
@@ -8,7 +8,7 @@ function extendsLock(entry: LintedStatement, heldRelation: string): string | und
   const node = entry.node;
   if ('UpdateStmt' in node || 'DeleteStmt' in node || 'InsertStmt' in node) return 'it changes rows (a backfill) while the lock is held';
   if ('IndexStmt' in node && entry.isExisting(heldRelation)) return 'it builds an index while the lock is held';
-  const other = staticLocks(node).find((lock) => lock.relation !== heldRelation && entry.isExisting(lock.relation) && LOCK_MODES.indexOf(lock.mode) >= LOCK_MODES.indexOf('ShareLock'));
+  const other = entry.locks.find((lock) => lock.relation !== heldRelation && entry.isExisting(lock.relation) && LOCK_MODES.indexOf(lock.mode) >= LOCK_MODES.indexOf('ShareLock'));
   if (other !== undefined) return `it also locks ${other.relation}, so both tables stay locked until commit`;
   return undefined;
 }

@@ -1,5 +1,5 @@
 // Protects against DETACH PARTITION taking ACCESS EXCLUSIVE on the partitioned table. docs/migrations.md#require-concurrent-partition-detach
-import { alterCommands, relationKey } from '../../sql/ast.js';
+import { relationKey } from '../../sql/ast.js';
 import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
@@ -12,7 +12,7 @@ export default defineMigrationRule({
   messages: { detach: ({ table }: { table: string }) => `DETACH PARTITION on ${table} without CONCURRENTLY locks the whole partitioned table` },
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
-      const alter = alterCommands(entry.node);
+      const alter = entry.alter;
       if (alter === undefined) continue;
       for (const command of alter.commands) {
         if (command.subtype !== 'AT_DetachPartition') continue;

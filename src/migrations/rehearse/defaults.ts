@@ -1,0 +1,7 @@
+// Rehearsal defaults the CLI shows in `--help`; kept apart so help never loads the database code.
+
+export const DEFAULT_REHEARSAL_ROWS = 100_000;
+
+/** The one-line query that exports production row counts in the `--row-counts` format. */
+export const ROW_COUNTS_SQL =
+  "psql \"$DATABASE_URL\" -Atc \"SELECT json_object_agg(CASE WHEN schemaname = 'public' THEN relname ELSE schemaname || '.' || relname END, n_live_tup) FROM pg_stat_user_tables\" > row-counts.json";

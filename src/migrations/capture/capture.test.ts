@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/report.js';
-import { lintMigrations, lintProjectMigrations, listMigrations } from '../index.js';
+import { lintMigrations, lintProjectMigrations, listMigrations, type MigrationLintResult } from '../index.js';
 import { rehearseMigrations } from '../rehearse/index.js';
 import { captureMigrations } from './index.js';
 
@@ -36,6 +36,9 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A migration of the typeorm-app fixture, by file name. */
+const file = (name: string): string => `src/migrations/${name}`;
 
 function at(findings: readonly Finding[], ruleId: string): Array<[string | undefined, number | undefined]> {
   return findings
@@ -143,5 +146,88 @@ describe('without an explicit request', () => {
     expect(linted.value.sets.flatMap((set) => set.migrations).filter((migration) => migration.captured === true)).toEqual([]);
     const scanned = await lintProjectMigrations(root, { runJs: true, capture: { runnerPath, tsHooksPath, fallbackFrom } });
     expect(scanned.findings).toEqual([]);
+  });
+
+  it('does not run TypeORM migrations either: builder migrations are only counted', async () => {
+    const linted = await lintMigrations(fixture('typeorm-app'), { capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!linted.ok) throw new Error(linted.error.message);
+    const migrations = linted.value.sets.flatMap((set) => set.migrations);
+    expect(migrations.map((migration) => [migration.captured === true, migration.unconvertedCalls])).toEqual([
+      [false, 0],
+      [false, 2],
+      [false, 2],
+      [false, 2],
+      [false, 2],
+    ]);
+    expect(linted.value.findings.map((finding) => finding.location?.kind === 'file' && finding.location.path).filter((path) => path !== file('1690000000000-Audit.ts'))).toEqual([]);
+  });
+});
+
+describe('capturing TypeORM migrations', () => {
+  let linted: MigrationLintResult;
+
+  beforeAll(async () => {
+    const result = await lintMigrations(fixture('typeorm-app'), { runJs: true, pgVersion: 16, capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!result.ok) throw new Error(result.error.message);
+    linted = result.value;
+  }, 30_000);
+
+  it('runs the set in order on a scratch PGlite and lints the statements each builder call sent, at the call', () => {
+    const migrations = linted.sets.flatMap((set) => set.migrations);
+    expect(migrations.map((migration) => [migration.path, migration.captured === true, migration.up !== undefined, migration.down !== undefined])).toEqual([
+      // Literal-only: read statically, but also applied to the scratch database for the later ones.
+      [file('1690000000000-Audit.ts'), false, true, true],
+      [file('1700000000000-CreateUsers.ts'), true, true, true],
+      [file('1700000000001-AddStatus.js'), true, true, true],
+      [file('1700000000002-PostsAuthor.ts'), true, true, true],
+      [file('1700000000003-Broken.ts'), false, false, false],
+    ]);
+    expect(at(linted.findings, 'migrations/require-concurrent-index-creation')).toEqual([[file('1700000000001-AddStatus.js'), 9]]);
+    expect(at(linted.findings, 'migrations/adding-foreign-key-constraint')).toEqual([[file('1700000000002-PostsAuthor.ts'), 5]]);
+    expect(at(linted.findings, 'migrations/adding-required-field')).toEqual([[file('1700000000002-PostsAuthor.ts'), 6]]);
+    // Only what the migration sent: TypeORM's information_schema reads are left out, parameters are inlined.
+    const status = migrations[2];
+    expect(status?.up?.parseText?.split('\n')).toEqual([
+      `ALTER TABLE "users" ADD "status" text NOT NULL DEFAULT 'active';`,
+      `UPDATE "users" SET "status" = 'legacy' WHERE "email" LIKE '%@old.example';`,
+      `CREATE INDEX "IDX_posts_user_id" ON "posts"  ("user_id");`,
+      '',
+    ]);
+    expect(status?.up?.generatedLines).toEqual([7, 8, 9, 9]);
+    expect(status?.down?.parseText?.split('\n')).toEqual([`DROP INDEX "public"."IDX_posts_user_id";`, `ALTER TABLE "users" DROP COLUMN "status";`, '']);
+    // Line 7, not 6: addColumn on the Audit migration's table succeeded, so that migration was applied first.
+    const broken = linted.notes.filter((note) => note.path === file('1700000000003-Broken.ts'));
+    expect(broken.map((note) => [note.kind, note.message.startsWith(`${file('1700000000003-Broken.ts')}:7:`)])).toEqual([['skipped-file', true]]);
+  });
+
+  it('rehearses the captured SQL with the other migrations, down migrations included', async () => {
+    const rehearsal = await rehearseMigrations(linted.sets, { rows: 50 });
+    if (!rehearsal.ok) throw new Error(rehearsal.error.message);
+    expect(rehearsal.value.runs.map((run) => [run.migration.path, run.notRun === undefined, run.error === undefined, run.statements.length, run.reversibility])).toEqual([
+      [file('1690000000000-Audit.ts'), true, true, 1, { missing: [], extra: [] }],
+      [file('1700000000000-CreateUsers.ts'), true, true, 2, { missing: [], extra: [] }],
+      [file('1700000000001-AddStatus.js'), true, true, 3, { missing: [], extra: [] }],
+      // NOT NULL without a default on the 50 filled rows fails, as it would in production.
+      [file('1700000000002-PostsAuthor.ts'), true, false, 1, undefined],
+      [file('1700000000003-Broken.ts'), false, true, 0, undefined],
+    ]);
+    expect(at(rehearsal.value.findings, 'migrations/rehearsal-failed')).toEqual([[file('1700000000002-PostsAuthor.ts'), 6]]);
+  });
+
+  it('does not fall back to shipready’s own typeorm or typescript: a project without them gets notes', async () => {
+    const root = fixture('typeorm-app');
+    const sets = listMigrations(root);
+    if (!sets.ok) throw new Error(sets.error.message);
+    const outcome = await captureMigrations(sets.value, { root, runnerPath, tsHooksPath, timeoutMs: 10_000 });
+    // The literal-only Audit migration is not in the failures: its SQL was read without running it.
+    expect(outcome.failures.map((failure) => [failure.path, failure.kind])).toEqual([
+      [file('1700000000000-CreateUsers.ts'), 'missing-library'],
+      [file('1700000000001-AddStatus.js'), 'missing-library'],
+      [file('1700000000002-PostsAuthor.ts'), 'missing-library'],
+      [file('1700000000003-Broken.ts'), 'missing-library'],
+    ]);
+    // One note for the set, from the first migration that needed typeorm; no child runs after it.
+    expect(outcome.notes.filter((note) => note.kind === 'skipped-file').map((note) => note.path)).toEqual(['src/migrations']);
+    expect(outcome.captured).toBe(0);
   });
 });

@@ -17,11 +17,12 @@ export interface CaptureOptions {
   readonly timeoutMs?: number;
   /** The runner script; default `runner.js` beside this module (in `dist/`). Tests pass a transpiled copy. */
   readonly runnerPath?: string;
-  /** The TypeScript module hooks; default `ts-hooks.js` beside the runner. */
+  /** The module hooks (TypeScript, and the tests' fallback for TypeORM imports); default `ts-hooks.js` beside the runner. */
   readonly tsHooksPath?: string;
   /**
-   * Tests only: a file whose node_modules is searched for knex/node-pg-migrate when the scanned project
-   * has none. Without it a project lacking the library gets a note and its migrations stay uncaptured.
+   * Tests only: a file whose node_modules is searched for knex/node-pg-migrate/typeorm (and the bare
+   * imports of TypeORM migrations) when the scanned project has none. Without it a project lacking the
+   * library gets a note and its migrations stay uncaptured.
    */
   readonly fallbackFrom?: string;
   readonly onProgress?: (line: string) => void;
@@ -33,7 +34,10 @@ export interface CaptureOutcome {
   readonly notes: Note[];
   /** Migrations whose SQL was captured. */
   readonly captured: number;
-  /** Migrations that could not be captured, with where and why (also in `notes`). */
+  /**
+   * Migrations that could not be captured, with where and why (also in `notes`). A TypeORM migration
+   * whose SQL was read from literals and that failed to apply to the scratch database only gets a note.
+   */
   readonly failures: CaptureFailure[];
 }
 
@@ -45,10 +49,11 @@ export interface CaptureFailure {
   readonly error: string;
 }
 
-type Capturable = Migration & { readonly framework: 'knex' | 'node-pg-migrate' };
+type CapturableFramework = 'knex' | 'node-pg-migrate' | 'typeorm';
+type Capturable = Migration & { readonly framework: CapturableFramework };
 
 function isCapturable(migration: Migration): migration is Capturable {
-  return migration.up === undefined && migration.language !== 'sql' && (migration.framework === 'knex' || migration.framework === 'node-pg-migrate');
+  return migration.up === undefined && migration.language !== 'sql' && (migration.framework === 'knex' || migration.framework === 'node-pg-migrate' || migration.framework === 'typeorm');
 }
 
 function readText(file: string): string | undefined {
@@ -126,104 +131,197 @@ function capturedSource(migration: Migration, text: string, direction: CapturedD
   return { path: migration.path, text, start: 0, end: generated.length, parseText: generated, generatedLines: lines };
 }
 
+/** The embedded Postgres a TypeORM set runs against, served on a loopback port for the child. */
+interface Scratch {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
 /**
- * Turns JS migrations that build their SQL with Knex or node-pg-migrate schema builders into SQL by
- * running their `up` and `down` with the framework library installed in the scanned project, one child
- * process per file, without a database connection. User code never runs in this process: a migration
- * that throws, crashes its process or hangs becomes a note naming the file, and the others continue.
- * TypeScript migrations are transpiled with the project's own `typescript`; TypeORM is not run.
+ * An in-memory PGlite served over the Postgres wire protocol (`@electric-sql/pglite-socket`) on
+ * 127.0.0.1 and a free port, so TypeORM in the child connects with the project's own `pg` driver. Two
+ * connections are accepted because a finished child's socket may still be closing when the next connects;
+ * the server serialises their queries on the one PGlite session.
+ */
+async function openScratch(): Promise<Scratch> {
+  // Loaded here, not at the top: only TypeORM capture needs them, and loading PGlite costs time.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const db = new PGlite();
+  try {
+    await db.waitReady;
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
+    await server.start();
+    const port = /:(\d+)$/.exec(server.getServerConn())?.[1];
+    if (port === undefined) throw new Error(`unexpected scratch server address ${server.getServerConn()}`);
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      async close() {
+        await server.stop();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw new Error('cannot start the scratch PGlite database for TypeORM migrations', { cause: error });
+  }
+}
+
+/** Shared state of one `captureMigrations` call. */
+interface Session {
+  readonly options: CaptureOptions;
+  readonly runnerPath: string;
+  readonly timeoutMs: number;
+  readonly notes: Note[];
+  readonly failures: CaptureFailure[];
+  readonly missingLibraries: Set<string>;
+  /** Captured migrations per kind of run, for the closing note. */
+  readonly captured: { offline: number; scratch: number };
+}
+
+/**
+ * Runs one migration in its own child and returns it with the captured SQL, or unchanged (with a note
+ * and a failure) when it could not be captured. `prepareOnly` migrations (TypeORM migrations whose SQL
+ * was read from literals) run only so that the later ones find their schema in the scratch database.
+ */
+async function captureOne(session: Session, set: MigrationSet, migration: Capturable, databaseUrl?: string, prepareOnly = false): Promise<Migration> {
+  const { options } = session;
+  const libraries = migration.framework === 'typeorm' ? ['typeorm', 'pg'] : [migration.framework];
+  const missing = [...libraries, ...(migration.language === 'ts' ? ['typescript'] : [])].find((library) => session.missingLibraries.has(library));
+  if (missing !== undefined) {
+    if (!prepareOnly) session.failures.push({ path: migration.path, kind: 'missing-library', error: `${missing} is not installed` });
+    return migration;
+  }
+  const text = readText(path.join(options.root, migration.path));
+  if (text === undefined) return migration;
+  options.onProgress?.(`running ${migration.path} (${migration.framework}) to ${prepareOnly ? 'apply it to the scratch database' : 'capture its SQL'}`);
+  // TypeORM migrations import the library themselves: with the tests' fallback, the hooks resolve it.
+  const needsHooks = migration.language === 'ts' || (migration.framework === 'typeorm' && options.fallbackFrom !== undefined);
+  const request: CaptureRequest = {
+    file: path.join(options.root, migration.path),
+    root: options.root,
+    framework: migration.framework,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(options.fallbackFrom === undefined ? {} : { fallbackFrom: options.fallbackFrom }),
+    ...(needsHooks ? { tsHooks: options.tsHooksPath ?? siblingOf(session.runnerPath, 'ts-hooks.js') } : {}),
+  };
+  const reply = await runChild(session.runnerPath, request, session.timeoutMs);
+  if (reply.kind === 'missing-library') {
+    session.missingLibraries.add(reply.library);
+    if (!prepareOnly) session.failures.push({ path: migration.path, kind: 'missing-library', error: `${reply.library} is not installed` });
+    const which = reply.library === 'typescript' ? `TypeScript ${set.framework} migrations` : `${set.framework} migrations`;
+    session.notes.push({
+      kind: 'skipped-file',
+      path: set.dir,
+      message: `${which} in ${set.dir} not run: ${reply.library} is not installed in ${options.root} (run npm install there first)`,
+    });
+    return migration;
+  }
+  if (reply.kind !== 'captured') {
+    const where = reply.line === undefined ? migration.path : `${migration.path}:${reply.line}`;
+    const what = reply.kind === 'timeout' ? 'timed out' : reply.kind === 'crashed' ? 'crashed' : 'threw';
+    if (!prepareOnly) session.failures.push({ path: migration.path, kind: reply.kind, error: reply.error, ...(reply.line === undefined ? {} : { line: reply.line }) });
+    session.notes.push(
+      prepareOnly
+        ? { kind: 'info', path: migration.path, message: `${where}: applying up() to the scratch database ${what}: ${reply.error}; later TypeORM migrations that need its schema may fail to capture` }
+        : { kind: 'skipped-file', path: migration.path, message: `${where}: running up() to capture its SQL ${what}: ${reply.error}; not linted or rehearsed` },
+    );
+    return migration;
+  }
+  if (prepareOnly) return migration;
+  const starts = directionLines(migration.path, text);
+  const up = capturedSource(migration, text, reply.up, starts.up ?? 1);
+  const down = reply.down === undefined ? undefined : capturedSource(migration, text, reply.down, starts.down ?? starts.up ?? 1);
+  if (reply.up.reads > 0) {
+    const why =
+      migration.framework === 'typeorm'
+        ? 'the scratch database held only the schema of the earlier migrations and no rows, so the captured SQL follows that branch'
+        : 'without a connection those queries returned no rows, so the captured SQL follows the empty-database branch';
+    session.notes.push({ kind: 'info', path: migration.path, message: `${migration.path}: up() queried the database ${reply.up.reads} time(s); ${why}` });
+  }
+  if (reply.downError !== undefined) session.notes.push({ kind: 'info', path: migration.path, message: `${migration.path}: down() could not be captured (${reply.downError}); reversibility is not rehearsed` });
+  if (up === undefined) {
+    session.notes.push({ kind: 'info', path: migration.path, message: `${migration.path}: up() ran but produced no SQL` });
+    return migration;
+  }
+  if (migration.framework === 'typeorm') session.captured.scratch++;
+  else session.captured.offline++;
+  return { ...migration, up, ...(down === undefined ? {} : { down }), captured: true };
+}
+
+/**
+ * A TypeORM set runs in order against one scratch database, up to its last migration that needs
+ * capturing: migrations whose SQL was read from literals run too (without replacing that SQL), because
+ * the later ones alter the tables they create.
+ */
+async function captureTypeormSet(session: Session, set: MigrationSet): Promise<Migration[]> {
+  const last = set.migrations.findLastIndex(isCapturable);
+  const scratch = await openScratch();
+  const migrations: Migration[] = [];
+  try {
+    for (const [index, migration] of set.migrations.entries()) {
+      if (index > last || migration.framework !== 'typeorm' || migration.language === 'sql') migrations.push(migration);
+      else migrations.push(await captureOne(session, set, { ...migration, framework: 'typeorm' }, scratch.url, !isCapturable(migration)));
+    }
+  } finally {
+    await scratch.close();
+  }
+  return migrations;
+}
+
+/**
+ * Turns JS migrations that build their SQL with schema builders into SQL by running their `up` and
+ * `down` with the framework library installed in the scanned project, one child process per file: Knex
+ * and node-pg-migrate without a database connection, TypeORM (whose query runner reads the existing
+ * schema before generating DDL) in order against a scratch in-memory PGlite that this process serves on
+ * 127.0.0.1. User code never runs in this process: a migration that throws, crashes its process or hangs
+ * becomes a note naming the file, and the others continue. TypeScript migrations are transpiled with the
+ * project's own `typescript`.
  *
  * @example
  * const sets = listMigrations(root);
  * if (sets.ok) {
  *   const outcome = await captureMigrations(sets.value, { root });
- *   outcome.sets; // knex/node-pg-migrate migrations now carry up (and down) SQL
+ *   outcome.sets; // knex/node-pg-migrate/TypeORM builder migrations now carry up (and down) SQL
  * }
  */
 export async function captureMigrations(sets: readonly MigrationSet[], options: CaptureOptions): Promise<CaptureOutcome> {
   const runnerPath = options.runnerPath ?? defaultRunnerPath();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS;
-  const notes: Note[] = [];
-  const failures: CaptureFailure[] = [];
-  const missingLibraries = new Set<string>();
-  let captured = 0;
+  const session: Session = {
+    options,
+    runnerPath,
+    timeoutMs: options.timeoutMs ?? DEFAULT_CAPTURE_TIMEOUT_MS,
+    notes: [],
+    failures: [],
+    missingLibraries: new Set<string>(),
+    captured: { offline: 0, scratch: 0 },
+  };
   const out: MigrationSet[] = [];
   for (const set of sets) {
     const candidates = set.migrations.filter(isCapturable);
-    if (candidates.length > 0 && !existsSync(runnerPath)) {
-      notes.push({ kind: 'info', path: set.dir, message: `migrations not run: the capture runner ${runnerPath} is missing (build shipready first)` });
+    if (candidates.length === 0) {
       out.push(set);
       continue;
     }
-    const migrations: Migration[] = [];
-    for (const migration of set.migrations) {
-      if (!isCapturable(migration)) {
-        migrations.push(migration);
-        continue;
-      }
-      const missing = [migration.framework, ...(migration.language === 'ts' ? ['typescript'] : [])].find((library) => missingLibraries.has(library));
-      if (missing !== undefined) {
-        failures.push({ path: migration.path, kind: 'missing-library', error: `${missing} is not installed` });
-        migrations.push(migration);
-        continue;
-      }
-      const text = readText(path.join(options.root, migration.path));
-      if (text === undefined) {
-        migrations.push(migration);
-        continue;
-      }
-      options.onProgress?.(`running ${migration.path} (${migration.framework}) to capture its SQL`);
-      const request: CaptureRequest = {
-        file: path.join(options.root, migration.path),
-        root: options.root,
-        framework: migration.framework,
-        ...(options.fallbackFrom === undefined ? {} : { fallbackFrom: options.fallbackFrom }),
-        ...(migration.language === 'ts' ? { tsHooks: options.tsHooksPath ?? siblingOf(runnerPath, 'ts-hooks.js') } : {}),
-      };
-      const reply = await runChild(runnerPath, request, timeoutMs);
-      if (reply.kind === 'missing-library') {
-        missingLibraries.add(reply.library);
-        failures.push({ path: migration.path, kind: 'missing-library', error: `${reply.library} is not installed` });
-        const which = reply.library === 'typescript' ? `TypeScript ${set.framework} migrations` : `${set.framework} migrations`;
-        notes.push({
-          kind: 'skipped-file',
-          path: set.dir,
-          message: `${which} in ${set.dir} not run: ${reply.library} is not installed in ${options.root} (run npm install there first)`,
-        });
-        migrations.push(migration);
-        continue;
-      }
-      if (reply.kind !== 'captured') {
-        const where = reply.line === undefined ? migration.path : `${migration.path}:${reply.line}`;
-        const what = reply.kind === 'timeout' ? 'timed out' : reply.kind === 'crashed' ? 'crashed' : 'threw';
-        failures.push({ path: migration.path, kind: reply.kind, error: reply.error, ...(reply.line === undefined ? {} : { line: reply.line }) });
-        notes.push({ kind: 'skipped-file', path: migration.path, message: `${where}: running up() to capture its SQL ${what}: ${reply.error}; not linted or rehearsed` });
-        migrations.push(migration);
-        continue;
-      }
-      const starts = directionLines(migration.path, text);
-      const up = capturedSource(migration, text, reply.up, starts.up ?? 1);
-      const down = reply.down === undefined ? undefined : capturedSource(migration, text, reply.down, starts.down ?? starts.up ?? 1);
-      if (reply.up.reads > 0) {
-        notes.push({
-          kind: 'info',
-          path: migration.path,
-          message: `${migration.path}: up() queried the database ${reply.up.reads} time(s); without a connection those queries returned no rows, so the captured SQL follows the empty-database branch`,
-        });
-      }
-      if (reply.downError !== undefined) notes.push({ kind: 'info', path: migration.path, message: `${migration.path}: down() could not be captured (${reply.downError}); reversibility is not rehearsed` });
-      if (up === undefined) {
-        notes.push({ kind: 'info', path: migration.path, message: `${migration.path}: up() ran but produced no SQL` });
-        migrations.push(migration);
-        continue;
-      }
-      captured++;
-      migrations.push({ ...migration, up, ...(down === undefined ? {} : { down }), captured: true });
+    if (!existsSync(runnerPath)) {
+      session.notes.push({ kind: 'info', path: set.dir, message: `migrations not run: the capture runner ${runnerPath} is missing (build shipready first)` });
+      out.push(set);
+      continue;
     }
+    if (set.framework === 'typeorm') {
+      out.push({ ...set, migrations: await captureTypeormSet(session, set) });
+      continue;
+    }
+    const migrations: Migration[] = [];
+    for (const migration of set.migrations) migrations.push(isCapturable(migration) ? await captureOne(session, set, migration) : migration);
     out.push({ ...set, migrations });
   }
-  if (captured > 0) {
-    notes.push({ kind: 'info', message: `${captured} JS migration(s) were run in a child process with the project's own migration library and no database connection; their SQL was captured and linted` });
+  const { offline, scratch } = session.captured;
+  if (offline > 0) {
+    session.notes.push({ kind: 'info', message: `${offline} JS migration(s) were run in a child process with the project's own migration library and no database connection; their SQL was captured and linted` });
   }
-  return { sets: out, notes, captured, failures };
+  if (scratch > 0) {
+    session.notes.push({ kind: 'info', message: `${scratch} TypeORM migration(s) were run in a child process with the project's own typeorm against a scratch in-memory PGlite on 127.0.0.1; the SQL they sent was captured and linted` });
+  }
+  return { sets: out, notes: session.notes, captured: offline + scratch, failures: session.failures };
 }

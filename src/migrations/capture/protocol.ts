@@ -6,13 +6,21 @@ export interface CaptureRequest {
   readonly file: string;
   /** Absolute path of the scanned project: the framework library is resolved from its node_modules. */
   readonly root: string;
-  readonly framework: 'knex' | 'node-pg-migrate';
+  readonly framework: 'knex' | 'node-pg-migrate' | 'typeorm';
+  /**
+   * TypeORM only: the scratch database (a loopback URL of the PGlite the parent serves) that the migration
+   * runs against, because TypeORM's query runner reads the existing schema before it generates DDL.
+   */
+  readonly databaseUrl?: string;
   /**
    * A file whose node_modules is searched when the project has no copy of the library. Only tests set
    * it (fixture projects cannot commit node_modules); production never falls back silently.
    */
   readonly fallbackFrom?: string;
-  /** The TypeScript module hooks (`ts-hooks.js`), for `.ts`/`.mts` migrations. */
+  /**
+   * The module hooks (`ts-hooks.js`): for `.ts`/`.mts` migrations, and for migrations that import the
+   * framework themselves (TypeORM) when `fallbackFrom` is set.
+   */
   readonly tsHooks?: string;
 }
 

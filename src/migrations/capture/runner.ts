@@ -1,13 +1,15 @@
 /**
  * The child process that turns one JS migration into SQL. It runs only in a process forked by
  * `captureMigrations` (so user code never runs inside shipready), loads the migration framework from the
- * scanned project's own node_modules, calls `up` (and `down`) without any database connection, and sends
- * back the SQL the framework generated, each statement with the line of the call that produced it.
+ * scanned project's own node_modules, calls `up` (and `down`) — without any database connection for Knex
+ * and node-pg-migrate, against the parent's scratch PGlite for TypeORM — and sends back the SQL the
+ * framework generated, each statement with the line of the call that produced it.
  *
  * The process is disposable: it patches the framework's classes in place and exits after one reply.
  * Like `bin/shipready.js`, it is a process entry point, which is why it (and only it, in the engine)
  * talks to `process` directly: `process.send` for the reply, `process.exit` when done.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire, register } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -75,7 +77,7 @@ interface Recorder {
   reads: number;
 }
 
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b/i;
+const TRANSACTION_CONTROL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|ROLLBACK TO SAVEPOINT)\b/i;
 const READ_QUERY = /^\s*(SELECT|WITH\b[\s\S]*\bSELECT|SHOW)\b/i;
 
 /**
@@ -220,6 +222,192 @@ async function capturePgm(request: CaptureRequest, migration: Record<string, unk
   return captureBoth(file, run);
 }
 
+/** `'` quoted, with quotes doubled (the server runs with standard_conforming_strings on). */
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return quoteLiteral(value.toISOString());
+  if (typeof value === 'string') return quoteLiteral(value);
+  if (value instanceof Uint8Array) return quoteLiteral(`\\x${Buffer.from(value).toString('hex')}`);
+  return quoteLiteral(JSON.stringify(value));
+}
+
+/**
+ * Replaces `$1`… placeholders with the parameters as SQL literals, so the statement can be linted and
+ * rehearsed on its own. Placeholders inside quoted strings, quoted identifiers, comments and
+ * dollar-quoted bodies are left alone.
+ *
+ * @example inlineParameters('UPDATE t SET a = $1 WHERE b = $2', ["it's", 3]) // UPDATE t SET a = 'it''s' WHERE b = 3
+ */
+export function inlineParameters(sql: string, parameters: readonly unknown[]): string {
+  if (parameters.length === 0) return sql;
+  let out = '';
+  let index = 0;
+  while (index < sql.length) {
+    const char = sql[index] ?? '';
+    const rest = sql.slice(index);
+    let skip: RegExpExecArray | null = null;
+    if (char === "'") skip = /^'(?:[^']|'')*'?/.exec(rest);
+    else if (char === '"') skip = /^"(?:[^"]|"")*"?/.exec(rest);
+    else if (rest.startsWith('--')) skip = /^--[^\n]*/.exec(rest);
+    else if (rest.startsWith('/*')) skip = /^\/\*[\s\S]*?(?:\*\/|$)/.exec(rest);
+    else if (char === '$') {
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(rest);
+      if (tag !== null) {
+        const close = rest.indexOf(tag[0], tag[0].length);
+        out += close === -1 ? rest : rest.slice(0, close + tag[0].length);
+        index += close === -1 ? rest.length : close + tag[0].length;
+        continue;
+      }
+      const placeholder = /^\$(\d+)/.exec(rest);
+      const position = placeholder === null ? 0 : Number(placeholder[1]);
+      if (placeholder !== null && position >= 1 && position <= parameters.length) {
+        out += sqlLiteral(parameters[position - 1]);
+        index += placeholder[0].length;
+        continue;
+      }
+    }
+    const span = skip === null ? char : skip[0];
+    out += span;
+    index += Math.max(span.length, 1);
+  }
+  return out;
+}
+
+/** The exported class with an `up` method: what TypeORM's migration loader instantiates. */
+function migrationClass(loaded: Record<string, unknown>): AnyFunction | undefined {
+  const isMigration = (value: unknown): value is AnyFunction => isFunction(value) && isRecord(value.prototype) && isFunction(value.prototype['up']);
+  // `loadMigration` unwraps a CommonJS or default export, which may be the class itself.
+  if (isMigration(loaded)) return loaded;
+  const fallback = loaded['default'];
+  return [fallback, ...Object.values(loaded), ...(isRecord(fallback) ? Object.values(fallback) : [])].find(isMigration);
+}
+
+async function callMethod(target: Record<string, unknown>, name: string, ...args: unknown[]): Promise<unknown> {
+  const method = target[name];
+  if (!isFunction(method)) throw new Error(`the TypeORM object has no ${name}() method`);
+  return method.apply(target, args);
+}
+
+/**
+ * Where a query runner's `query` call comes from: `undefined` is the migration itself (or the entity
+ * manager and query builders it drives), `'internal'` a query runner method reading the schema before it
+ * generates DDL (`loadTables`, `hasColumn`, transaction control), `'execute'` the DDL that method then
+ * sends through `executeQueries`.
+ */
+type QueryScope = 'internal' | 'execute';
+
+/**
+ * Patches one query runner instance so that the statements the migration issues are recorded and the
+ * schema introspection TypeORM does on its behalf is not. Every method of the runner runs inside an
+ * `'internal'` scope (an AsyncLocalStorage, so it follows the awaits of concurrent calls); only
+ * `executeQueries`, the single path through which TypeORM sends generated DDL, opens an `'execute'` scope.
+ */
+function instrumentQueryRunner(queryRunner: Record<string, unknown>, file: string, recorder: Recorder): void {
+  const scope = new AsyncLocalStorage<QueryScope>();
+  const names = new Set<string>();
+  for (let proto: unknown = Object.getPrototypeOf(queryRunner); isRecord(proto) && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && isFunction(Object.getOwnPropertyDescriptor(proto, name)?.value)) names.add(name);
+    }
+  }
+  for (const name of names) {
+    const original = queryRunner[name];
+    if (!isFunction(original)) continue;
+    if (name === 'query') {
+      queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
+        const sqlText = typeof args[0] === 'string' ? args[0] : '';
+        if (scope.getStore() !== 'internal') {
+          const text = inlineParameters(sqlText, Array.isArray(args[1]) ? args[1] : []);
+          const line = callerLine(file);
+          if (READ_QUERY.test(text)) recorder.reads++;
+          else if (!TRANSACTION_CONTROL.test(text) && text.trim() !== '') recorder.statements.push({ sql: text, ...(line === undefined ? {} : { line }) });
+        }
+        return original.apply(this, args);
+      };
+    } else if (name === 'executeQueries') {
+      queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
+        return scope.run('execute', () => original.apply(this, args));
+      };
+    } else {
+      queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
+        return scope.getStore() === undefined ? scope.run('internal', () => original.apply(this, args)) : original.apply(this, args);
+      };
+    }
+  }
+}
+
+/**
+ * TypeORM's Postgres query runner loads the existing table from the database before it generates ALTER
+ * SQL, so the migration runs for real against the scratch database the parent serves on loopback
+ * (PGlite, which holds the earlier migrations of the set). `up` runs in a transaction that is committed
+ * (unless the class sets `transaction = false`) so the next migration finds its schema; `down` runs in a
+ * transaction that is rolled back, so it is captured without undoing `up`.
+ */
+async function captureTypeorm(request: CaptureRequest, loaded: Record<string, unknown>): Promise<CaptureReply> {
+  const resolved = resolvePackage(request, 'typeorm');
+  if (resolved === undefined) return { kind: 'missing-library', library: 'typeorm' };
+  try {
+    // TypeORM loads the driver from its own location, as it does when the project runs it.
+    createRequire(resolved).resolve('pg');
+  } catch {
+    return { kind: 'missing-library', library: 'pg' };
+  }
+  if (request.databaseUrl === undefined) return { kind: 'failed', error: 'no scratch database was given to the capture runner' };
+  const library: unknown = createRequire(resolved)(resolved);
+  const DataSource = isRecord(library) ? library['DataSource'] : undefined;
+  if (!isFunction(DataSource)) return { kind: 'failed', error: `${resolved} does not export DataSource` };
+  const Migration = migrationClass(loaded);
+  if (Migration === undefined) return { kind: 'failed', error: 'the migration exports no class with an up method' };
+  const file = request.file;
+  let instance: unknown;
+  try {
+    instance = Reflect.construct(Migration, []);
+  } catch (error) {
+    return failure(file, `cannot construct the migration class: ${errorMessage(error)}`, error);
+  }
+  // One pooled connection: PGlite is a single session, and the migration sees one connection anyway.
+  const dataSource: unknown = Reflect.construct(DataSource, [{ type: 'postgres', url: request.databaseUrl, poolSize: 1, logging: false, synchronize: false, migrationsRun: false, entities: [], migrations: [] }]);
+  if (!isRecord(instance) || !isRecord(dataSource)) return { kind: 'failed', error: 'unexpected TypeORM object shape' };
+  try {
+    await callMethod(dataSource, 'initialize');
+  } catch (error) {
+    return { kind: 'failed', error: `cannot connect to the scratch database: ${errorMessage(error)}` };
+  }
+  const run = async (direction: 'up' | 'down'): Promise<CapturedDirection | undefined> => {
+    const action = instance[direction];
+    if (!isFunction(action)) return undefined;
+    const queryRunner = await callMethod(dataSource, 'createQueryRunner');
+    if (!isRecord(queryRunner)) throw new Error('createQueryRunner() did not return a query runner');
+    const recorder: Recorder = { statements: [], reads: 0 };
+    instrumentQueryRunner(queryRunner, file, recorder);
+    const inTransaction = direction === 'down' || instance['transaction'] !== false;
+    try {
+      if (inTransaction) await callMethod(queryRunner, 'startTransaction');
+      try {
+        await action.call(instance, queryRunner);
+      } catch (error) {
+        if (inTransaction && queryRunner['isTransactionActive'] === true) await callMethod(queryRunner, 'rollbackTransaction');
+        throw error;
+      }
+      if (inTransaction && queryRunner['isTransactionActive'] === true) await callMethod(queryRunner, direction === 'up' ? 'commitTransaction' : 'rollbackTransaction');
+    } finally {
+      await callMethod(queryRunner, 'release');
+    }
+    return { statements: recorder.statements, reads: recorder.reads };
+  };
+  try {
+    return await captureBoth(file, run);
+  } finally {
+    await callMethod(dataSource, 'destroy');
+  }
+}
+
 /** A failure located at the innermost frame of the migration file in the error's stack, when there is one. */
 function failure(file: string, message: string, error: unknown): CaptureReply {
   const line = lineIn(file, error instanceof Error ? error.stack : undefined);
@@ -249,20 +437,27 @@ function isRequest(value: unknown): value is CaptureRequest {
     isRecord(value) &&
     typeof value['file'] === 'string' &&
     typeof value['root'] === 'string' &&
-    (value['framework'] === 'knex' || value['framework'] === 'node-pg-migrate') &&
+    (value['framework'] === 'knex' || value['framework'] === 'node-pg-migrate' || value['framework'] === 'typeorm') &&
+    (value['databaseUrl'] === undefined || typeof value['databaseUrl'] === 'string') &&
     (value['fallbackFrom'] === undefined || typeof value['fallbackFrom'] === 'string') &&
     (value['tsHooks'] === undefined || typeof value['tsHooks'] === 'string')
   );
 }
 
 async function capture(request: CaptureRequest): Promise<CaptureReply> {
+  // TypeORM migrations import the library themselves: without it they would fail to load, not be skipped.
+  if (request.framework === 'typeorm' && resolvePackage(request, 'typeorm') === undefined) return { kind: 'missing-library', library: 'typeorm' };
+  const fallbackFrom = request.framework === 'typeorm' ? request.fallbackFrom : undefined;
   if (/\.m?ts$/.test(request.file)) {
     // TypeScript migrations are transpiled with the project's own compiler; shipready ships none.
     const typescript = resolvePackage(request, 'typescript');
     if (typescript === undefined) return { kind: 'missing-library', library: 'typescript' };
     if (request.tsHooks === undefined) return { kind: 'failed', error: 'no TypeScript loader was given to the capture runner' };
-    register(pathToFileURL(request.tsHooks).href, { data: { typescript } });
+    register(pathToFileURL(request.tsHooks).href, { data: { typescript, fallbackFrom } });
     process.setSourceMapsEnabled(true);
+  } else if (fallbackFrom !== undefined && request.tsHooks !== undefined) {
+    // TypeORM migrations import the library themselves; in tests it is only found from fallbackFrom.
+    register(pathToFileURL(request.tsHooks).href, { data: { fallbackFrom } });
   }
   let migration: Record<string, unknown>;
   try {
@@ -270,6 +465,7 @@ async function capture(request: CaptureRequest): Promise<CaptureReply> {
   } catch (error) {
     return failure(request.file, `cannot load the migration: ${errorMessage(error)}`, error);
   }
+  if (request.framework === 'typeorm') return captureTypeorm(request, migration);
   return request.framework === 'knex' ? captureKnex(request, migration) : capturePgm(request, migration);
 }
 

@@ -2,11 +2,14 @@
  * Module hooks the capture runner registers (`module.register`) to load TypeScript migrations with the
  * scanned project's own `typescript` package: each `.ts`/`.mts` file is transpiled on its own
  * (`transpileModule`, types dropped, no type check) with an inline source map, so stack lines still point
- * into the `.ts` file. Runs in Node's loader thread; imports only Node built-ins.
+ * into the `.ts` file. When the parent passed `fallbackFrom` (tests only: fixture projects cannot commit
+ * node_modules), a bare import the project cannot resolve (`import { Table } from 'typeorm'`) is resolved
+ * from there, as the runner does for the framework itself. Runs in Node's loader thread; imports only
+ * Node built-ins.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface TranspileOutput {
   readonly outputText: string;
@@ -23,16 +26,26 @@ function isTypeScriptApi(value: unknown): value is TypeScriptApi {
 }
 
 let typescript: TypeScriptApi | undefined;
+let fallbackParent: string | undefined;
 
 // `.cts` is left alone: Node 20 ignores a load hook's source for CommonJS.
 const TS_FILE = /\.m?ts$/;
 
-/** Receives the resolved path of the project's `typescript` from `module.register(…, { data })`. */
+/**
+ * Receives, from `module.register(…, { data })`, the resolved path of the project's `typescript` (for
+ * TypeScript migrations) and the tests' `fallbackFrom`.
+ */
 export function initialize(data: unknown): void {
-  const file = typeof data === 'object' && data !== null && 'typescript' in data && typeof data.typescript === 'string' ? data.typescript : undefined;
+  if (typeof data !== 'object' || data === null) return;
+  if ('fallbackFrom' in data && typeof data.fallbackFrom === 'string') fallbackParent = pathToFileURL(data.fallbackFrom).href;
+  const file = 'typescript' in data && typeof data.typescript === 'string' ? data.typescript : undefined;
   if (file === undefined) return;
   const loaded: unknown = createRequire(file)(file);
   if (isTypeScriptApi(loaded)) typescript = loaded;
+}
+
+function isBareSpecifier(specifier: string): boolean {
+  return !specifier.startsWith('.') && !specifier.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(specifier);
 }
 
 interface ResolveResult {
@@ -41,11 +54,18 @@ interface ResolveResult {
   readonly shortCircuit?: boolean;
 }
 
-/** TypeScript sources import siblings without an extension or with `.js`: try the `.ts` file too. */
+/**
+ * TypeScript sources import siblings without an extension or with `.js`: try the `.ts` file too. A bare
+ * specifier the project cannot resolve is retried from `fallbackFrom` when the tests set it.
+ */
 export async function resolve(specifier: string, context: unknown, next: (specifier: string, context: unknown) => Promise<ResolveResult>): Promise<ResolveResult> {
   try {
     return await next(specifier, context);
   } catch (error) {
+    if (fallbackParent !== undefined && isBareSpecifier(specifier)) {
+      const base = typeof context === 'object' && context !== null ? context : {};
+      return next(specifier, { ...base, parentURL: fallbackParent });
+    }
     if (!specifier.startsWith('.')) throw error;
     const candidates = /\.js$/.test(specifier) ? [specifier.replace(/\.js$/, '.ts')] : [`${specifier}.ts`, `${specifier}/index.ts`];
     for (const candidate of candidates) {

@@ -79,7 +79,7 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
       notes.push({
         kind: 'skipped-file',
         path: set.dir,
-        message: `${unparsed.length} ${set.framework} migration(s) in ${set.dir} build their SQL with schema-builder calls at run time: listed but not linted (only SQL passed as string literals is read without --run-js; TypeORM builder calls are never run)`,
+        message: `${unparsed.length} ${set.framework} migration(s) in ${set.dir} build their SQL with schema-builder calls at run time: listed but not linted (without --run-js only SQL passed as string literals is read; with --run-js or --rehearse, see the notes on running them)`,
       });
     }
     const fromCode = set.migrations.filter((migration) => migration.language !== 'sql' && migration.up !== undefined && migration.captured !== true);

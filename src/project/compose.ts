@@ -198,6 +198,18 @@ export function serviceDockerfile(service: ComposeService): string | undefined {
 }
 
 /**
+ * Compose `build: { target: <stage> }`, with a `${VAR:-default}` reduced to its default; undefined without
+ * a target. A `${VAR}` without a default stays as written and matches no stage name.
+ *
+ * @example serviceBuildTarget(service) // 'production' for `build: { context: ., target: production }`
+ */
+export function serviceBuildTarget(service: ComposeService): string | undefined {
+  const target = scalarString(mapGet(mapGet(service.node, 'build'), 'target'));
+  if (target === undefined) return undefined;
+  return /^\$\{\w+:?-([\w.-]+)\}$/.exec(target.trim())?.[1] ?? target.trim();
+}
+
+/**
  * The environment a compose file serves, using its siblings: a plain `docker-compose.yml` next to a
  * `docker-compose.production.yml` is the local development stack.
  *

@@ -1,6 +1,6 @@
 // Protects against "the container is up" meaning nothing: without a healthcheck, compose, Swarm and `up --wait` cannot tell a hung app from a healthy one. Docs: docs/rules/reliability/container-healthcheck.md
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, isOwnImage, serviceDockerfile, type ComposeService } from '../../project/compose.js';
+import { composeServices, effectiveEnvironment, isOwnImage, serviceBuildTarget, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import { dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerStage } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
@@ -33,13 +33,6 @@ function hasHealthcheck(info: DockerfileInfo | undefined, target?: string): bool
   }
   const final = stages[stages.length - 1];
   return final !== undefined && stageHealthcheck(stages, final);
-}
-
-/** Compose `build: { target: <stage> }`, with a `${VAR:-default}` reduced to its default; undefined without a target. */
-function buildTarget(service: ComposeService): string | undefined {
-  const target = scalarString(mapGet(mapGet(service.node, 'build'), 'target'));
-  if (target === undefined) return undefined;
-  return /^\$\{\w+:?-([\w.-]+)\}$/.exec(target.trim())?.[1] ?? target.trim();
 }
 
 function composeHealthcheck(service: ComposeService): boolean {
@@ -102,7 +95,7 @@ export default defineScanRule({
         appServices += 1;
         if (built !== undefined) coveredDockerfiles.add(built);
         if (composeHealthcheck(service)) continue;
-        const target = built === undefined ? undefined : buildTarget(service);
+        const target = built === undefined ? undefined : serviceBuildTarget(service);
         if (built !== undefined ? hasHealthcheck(byPath.get(built), target) : anyDockerHealthcheck) continue;
         ctx.report({
           messageId: 'noCompose',

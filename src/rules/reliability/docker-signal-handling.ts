@@ -1,9 +1,9 @@
 // Protects against containers that ignore `docker stop`: SIGTERM goes to a shell or npm, node never hears it and is SIGKILLed mid-request. Docs: docs/rules/reliability/docker-signal-handling.md
 import type { Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
-import { composeServices, serviceDockerfile } from '../../project/compose.js';
+import { composeServices, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
-import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerCommand } from '../../project/dockerfile.js';
+import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerCommand, type DockerStage } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
 import { referencedFiles } from '../../project/scripts.js';
 import { defineScanRule } from '../support.js';
@@ -58,26 +58,55 @@ function usesInit(command: DockerCommand | undefined): boolean {
   return /^(?:exec\s+)?\S*(?:tini|dumb-init)\b/.test(command.text);
 }
 
-/** Dockerfiles that a compose service with `init: true` builds: compose then runs tini as PID 1. */
-function initBuildDirs(project: Project): Set<string> {
-  const dockerfiles = new Set<string>();
-  for (const file of project.composeFiles()) {
-    for (const service of composeServices(file)) {
-      if (scalarString(mapGet(service.node, 'init')) !== 'true') continue;
-      const dockerfile = serviceDockerfile(service);
-      if (dockerfile !== undefined) dockerfiles.add(dockerfile);
-    }
-  }
-  return dockerfiles;
+interface ComposeBuilds {
+  /** Dockerfiles that a compose service with `init: true` builds: compose then runs tini as PID 1. */
+  readonly withInit: ReadonlySet<string>;
+  /** Per Dockerfile, the stages compose services build (`build.target`), `undefined` for "no target: the final stage". */
+  readonly targets: ReadonlyMap<string, ReadonlySet<string | undefined>>;
 }
 
-type Messages = { swallowed: { file: string; keyword: string } };
+function composeBuilds(project: Project): ComposeBuilds {
+  const withInit = new Set<string>();
+  const targets = new Map<string, Set<string | undefined>>();
+  for (const file of project.composeFiles()) {
+    for (const service of composeServices(file)) {
+      const dockerfile = serviceDockerfile(service);
+      if (dockerfile === undefined) continue;
+      if (scalarString(mapGet(service.node, 'init')) === 'true') withInit.add(dockerfile);
+      const built = targets.get(dockerfile) ?? new Set<string | undefined>();
+      built.add(serviceBuildTarget(service));
+      targets.set(dockerfile, built);
+    }
+  }
+  return { withInit, targets };
+}
+
+/**
+ * The stages whose command runs the app: those compose builds by `build.target`, and the final stage when the
+ * Dockerfile is built without a target (or not by compose at all). A target naming no stage (`${TARGET}` without a
+ * default) is skipped rather than guessed.
+ */
+function runningStages(stages: readonly DockerStage[], targets: ReadonlySet<string | undefined> | undefined): Array<{ stage: DockerStage; label: string }> {
+  const final = stages[stages.length - 1];
+  const picked: Array<{ stage: DockerStage; label: string }> = [];
+  for (const target of targets ?? [undefined]) {
+    if (target === undefined) {
+      if (final !== undefined && !picked.some((entry) => entry.stage === final)) picked.push({ stage: final, label: 'final stage' });
+      continue;
+    }
+    const named = stages.find((stage) => stage.from.getBuildStage()?.toLowerCase() === target.toLowerCase());
+    if (named !== undefined && !picked.some((entry) => entry.stage === named)) picked.push({ stage: named, label: `build target stage "${target}"` });
+  }
+  return picked;
+}
+
+type Messages = { swallowed: { file: string; stage: string; keyword: string } };
 
 export default defineScanRule({
   id: 'reliability/docker-signal-handling',
   title: 'SIGTERM reaches the node process in the container',
   description:
-    'The final stage of a Dockerfile should start node directly (exec form) or under an init (tini, dumb-init, `init: true`), so `docker stop` and rolling deploys trigger graceful shutdown instead of a SIGKILL after the grace period.',
+    'The stage a Dockerfile runs (the final one, or the compose `build.target`) should start node directly (exec form) or under an init (tini, dumb-init, `init: true`), so `docker stop` and rolling deploys trigger graceful shutdown instead of a SIGKILL after the grace period.',
   category: 'reliability',
   severity: 'high',
   checklist: 'graceful-shutdown',
@@ -85,36 +114,36 @@ export default defineScanRule({
   fix: 'Use the exec form with node itself: `CMD ["node", "dist/server.js"]`; or run under an init: `ENTRYPOINT ["/usr/bin/tini", "--"]` (apt/apk package `tini`) or `init: true` on the compose service.',
   options: noOptions,
   messages: {
-    swallowed: ({ file, keyword }: Messages['swallowed']) => `${file}: the final stage's ${keyword} does not pass SIGTERM to node, so the app is killed without a graceful shutdown`,
+    swallowed: ({ file, stage, keyword }: Messages['swallowed']) => `${file}: the ${stage}'s ${keyword} does not pass SIGTERM to node, so the app is killed without a graceful shutdown`,
   },
   applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
   check(ctx) {
-    const withInit = initBuildDirs(ctx.project);
+    const builds = composeBuilds(ctx.project);
     for (const info of productionDockerfiles(ctx.project.dockerfiles())) {
       const { path, dockerfile } = info;
       // A tool image (nothing copied from the repository) does not run the app, whose shutdown this rule protects.
-      if (withInit.has(path) || packagesToolOnly(info)) continue;
+      if (builds.withInit.has(path) || packagesToolOnly(info)) continue;
       const stages = dockerStages(dockerfile);
-      const final = stages[stages.length - 1];
-      if (final === undefined) continue;
-      const entrypoint = effectiveInstruction(stages, final, 'ENTRYPOINT');
-      const cmd = effectiveInstruction(stages, final, 'CMD');
-      const entryCommand = entrypoint === undefined ? undefined : dockerCommand(entrypoint);
-      if (usesInit(entryCommand)) continue;
-      // A shell-form ENTRYPOINT ignores CMD entirely; an exec-form one (a wrapper script) ends up exec-ing CMD.
-      const candidates: Array<[Instruction, DockerCommand]> = [];
-      if (entrypoint !== undefined && entryCommand !== undefined) candidates.push([entrypoint, entryCommand]);
-      if (cmd !== undefined && entryCommand?.form !== 'shell') candidates.push([cmd, dockerCommand(cmd)]);
-      for (const [instruction, command] of candidates) {
-        const reason = swallowReason(command) ?? scriptReason(ctx.project, command);
-        if (reason === undefined) continue;
-        ctx.report({
-          messageId: 'swallowed',
-          data: { file: path, keyword: instruction.getKeyword() },
-          location: instructionLocation(path, instruction),
-          detail: `Final stage \`FROM ${final.from.getArgumentsContent() ?? ''}\` (line ${final.from.getRange().start.line + 1}): ${reason}. No tini/dumb-init ENTRYPOINT, and no compose service with \`init: true\` builds this Dockerfile.`,
-        });
-        break;
+      for (const { stage, label } of runningStages(stages, builds.targets.get(path))) {
+        const entrypoint = effectiveInstruction(stages, stage, 'ENTRYPOINT');
+        const cmd = effectiveInstruction(stages, stage, 'CMD');
+        const entryCommand = entrypoint === undefined ? undefined : dockerCommand(entrypoint);
+        if (usesInit(entryCommand)) continue;
+        // A shell-form ENTRYPOINT ignores CMD entirely; an exec-form one (a wrapper script) ends up exec-ing CMD.
+        const candidates: Array<[Instruction, DockerCommand]> = [];
+        if (entrypoint !== undefined && entryCommand !== undefined) candidates.push([entrypoint, entryCommand]);
+        if (cmd !== undefined && entryCommand?.form !== 'shell') candidates.push([cmd, dockerCommand(cmd)]);
+        for (const [instruction, command] of candidates) {
+          const reason = swallowReason(command) ?? scriptReason(ctx.project, command);
+          if (reason === undefined) continue;
+          ctx.report({
+            messageId: 'swallowed',
+            data: { file: path, stage: label, keyword: instruction.getKeyword() },
+            location: instructionLocation(path, instruction),
+            detail: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} \`FROM ${stage.from.getArgumentsContent() ?? ''}\` (line ${stage.from.getRange().start.line + 1}): ${reason}. No tini/dumb-init ENTRYPOINT, and no compose service with \`init: true\` builds this Dockerfile.`,
+          });
+          break;
+        }
       }
     }
   },

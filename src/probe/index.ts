@@ -225,7 +225,8 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
     for (const transport of transports.values()) transport.close();
   }
   const unreachable = outcomes.filter((outcome) => outcome.unreachable !== undefined);
-  if (unreachable.length === outcomes.length) {
+  // Nothing answered and nothing was found (a DNS failure is a finding about the deployment, not a typo to exit on).
+  if (unreachable.length === outcomes.length && outcomes.every((outcome) => outcome.sink.issues.length === 0)) {
     const first = unreachable[0];
     return err(userError('NETWORK', `cannot reach ${first?.target ?? 'the target'}: ${first?.unreachable ?? 'no answer'}`, replay === undefined ? 'check the URL, DNS and that the site is up (use --ca FILE for a private CA)' : 'the capture holds no answer for this target'));
   }
@@ -241,7 +242,8 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
         return toFinding(meta, { ...raw, location: { url } }, { text: () => undefined }, docsBaseUrl, options.settings?.get(issue.ruleId)?.severity);
       }),
   );
-  const applied = new Set<string>(outcomes.filter((outcome) => outcome.unreachable === undefined).flatMap((outcome) => [...outcome.sink.applied].filter(enabled)));
+  // An unreachable target ran only the checks before the first request (DNS): their verdicts still count.
+  const applied = new Set<string>(outcomes.flatMap((outcome) => [...outcome.sink.applied].filter(enabled)));
   const fingerprinted = assignFingerprints(drafts);
   const findings = (options.baseline === undefined ? fingerprinted : applyBaseline(fingerprinted, options.baseline)).sort(compareFindings);
   const notes: Note[] = [

@@ -233,6 +233,18 @@ describe('probe: capture and report', () => {
     expect(bad.ok ? '' : bad.error.code).toBe('USAGE');
   });
 
+  it('reports a host that does not resolve as a finding, not as an unreachable target', async () => {
+    const server = await serve(spaHandler);
+    const port = new URL(server.url).port;
+    await server.close();
+    servers.splice(0);
+    const nxdomain = (): Promise<never> => Promise.reject(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }));
+    const run = await runProbe([`http://localhost:${port}/`], { ...FAST, resolver: { lookup: nxdomain, resolveCname: nxdomain } });
+    if (!run.ok) throw new Error(run.error.message);
+    expect(run.value.report.findings.map((finding) => [finding.ruleId, finding.location?.kind === 'url' ? finding.location.url : ''])).toEqual([['reliability/dns-resolution', `http://localhost:${port}/`]]);
+    expect(run.value.report.verdict.failed).toBe(true);
+  });
+
   it('probes several targets in one run with one report', async () => {
     const first = await serve(spaHandler);
     const second = await serve((req, res) => send(res, 200, '<html>two</html>', { 'x-powered-by': 'Express' }));

@@ -156,6 +156,18 @@ describe('shipready CLI', () => {
     }
   });
 
+  it('fails with one line, not a hang, when --output cannot be created (a directory under /proc)', async () => {
+    const tree = makeTree(LEAKY_APP);
+    try {
+      const result = await runBin(['scan', tree.dir, '--output', '/proc/shipready-test/report.json']);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain('/proc/shipready-test/report.json');
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('produces byte-identical output on two runs', async () => {
     const first = await runBin(['scan', 'examples/prototype-app', '--format', 'json']);
     const second = await runBin(['scan', 'examples/prototype-app', '--format', 'json']);

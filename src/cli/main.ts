@@ -58,6 +58,20 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+/**
+ * `mkdir -p` one level at a time. Node's `mkdirSync(…, { recursive: true })` never returns for a path
+ * under /proc (mkdir there fails with ENOENT although the parent exists, and it retries forever); here
+ * any failure surfaces as an error for the caller.
+ */
+function createDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let current = dir; !fs.existsSync(current); current = path.dirname(current)) {
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const each of missing) fs.mkdirSync(each);
+}
+
 function failure(error: UserError): CliResult {
   // Errors echo user input (a target URL, a config value): mask secrets there as in every report.
   const lines = [`shipready: ${redactText(error.message)}${error.hint === undefined ? '' : ` (${redactText(error.hint)})`}`, ...(error.details ?? []).map((detail) => `  ${redactText(detail)}`)];
@@ -136,7 +150,7 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
     if (common.output === undefined) return { exitCode, stdout: rendered, stderr: extra };
     const file = path.resolve(io.cwd, common.output);
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      createDirectories(path.dirname(file));
       fs.writeFileSync(file, rendered);
     } catch (error) {
       const code = errorCode(error) ?? 'error';

@@ -66,26 +66,32 @@ describe('loadConfigLazily', () => {
     return body(root).finally(() => rmSync(root, { recursive: true, force: true }));
   }
 
+  /** A registry loader that counts its calls. */
+  function countingRegistries(): { load: () => Promise<KnownRules>; loaded: () => number } {
+    let calls = 0;
+    return {
+      load: async () => {
+        calls++;
+        return known;
+      },
+      loaded: () => calls,
+    };
+  }
+
   it('never loads the rule registries when there is no config', async () => {
     await withRoot({ 'package.json': '{"name":"app"}' }, async (root) => {
-      let loaded = 0;
-      const config = await loadConfigLazily(root, undefined, async () => {
-        loaded++;
-        return known;
-      });
+      const registries = countingRegistries();
+      const config = await loadConfigLazily(root, undefined, registries.load);
       expect(config.ok).toBe(true);
-      expect(loaded).toBe(0);
+      expect(registries.loaded()).toBe(0);
     });
   });
 
   it('validates a config file against the registries it loads', async () => {
     await withRoot({ 'shipready.config.yaml': 'rules:\n  security/secret-comitted: off\n' }, async (root) => {
-      let loaded = 0;
-      const config = await loadConfigLazily(root, undefined, async () => {
-        loaded++;
-        return known;
-      });
-      expect(loaded).toBe(1);
+      const registries = countingRegistries();
+      const config = await loadConfigLazily(root, undefined, registries.load);
+      expect(registries.loaded()).toBe(1);
       expect(config.ok ? undefined : config.error.code).toBe('CONFIG_INVALID');
     });
   });

@@ -82,6 +82,9 @@ export const dnsObservationSchema = z.object({
   danglingTargets: z.array(z.object({ target: z.string(), error: z.string() })).optional(),
 });
 
+/** The raw testssl.sh JSON of a `--deep` run, so a replay grades it without running testssl.sh again. */
+export const deepScanSchema = z.object({ hostPort: z.string(), json: z.string() });
+
 export const captureSchema = z.object({
   format: z.literal('shipready-probe-capture'),
   version: z.literal(CAPTURE_FORMAT_VERSION),
@@ -93,11 +96,14 @@ export const captureSchema = z.object({
   exchanges: z.array(exchangeSchema),
   tls: z.array(tlsObservationSchema),
   dns: z.array(dnsObservationSchema),
+  /** Present when the probe ran with `--deep` (optional: captures without it stay valid). */
+  deep: z.array(deepScanSchema).optional(),
 });
 
 export type Capture = z.infer<typeof captureSchema>;
 export type TlsObservation = z.infer<typeof tlsObservationSchema>;
 export type DnsObservation = z.infer<typeof dnsObservationSchema>;
+export type DeepScanRecord = z.infer<typeof deepScanSchema>;
 
 /** Wraps a transport and keeps every exchange it made, in order. */
 export class RecordingTransport implements Transport {

@@ -71,12 +71,23 @@ export function foldTestssl(url: string, json: string, sink: IssueSink, notes: s
   }
 }
 
-export async function runDeepScan(target: URL, runner: DeepScanRunner | undefined, sink: IssueSink, notes: string[]): Promise<void> {
-  const hostPort = `${target.hostname}:${target.port === '' ? 443 : target.port}`;
-  const result = await (runner ?? testsslRunner)(hostPort);
+/** `host:port` as testssl.sh is given it, and as captures key its results. */
+export function deepScanHostPort(target: URL): string {
+  return `${target.hostname}:${target.port === '' ? 443 : target.port}`;
+}
+
+/**
+ * Runs testssl.sh against the target and folds its results in; returns the raw JSON (for the capture), or
+ * undefined when testssl.sh is not installed (a note says so).
+ *
+ * @example const json = await runDeepScan(new URL('https://app.example.com/'), undefined, sink, notes);
+ */
+export async function runDeepScan(target: URL, runner: DeepScanRunner | undefined, sink: IssueSink, notes: string[]): Promise<string | undefined> {
+  const result = await (runner ?? testsslRunner)(deepScanHostPort(target));
   if (!result.available) {
     notes.push(`--deep: testssl.sh is not installed (Debian: apt-get install testssl.sh); deep TLS scan skipped`);
-    return;
+    return undefined;
   }
   foldTestssl(target.href, result.json, sink, notes);
+  return result.json;
 }

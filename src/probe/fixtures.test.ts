@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { generateCerts, startServer, type Certs, type TestServer } from '../../test/probe/servers.js';
 import type { Resolver } from './dns.js';
+import type { Report } from '../core/report.js';
+import { parseCapture, serialiseCapture, type Capture } from './capture.js';
+import type { DeepScanRunner } from './deep.js';
 import { runProbe, type ProbeOptions } from './index.js';
 import { PROBE_RULES } from './rules.js';
 
@@ -135,7 +138,7 @@ async function closedPort(): Promise<number> {
   return server.port;
 }
 
-async function probeSite(site: Site): Promise<{ origin: string; findings: Array<{ ruleId: string; url: string; severity: string }> }> {
+async function probeSite(site: Site): Promise<{ origin: string; findings: Array<{ ruleId: string; url: string; severity: string }>; capture: Capture }> {
   const tlsName = site.tls === undefined || site.tls === 'plain' ? undefined : site.tls;
   const main = await startServer(handler(site), tlsName === undefined ? undefined : { ...certs.pair(tlsName), ...(site.tlsMinVersion === undefined ? {} : { minVersion: site.tlsMinVersion, ciphers: 'DEFAULT@SECLEVEL=0' }) });
   servers.push(main);
@@ -169,7 +172,11 @@ async function probeSite(site: Site): Promise<{ origin: string; findings: Array<
   };
   const run = await runProbe([`${origin}/`], options);
   if (!run.ok) throw new Error(run.error.message);
-  return { origin, findings: run.value.report.findings.map((finding) => ({ ruleId: finding.ruleId, url: finding.location?.kind === 'url' ? finding.location.url : '', severity: finding.severity })) };
+  return { origin, findings: findingsOf(run.value.report), capture: run.value.capture };
+}
+
+function findingsOf(report: Report): Array<{ ruleId: string; url: string; severity: string }> {
+  return report.findings.map((finding) => ({ ruleId: finding.ruleId, url: finding.location?.kind === 'url' ? finding.location.url : '', severity: finding.severity }));
 }
 
 function readJson(file: string): unknown {
@@ -209,4 +216,47 @@ describe('probe rule fixtures', () => {
       });
     }
   }
+});
+
+describe('probe --deep and captures', () => {
+  /** A testssl.sh stand-in that counts its runs and reports itself missing. */
+  function countingRunner(): { runner: DeepScanRunner; runs: () => number } {
+    let runs = 0;
+    return {
+      runner: async () => {
+        runs++;
+        return { available: false };
+      },
+      runs: () => runs,
+    };
+  }
+
+  async function replay(capture: Capture, runner: DeepScanRunner): Promise<Report> {
+    const parsed = parseCapture(serialiseCapture(capture), 'capture.json');
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const run = await runProbe([], { version: '0.0.0-test', fromCapture: parsed.value, deep: true, deepRunner: runner });
+    if (!run.ok) throw new Error(run.error.message);
+    return run.value.report;
+  }
+
+  it('stores testssl.sh results in the capture and grades them on replay without running it again', async () => {
+    const live = await probeSite(siteSchema.parse(readJson(join(FIXTURES, 'security-tls-deep-scan', 'ng.testssl-sslv3', 'site.json'))));
+    expect(live.capture.deep?.map((entry) => entry.hostPort)).toEqual([new URL(live.origin).host]);
+    const counting = countingRunner();
+    const report = await replay(live.capture, counting.runner);
+    expect(counting.runs()).toBe(0);
+    const deepOf = (findings: ReturnType<typeof findingsOf>): typeof findings => findings.filter((finding) => finding.ruleId === 'security/tls-deep-scan');
+    expect(deepOf(findingsOf(report))).toEqual(deepOf(live.findings));
+    expect(deepOf(live.findings)).toHaveLength(1);
+  });
+
+  it('never runs testssl.sh when replaying a capture made without --deep', async () => {
+    const site = siteSchema.parse(readJson(join(FIXTURES, 'security-tls-deep-scan', 'ok.testssl-all-ok', 'site.json')));
+    const live = await probeSite({ ...site, testssl: undefined });
+    expect(live.capture.deep).toBeUndefined();
+    const counting = countingRunner();
+    const report = await replay(live.capture, counting.runner);
+    expect(counting.runs()).toBe(0);
+    expect(report.notes.some((note) => note.message.includes('--deep'))).toBe(true);
+  });
 });

@@ -11,7 +11,7 @@ import { err, ok, userError, type Result, type UserError } from '../core/result.
 import type { Severity } from '../core/severity.js';
 import { buildReport, type BuildReportInput } from '../core/verdict.js';
 import { applyBaseline } from '../core/baseline.js';
-import { CAPTURE_FORMAT_VERSION, RecordingTransport, ReplayTransport, type Capture, type DnsObservation } from './capture.js';
+import { CAPTURE_FORMAT_VERSION, RecordingTransport, ReplayTransport, type Capture, type DeepScanRecord, type DnsObservation } from './capture.js';
 import { ProbeClient } from './context.js';
 import { observeDns, type Resolver } from './dns.js';
 import { LiveTransport, normaliseHost } from './http.js';
@@ -20,7 +20,7 @@ import { probeTarget, type TargetOutcome } from './target.js';
 import { LiveTlsInspector, ReplayTlsInspector } from './tls.js';
 import type { Exchange } from './transport.js';
 import { DEFAULT_LOGIN_ATTEMPTS } from './checks/operations.js';
-import { runDeepScan, type DeepScanRunner } from './deep.js';
+import { deepScanHostPort, foldTestssl, runDeepScan, type DeepScanRunner } from './deep.js';
 import { DOCS_BASE_URL } from '../core/meta.js';
 
 /** Targets probed at once; each has its own request budget and concurrency. */
@@ -163,6 +163,7 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
   const now = options.now ?? (replay === undefined ? new Date() : new Date(replay.createdAt));
   const seed = replay?.seed ?? randomBytes(8).toString('hex');
   const dnsLog: DnsObservation[] = [];
+  const deepLog: DeepScanRecord[] = [];
   const requestCounts = new Map<string, number>();
   const transports = new Map<string, LiveTransport>();
   const recordings: RecordingTransport[] = [];
@@ -209,8 +210,17 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
           ...(options.loginPath === undefined ? {} : { loginPath: options.loginPath }),
         },
       });
-      if (options.deep === true && outcome.unreachable === undefined && target.protocol === 'https:') {
-        await runDeepScan(target, options.deepRunner, outcome.sink, outcome.notes);
+      if (outcome.unreachable === undefined && target.protocol === 'https:') {
+        const hostPort = deepScanHostPort(target);
+        if (replay !== undefined) {
+          // A replay is offline: testssl.sh results come from the capture or not at all.
+          const stored = replay.deep?.find((entry) => entry.hostPort === hostPort);
+          if (stored !== undefined) foldTestssl(target.href, stored.json, outcome.sink, outcome.notes);
+          else if (options.deep === true) outcome.notes.push(`${target.href}: --deep: the capture holds no testssl.sh result for ${hostPort}, and a replay never runs it`);
+        } else if (options.deep === true) {
+          const json = await runDeepScan(target, options.deepRunner, outcome.sink, outcome.notes);
+          if (json !== undefined) deepLog.push({ hostPort, json });
+        }
       }
       const budget = live?.budget.stats();
       if (budget !== undefined && budget.denied > 0) {
@@ -269,6 +279,7 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
     notes,
     stats: { targets: targets.length, requests: [...requestCounts.values()].reduce((sum, count) => sum + count, 0) },
   });
+  const deepRecords = replay?.deep ?? deepLog;
   const capture: Capture = {
     format: 'shipready-probe-capture',
     version: CAPTURE_FORMAT_VERSION,
@@ -279,6 +290,7 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
     exchanges: exchanges.map(toCaptured),
     tls: replay?.tls ?? tlsLog,
     dns: replay?.dns ?? dnsLog,
+    ...(deepRecords.length === 0 ? {} : { deep: deepRecords }),
   };
   return ok({ report, capture });
 }

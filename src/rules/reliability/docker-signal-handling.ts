@@ -1,7 +1,7 @@
 // Protects against containers that ignore `docker stop`: SIGTERM goes to a shell or npm, node never hears it and is SIGKILLed mid-request. Docs: docs/rules/reliability/docker-signal-handling.md
 import type { Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
-import { composeServices, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
+import { composeServices, effectiveEnvironment, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerCommand, type DockerStage } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
@@ -61,18 +61,24 @@ function usesInit(command: DockerCommand | undefined): boolean {
 interface ComposeBuilds {
   /** Dockerfiles that a compose service with `init: true` builds: compose then runs tini as PID 1. */
   readonly withInit: ReadonlySet<string>;
-  /** Per Dockerfile, the stages compose services build (`build.target`), `undefined` for "no target: the final stage". */
+  /**
+   * Per Dockerfile, the stages the production compose services build (`build.target`), `undefined` for "no
+   * target: the final stage". Development and test compose files are left out: their targets are dev stages.
+   */
   readonly targets: ReadonlyMap<string, ReadonlySet<string | undefined>>;
 }
 
 function composeBuilds(project: Project): ComposeBuilds {
   const withInit = new Set<string>();
   const targets = new Map<string, Set<string | undefined>>();
-  for (const file of project.composeFiles()) {
+  const files = project.composeFiles();
+  for (const file of files) {
+    const environment = effectiveEnvironment(file, files);
     for (const service of composeServices(file)) {
       const dockerfile = serviceDockerfile(service);
       if (dockerfile === undefined) continue;
       if (scalarString(mapGet(service.node, 'init')) === 'true') withInit.add(dockerfile);
+      if (environment === 'development' || environment === 'test') continue;
       const built = targets.get(dockerfile) ?? new Set<string | undefined>();
       built.add(serviceBuildTarget(service));
       targets.set(dockerfile, built);
@@ -82,21 +88,21 @@ function composeBuilds(project: Project): ComposeBuilds {
 }
 
 /**
- * The stages whose command runs the app: those compose builds by `build.target`, and the final stage when the
- * Dockerfile is built without a target (or not by compose at all). A target naming no stage (`${TARGET}` without a
- * default) is skipped rather than guessed.
+ * The stages whose command runs the app: those production compose services build by `build.target`, plus the
+ * final stage unless every such service names a stage of the file — so a Dockerfile not built by compose, built
+ * without a target, or built with a target naming no stage (`${TARGET}` without a default) is judged by its
+ * final stage, as before targets were read.
  */
 function runningStages(stages: readonly DockerStage[], targets: ReadonlySet<string | undefined> | undefined): Array<{ stage: DockerStage; label: string }> {
   const final = stages[stages.length - 1];
   const picked: Array<{ stage: DockerStage; label: string }> = [];
-  for (const target of targets ?? [undefined]) {
-    if (target === undefined) {
-      if (final !== undefined && !picked.some((entry) => entry.stage === final)) picked.push({ stage: final, label: 'final stage' });
-      continue;
-    }
-    const named = stages.find((stage) => stage.from.getBuildStage()?.toLowerCase() === target.toLowerCase());
-    if (named !== undefined && !picked.some((entry) => entry.stage === named)) picked.push({ stage: named, label: `build target stage "${target}"` });
+  let finalRuns = targets === undefined || targets.size === 0;
+  for (const target of targets ?? []) {
+    const named = target === undefined ? undefined : stages.find((stage) => stage.from.getBuildStage()?.toLowerCase() === target.toLowerCase());
+    if (named === undefined) finalRuns = true;
+    else if (!picked.some((entry) => entry.stage === named)) picked.push({ stage: named, label: `build target stage "${target ?? ''}"` });
   }
+  if (finalRuns && final !== undefined && !picked.some((entry) => entry.stage === final)) picked.push({ stage: final, label: 'final stage' });
   return picked;
 }
 

@@ -234,14 +234,14 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
   } finally {
     for (const transport of transports.values()) transport.close();
   }
+  const docsBaseUrl = options.docsBaseUrl ?? DOCS_BASE_URL;
+  const enabled = (id: string): boolean => options.settings?.get(id)?.enabled ?? true;
   const unreachable = outcomes.filter((outcome) => outcome.unreachable !== undefined);
   // Nothing answered and nothing was found (a DNS failure is a finding about the deployment, not a typo to exit on).
-  if (unreachable.length === outcomes.length && outcomes.every((outcome) => outcome.sink.issues.length === 0)) {
+  if (unreachable.length === outcomes.length && outcomes.every((outcome) => !outcome.sink.issues.some((issue) => enabled(issue.ruleId)))) {
     const first = unreachable[0];
     return err(userError('NETWORK', `cannot reach ${first?.target ?? 'the target'}: ${first?.unreachable ?? 'no answer'}`, replay === undefined ? 'check the URL, DNS and that the site is up (use --ca FILE for a private CA)' : 'the capture holds no answer for this target'));
   }
-  const docsBaseUrl = options.docsBaseUrl ?? DOCS_BASE_URL;
-  const enabled = (id: string): boolean => options.settings?.get(id)?.enabled ?? true;
   const drafts = outcomes.flatMap((outcome) =>
     outcome.sink.issues
       .filter((issue) => enabled(issue.ruleId))

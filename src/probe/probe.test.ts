@@ -243,6 +243,8 @@ describe('probe: capture and report', () => {
     if (!run.ok) throw new Error(run.error.message);
     expect(run.value.report.findings.map((finding) => [finding.ruleId, finding.location?.kind === 'url' ? finding.location.url : ''])).toEqual([['reliability/dns-resolution', `http://localhost:${port}/`]]);
     expect(run.value.report.verdict.failed).toBe(true);
+    const switchedOff = await runProbe([`http://localhost:${port}/`], { ...FAST, resolver: { lookup: nxdomain, resolveCname: nxdomain }, settings: new Map([['reliability/dns-resolution', { enabled: false }]]) });
+    expect(switchedOff.ok ? 'report' : switchedOff.error.code).toBe('NETWORK');
   });
 
   it('probes several targets in one run with one report', async () => {

@@ -33,6 +33,7 @@ export type UserErrorCode =
   | 'OUTPUT_UNWRITABLE'
   | 'NETWORK'
   | 'DATABASE'
+  | 'TEMP_DIR'
   | 'INPUT_INVALID';
 
 export interface UserError {

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type pg from 'pg';
 import { redactUrl } from '../../core/redact.js';
 import { err, ok, type Result, type UserError, userError } from '../../core/result.js';
+import { createTempDir, removeTempDir } from '../../core/temp-dirs.js';
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -38,26 +36,28 @@ export function bool(row: Row | undefined, key: string): boolean {
 
 /**
  * A PGlite (PostgreSQL 18 in WASM) whose data directory is a fresh temporary directory, removed on
- * close: nothing to install, nothing left behind. On disk rather than in memory because a rehearsal at
- * production size holds gigabytes of synthetic rows: 3 tables × 1M rows peaked at 1.7 GB RSS in memory
- * and 0.9 GB on disk, and ran faster on disk.
+ * close (and by `bin/` when the run is interrupted): nothing to install, nothing left behind. On disk
+ * rather than in memory because a rehearsal at production size holds gigabytes of synthetic rows:
+ * 3 tables × 1M rows peaked at 1.7 GB RSS in memory and 0.9 GB on disk, and ran faster on disk.
  *
- * @example const db = await openPglite(); await db.exec('CREATE TABLE t (id int)'); await db.close();
+ * @example
+ * const db = await openPglite();
+ * if (db.ok) { await db.value.exec('CREATE TABLE t (id int)'); await db.value.close(); }
  */
-export async function openPglite(parentDir: string = tmpdir()): Promise<RehearsalDb> {
+export async function openPglite(parentDir?: string): Promise<Result<RehearsalDb, UserError>> {
   // Loaded here, not at the top: linting never needs the database engines, and loading them costs time.
   const { PGlite } = await import('@electric-sql/pglite');
-  const dataDir = mkdtempSync(path.join(parentDir, 'shipready-rehearsal-'));
-  const removeDataDir = (): void => rmSync(dataDir, { recursive: true, force: true });
+  const dataDir = createTempDir('shipready-rehearsal-', parentDir);
+  if (!dataDir.ok) return dataDir;
   let db: InstanceType<typeof PGlite>;
   try {
-    db = new PGlite(dataDir);
+    db = new PGlite(dataDir.value);
     await db.waitReady;
   } catch (error) {
-    removeDataDir();
+    removeTempDir(dataDir.value);
     throw new Error('PGlite did not start', { cause: error });
   }
-  return {
+  return ok({
     label: 'PGlite (embedded PostgreSQL 18)',
     async query(sql, params) {
       const result = await db.query<Row>(sql, params === undefined ? undefined : [...params]);
@@ -70,10 +70,10 @@ export async function openPglite(parentDir: string = tmpdir()): Promise<Rehearsa
       try {
         await db.close();
       } finally {
-        removeDataDir();
+        removeTempDir(dataDir.value);
       }
     },
-  };
+  });
 }
 
 async function clientFor(connectionString: string): Promise<pg.Client> {

@@ -75,14 +75,9 @@ async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSec
  * }
  */
 export async function rehearseMigrations(sets: readonly MigrationSet[], options: RehearseOptions = {}): Promise<Result<RehearsalResult, UserError>> {
-  let db: RehearsalDb;
-  if (options.databaseUrl === undefined) {
-    db = await openPglite();
-  } else {
-    const opened = await openServer(options.databaseUrl);
-    if (!opened.ok) return err(opened.error);
-    db = opened.value;
-  }
+  const opened = options.databaseUrl === undefined ? await openPglite() : await openServer(options.databaseUrl);
+  if (!opened.ok) return err(opened.error);
+  const db: RehearsalDb = opened.value;
   const rows = options.rows ?? DEFAULT_REHEARSAL_ROWS;
   const started = performance.now();
   let runs: MigrationRun[];

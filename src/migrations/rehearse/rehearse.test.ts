@@ -88,7 +88,9 @@ describe('openPglite', () => {
   it('keeps its data in a temporary directory and removes it on close', async () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'shipready-test-'));
     try {
-      const db = await openPglite(parent);
+      const opened = await openPglite(parent);
+      if (!opened.ok) throw new Error(opened.error.message);
+      const db = opened.value;
       await db.exec('CREATE TABLE t (id int); INSERT INTO t VALUES (1)');
       expect(readdirSync(parent)).toHaveLength(1);
       expect(await db.query('SELECT count(*)::int AS n FROM t')).toEqual([{ n: 1 }]);
@@ -97,5 +99,10 @@ describe('openPglite', () => {
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
+  });
+
+  it('is an error value when the temporary directory cannot be created', async () => {
+    const opened = await openPglite(path.join(tmpdir(), 'shipready-no-such-parent', 'nested'));
+    expect(opened.ok ? '' : opened.error.code).toBe('TEMP_DIR');
   });
 });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHECKLIST_IDS, isChecklistId } from './checklist.js';
+import { didYouMean } from './did-you-mean.js';
 import { err, ok, userError, type Result, type UserError } from './result.js';
 import { SEVERITIES, type Severity } from './severity.js';
 import { errorCode } from './fs-errors.js';
@@ -73,8 +74,6 @@ export interface KnownRules {
 }
 
 const CONFIG_FILES = ['shipready.config.json', 'shipready.config.yaml', 'shipready.config.yml'] as const;
-
-import { didYouMean } from './did-you-mean.js';
 
 export { didYouMean, editDistance } from './did-you-mean.js';
 
@@ -232,7 +231,7 @@ export function loadConfig(root: string, explicit: string | undefined, known: Kn
  * a config exists, so a run without config never loads rules it will not use.
  *
  * @example
- * const config = await loadConfigLazily(cwd, flags.config, async () => (await import('./all-rules.js')).knownRules());
+ * const config = await loadConfigLazily(cwd, flags.config, async () => knownRulesOf((await import('../rules/index.js')).scanRules));
  */
 export async function loadConfigLazily(root: string, explicit: string | undefined, knownRules: () => Promise<KnownRules>): Promise<Result<ShipreadyConfig, UserError>> {
   const source = findConfigSource(root, explicit);

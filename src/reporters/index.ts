@@ -6,7 +6,6 @@ import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { redactReport, type RenderOptions } from './shared.js';
 import { renderText } from './text.js';
-
 import type { ReportFormat } from './formats.js';
 
 export { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';

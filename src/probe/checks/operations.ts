@@ -6,8 +6,8 @@
 import { contentType, excerpt, type ProbeClient } from '../context.js';
 import type { IssueSink } from '../rules.js';
 import type { Exchange, ProbeResponse } from '../transport.js';
-import { looksLikeBaseline, type Calibration } from './exposure.js';
 import { MAX_LOGIN_ATTEMPTS } from '../defaults.js';
+import { looksLikeBaseline, type Calibration } from './exposure.js';
 
 export { DEFAULT_LOGIN_ATTEMPTS, MAX_LOGIN_ATTEMPTS } from '../defaults.js';
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,5 +229,116 @@ describe('capturing TypeORM migrations', () => {
     // One note for the set, from the first migration that needed typeorm; no child runs after it.
     expect(outcome.notes.filter((note) => note.kind === 'skipped-file').map((note) => note.path)).toEqual(['src/migrations']);
     expect(outcome.captured).toBe(0);
+  });
+});
+
+describe('capturing what TypeORM query runner methods send themselves', () => {
+  it('records the TRUNCATE of clearTable and inlines array parameters as pg sends them', async () => {
+    const root = fixture('typeorm-writes');
+    const result = await lintMigrations(root, { runJs: true, pgVersion: 16, capture: { runnerPath, tsHooksPath, fallbackFrom } });
+    if (!result.ok) throw new Error(result.error.message);
+    const reset = result.value.sets.flatMap((set) => set.migrations).find((migration) => migration.path === file('1700000000001-ResetUsers.ts'));
+    expect(reset?.captured).toBe(true);
+    expect(reset?.up?.parseText?.split('\n')).toEqual([`DELETE FROM "users" WHERE "id" = ANY('{"1","2"}') AND "email" <> 'it''s';`, `TRUNCATE TABLE "users" CASCADE;`, '']);
+    expect(reset?.up?.generatedLines).toEqual([5, 6, 6]);
+    expect(at(result.value.findings, 'migrations/ban-truncate-cascade')).toEqual([[file('1700000000001-ResetUsers.ts'), 6]]);
+    // The inlined array is a Postgres array literal: the statement runs in the rehearsal as it did through pg.
+    const rehearsal = await rehearseMigrations(result.value.sets, { rows: 10 });
+    if (!rehearsal.ok) throw new Error(rehearsal.error.message);
+    expect(rehearsal.value.runs.map((run) => [run.migration.path, run.error === undefined])).toEqual([
+      [file('1700000000000-CreateUsers.ts'), true],
+      [file('1700000000001-ResetUsers.ts'), true],
+    ]);
+    expect(at(rehearsal.value.findings, 'migrations/rehearsal-failed')).toEqual([]);
+  });
+});
+
+/** Windows serves the scratch database on 127.0.0.1: no socket directory to look at or to break. */
+const onWindows = path.sep === '\\';
+
+describe('the scratch database of a TypeORM set', () => {
+  /** A project with a Knex set and a TypeORM set, so a TypeORM failure can be seen not to stop the Knex capture. */
+  function mixedProject(name: string): string {
+    const root = path.join(tmp, 'projects', name);
+    cpSync(fixture('knex-app'), root, { recursive: true });
+    cpSync(path.join(fixture('typeorm-writes'), 'src'), path.join(root, 'src'), { recursive: true });
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name, private: true, dependencies: { knex: '3.3.0', pg: '8.23.1', typeorm: '1.1.1' } }));
+    return root;
+  }
+
+  it.skipIf(onWindows)('is served on a Unix socket in a private directory, removed afterwards', async () => {
+    const root = fixture('typeorm-writes');
+    const sets = listMigrations(root);
+    if (!sets.ok) throw new Error(sets.error.message);
+    const parent = mkdtempSync(path.join(tmp, 'scratch-'));
+    const seen: Array<[string, number, boolean]> = [];
+    const onProgress = (): void => {
+      for (const dir of readdirSync(parent)) {
+        const socket = path.join(parent, dir, '.s.PGSQL.5432');
+        seen.push([dir.replace(/-.*/, ''), statSync(path.join(parent, dir)).mode & 0o777, existsSync(socket) && statSync(socket).isSocket()]);
+      }
+    };
+    const outcome = await captureMigrations(sets.value, { root, runnerPath, tsHooksPath, fallbackFrom, scratchParent: parent, onProgress });
+    expect(outcome.captured).toBe(2);
+    expect(seen).toEqual([
+      ['shipready', 0o700, true],
+      ['shipready', 0o700, true],
+    ]);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it.skipIf(onWindows)('that cannot start leaves that set uncaptured with a note and failures, and the other sets are still captured', async () => {
+    const root = mixedProject('mixed-no-scratch');
+    const sets = listMigrations(root);
+    if (!sets.ok) throw new Error(sets.error.message);
+    expect(sets.value.map((set) => set.framework).sort()).toEqual(['knex', 'typeorm']);
+    // A file where a directory is expected: mkdtemp fails (ENOTDIR).
+    const notADirectory = path.join(tmp, 'not-a-directory');
+    writeFileSync(notADirectory, '');
+    const outcome = await captureMigrations(sets.value, { root, runnerPath, tsHooksPath, fallbackFrom, scratchParent: notADirectory });
+    expect(outcome.failures.filter((failure) => failure.path.startsWith('src/')).map((failure) => [failure.path, failure.kind])).toEqual([
+      [file('1700000000000-CreateUsers.ts'), 'failed'],
+      [file('1700000000001-ResetUsers.ts'), 'failed'],
+    ]);
+    expect(outcome.notes.filter((note) => note.kind === 'skipped-file' && note.path === 'src/migrations').length).toBe(1);
+    expect(outcome.sets.flatMap((set) => set.migrations).filter((migration) => migration.captured === true).map((migration) => migration.path)).toEqual([
+      'db/migrations/20240101000000_create_users.js',
+      'db/migrations/20240102000000_add_age.js',
+      'db/migrations/20240104000000_add_city.js',
+    ]);
+  });
+
+  it.skipIf(onWindows)('removes its private directory when it fails after creating it', async () => {
+    const root = fixture('typeorm-writes');
+    const sets = listMigrations(root);
+    if (!sets.ok) throw new Error(sets.error.message);
+    // Too long for a Unix socket path (Node would silently truncate it), so the start fails after mkdtemp.
+    const parent = path.join(tmp, 'p'.repeat(120));
+    mkdirSync(parent);
+    const outcome = await captureMigrations(sets.value, { root, runnerPath, tsHooksPath, fallbackFrom, scratchParent: parent });
+    expect(outcome.failures.map((failure) => [failure.path, failure.kind])).toEqual([
+      [file('1700000000000-CreateUsers.ts'), 'failed'],
+      [file('1700000000001-ResetUsers.ts'), 'failed'],
+    ]);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('reports a pg that is installed but broken as a failure, not as missing', async () => {
+    const root = path.join(tmp, 'projects', 'broken-pg');
+    mkdirSync(path.join(root, 'migrations'), { recursive: true });
+    mkdirSync(path.join(root, 'node_modules', 'typeorm'), { recursive: true });
+    mkdirSync(path.join(root, 'node_modules', 'pg'), { recursive: true });
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'broken-pg', private: true, type: 'module' }));
+    writeFileSync(path.join(root, 'node_modules', 'typeorm', 'package.json'), JSON.stringify({ name: 'typeorm', version: '1.1.1', main: 'index.js' }));
+    writeFileSync(path.join(root, 'node_modules', 'typeorm', 'index.js'), 'exports.DataSource = class DataSource {};\n');
+    writeFileSync(path.join(root, 'node_modules', 'pg', 'package.json'), '{ "name": "pg", ');
+    writeFileSync(
+      path.join(root, 'migrations', '1700000000000-AddX.js'),
+      "/** @implements {import('typeorm').MigrationInterface} */\nexport class AddX1700000000000 {\n  async up(queryRunner) {\n    await queryRunner.addColumn('t', {});\n  }\n}\n",
+    );
+    const sets = listMigrations(root);
+    if (!sets.ok) throw new Error(sets.error.message);
+    const outcome = await captureMigrations(sets.value, { root, runnerPath, tsHooksPath, timeoutMs: 10_000 });
+    expect(outcome.failures.map((failure) => [failure.path, failure.kind])).toEqual([['migrations/1700000000000-AddX.js', 'failed']]);
   });
 });

@@ -1,12 +1,14 @@
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Note } from '../../core/report.js';
 import { directionLines } from '../frameworks/code-sql.js';
 import type { Migration, MigrationSet, SqlSource } from '../types.js';
-import { type CapturedDirection, type CaptureReply, captureReplySchema, type CaptureRequest } from './protocol.js';
+import { type CapturedDirection, type CaptureReply, captureReplySchema, type CaptureRequest, type ScratchDatabase } from './protocol.js';
 import { isExpectedFsError } from '../../core/fs-errors.js';
+import { createTempDir, removeTempDir } from '../../core/temp-dirs.js';
 
 /** How long one migration file may take (loading the library included) before its process is killed. */
 export const DEFAULT_CAPTURE_TIMEOUT_MS = 30_000;
@@ -25,6 +27,12 @@ export interface CaptureOptions {
    * library gets a note and its migrations stay uncaptured.
    */
   readonly fallbackFrom?: string;
+  /**
+   * Where the private directory of the TypeORM scratch database's Unix socket is created; default the
+   * system temporary directory. Unused on Windows (127.0.0.1). Tests point it at a file, or at a path too
+   * long for a socket, to make starting the scratch database fail.
+   */
+  readonly scratchParent?: string;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -131,40 +139,93 @@ function capturedSource(migration: Migration, text: string, direction: CapturedD
   return { path: migration.path, text, start: 0, end: generated.length, parseText: generated, generatedLines: lines };
 }
 
-/** The embedded Postgres a TypeORM set runs against, served on a loopback port for the child. */
+/** The embedded Postgres a TypeORM set runs against, served to the children on a private socket. */
 interface Scratch {
-  readonly url: string;
+  readonly database: ScratchDatabase;
   close(): Promise<void>;
 }
 
 /**
- * An in-memory PGlite served over the Postgres wire protocol (`@electric-sql/pglite-socket`) on
- * 127.0.0.1 and a free port, so TypeORM in the child connects with the project's own `pg` driver. Two
- * connections are accepted because a finished child's socket may still be closing when the next connects;
- * the server serialises their queries on the one PGlite session.
+ * Unix sockets everywhere but Windows, where pg cannot reach a named pipe through `host`. (The engine
+ * never reads `process`, so the platform is told by the path separator.)
  */
-async function openScratch(): Promise<Scratch> {
+const SERVE_ON_UNIX_SOCKET = path.sep === '/';
+/** The port in the socket's name `.s.PGSQL.<port>`, which is how pg finds a socket in the `host` directory. */
+const SOCKET_PORT = 5432;
+/** macOS allows 103 bytes in a socket path (Linux 107); Node silently truncates a longer one. */
+const MAX_SOCKET_PATH = 103;
+
+/** Stops what was started, in reverse order, each step even if an earlier one failed. */
+async function closeScratch(server: { stop(): Promise<void> } | undefined, db: { close(): Promise<void> } | undefined, dir: string | undefined): Promise<void> {
+  try {
+    await server?.stop();
+  } finally {
+    try {
+      await db?.close();
+    } finally {
+      if (dir !== undefined) removeTempDir(dir);
+    }
+  }
+}
+
+/**
+ * An in-memory PGlite served over the Postgres wire protocol (`@electric-sql/pglite-socket`), so TypeORM
+ * in the child connects with the project's own `pg` driver. The server does no authentication, so on
+ * POSIX it listens on a Unix socket inside a fresh directory that `mkdtemp` creates with mode 0700: no
+ * other local user can connect (to take a connection slot, or change the schema TypeORM introspects).
+ * Windows gets 127.0.0.1 and a free port. Two connections are accepted because a finished child's socket
+ * may still be closing when the next connects; the server serialises their queries on the one PGlite
+ * session.
+ */
+async function openScratch(parent: string): Promise<Scratch> {
   // Loaded here, not at the top: only TypeORM capture needs them, and loading PGlite costs time.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = new PGlite();
+  let dir: string | undefined;
+  let db: InstanceType<typeof PGlite> | undefined;
+  let server: InstanceType<typeof PGLiteSocketServer> | undefined;
   try {
+    let socket: string | undefined;
+    if (SERVE_ON_UNIX_SOCKET) {
+      // A tracked temporary directory: the CLI's reaper removes it should shipready die mid-capture.
+      const made = createTempDir('shipready-pg-', parent);
+      if (!made.ok) throw new Error(made.error.message);
+      dir = made.value;
+      socket = path.join(dir, `.s.PGSQL.${SOCKET_PORT}`);
+      if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) throw new Error(`the socket path ${socket} is longer than ${MAX_SOCKET_PATH} bytes`);
+    }
+    db = new PGlite();
     await db.waitReady;
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
-    await server.start();
-    const port = /:(\d+)$/.exec(server.getServerConn())?.[1];
-    if (port === undefined) throw new Error(`unexpected scratch server address ${server.getServerConn()}`);
-    return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      async close() {
-        await server.stop();
-        await db.close();
-      },
-    };
+    const candidate =
+      socket === undefined ? new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 }) : new PGLiteSocketServer({ db, path: socket, maxConnections: 2 });
+    await candidate.start();
+    server = candidate;
+    let database: ScratchDatabase;
+    if (dir === undefined) {
+      const port = /:(\d+)$/.exec(server.getServerConn())?.[1];
+      if (port === undefined) throw new Error(`unexpected scratch server address ${server.getServerConn()}`);
+      database = { host: '127.0.0.1', port: Number(port) };
+    } else database = { host: dir, port: SOCKET_PORT };
+    const opened = { server, db, dir };
+    return { database, close: () => closeScratch(opened.server, opened.db, opened.dir) };
   } catch (error) {
-    await db.close();
-    throw new Error('cannot start the scratch PGlite database for TypeORM migrations', { cause: error });
+    const failure = new Error('cannot start the scratch PGlite database for TypeORM migrations', { cause: error });
+    try {
+      await closeScratch(server, db, dir);
+    } catch (cleanup) {
+      throw new AggregateError([error, cleanup], `${failure.message}, nor clean up after it`, { cause: error });
+    }
+    throw failure;
   }
+}
+
+/** An error's message followed by those of its causes: what a note about it says. */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current !== undefined && parts.length < 5; current = current instanceof Error ? current.cause : undefined) {
+    parts.push(current instanceof Error ? current.message : String(current));
+  }
+  return parts.join(': ');
 }
 
 /** Shared state of one `captureMigrations` call. */
@@ -184,7 +245,7 @@ interface Session {
  * and a failure) when it could not be captured. `prepareOnly` migrations (TypeORM migrations whose SQL
  * was read from literals) run only so that the later ones find their schema in the scratch database.
  */
-async function captureOne(session: Session, set: MigrationSet, migration: Capturable, databaseUrl?: string, prepareOnly = false): Promise<Migration> {
+async function captureOne(session: Session, set: MigrationSet, migration: Capturable, database?: ScratchDatabase, prepareOnly = false): Promise<Migration> {
   const { options } = session;
   const libraries = migration.framework === 'typeorm' ? ['typeorm', 'pg'] : [migration.framework];
   const missing = [...libraries, ...(migration.language === 'ts' ? ['typescript'] : [])].find((library) => session.missingLibraries.has(library));
@@ -201,7 +262,7 @@ async function captureOne(session: Session, set: MigrationSet, migration: Captur
     file: path.join(options.root, migration.path),
     root: options.root,
     framework: migration.framework,
-    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(database === undefined ? {} : { database }),
     ...(options.fallbackFrom === undefined ? {} : { fallbackFrom: options.fallbackFrom }),
     ...(needsHooks ? { tsHooks: options.tsHooksPath ?? siblingOf(session.runnerPath, 'ts-hooks.js') } : {}),
   };
@@ -256,12 +317,22 @@ async function captureOne(session: Session, set: MigrationSet, migration: Captur
  */
 async function captureTypeormSet(session: Session, set: MigrationSet): Promise<Migration[]> {
   const last = set.migrations.findLastIndex(isCapturable);
-  const scratch = await openScratch();
+  let scratch: Scratch;
+  try {
+    scratch = await openScratch(session.options.scratchParent ?? tmpdir());
+  } catch (error) {
+    // The environment refused (no room in the temporary directory, listening denied…): this set stays
+    // uncaptured, and the sets of the other frameworks are still captured.
+    const why = describeError(error);
+    session.notes.push({ kind: 'skipped-file', path: set.dir, message: `TypeORM migrations in ${set.dir} not run: ${why}; their builder SQL is not linted or rehearsed` });
+    for (const migration of set.migrations.filter(isCapturable)) session.failures.push({ path: migration.path, kind: 'failed', error: why });
+    return [...set.migrations];
+  }
   const migrations: Migration[] = [];
   try {
     for (const [index, migration] of set.migrations.entries()) {
       if (index > last || migration.framework !== 'typeorm' || migration.language === 'sql') migrations.push(migration);
-      else migrations.push(await captureOne(session, set, { ...migration, framework: 'typeorm' }, scratch.url, !isCapturable(migration)));
+      else migrations.push(await captureOne(session, set, { ...migration, framework: 'typeorm' }, scratch.database, !isCapturable(migration)));
     }
   } finally {
     await scratch.close();
@@ -274,9 +345,10 @@ async function captureTypeormSet(session: Session, set: MigrationSet): Promise<M
  * `down` with the framework library installed in the scanned project, one child process per file: Knex
  * and node-pg-migrate without a database connection, TypeORM (whose query runner reads the existing
  * schema before generating DDL) in order against a scratch in-memory PGlite that this process serves on
- * 127.0.0.1. User code never runs in this process: a migration that throws, crashes its process or hangs
- * becomes a note naming the file, and the others continue. TypeScript migrations are transpiled with the
- * project's own `typescript`.
+ * a Unix socket in a private directory (127.0.0.1 on Windows). User code never runs in this process: a
+ * migration that throws, crashes its process or hangs becomes a note naming the file, and the others
+ * continue; a scratch database that cannot start leaves that TypeORM set uncaptured, with a note. TypeScript
+ * migrations are transpiled with the project's own `typescript`.
  *
  * @example
  * const sets = listMigrations(root);
@@ -321,7 +393,7 @@ export async function captureMigrations(sets: readonly MigrationSet[], options: 
     session.notes.push({ kind: 'info', message: `${offline} JS migration(s) were run in a child process with the project's own migration library and no database connection; their SQL was captured and linted` });
   }
   if (scratch > 0) {
-    session.notes.push({ kind: 'info', message: `${scratch} TypeORM migration(s) were run in a child process with the project's own typeorm against a scratch in-memory PGlite on 127.0.0.1; the SQL they sent was captured and linted` });
+    session.notes.push({ kind: 'info', message: `${scratch} TypeORM migration(s) were run in a child process with the project's own typeorm against a scratch in-memory PGlite served only to it; the SQL they sent was captured and linted` });
   }
   return { sets: out, notes: session.notes, captured: offline + scratch, failures: session.failures };
 }

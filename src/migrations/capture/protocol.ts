@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** How the capture runner reaches the parent's scratch PGlite: pg's `host` and `port` connection options. */
+export interface ScratchDatabase {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** What the parent asks the capture runner (sent over IPC). */
 export interface CaptureRequest {
   /** Absolute path of the migration file. */
@@ -8,10 +14,12 @@ export interface CaptureRequest {
   readonly root: string;
   readonly framework: 'knex' | 'node-pg-migrate' | 'typeorm';
   /**
-   * TypeORM only: the scratch database (a loopback URL of the PGlite the parent serves) that the migration
-   * runs against, because TypeORM's query runner reads the existing schema before it generates DDL.
+   * TypeORM only: where the scratch database the migration runs against is served (TypeORM's query
+   * runner reads the existing schema before it generates DDL). On POSIX `host` is a private directory
+   * (mode 0700) holding the Unix socket `.s.PGSQL.<port>`, which is how pg names it; on Windows it is
+   * 127.0.0.1 and `port` a TCP port.
    */
-  readonly databaseUrl?: string;
+  readonly database?: ScratchDatabase;
   /**
    * A file whose node_modules is searched when the project has no copy of the library. Only tests set
    * it (fixture projects cannot commit node_modules); production never falls back silently.

@@ -227,24 +227,47 @@ function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function sqlLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return quoteLiteral(value.toISOString());
-  if (typeof value === 'string') return quoteLiteral(value);
-  if (value instanceof Uint8Array) return quoteLiteral(`\\x${Buffer.from(value).toString('hex')}`);
-  return quoteLiteral(JSON.stringify(value));
+/**
+ * Turns a query parameter into the text `pg` would send for it (`prepareValue`), as an untyped literal:
+ * pg sends parameters untyped too, so the server infers the same type from the context (`'{"1","2"}'` as an
+ * array in `= ANY(…)`, `'NaN'` as a float).
+ */
+function sqlLiteral(value: unknown, toText: (value: unknown) => unknown): string {
+  const text = toText(value);
+  if (text === null || text === undefined) return 'NULL';
+  // pg sends a Buffer as binary; its bytea text form is `\x` and hex.
+  if (text instanceof Uint8Array) return quoteLiteral(`\\x${Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('hex')}`);
+  return quoteLiteral(typeof text === 'string' ? text : String(text));
 }
+
+/** The length of the `/* … *\/` comment at the start of `rest`, which Postgres lets nest. */
+function blockCommentLength(rest: string): number {
+  let depth = 0;
+  let index = 0;
+  while (index < rest.length) {
+    if (rest.startsWith('/*', index)) {
+      depth++;
+      index += 2;
+    } else if (rest.startsWith('*/', index)) {
+      depth--;
+      index += 2;
+      if (depth === 0) return index;
+    } else index++;
+  }
+  return rest.length;
+}
+
+const IDENTIFIER = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/;
 
 /**
  * Replaces `$1`… placeholders with the parameters as SQL literals, so the statement can be linted and
- * rehearsed on its own. Placeholders inside quoted strings, quoted identifiers, comments and
- * dollar-quoted bodies are left alone.
+ * rehearsed on its own. `toText` is the `prepareValue` of the `pg` the query would have gone through.
+ * Placeholders inside quoted strings (`E'…'` with its backslash escapes included), quoted identifiers,
+ * identifiers (`a$1`), comments and dollar-quoted bodies are left alone.
  *
- * @example inlineParameters('UPDATE t SET a = $1 WHERE b = $2', ["it's", 3]) // UPDATE t SET a = 'it''s' WHERE b = 3
+ * @example inlineParameters('UPDATE t SET a = $1 WHERE b = ANY($2)', ["it's", [1, 2]], pg.utils.prepareValue) // UPDATE t SET a = 'it''s' WHERE b = ANY('{"1","2"}')
  */
-export function inlineParameters(sql: string, parameters: readonly unknown[]): string {
+export function inlineParameters(sql: string, parameters: readonly unknown[], toText: (value: unknown) => unknown): string {
   if (parameters.length === 0) return sql;
   let out = '';
   let index = 0;
@@ -255,8 +278,15 @@ export function inlineParameters(sql: string, parameters: readonly unknown[]): s
     if (char === "'") skip = /^'(?:[^']|'')*'?/.exec(rest);
     else if (char === '"') skip = /^"(?:[^"]|"")*"?/.exec(rest);
     else if (rest.startsWith('--')) skip = /^--[^\n]*/.exec(rest);
-    else if (rest.startsWith('/*')) skip = /^\/\*[\s\S]*?(?:\*\/|$)/.exec(rest);
-    else if (char === '$') {
+    else if (rest.startsWith('/*')) {
+      const length = blockCommentLength(rest);
+      out += rest.slice(0, length);
+      index += length;
+      continue;
+    } else if (IDENTIFIER.test(char)) {
+      // An identifier is consumed whole, so `E'` only starts an escape string where a word begins.
+      skip = /^[eE]'(?:[^'\\]|\\[\s\S]|'')*'?/.exec(rest) ?? IDENTIFIER.exec(rest);
+    } else if (char === '$') {
       const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(rest);
       if (tag !== null) {
         const close = rest.indexOf(tag[0], tag[0].length);
@@ -267,7 +297,7 @@ export function inlineParameters(sql: string, parameters: readonly unknown[]): s
       const placeholder = /^\$(\d+)/.exec(rest);
       const position = placeholder === null ? 0 : Number(placeholder[1]);
       if (placeholder !== null && position >= 1 && position <= parameters.length) {
-        out += sqlLiteral(parameters[position - 1]);
+        out += sqlLiteral(parameters[position - 1], toText);
         index += placeholder[0].length;
         continue;
       }
@@ -295,20 +325,59 @@ async function callMethod(target: Record<string, unknown>, name: string, ...args
 }
 
 /**
- * Where a query runner's `query` call comes from: `undefined` is the migration itself (or the entity
- * manager and query builders it drives), `'internal'` a query runner method reading the schema before it
- * generates DDL (`loadTables`, `hasColumn`, transaction control), `'execute'` the DDL that method then
- * sends through `executeQueries`.
+ * Query runner methods that only read the schema, or control the connection and transaction: the
+ * statements they send (information_schema and pg_catalog reads, `START TRANSACTION`, `SAVEPOINT`…) are
+ * TypeORM's bookkeeping, not the migration's. Checked against typeorm 1.1.1's `PostgresQueryRunner` and
+ * `BaseQueryRunner`. Every other method (builders, `clearTable`, `clearDatabase`, `sql`, `stream`…) may
+ * send statements of its own with `this.query`, so whatever it writes is recorded. (`query`, `stream`
+ * and the `sql` template tag send the migration's own SQL.)
  */
-type QueryScope = 'internal' | 'execute';
+const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
+  'connect',
+  'release',
+  'releasePostgresConnection',
+  'startTransaction',
+  'commitTransaction',
+  'rollbackTransaction',
+  'getDatabases',
+  'getSchemas',
+  'hasDatabase',
+  'getCurrentDatabase',
+  'hasSchema',
+  'getCurrentSchema',
+  'hasTable',
+  'hasColumn',
+  'hasEnumType',
+  'hasSupportForPartitionedTables',
+  'getVersion',
+  'getTable',
+  'getTables',
+  'getView',
+  'getViews',
+  'getCachedTable',
+  'getCachedView',
+  'loadTables',
+  'loadViews',
+  'getUserDefinedTypeName',
+  'getTableNameWithSchema',
+]);
+
+/**
+ * Where a query runner's `query` call comes from: `undefined` is the migration itself (or the entity
+ * manager and query builders it drives), `'internal'` a read-only or transaction-control method
+ * (`READ_ONLY_METHODS`, at any depth), `'method'` any other query runner method the migration called
+ * (a builder, whose DDL goes through `executeQueries`, or `clearTable`, which sends its TRUNCATE itself).
+ */
+type QueryScope = 'internal' | 'method';
 
 /**
  * Patches one query runner instance so that the statements the migration issues are recorded and the
- * schema introspection TypeORM does on its behalf is not. Every method of the runner runs inside an
- * `'internal'` scope (an AsyncLocalStorage, so it follows the awaits of concurrent calls); only
- * `executeQueries`, the single path through which TypeORM sends generated DDL, opens an `'execute'` scope.
+ * schema introspection TypeORM does on its behalf is not. Each method runs inside a scope (an
+ * AsyncLocalStorage, so it follows the awaits of concurrent calls): nothing sent inside a read-only
+ * method is recorded; inside any other method, every statement that is neither a read nor transaction
+ * control is. Only the migration's own reads count as reads: a builder's lookups are introspection.
  */
-function instrumentQueryRunner(queryRunner: Record<string, unknown>, file: string, recorder: Recorder): void {
+function instrumentQueryRunner(queryRunner: Record<string, unknown>, file: string, recorder: Recorder, toText: (value: unknown) => unknown): void {
   const scope = new AsyncLocalStorage<QueryScope>();
   const names = new Set<string>();
   for (let proto: unknown = Object.getPrototypeOf(queryRunner); isRecord(proto) && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
@@ -316,50 +385,87 @@ function instrumentQueryRunner(queryRunner: Record<string, unknown>, file: strin
       if (name !== 'constructor' && isFunction(Object.getOwnPropertyDescriptor(proto, name)?.value)) names.add(name);
     }
   }
+  const record = (args: readonly unknown[]): void => {
+    const current = scope.getStore();
+    if (current === 'internal') return;
+    const sqlText = typeof args[0] === 'string' ? args[0] : '';
+    const text = inlineParameters(sqlText, Array.isArray(args[1]) ? args[1] : [], toText);
+    const line = callerLine(file);
+    if (READ_QUERY.test(text)) {
+      if (current === undefined) recorder.reads++;
+    } else if (!TRANSACTION_CONTROL.test(text) && text.trim() !== '') recorder.statements.push({ sql: text, ...(line === undefined ? {} : { line }) });
+  };
   for (const name of names) {
     const original = queryRunner[name];
-    if (!isFunction(original)) continue;
-    if (name === 'query') {
+    // `sql` (a tagged template) only builds the migration's own query and passes it to `query`.
+    if (!isFunction(original) || name === 'sql') continue;
+    if (name === 'query' || name === 'stream') {
+      // `stream` sends its query on the connection itself, bypassing `query`.
       queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
-        const sqlText = typeof args[0] === 'string' ? args[0] : '';
-        if (scope.getStore() !== 'internal') {
-          const text = inlineParameters(sqlText, Array.isArray(args[1]) ? args[1] : []);
-          const line = callerLine(file);
-          if (READ_QUERY.test(text)) recorder.reads++;
-          else if (!TRANSACTION_CONTROL.test(text) && text.trim() !== '') recorder.statements.push({ sql: text, ...(line === undefined ? {} : { line }) });
-        }
+        record(args);
         return original.apply(this, args);
       };
-    } else if (name === 'executeQueries') {
-      queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
-        return scope.run('execute', () => original.apply(this, args));
-      };
-    } else {
-      queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
-        return scope.getStore() === undefined ? scope.run('internal', () => original.apply(this, args)) : original.apply(this, args);
-      };
+      continue;
     }
+    const own: QueryScope = READ_ONLY_METHODS.has(name) ? 'internal' : 'method';
+    queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
+      // Once inside a read-only method, everything it calls stays unrecorded.
+      const current = scope.getStore();
+      return current === 'internal' || current === own ? original.apply(this, args) : scope.run(own, () => original.apply(this, args));
+    };
+  }
+}
+
+/** pg's `utils.prepareValue`: how it turns a query parameter into the text it sends. */
+function pgPrepareValue(pg: unknown): ((value: unknown) => unknown) | undefined {
+  const utils = isRecord(pg) ? pg['utils'] : undefined;
+  const prepare = isRecord(utils) ? utils['prepareValue'] : undefined;
+  return isFunction(prepare) ? (value: unknown): unknown => prepare(value) : undefined;
+}
+
+function isModuleNotFound(error: unknown): boolean {
+  return isRecord(error) && error['code'] === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * Whether `pg` itself resolves: a MODULE_NOT_FOUND while loading it may be about one of its own
+ * dependencies. Any other resolution error means pg is there but broken, which the caller reports.
+ */
+function isPgPresent(require: NodeJS.Require): boolean {
+  try {
+    require.resolve('pg');
+    return true;
+  } catch (error) {
+    return !isModuleNotFound(error);
   }
 }
 
 /**
  * TypeORM's Postgres query runner loads the existing table from the database before it generates ALTER
- * SQL, so the migration runs for real against the scratch database the parent serves on loopback
- * (PGlite, which holds the earlier migrations of the set). `up` runs in a transaction that is committed
- * (unless the class sets `transaction = false`) so the next migration finds its schema; `down` runs in a
- * transaction that is rolled back, so it is captured without undoing `up`.
+ * SQL, so the migration runs for real against the scratch database (PGlite, which holds the earlier
+ * migrations of the set) that the parent serves on a private Unix socket (loopback TCP on Windows). `up`
+ * runs in a transaction that is committed (unless the class sets `transaction = false`) so the next
+ * migration finds its schema; `down` runs in a transaction that is rolled back, so it is captured without
+ * undoing `up`.
  */
 async function captureTypeorm(request: CaptureRequest, loaded: Record<string, unknown>): Promise<CaptureReply> {
   const resolved = resolvePackage(request, 'typeorm');
   if (resolved === undefined) return { kind: 'missing-library', library: 'typeorm' };
+  // TypeORM loads the driver from its own location, as it does when the project runs it.
+  const fromTypeorm = createRequire(resolved);
+  let pg: unknown;
   try {
-    // TypeORM loads the driver from its own location, as it does when the project runs it.
-    createRequire(resolved).resolve('pg');
-  } catch {
-    return { kind: 'missing-library', library: 'pg' };
+    pg = fromTypeorm(fromTypeorm.resolve('pg'));
+  } catch (error) {
+    // Only an absent pg is a missing library; a broken one (unreadable package.json, a throwing module) is a failure.
+    if (isModuleNotFound(error) && !isPgPresent(fromTypeorm)) return { kind: 'missing-library', library: 'pg' };
+    return { kind: 'failed', error: `cannot load pg (from ${resolved}): ${errorMessage(error)}` };
   }
-  if (request.databaseUrl === undefined) return { kind: 'failed', error: 'no scratch database was given to the capture runner' };
-  const library: unknown = createRequire(resolved)(resolved);
+  const toText = pgPrepareValue(pg);
+  if (toText === undefined) return { kind: 'failed', error: `the pg that ${resolved} loads has no utils.prepareValue` };
+  const database = request.database;
+  if (database === undefined) return { kind: 'failed', error: 'no scratch database was given to the capture runner' };
+  const library: unknown = fromTypeorm(resolved);
   const DataSource = isRecord(library) ? library['DataSource'] : undefined;
   if (!isFunction(DataSource)) return { kind: 'failed', error: `${resolved} does not export DataSource` };
   const Migration = migrationClass(loaded);
@@ -372,7 +478,9 @@ async function captureTypeorm(request: CaptureRequest, loaded: Record<string, un
     return failure(file, `cannot construct the migration class: ${errorMessage(error)}`, error);
   }
   // One pooled connection: PGlite is a single session, and the migration sees one connection anyway.
-  const dataSource: unknown = Reflect.construct(DataSource, [{ type: 'postgres', url: request.databaseUrl, poolSize: 1, logging: false, synchronize: false, migrationsRun: false, entities: [], migrations: [] }]);
+  // The host is the scratch server's private socket directory (pg connects to `<host>/.s.PGSQL.<port>`
+  // there), or 127.0.0.1 on Windows.
+  const dataSource: unknown = Reflect.construct(DataSource, [{ type: 'postgres', host: database.host, port: database.port, username: 'postgres', database: 'postgres', poolSize: 1, logging: false, synchronize: false, migrationsRun: false, entities: [], migrations: [] }]);
   if (!isRecord(instance) || !isRecord(dataSource)) return { kind: 'failed', error: 'unexpected TypeORM object shape' };
   try {
     await callMethod(dataSource, 'initialize');
@@ -385,7 +493,7 @@ async function captureTypeorm(request: CaptureRequest, loaded: Record<string, un
     const queryRunner = await callMethod(dataSource, 'createQueryRunner');
     if (!isRecord(queryRunner)) throw new Error('createQueryRunner() did not return a query runner');
     const recorder: Recorder = { statements: [], reads: 0 };
-    instrumentQueryRunner(queryRunner, file, recorder);
+    instrumentQueryRunner(queryRunner, file, recorder, toText);
     const inTransaction = direction === 'down' || instance['transaction'] !== false;
     try {
       if (inTransaction) await callMethod(queryRunner, 'startTransaction');
@@ -438,7 +546,7 @@ function isRequest(value: unknown): value is CaptureRequest {
     typeof value['file'] === 'string' &&
     typeof value['root'] === 'string' &&
     (value['framework'] === 'knex' || value['framework'] === 'node-pg-migrate' || value['framework'] === 'typeorm') &&
-    (value['databaseUrl'] === undefined || typeof value['databaseUrl'] === 'string') &&
+    (value['database'] === undefined || (isRecord(value['database']) && typeof value['database']['host'] === 'string' && typeof value['database']['port'] === 'number')) &&
     (value['fallbackFrom'] === undefined || typeof value['fallbackFrom'] === 'string') &&
     (value['tsHooks'] === undefined || typeof value['tsHooks'] === 'string')
   );

@@ -1,5 +1,29 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lintMigrations, lintProjectMigrations } from '../index.js';
 import { countRuntimeCalls } from './typeorm.js';
+
+/** A literal-only migration behind a read-only guard: its SQL is complete without running it. */
+const GUARDED = [
+  "import { MigrationInterface, QueryRunner } from 'typeorm';",
+  'export class UsersXIndex1700000000000 implements MigrationInterface {',
+  '  public async up(queryRunner: QueryRunner): Promise<void> {',
+  "    if (!(await queryRunner.hasColumn('users', 'x'))) return;",
+  "    if (!(await queryRunner.hasTable('users')) || (await queryRunner.getTable('users')) === undefined) return;",
+  '    await queryRunner.query(`CREATE INDEX "i" ON "users" ("x")`);',
+  '  }',
+  '  public async down(queryRunner: QueryRunner): Promise<void> {',
+  '    await queryRunner.query(`DROP INDEX "i"`);',
+  '  }',
+  '}',
+].join('\n');
+
+const projects: string[] = [];
+afterAll(() => {
+  for (const dir of projects) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('TypeORM calls that build SQL at run time', () => {
   it('counts query runner builders, manager use and computed query() SQL on up’s first parameter, not literal queries', () => {
@@ -25,5 +49,26 @@ describe('TypeORM calls that build SQL at run time', () => {
   it('counts nothing in a migration made of literal queries', () => {
     const text = "export class Init { async up(queryRunner) { await queryRunner.query('CREATE TABLE t (id int)'); } }";
     expect(countRuntimeCalls('m.js', text)).toBe(0);
+  });
+
+  it('does not count read-only guards and lookups (hasColumn, hasTable, getTable…)', () => {
+    expect(countRuntimeCalls('m.ts', GUARDED)).toBe(0);
+    // clearTable sends a TRUNCATE of its own: it is no guard.
+    expect(countRuntimeCalls('m.ts', GUARDED.replace("queryRunner.hasTable('users')", "queryRunner.clearTable('users')"))).toBe(1);
+  });
+
+  it('lints a guarded literal migration without running it, in lint and in scan', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'shipready-typeorm-'));
+    projects.push(root);
+    mkdirSync(path.join(root, 'src/migrations'), { recursive: true });
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'guarded', private: true, dependencies: { typeorm: '1.1.1' } }));
+    writeFileSync(path.join(root, 'src/migrations/1700000000000-UsersXIndex.ts'), GUARDED);
+    const where = (findings: ReadonlyArray<{ ruleId: string; location?: { kind: string; path?: string; line?: number } | undefined }>): unknown[] =>
+      findings.filter((finding) => finding.ruleId === 'migrations/require-concurrent-index-creation').map((finding) => [finding.location?.path, finding.location?.line]);
+    const linted = await lintMigrations(root, { pgVersion: 16 });
+    if (!linted.ok) throw new Error(linted.error.message);
+    expect(where(linted.value.findings)).toEqual([['src/migrations/1700000000000-UsersXIndex.ts', 6]]);
+    const scanned = await lintProjectMigrations(root, { pgVersion: 16 });
+    expect(where(scanned.findings)).toEqual([['src/migrations/1700000000000-UsersXIndex.ts', 6]]);
   });
 });

@@ -4,8 +4,37 @@ import type { Migration, MigrationSet } from '../types.js';
 import { codeMigrationFields } from './code-sql.js';
 import { baseOf, claimEach, compareVersions, type FileIndex, groupByDir, languageOf, unclaimed } from './common.js';
 
-/** Query runner calls that change no schema and send no SQL of the migration's own. */
-const NOT_BUILDERS = new Set(['startTransaction', 'commitTransaction', 'rollbackTransaction', 'release', 'connect']);
+/**
+ * Query runner calls that change no schema and send no SQL of the migration's own: connection and
+ * transaction control, and the read-only guards and lookups (`if (await qr.hasColumn(…)) return;`), whose
+ * presence leaves the literal `query(…)` SQL beside them a complete picture. The same read-only methods
+ * as the capture runner's (typeorm 1.1.1's `PostgresQueryRunner` and `BaseQueryRunner`).
+ */
+const NOT_BUILDERS: ReadonlySet<string> = new Set([
+  'startTransaction',
+  'commitTransaction',
+  'rollbackTransaction',
+  'release',
+  'connect',
+  'getDatabases',
+  'getSchemas',
+  'hasDatabase',
+  'getCurrentDatabase',
+  'hasSchema',
+  'getCurrentSchema',
+  'hasTable',
+  'hasColumn',
+  'hasEnumType',
+  'getVersion',
+  'getTable',
+  'getTables',
+  'getView',
+  'getViews',
+  'getCachedTable',
+  'getCachedView',
+  'loadTables',
+  'loadViews',
+]);
 
 function parameterName(node: Node | undefined): string | undefined {
   if (node === undefined) return undefined;
@@ -26,7 +55,8 @@ function isPlainLiteral(text: string, node: Node | undefined): boolean {
  * The calls in a TypeORM migration's `up` whose SQL exists only when it runs: query runner schema
  * builders (`queryRunner.createTable(new Table(…))`, `addColumn`, `createIndex`, `createForeignKey`…),
  * entity manager and query builder use (`queryRunner.manager.…`), and `query(…)` with a computed SQL
- * argument. The receiver is `up`'s first parameter, whatever it is named.
+ * argument. Read-only guards (`hasColumn`, `hasTable`, `getTable`…) and transaction control are not
+ * counted. The receiver is `up`'s first parameter, whatever it is named.
  *
  * @example countRuntimeCalls('m.ts', "class M { async up(qr) { await qr.addColumn('users', column); } }") // 1
  */

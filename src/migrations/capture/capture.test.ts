@@ -24,13 +24,20 @@ const fixture = (name: string): string => path.join(tmp, 'projects', name);
 
 beforeAll(() => {
   // Tests run from sources, where dist/…/runner.js does not exist: transpile the runner (it imports only
-  // Node built-ins and types) to a temporary ES module.
+  // Node built-ins, types and the shared TypeORM method list) to temporary ES modules in the same layout.
   tmp = mkdtempSync(path.join(tmpdir(), 'shipready-capture-'));
-  runnerPath = path.join(tmp, 'runner.mjs');
-  tsHooksPath = path.join(tmp, 'ts-hooks.mjs');
-  for (const [from, to] of [['runner.ts', runnerPath], ['ts-hooks.ts', tsHooksPath]] as const) {
-    const source = readFileSync(path.join(here, from), 'utf8');
-    writeFileSync(to, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+  mkdirSync(path.join(tmp, 'capture'));
+  runnerPath = path.join(tmp, 'capture', 'runner.mjs');
+  tsHooksPath = path.join(tmp, 'capture', 'ts-hooks.mjs');
+  const modules = [
+    [path.join(here, 'runner.ts'), runnerPath],
+    [path.join(here, 'ts-hooks.ts'), tsHooksPath],
+    [path.join(here, '..', 'typeorm-read-only.ts'), path.join(tmp, 'typeorm-read-only.mjs')],
+  ] as const;
+  for (const [from, to] of modules) {
+    const source = readFileSync(from, 'utf8');
+    const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(to, output.replace("'../typeorm-read-only.js'", "'../typeorm-read-only.mjs'"));
   }
   cpSync(path.join(here, 'fixtures'), path.join(tmp, 'projects'), { recursive: true });
 });

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 // Type-only import: the runner must load with nothing but Node built-ins (tests transpile it alone).
 import type { CapturedDirection, CapturedStatement, CaptureReply, CaptureRequest } from './protocol.js';
+import { TYPEORM_READ_ONLY_METHODS } from '../typeorm-read-only.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -324,48 +325,13 @@ async function callMethod(target: Record<string, unknown>, name: string, ...args
   return method.apply(target, args);
 }
 
-/**
- * Query runner methods that only read the schema, or control the connection and transaction: the
- * statements they send (information_schema and pg_catalog reads, `START TRANSACTION`, `SAVEPOINT`…) are
- * TypeORM's bookkeeping, not the migration's. Checked against typeorm 1.1.1's `PostgresQueryRunner` and
- * `BaseQueryRunner`. Every other method (builders, `clearTable`, `clearDatabase`, `sql`, `stream`…) may
- * send statements of its own with `this.query`, so whatever it writes is recorded. (`query`, `stream`
- * and the `sql` template tag send the migration's own SQL.)
- */
-const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
-  'connect',
-  'release',
-  'releasePostgresConnection',
-  'startTransaction',
-  'commitTransaction',
-  'rollbackTransaction',
-  'getDatabases',
-  'getSchemas',
-  'hasDatabase',
-  'getCurrentDatabase',
-  'hasSchema',
-  'getCurrentSchema',
-  'hasTable',
-  'hasColumn',
-  'hasEnumType',
-  'hasSupportForPartitionedTables',
-  'getVersion',
-  'getTable',
-  'getTables',
-  'getView',
-  'getViews',
-  'getCachedTable',
-  'getCachedView',
-  'loadTables',
-  'loadViews',
-  'getUserDefinedTypeName',
-  'getTableNameWithSchema',
-]);
+// Every query runner method not in TYPEORM_READ_ONLY_METHODS (builders, `clearTable`, `clearDatabase`, `sql`,
+// `stream`…) may send statements of its own with `this.query`, so whatever it writes is recorded.
 
 /**
  * Where a query runner's `query` call comes from: `undefined` is the migration itself (or the entity
  * manager and query builders it drives), `'internal'` a read-only or transaction-control method
- * (`READ_ONLY_METHODS`, at any depth), `'method'` any other query runner method the migration called
+ * (`TYPEORM_READ_ONLY_METHODS`, at any depth), `'method'` any other query runner method the migration called
  * (a builder, whose DDL goes through `executeQueries`, or `clearTable`, which sends its TRUNCATE itself).
  */
 type QueryScope = 'internal' | 'method';
@@ -407,7 +373,7 @@ function instrumentQueryRunner(queryRunner: Record<string, unknown>, file: strin
       };
       continue;
     }
-    const own: QueryScope = READ_ONLY_METHODS.has(name) ? 'internal' : 'method';
+    const own: QueryScope = TYPEORM_READ_ONLY_METHODS.has(name) ? 'internal' : 'method';
     queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
       // Once inside a read-only method, everything it calls stays unrecorded.
       const current = scope.getStore();

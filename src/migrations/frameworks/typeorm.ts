@@ -1,40 +1,9 @@
 import { type Node, parseSync } from 'oxc-parser';
 import { dottedName, walkAst } from '../../project/ast.js';
 import type { Migration, MigrationSet } from '../types.js';
+import { TYPEORM_READ_ONLY_METHODS } from '../typeorm-read-only.js';
 import { codeMigrationFields } from './code-sql.js';
 import { baseOf, claimEach, compareVersions, type FileIndex, groupByDir, languageOf, unclaimed } from './common.js';
-
-/**
- * Query runner calls that change no schema and send no SQL of the migration's own: connection and
- * transaction control, and the read-only guards and lookups (`if (await qr.hasColumn(…)) return;`), whose
- * presence leaves the literal `query(…)` SQL beside them a complete picture. The same read-only methods
- * as the capture runner's (typeorm 1.1.1's `PostgresQueryRunner` and `BaseQueryRunner`).
- */
-const NOT_BUILDERS: ReadonlySet<string> = new Set([
-  'startTransaction',
-  'commitTransaction',
-  'rollbackTransaction',
-  'release',
-  'connect',
-  'getDatabases',
-  'getSchemas',
-  'hasDatabase',
-  'getCurrentDatabase',
-  'hasSchema',
-  'getCurrentSchema',
-  'hasTable',
-  'hasColumn',
-  'hasEnumType',
-  'getVersion',
-  'getTable',
-  'getTables',
-  'getView',
-  'getViews',
-  'getCachedTable',
-  'getCachedView',
-  'loadTables',
-  'loadViews',
-]);
 
 function parameterName(node: Node | undefined): string | undefined {
   if (node === undefined) return undefined;
@@ -73,7 +42,7 @@ export function countRuntimeCalls(path: string, text: string): number {
       const receiver = dottedName(inner.callee.object);
       if (receiver === undefined || (receiver !== runner && !receiver.startsWith(`${runner}.`))) return;
       const method = inner.callee.property.name;
-      if (NOT_BUILDERS.has(method)) return;
+      if (TYPEORM_READ_ONLY_METHODS.has(method)) return;
       const first = inner.arguments[0];
       if (receiver === runner && method === 'query' && first?.type !== 'SpreadElement' && isPlainLiteral(text, first)) return;
       count++;

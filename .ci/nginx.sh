@@ -91,6 +91,7 @@ stop_quiet() {
 
 stop() {
   stop_quiet
+  rm -rf "$DIR"
   log "stopped"
 }
 

@@ -325,9 +325,6 @@ async function callMethod(target: Record<string, unknown>, name: string, ...args
   return method.apply(target, args);
 }
 
-// Every query runner method not in TYPEORM_READ_ONLY_METHODS (builders, `clearTable`, `clearDatabase`, `sql`,
-// `stream`…) may send statements of its own with `this.query`, so whatever it writes is recorded.
-
 /**
  * Where a query runner's `query` call comes from: `undefined` is the migration itself (or the entity
  * manager and query builders it drives), `'internal'` a read-only or transaction-control method
@@ -373,6 +370,8 @@ function instrumentQueryRunner(queryRunner: Record<string, unknown>, file: strin
       };
       continue;
     }
+    // Any method not known to be read-only (builders, `clearTable`, `clearDatabase`…) may send statements of its
+    // own with `this.query`, so whatever it writes is recorded.
     const own: QueryScope = TYPEORM_READ_ONLY_METHODS.has(name) ? 'internal' : 'method';
     queryRunner[name] = function (this: unknown, ...args: unknown[]): unknown {
       // Once inside a read-only method, everything it calls stays unrecorded.

@@ -32,7 +32,7 @@ export interface MigrationOptions {
   /**
    * Run JS migrations that build SQL with Knex / node-pg-migrate / TypeORM schema builders (their `up` and
    * `down`, with the project's installed library, one child process per file; Knex and node-pg-migrate
-   * without a database, TypeORM against a scratch embedded Postgres on 127.0.0.1) and lint the SQL they
+   * without a database, TypeORM against a scratch embedded Postgres on a private Unix socket) and lint the SQL they
    * generate. This executes the project's code: only on the user's explicit request
    * (`--run-js`, `--rehearse`), never from `scan`.
    */

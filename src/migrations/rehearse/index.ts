@@ -108,6 +108,11 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
   const notes: Note[] = [];
   const notRun = runs.filter((run) => run.notRun !== undefined);
   if (notRun.length > 0) notes.push({ kind: 'skipped-file', message: `${notRun.length} JS/TS migration(s) were not rehearsed: they build SQL with schema-builder calls and it could not be captured (a library not installed in the project, or running up() failed: see the other notes)` });
+  // Postgres reports a full disk as a failed statement; say that the machine, not the migration, ran out.
+  const diskFull = runs.find((run) => run.error !== undefined && /No space left on device|could not extend file/i.test(run.error.message));
+  if (diskFull !== undefined && options.databaseUrl === undefined) {
+    notes.push({ kind: 'info', path: diskFull.migration.path, message: `the rehearsal database ran out of disk space in ${diskFull.migration.path} (its failure says so): PGlite keeps its data in the temporary directory; set TMPDIR to a directory with more room, lower --rows, or rehearse on a server with --database-url` });
+  }
   if (options.rowCounts === undefined) {
     notes.push({ kind: 'info', message: `rehearsed at ${rows.toLocaleString('en-US')} rows per table; for estimates at production size pass --row-counts FILE, exported with: ${ROW_COUNTS_SQL}` });
   }

@@ -84,6 +84,20 @@ describe('rehearseMigrations errors', () => {
   });
 });
 
+describe('rehearsal on a full disk', () => {
+  it('says the temporary directory ran out of room, not only that the migration failed', async () => {
+    // Postgres' own words for a full disk, raised the way a failing INSERT would report them.
+    const files: Record<string, string> = {
+      'db/migrations/1_fill.up.sql': `DO $$ BEGIN RAISE EXCEPTION 'could not extend file "base/5/16384": No space left on device'; END $$;`,
+    };
+    const sets = discoverInIndex(createFileIndex(Object.keys(files), (file) => files[file]));
+    const result = await rehearseMigrations(sets, { rows: 10 });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.findings.map((finding) => [finding.ruleId, finding.location?.kind === 'file' ? finding.location.path : ''])).toEqual([['migrations/rehearsal-failed', 'db/migrations/1_fill.up.sql']]);
+    expect(result.value.notes.filter((note) => note.path === 'db/migrations/1_fill.up.sql' && note.message.includes('TMPDIR'))).toHaveLength(1);
+  });
+});
+
 describe('openPglite', () => {
   it('keeps its data in a temporary directory and removes it on close', async () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'shipready-test-'));

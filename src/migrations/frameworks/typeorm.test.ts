@@ -72,3 +72,39 @@ describe('TypeORM calls that build SQL at run time', () => {
     expect(where(scanned.findings)).toEqual([['src/migrations/1700000000000-UsersXIndex.ts', 6]]);
   });
 });
+
+describe('TypeORM migrations that leave the run’s transaction', () => {
+  /** The TypeORM idiom for CREATE INDEX CONCURRENTLY: commit the run's transaction, build, start a new one. */
+  const concurrentIndex = (commitFirst: boolean): string =>
+    [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      'export class UsersEmailIndex1700000000000 implements MigrationInterface {',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      commitFirst ? '    await queryRunner.commitTransaction();' : '    // no commit: the index is built inside the run’s transaction',
+      '    await queryRunner.query(`CREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email")`);',
+      commitFirst ? '    await queryRunner.startTransaction();' : '',
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {',
+      '    await queryRunner.query(`DROP INDEX "users_email_idx"`);',
+      '  }',
+      '}',
+    ].join('\n');
+
+  async function concurrentInTransaction(text: string): Promise<unknown[]> {
+    const root = mkdtempSync(path.join(tmpdir(), 'shipready-typeorm-'));
+    projects.push(root);
+    mkdirSync(path.join(root, 'src/migrations'), { recursive: true });
+    writeFileSync(path.join(root, 'src/migrations/1700000000000-UsersEmailIndex.ts'), text);
+    const linted = await lintMigrations(root, { pgVersion: 16 });
+    if (!linted.ok) throw new Error(linted.error.message);
+    return linted.value.findings.filter((finding) => finding.ruleId === 'migrations/ban-concurrent-index-creation-in-transaction').map((finding) => [finding.location?.kind === 'file' ? finding.location.line : 0]);
+  }
+
+  it('does not report CONCURRENTLY after queryRunner.commitTransaction()', async () => {
+    expect(await concurrentInTransaction(concurrentIndex(true))).toEqual([]);
+  });
+
+  it('still reports CONCURRENTLY inside the run’s transaction', async () => {
+    expect(await concurrentInTransaction(concurrentIndex(false))).toEqual([[5]]);
+  });
+});

@@ -20,19 +20,32 @@ function isPlainLiteral(text: string, node: Node | undefined): boolean {
   return plain && !text.slice(node.start, node.end).includes('\\');
 }
 
+/** What a TypeORM migration's `up` does with its query runner, as far as discovery cares. */
+export interface UpAnalysis {
+  /**
+   * Calls whose SQL exists only when they run: query runner schema builders (`createTable(new Table(…))`,
+   * `addColumn`, `createIndex`, `createForeignKey`…), entity manager and query builder use
+   * (`queryRunner.manager.…`), and `query(…)` with a computed SQL argument. Read-only guards (`hasColumn`,
+   * `hasTable`, `getTable`…) and transaction control are not counted.
+   */
+  readonly runtimeCalls: number;
+  /**
+   * `up` calls `queryRunner.commitTransaction()`: the TypeORM idiom for leaving the run's transaction to
+   * build an index CONCURRENTLY (and `startTransaction()` after it), so its statements do not run in it.
+   */
+  readonly commitsRunTransaction: boolean;
+}
+
 /**
- * The calls in a TypeORM migration's `up` whose SQL exists only when it runs: query runner schema
- * builders (`queryRunner.createTable(new Table(…))`, `addColumn`, `createIndex`, `createForeignKey`…),
- * entity manager and query builder use (`queryRunner.manager.…`), and `query(…)` with a computed SQL
- * argument. Read-only guards (`hasColumn`, `hasTable`, `getTable`…) and transaction control are not
- * counted. The receiver is `up`'s first parameter, whatever it is named.
+ * Reads a TypeORM migration's `up` method. The receiver is `up`'s first parameter, whatever it is named.
  *
- * @example countRuntimeCalls('m.ts', "class M { async up(qr) { await qr.addColumn('users', column); } }") // 1
+ * @example analyseUp('m.ts', "class M { async up(qr) { await qr.addColumn('users', column); } }").runtimeCalls // 1
  */
-export function countRuntimeCalls(path: string, text: string): number {
+export function analyseUp(path: string, text: string): UpAnalysis {
   const parsed = parseSync(path, text, { showSemanticErrors: false });
-  if (parsed.errors.length > 0) return 0;
-  let count = 0;
+  if (parsed.errors.length > 0) return { runtimeCalls: 0, commitsRunTransaction: false };
+  let runtimeCalls = 0;
+  let commitsRunTransaction = false;
   walkAst(parsed.program, (node) => {
     if (node.type !== 'MethodDefinition' || node.key.type !== 'Identifier' || node.key.name !== 'up') return undefined;
     const runner = parameterName(node.value.params[0]);
@@ -42,20 +55,30 @@ export function countRuntimeCalls(path: string, text: string): number {
       const receiver = dottedName(inner.callee.object);
       if (receiver === undefined || (receiver !== runner && !receiver.startsWith(`${runner}.`))) return;
       const method = inner.callee.property.name;
+      if (receiver === runner && method === 'commitTransaction') commitsRunTransaction = true;
       if (TYPEORM_READ_ONLY_METHODS.has(method)) return;
       const first = inner.arguments[0];
       if (receiver === runner && method === 'query' && first?.type !== 'SpreadElement' && isPlainLiteral(text, first)) return;
-      count++;
+      runtimeCalls++;
     });
     return false;
   });
-  return count;
+  return { runtimeCalls, commitsRunTransaction };
+}
+
+/**
+ * The number of calls in `up` whose SQL exists only when it runs (see `UpAnalysis.runtimeCalls`).
+ *
+ * @example countRuntimeCalls('m.ts', "class M { async up(qr) { await qr.addColumn('users', column); } }") // 1
+ */
+export function countRuntimeCalls(path: string, text: string): number {
+  return analyseUp(path, text).runtimeCalls;
 }
 
 /**
  * TypeORM: classes implementing `MigrationInterface`, ordered by the timestamp in their name. The default
  * `migrationsTransactionMode: "all"` wraps the whole run in one transaction; a migration with
- * `transaction = false` opts out. A migration whose `up` makes any call that builds SQL at run time is
+ * `transaction = false` opts out, and one whose `up` calls `queryRunner.commitTransaction()` leaves it. A migration whose `up` makes any call that builds SQL at run time is
  * read as not convertible (`unconvertedCalls`), even when it also passes literals to `query(…)`: its
  * literals alone would be an incomplete picture. `--run-js` captures it by running it.
  *
@@ -68,7 +91,7 @@ export function detectTypeorm(index: FileIndex): MigrationSet[] {
     const migrations: Migration[] = claimEach(index, [...paths].sort((a, b) => compareVersions(baseOf(a), baseOf(b))), (path, text) => {
       const base = baseOf(path).replace(/\.[^.]+$/, '');
       const optOut = /\btransaction\s*=\s*false/.test(text);
-      const runtimeCalls = countRuntimeCalls(path, text);
+      const { runtimeCalls, commitsRunTransaction } = analyseUp(path, text);
       return {
         id: /^\d+/.exec(base)?.[0] ?? base,
         name: base.replace(/^\d+[_-]?/, ''),
@@ -76,8 +99,12 @@ export function detectTypeorm(index: FileIndex): MigrationSet[] {
         path,
         language: languageOf(path),
         ...(runtimeCalls > 0 ? { unconvertedCalls: runtimeCalls } : codeMigrationFields(path, text)),
-        transaction: optOut ? 'none' : 'per-run',
-        transactionReason: optOut ? 'the migration sets transaction = false' : 'typeorm runs all pending migrations in one transaction (migrationsTransactionMode "all")',
+        transaction: optOut || commitsRunTransaction ? 'none' : 'per-run',
+        transactionReason: optOut
+          ? 'the migration sets transaction = false'
+          : commitsRunTransaction
+            ? 'up() calls queryRunner.commitTransaction(), leaving the run\'s transaction before its statements'
+            : 'typeorm runs all pending migrations in one transaction (migrationsTransactionMode "all")',
       };
     });
     sets.push({ framework: 'typeorm', dir, transaction: 'per-run', migrations, hasDowns: true });

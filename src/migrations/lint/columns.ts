@@ -1,7 +1,7 @@
 import type { ColumnDef, TypeName } from 'libpg-query';
 import type { RuleContext } from '../../core/rule.js';
 import { columnDefOf, relationKey, typeNameOf } from '../sql/ast.js';
-import { eachStatement, quote, statementLocation, type LintedFile, type LintedStatement, type MigrationProject } from './context.js';
+import { eachStatement, perProject, quote, statementLocation, type LintedFile, type LintedStatement, type MigrationProject } from './context.js';
 
 export interface DeclaredColumn {
   readonly file: LintedFile;
@@ -14,12 +14,8 @@ export interface DeclaredColumn {
   readonly definition: ColumnDef;
 }
 
-const declaredLists = new WeakMap<MigrationProject, readonly DeclaredColumn[]>();
-
 /** Every column type a migration declares: CREATE TABLE columns, ADD COLUMN, ALTER COLUMN … TYPE (built once per project). */
-export function declaredColumns(project: MigrationProject): readonly DeclaredColumn[] {
-  const cached = declaredLists.get(project);
-  if (cached !== undefined) return cached;
+export const declaredColumns = perProject((project): readonly DeclaredColumn[] => {
   const found: DeclaredColumn[] = [];
   for (const { file, entry } of eachStatement(project)) {
     const node = entry.node;
@@ -41,9 +37,8 @@ export function declaredColumns(project: MigrationProject): readonly DeclaredCol
       if (command.subtype === 'AT_AlterColumnType') found.push({ file, entry, table, column: command.name ?? '', typeName: column.typeName, kind: 'alter-type', definition: column });
     }
   }
-  declaredLists.set(project, found);
   return found;
-}
+});
 
 /** Message data of the column-type style rules (`prefer-jsonb`, `prefer-timestamp-tz`, …). */
 export type ColumnTypeMessages = { type: { table: string; column: string; type: string } };

@@ -122,19 +122,27 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
   return { set, migration, parsed, statements };
 }
 
-/** Per-project lists every rule walks: built on first use, then shared, since 38 rules walk them. */
-const statementLists = new WeakMap<MigrationProject, ReadonlyArray<{ file: LintedFile; entry: LintedStatement }>>();
-const existingCommandLists = new WeakMap<MigrationProject, ReadonlyArray<ExistingTableCommand>>();
+/**
+ * Derives a value from the project once and shares it: 38 rules walk the same statement lists, so each
+ * list is built on first use and kept for as long as the project lives.
+ *
+ * @example const declared = perProject((project) => collect(project)); declared(ctx.project);
+ */
+export function perProject<Value>(derive: (project: MigrationProject) => Value): (project: MigrationProject) => Value {
+  const cache = new WeakMap<MigrationProject, { readonly value: Value }>();
+  return (project) => {
+    const cached = cache.get(project);
+    if (cached !== undefined) return cached.value;
+    const value = derive(project);
+    cache.set(project, { value });
+    return value;
+  };
+}
 
 /** Every statement of every linted file, in run order. */
-export function eachStatement(project: MigrationProject): ReadonlyArray<{ file: LintedFile; entry: LintedStatement }> {
-  let list = statementLists.get(project);
-  if (list === undefined) {
-    list = project.files.flatMap((file) => file.statements.map((entry) => ({ file, entry })));
-    statementLists.set(project, list);
-  }
-  return list;
-}
+export const eachStatement = perProject((project): ReadonlyArray<{ file: LintedFile; entry: LintedStatement }> =>
+  project.files.flatMap((file) => file.statements.map((entry) => ({ file, entry }))),
+);
 
 export function statementLocation(file: LintedFile, statement: Statement): ReportLocation {
   return {
@@ -207,7 +215,8 @@ export function defineMigrationRule<Messages extends Record<string, unknown>>(sp
   return { ...rule, squawk: spec.squawk ?? false, name: spec.name };
 }
 
-export interface ExistingTableCommand {
+/** One command of an ALTER TABLE, with where it stands and the table it changes. */
+export interface TableCommand {
   readonly file: LintedFile;
   readonly entry: LintedStatement;
   readonly table: string;
@@ -215,27 +224,28 @@ export interface ExistingTableCommand {
 }
 
 /**
+ * Every ALTER TABLE command of every statement, in run order.
+ *
+ * @example for (const { table, command } of alterTableCommands(ctx.project)) if (command.subtype === 'AT_SetNotNull') …
+ */
+export const alterTableCommands = perProject((project): ReadonlyArray<TableCommand> =>
+  eachStatement(project).flatMap(({ file, entry }) => {
+    const alter = entry.alter;
+    if (alter === undefined) return [];
+    const table = relationKey(alter.relation);
+    return alter.commands.map((command) => ({ file, entry, table, command }));
+  }),
+);
+
+/**
  * Every ALTER TABLE command on a table that existed before this statement: a table created in the same
  * migration holds no rows yet, so its locks and rewrites cost nothing.
  *
  * @example for (const { file, entry, table, command } of existingTableCommands(ctx.project)) if (command.subtype === 'AT_DropColumn') …
  */
-export function existingTableCommands(project: MigrationProject): ReadonlyArray<ExistingTableCommand> {
-  let list = existingCommandLists.get(project);
-  if (list === undefined) {
-    const found: ExistingTableCommand[] = [];
-    for (const { file, entry } of eachStatement(project)) {
-      const alter = entry.alter;
-      if (alter === undefined) continue;
-      const table = relationKey(alter.relation);
-      if (!entry.isExisting(table)) continue;
-      for (const command of alter.commands) found.push({ file, entry, table, command });
-    }
-    list = found;
-    existingCommandLists.set(project, list);
-  }
-  return list;
-}
+export const existingTableCommands = perProject((project): ReadonlyArray<TableCommand> =>
+  alterTableCommands(project).filter(({ entry, table }) => entry.isExisting(table)),
+);
 
 /** The constraints an ALTER TABLE command adds: `ADD CONSTRAINT …`, or those declared with `ADD COLUMN`. */
 export function addedConstraints(command: AlterTableCmd): Constraint[] {

@@ -1,7 +1,7 @@
 // Protects against SET NOT NULL scanning the whole table under ACCESS EXCLUSIVE. docs/migrations.md#adding-not-nullable-field
 import type { Node } from 'libpg-query';
-import { constraintOf, relationKey, stringsOf } from '../../sql/ast.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { constraintOf, stringsOf } from '../../sql/ast.js';
+import { alterTableCommands, defineMigrationRule, quote, statementLocation } from '../context.js';
 
 /** The column of a `CHECK (col IS NOT NULL)` constraint, the shape PostgreSQL 12+ accepts as proof for SET NOT NULL. */
 function checkedColumn(expression: Node | undefined): string | undefined {
@@ -25,34 +25,27 @@ export default defineMigrationRule({
     const { major, source } = ctx.project.pgVersion;
     const validated = new Set<string>();
     const notValid = new Map<string, string>();
-    for (const file of ctx.project.files) {
-      for (const entry of file.statements) {
-        const alter = entry.alter;
-        if (alter === undefined) continue;
-        const table = relationKey(alter.relation);
-        for (const command of alter.commands) {
-          const constraint = constraintOf(command.def);
-          if (command.subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_CHECK') {
-            const column = checkedColumn(constraint.raw_expr);
-            if (column !== undefined && constraint.skip_validation === true && constraint.conname !== undefined) notValid.set(constraint.conname, `${table}.${column}`);
-            else if (column !== undefined) validated.add(`${table}.${column}`);
-          }
-          if (command.subtype === 'AT_ValidateConstraint' && command.name !== undefined) {
-            const target = notValid.get(command.name);
-            if (target !== undefined) validated.add(target);
-          }
-          if (command.subtype !== 'AT_SetNotNull' || !entry.isExisting(table)) continue;
-          const column = (command.name ?? '').toLowerCase();
-          if (major >= 12 && validated.has(`${table}.${column}`)) continue;
-          ctx.report({
-            messageId: 'setNotNull',
-            data: { table, column, version: `PostgreSQL ${major} from ${source}` },
-            location: statementLocation(file, entry.statement),
-            key: column,
-            detail: `Looked in this and earlier migrations for a validated CHECK (${column} IS NOT NULL) on ${table} before: ${quote(entry.statement)}`,
-          });
-        }
+    for (const { file, entry, table, command } of alterTableCommands(ctx.project)) {
+      const constraint = constraintOf(command.def);
+      if (command.subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_CHECK') {
+        const column = checkedColumn(constraint.raw_expr);
+        if (column !== undefined && constraint.skip_validation === true && constraint.conname !== undefined) notValid.set(constraint.conname, `${table}.${column}`);
+        else if (column !== undefined) validated.add(`${table}.${column}`);
       }
+      if (command.subtype === 'AT_ValidateConstraint' && command.name !== undefined) {
+        const target = notValid.get(command.name);
+        if (target !== undefined) validated.add(target);
+      }
+      if (command.subtype !== 'AT_SetNotNull' || !entry.isExisting(table)) continue;
+      const column = (command.name ?? '').toLowerCase();
+      if (major >= 12 && validated.has(`${table}.${column}`)) continue;
+      ctx.report({
+        messageId: 'setNotNull',
+        data: { table, column, version: `PostgreSQL ${major} from ${source}` },
+        location: statementLocation(file, entry.statement),
+        key: column,
+        detail: `Looked in this and earlier migrations for a validated CHECK (${column} IS NOT NULL) on ${table} before: ${quote(entry.statement)}`,
+      });
     }
   },
 });

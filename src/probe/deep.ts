@@ -4,11 +4,11 @@
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Severity } from '../core/severity.js';
+import { createTempDir, removeTempDir } from '../core/temp-dirs.js';
 import type { IssueSink } from './rules.js';
 
 export type DeepScanRunner = (hostPort: string) => Promise<{ readonly available: false } | { readonly available: true; readonly json: string }>;
@@ -31,15 +31,16 @@ function runTestssl(command: string, file: string, hostPort: string): Promise<'r
 
 /** Runs testssl.sh (under either name) with `--jsonfile` into a temp dir; ENOENT for both means it is not installed. */
 export const testsslRunner: DeepScanRunner = async (hostPort) => {
-  const dir = await mkdtemp(join(tmpdir(), 'shipready-testssl-'));
-  const file = join(dir, 'testssl.json');
+  const dir = createTempDir('shipready-testssl-');
+  if (!dir.ok) throw new Error(dir.error.message);
+  const file = join(dir.value, 'testssl.json');
   try {
     for (const command of TESTSSL_COMMANDS) {
       if ((await runTestssl(command, file, hostPort)) === 'ran') return { available: true, json: await readFile(file, 'utf8') };
     }
     return { available: false };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    removeTempDir(dir.value);
   }
 };
 

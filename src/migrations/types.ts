@@ -71,6 +71,12 @@ export interface Migration {
   readonly transaction: TransactionMode;
   /** Why this mode applies (framework default, or the file's own opt-out). */
   readonly transactionReason: string;
+  /**
+   * The runner still commits after this migration although it runs outside the run's transaction: a
+   * TypeORM `up()` that commits that transaction and reopens it (`startTransaction()` or `BEGIN`) leaves the
+   * reopened one for TypeORM to commit when the run ends.
+   */
+  readonly runnerCommitsAfter?: boolean;
 }
 
 export interface MigrationSet {

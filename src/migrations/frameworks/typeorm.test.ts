@@ -75,14 +75,19 @@ describe('TypeORM calls that build SQL at run time', () => {
 
 describe('TypeORM migrations that leave the run’s transaction', () => {
   /** The TypeORM idiom for CREATE INDEX CONCURRENTLY: commit the run's transaction, build, start a new one. */
-  const concurrentIndex = (commitFirst: boolean): string =>
+  type LeaveBy = 'commitTransaction' | 'raw COMMIT' | 'nothing';
+  const concurrentIndex = (leaveBy: LeaveBy): string =>
     [
       "import { MigrationInterface, QueryRunner } from 'typeorm';",
       'export class UsersEmailIndex1700000000000 implements MigrationInterface {',
       '  public async up(queryRunner: QueryRunner): Promise<void> {',
-      commitFirst ? '    await queryRunner.commitTransaction();' : '    // no commit: the index is built inside the run’s transaction',
+      {
+        commitTransaction: '    await queryRunner.commitTransaction();',
+        'raw COMMIT': "    await queryRunner.query('COMMIT');",
+        nothing: '    // no commit: the index is built inside the run’s transaction',
+      }[leaveBy],
       '    await queryRunner.query(`CREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email")`);',
-      commitFirst ? '    await queryRunner.startTransaction();' : '',
+      { commitTransaction: '    await queryRunner.startTransaction();', 'raw COMMIT': "    await queryRunner.query('BEGIN');", nothing: '' }[leaveBy],
       '  }',
       '  public async down(queryRunner: QueryRunner): Promise<void> {',
       '    await queryRunner.query(`DROP INDEX "users_email_idx"`);',
@@ -90,21 +95,27 @@ describe('TypeORM migrations that leave the run’s transaction', () => {
       '}',
     ].join('\n');
 
-  async function concurrentInTransaction(text: string): Promise<unknown[]> {
+  /** Findings of the transaction rules, as [rule id, line]. */
+  async function transactionFindings(text: string): Promise<unknown[]> {
     const root = mkdtempSync(path.join(tmpdir(), 'shipready-typeorm-'));
     projects.push(root);
     mkdirSync(path.join(root, 'src/migrations'), { recursive: true });
     writeFileSync(path.join(root, 'src/migrations/1700000000000-UsersEmailIndex.ts'), text);
     const linted = await lintMigrations(root, { pgVersion: 16 });
     if (!linted.ok) throw new Error(linted.error.message);
-    return linted.value.findings.filter((finding) => finding.ruleId === 'migrations/ban-concurrent-index-creation-in-transaction').map((finding) => [finding.location?.kind === 'file' ? finding.location.line : 0]);
+    const transactionRules = ['migrations/ban-concurrent-index-creation-in-transaction', 'migrations/transaction-nesting', 'migrations/ban-uncommitted-transaction'];
+    return linted.value.findings.filter((finding) => transactionRules.includes(finding.ruleId)).map((finding) => [finding.ruleId, finding.location?.kind === 'file' ? finding.location.line : 0]);
   }
 
   it('does not report CONCURRENTLY after queryRunner.commitTransaction()', async () => {
-    expect(await concurrentInTransaction(concurrentIndex(true))).toEqual([]);
+    expect(await transactionFindings(concurrentIndex('commitTransaction'))).toEqual([]);
+  });
+
+  it('does not report CONCURRENTLY after a COMMIT sent with queryRunner.query(), nor the BEGIN that reopens the run’s transaction', async () => {
+    expect(await transactionFindings(concurrentIndex('raw COMMIT'))).toEqual([]);
   });
 
   it('still reports CONCURRENTLY inside the run’s transaction', async () => {
-    expect(await concurrentInTransaction(concurrentIndex(false))).toEqual([[5]]);
+    expect(await transactionFindings(concurrentIndex('nothing'))).toEqual([['migrations/ban-concurrent-index-creation-in-transaction', 5]]);
   });
 });

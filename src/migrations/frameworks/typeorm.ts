@@ -20,6 +20,16 @@ function isPlainLiteral(text: string, node: Node | undefined): boolean {
   return plain && !text.slice(node.start, node.end).includes('\\');
 }
 
+/** `COMMIT` / `END` (with an optional `WORK`/`TRANSACTION` and `;`): the run's transaction ends here. */
+const COMMIT_STATEMENT = /^\s*(COMMIT|END)(\s+(WORK|TRANSACTION))?\s*;?\s*$/i;
+
+/** The text of a plain string literal (see `isPlainLiteral`). */
+function literalText(node: Node): string | undefined {
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
 /** What a TypeORM migration's `up` does with its query runner, as far as discovery cares. */
 export interface UpAnalysis {
   /**
@@ -30,8 +40,9 @@ export interface UpAnalysis {
    */
   readonly runtimeCalls: number;
   /**
-   * `up` calls `queryRunner.commitTransaction()`: the TypeORM idiom for leaving the run's transaction to
-   * build an index CONCURRENTLY (and `startTransaction()` after it), so its statements do not run in it.
+   * `up` calls `queryRunner.commitTransaction()` (or sends `COMMIT` itself with `queryRunner.query`): the
+   * TypeORM idiom for leaving the run's transaction to build an index CONCURRENTLY (and
+   * `startTransaction()` or `BEGIN` after it), so its statements do not run in it.
    */
   readonly commitsRunTransaction: boolean;
 }
@@ -58,7 +69,10 @@ export function analyseUp(path: string, text: string): UpAnalysis {
       if (receiver === runner && method === 'commitTransaction') commitsRunTransaction = true;
       if (TYPEORM_READ_ONLY_METHODS.has(method)) return;
       const first = inner.arguments[0];
-      if (receiver === runner && method === 'query' && first?.type !== 'SpreadElement' && isPlainLiteral(text, first)) return;
+      if (receiver === runner && method === 'query' && first?.type !== 'SpreadElement' && isPlainLiteral(text, first)) {
+        if (first !== undefined && COMMIT_STATEMENT.test(literalText(first) ?? '')) commitsRunTransaction = true;
+        return;
+      }
       runtimeCalls++;
     });
     return false;
@@ -78,7 +92,7 @@ export function countRuntimeCalls(path: string, text: string): number {
 /**
  * TypeORM: classes implementing `MigrationInterface`, ordered by the timestamp in their name. The default
  * `migrationsTransactionMode: "all"` wraps the whole run in one transaction; a migration with
- * `transaction = false` opts out, and one whose `up` calls `queryRunner.commitTransaction()` leaves it. A migration whose `up` makes any call that builds SQL at run time is
+ * `transaction = false` opts out, and one whose `up` calls `queryRunner.commitTransaction()` (or sends `COMMIT`) leaves it. A migration whose `up` makes any call that builds SQL at run time is
  * read as not convertible (`unconvertedCalls`), even when it also passes literals to `query(…)`: its
  * literals alone would be an incomplete picture. `--run-js` captures it by running it.
  *
@@ -100,10 +114,11 @@ export function detectTypeorm(index: FileIndex): MigrationSet[] {
         language: languageOf(path),
         ...(runtimeCalls > 0 ? { unconvertedCalls: runtimeCalls } : codeMigrationFields(path, text)),
         transaction: optOut || commitsRunTransaction ? 'none' : 'per-run',
+        ...(commitsRunTransaction && !optOut ? { runnerCommitsAfter: true } : {}),
         transactionReason: optOut
           ? 'the migration sets transaction = false'
           : commitsRunTransaction
-            ? 'up() calls queryRunner.commitTransaction(), leaving the run\'s transaction before its statements'
+            ? 'up() commits the run\'s transaction (queryRunner.commitTransaction() or COMMIT) before its statements'
             : 'typeorm runs all pending migrations in one transaction (migrationsTransactionMode "all")',
       };
     });

@@ -18,7 +18,8 @@ export default defineMigrationRule({
         if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') open = entry;
         if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') open = undefined;
       }
-      if (open === undefined) continue;
+      // A TypeORM migration that left the run's transaction reopens it with BEGIN for TypeORM to commit.
+      if (open === undefined || file.migration.runnerCommitsAfter === true) continue;
       ctx.report({ messageId: 'uncommitted', data: undefined, location: statementLocation(file, open.statement), detail: `Looked for COMMIT after: ${quote(open.statement)}` });
     }
   },

@@ -155,8 +155,13 @@ const SOCKET_PORT = 5432;
 /** macOS allows 103 bytes in a socket path (Linux 107); Node silently truncates a longer one. */
 const MAX_SOCKET_PATH = 103;
 
-/** Stops what was started, in reverse order, each step even if an earlier one failed. */
-async function closeScratch(server: { stop(): Promise<void> } | undefined, db: { close(): Promise<void> } | undefined, dir: string | undefined): Promise<void> {
+/**
+ * Stops what was started, in reverse order, each step even if an earlier one failed; the first failure
+ * is rethrown once everything has been tried. Exported for its tests.
+ *
+ * @example await closeScratch(server, db, dir)
+ */
+export async function closeScratch(server: { stop(): Promise<void> } | undefined, db: { close(): Promise<void> } | undefined, dir: string | undefined): Promise<void> {
   try {
     await server?.stop();
   } finally {

@@ -36,6 +36,13 @@ describe('discoverMigrations', () => {
     ]);
   });
 
+  it('lists the drizzle journal entries whose file is missing', () => {
+    const journal = JSON.stringify({ entries: [{ idx: 0, tag: '0000_a' }, { idx: 1, tag: '0001_missing' }] });
+    const [set] = discover({ 'drizzle/meta/_journal.json': journal, 'drizzle/0000_a.sql': 'SELECT 1;' });
+    expect(set?.migrations.map((migration) => migration.path)).toEqual(['drizzle/0000_a.sql']);
+    expect(set?.missing).toEqual(['drizzle/0001_missing.sql']);
+  });
+
   it('recognises the drizzle folder-per-migration layout by its snapshot', () => {
     expect(summary({ 'drizzle/20240101_a/migration.sql': 'SELECT 1;', 'drizzle/20240101_a/snapshot.json': '{}' })[0]?.framework).toBe('drizzle');
   });
@@ -60,11 +67,52 @@ describe('discoverMigrations', () => {
     expect(sets[0]?.migrations.map((migration) => migration.transaction)).toEqual(['per-file', 'none', 'per-file']);
   });
 
+  it('runs flyway scripts without a transaction when flyway detects statements that cannot run in one', () => {
+    const migrations = discover({
+      'db/migration/V1__idx.sql': '-- built online\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (a);\nDROP INDEX CONCURRENTLY j;\n',
+      'db/migration/V2__vacuum.sql': 'VACUUM ANALYZE t;',
+      'db/migration/V3__mixed.sql': "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY k ON t (a);\n",
+      'db/migration/V4__forced.sql': 'CREATE INDEX CONCURRENTLY l ON t (a);',
+      'db/migration/V4__forced.sql.conf': 'executeInTransaction=true\n',
+      'db/migration/V5__enum.sql': "ALTER TYPE status ADD VALUE 'x';",
+      'db/migration/V6__quoted.sql': "COMMENT ON TABLE t IS 'CREATE INDEX CONCURRENTLY; VACUUM';\n/* VACUUM; */ SELECT $$;VACUUM$$;",
+      'db/migration/V7__reindex.sql': 'REINDEX TABLE t;',
+    })[0]?.migrations;
+    expect(migrations?.map((migration) => [migration.id, migration.transaction])).toEqual([
+      ['V1', 'none'],
+      ['V2', 'none'],
+      ['V3', 'per-file'],
+      ['V4', 'per-file'],
+      ['V5', 'per-file'],
+      ['V6', 'per-file'],
+      // Flyway only detects REINDEX SCHEMA/DATABASE/SYSTEM.
+      ['V7', 'per-file'],
+    ]);
+    expect(migrations?.[0]?.transactionReason).toContain('CREATE UNIQUE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY');
+    expect(migrations?.[2]?.transactionReason).toContain('mixed=true');
+    expect(migrations?.[3]?.transactionReason).toBe('V4__forced.sql.conf sets executeInTransaction=true');
+  });
+
+  it('masks flyway placeholders for the parser with same-length stand-ins, outside literals and comments', () => {
+    const text = "CREATE TABLE ${flyway:defaultSchema}.users (id bigint);\nGRANT SELECT ON users_${suffix} TO ${appUser};\n-- ${comment}\nSELECT '${literal}';\n";
+    const migration = discover({ 'db/migration/V1__init.sql': text, 'db/migration/V2__plain.sql': 'SELECT 1;' })[0]?.migrations;
+    const parseText = migration?.[0]?.up?.parseText;
+    expect(parseText).toBe("CREATE TABLE public                 .users (id bigint);\nGRANT SELECT ON users___suffix_ TO __appUser_;\n-- ${comment}\nSELECT '${literal}';\n");
+    expect(parseText?.length).toBe(text.length);
+    expect(migration?.[1]?.up?.parseText).toBeUndefined();
+  });
+
+  it('says a golang-migrate set has down migrations only when a .down.sql exists', () => {
+    const hasDowns = (files: Record<string, string>) => discover(files).map((set) => set.hasDowns);
+    expect(hasDowns({ 'db/migrations/000001_a.up.sql': 'SELECT 1;' })).toEqual([false]);
+    expect(hasDowns({ 'db/migrations/000001_a.up.sql': 'SELECT 1;', 'db/migrations/000001_a.down.sql': 'SELECT 1;' })).toEqual([true]);
+  });
+
   it('splits dbmate sections and honours transaction:false', () => {
     const text = '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- migrate:down\nDROP INDEX i;\n';
     const migration = discover({ 'db/migrations/20240101_idx.sql': text })[0]?.migrations[0];
     expect(migration?.framework).toBe('dbmate');
-    expect(migration?.transaction).toBe('none');
+    expect(migration?.transaction).toBe('per-file-implicit');
     expect(text.slice(migration?.up?.start, migration?.up?.end)).toBe('\nCREATE INDEX CONCURRENTLY i ON t (a);\n');
     expect(text.slice(migration?.down?.start, migration?.down?.end)).toBe('\nDROP INDEX i;\n');
   });
@@ -113,6 +161,12 @@ describe('discoverMigrations on disk', () => {
     write('node_modules/pkg/migrations/001_a.sql', 'SELECT 1;');
     const result = discoverMigrations(root);
     expect(result.ok && result.value.map((set) => set.migrations.map((migration) => migration.path))).toEqual([['migrations/001_a.sql']]);
+  });
+
+  it('skips test data: testdata, fixtures, __fixtures__ and __mocks__ folders', () => {
+    for (const dir of ['internal/testdata', 'test/fixtures', 'src/__fixtures__', 'src/__mocks__']) write(`${dir}/migrations/001_a.sql`, 'SELECT 1;');
+    const result = discoverMigrations(root);
+    expect(result.ok && result.value.map((set) => set.dir)).toEqual(['migrations']);
   });
 
   it('returns a UserError for a missing root', () => {

@@ -15,7 +15,12 @@ import { detectSupabase } from './frameworks/supabase.js';
 import { detectTypeorm } from './frameworks/typeorm.js';
 import type { MigrationSet } from './types.js';
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.next', '.nuxt', 'vendor', 'target', '.venv', '.turbo', '.cache', 'out']);
+/**
+ * Build output, dependencies and test data: `testdata` (ignored by Go tooling, where golang-migrate
+ * projects keep sample migrations), `fixtures`, `__fixtures__` and `__mocks__` hold migrations that
+ * tests apply, not the ones the app ships.
+ */
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.next', '.nuxt', 'vendor', 'target', '.venv', '.turbo', '.cache', 'out', 'testdata', 'fixtures', '__fixtures__', '__mocks__']);
 const MAX_DEPTH = 10;
 const MAX_FILES = 100_000;
 const MAX_FILE_BYTES = 8 * 1024 * 1024;

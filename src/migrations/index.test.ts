@@ -30,6 +30,13 @@ describe('library API', () => {
     expect(result).toEqual({ findings: [], rules: [], applied: new Set(), notes: [] });
   });
 
+  it('notes a drizzle journal entry whose file is missing', async () => {
+    write('drizzle-app/drizzle/meta/_journal.json', JSON.stringify({ entries: [{ idx: 0, tag: '0000_a' }, { idx: 1, tag: '0001_gone' }] }));
+    write('drizzle-app/drizzle/0000_a.sql', 'CREATE TABLE a (id bigint PRIMARY KEY);\n');
+    const result = await lintProjectMigrations(join(root, 'drizzle-app'));
+    expect(result.notes.filter((note) => note.kind === 'skipped-file').map((note) => [note.path, note.message.includes('drizzle/0001_gone.sql')])).toEqual([['drizzle', true]]);
+  });
+
   it('lintProjectMigrations returns findings and the rules that applied', async () => {
     write('app/migrations/001_drop.sql', 'DROP TABLE legacy;\n');
     const result = await lintProjectMigrations(join(root, 'app'));

@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query';
-import { alterCommands, constraintOf, relationKey, stringsOf } from './sql/ast.js';
+import { alterCommands, constraintOf, qualifiedName, relationKey, stringsOf } from './sql/ast.js';
 
 /** Postgres table-level lock modes, weakest first. */
 export const LOCK_MODES = [
@@ -81,7 +81,7 @@ export function staticLocks(node: Node): StaticLock[] {
   }
   if ('DropStmt' in node) {
     const statement = node.DropStmt;
-    const relations = (statement.objects ?? []).map((object) => ('List' in object ? stringsOf(object.List.items).join('.').toLowerCase() : ''));
+    const relations = (statement.objects ?? []).map((object) => ('List' in object ? qualifiedName(stringsOf(object.List.items)) : ''));
     if (statement.removeType === 'OBJECT_INDEX') {
       return relations.map((relation) => ({ relation, mode: statement.concurrent === true ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock' }));
     }

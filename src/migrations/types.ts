@@ -89,6 +89,8 @@ export interface MigrationSet {
   readonly migrations: readonly Migration[];
   /** True when the framework keeps down migrations (reversibility can be rehearsed). */
   readonly hasDowns: boolean;
+  /** Migration files the framework's own list names (Drizzle's journal) that do not exist or cannot be read. */
+  readonly missing?: readonly string[];
 }
 
 /** A file the discovery read: path relative to the root (POSIX) and its text. */

@@ -5,7 +5,8 @@ const MARKERS = { up: /^--\s*migrate:up\b/, down: /^--\s*migrate:down\b/ } as co
 
 /**
  * dbmate: `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down` sections. Each migration runs
- * in a transaction unless its marker says `transaction:false`.
+ * in a transaction unless its marker says `transaction:false`, and even then as one implicit transaction
+ * when its section holds more than one statement.
  */
 export function detectDbmate(index: FileIndex): MigrationSet[] {
   const sets: MigrationSet[] = [];
@@ -23,8 +24,12 @@ export function detectDbmate(index: FileIndex): MigrationSet[] {
         language: 'sql',
         ...(sections.up === undefined ? {} : { up: { path, text, start: sections.up.start, end: sections.up.end } }),
         ...(sections.down === undefined ? {} : { down: { path, text, start: sections.down.start, end: sections.down.end } }),
-        transaction: optOut ? 'none' : 'per-file',
-        transactionReason: optOut ? 'the -- migrate:up marker sets transaction:false' : 'dbmate runs each migration in its own transaction',
+        // Without its own transaction dbmate still sends the section as one query, which PostgreSQL runs
+        // as one implicit transaction when it holds more than one statement (dbmate issues #126, #182).
+        transaction: optOut ? 'per-file-implicit' : 'per-file',
+        transactionReason: optOut
+          ? 'the -- migrate:up marker sets transaction:false, but dbmate sends the section as one query: PostgreSQL runs more than one statement as one implicit transaction'
+          : 'dbmate runs each migration in its own transaction',
       };
     });
     sets.push({ framework: 'dbmate', dir, transaction: 'per-file', migrations, hasDowns: true });

@@ -35,7 +35,9 @@ export function detectDrizzle(index: FileIndex): MigrationSet[] {
     index.claimed.add(journalPath);
     const ordered = [...journal.data.entries].sort((a, b) => a.idx - b.idx).map((entry) => (dir === '.' ? `${entry.tag}.sql` : `${dir}/${entry.tag}.sql`));
     const migrations = claimEach(index, ordered, (path, text) => drizzleMigration(baseOf(path).replace(/\.sql$/, ''), path, text));
-    sets.push({ framework: 'drizzle', dir, transaction: 'per-run', migrations, hasDowns: false });
+    const found = new Set(migrations.map((migration) => migration.path));
+    const missing = ordered.filter((path) => !found.has(path));
+    sets.push({ framework: 'drizzle', dir, transaction: 'per-run', migrations, hasDowns: false, ...(missing.length > 0 ? { missing } : {}) });
   }
   const folderFiles = unclaimed(index).filter(
     (path) => baseOf(path) === 'migration.sql' && index.paths.includes(`${dirOf(path)}/snapshot.json`),

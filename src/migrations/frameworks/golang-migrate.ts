@@ -42,7 +42,7 @@ export function detectGolangMigrate(index: FileIndex): MigrationSet[] {
         transactionReason: 'golang-migrate sends each file as one multi-statement query (one implicit transaction)',
       });
     }
-    if (migrations.length > 0) sets.push({ framework: 'golang-migrate', dir, transaction: 'per-file-implicit', migrations, hasDowns: true });
+    if (migrations.length > 0) sets.push({ framework: 'golang-migrate', dir, transaction: 'per-file-implicit', migrations, hasDowns: migrations.some((migration) => migration.down !== undefined) });
   }
   return sets;
 }

@@ -3,7 +3,7 @@ import type { ReportLocation, RuleContext } from '../../core/rule.js';
 import { defineRule, noOptions, type RegisteredRule } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { type LockMode, type StaticLock, staticLocks } from '../locks.js';
-import { type AlterCommands, alterCommands, bareName, columnDefOf, constraintOf, constraintsOf, relationKey } from '../sql/ast.js';
+import { type AlterCommands, alterCommands, columnDefOf, constraintOf, constraintsOf, qualifiedName, relationKey, stringsOf } from '../sql/ast.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
 
@@ -20,6 +20,11 @@ export interface LintedStatement {
   readonly inTransaction: boolean;
   /** True when the runner, not the file, opened that transaction. */
   readonly runnerTransaction: boolean;
+  /**
+   * Which transaction of the file the statement runs in (0 for the runner's, then one number per BEGIN),
+   * so rules can tell "same transaction" from "both in some transaction"; undefined outside any.
+   */
+  readonly transaction: number | undefined;
   readonly lockTimeoutSet: boolean;
   readonly statementTimeoutSet: boolean;
   /** The ALTER TABLE commands of the statement (undefined for anything else), worked out once for all rules. */
@@ -47,22 +52,88 @@ export interface MigrationProject {
   readonly timeoutsSetByRunner: boolean;
 }
 
-function createdRelation(node: Node): string | undefined {
-  if ('CreateStmt' in node) return relationKey(node.CreateStmt.relation);
-  if ('CreateTableAsStmt' in node) return relationKey(node.CreateTableAsStmt.into?.rel);
+/** The table or materialised view a statement creates, and whether it says IF NOT EXISTS. */
+function createdRelation(node: Node): { readonly relation: string; readonly ifNotExists: boolean } | undefined {
+  if ('CreateStmt' in node) return { relation: relationKey(node.CreateStmt.relation), ifNotExists: node.CreateStmt.if_not_exists === true };
+  if ('CreateTableAsStmt' in node) return { relation: relationKey(node.CreateTableAsStmt.into?.rel), ifNotExists: node.CreateTableAsStmt.if_not_exists === true };
   return undefined;
 }
 
-function settingName(node: Node): string | undefined {
-  if ('VariableSetStmt' in node && node.VariableSetStmt.kind === 'VAR_SET_VALUE') return node.VariableSetStmt.name?.toLowerCase();
+/**
+ * Follows which tables the migrations of one set create and drop, in run order, so that a later
+ * `CREATE TABLE IF NOT EXISTS` of a table an earlier migration created is known to create nothing.
+ *
+ * @example const history = new TableHistory(); history.record(file); history.has('users')
+ */
+export class TableHistory {
+  private readonly tables = new Set<string>();
+
+  has(relation: string): boolean {
+    return this.tables.has(relation);
+  }
+
+  record(file: LintedFile): void {
+    for (const { node } of file.statements) {
+      const created = createdRelation(node);
+      if (created !== undefined && created.relation !== '') this.tables.add(created.relation);
+      if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
+        for (const object of node.DropStmt.objects ?? []) if ('List' in object) this.tables.delete(qualifiedName(stringsOf(object.List.items)));
+      }
+    }
+  }
+}
+
+function isBegin(kind: string | undefined): boolean {
+  return kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START';
+}
+
+/** How a statement changes a timeout setting. */
+interface SettingChange {
+  readonly name: string;
+  /** False for 0, DEFAULT and RESET: the timeout is off again. */
+  readonly enables: boolean;
+  /** SET LOCAL / set_config(…, true): only until the transaction ends. */
+  readonly local: boolean;
+}
+
+/** A constant's value as text (`0` for the integer zero, which the parser leaves out of its JSON). */
+function constantText(node: Node | undefined): string | undefined {
+  if (node === undefined || !('A_Const' in node)) return undefined;
+  const constant = node.A_Const;
+  if (constant.sval !== undefined) return constant.sval.sval ?? '';
+  if (constant.ival !== undefined) return String(constant.ival.ival ?? 0);
+  if (constant.boolval !== undefined) return String(constant.boolval.boolval ?? false);
   return undefined;
+}
+
+function isZero(value: string | undefined): boolean {
+  return value !== undefined && /^\s*0+\s*(ms|s|min|h|d)?\s*$/i.test(value);
+}
+
+/** `SET [LOCAL] name = value`, `SET name TO DEFAULT`, `RESET name` and `SELECT set_config('name', 'value', is_local)`. */
+function settingChange(node: Node): SettingChange | undefined {
+  if ('VariableSetStmt' in node) {
+    const set = node.VariableSetStmt;
+    const name = set.name?.toLowerCase();
+    if (name === undefined) return undefined;
+    const local = set.is_local === true;
+    if (set.kind === 'VAR_SET_VALUE') return { name, enables: !isZero(constantText(set.args?.[0])), local };
+    if (set.kind === 'VAR_SET_DEFAULT' || set.kind === 'VAR_RESET') return { name, enables: false, local };
+    return undefined;
+  }
+  const target = 'SelectStmt' in node && node.SelectStmt.targetList?.length === 1 ? node.SelectStmt.targetList[0] : undefined;
+  const call = target !== undefined && 'ResTarget' in target && target.ResTarget.val !== undefined && 'FuncCall' in target.ResTarget.val ? target.ResTarget.val.FuncCall : undefined;
+  if (call === undefined || stringsOf(call.funcname).join('.') !== 'set_config' || call.args?.length !== 3) return undefined;
+  const name = constantText(call.args[0])?.toLowerCase();
+  if (name === undefined) return undefined;
+  return { name, enables: !isZero(constantText(call.args[1])), local: constantText(call.args[2]) === 'true' };
 }
 
 /**
  * Annotates each statement with what the runner and the file around it do: transaction state, tables
  * created earlier in the file, timeouts set, and an ACCESS EXCLUSIVE lock still held.
  */
-export function annotate(set: MigrationSet, migration: Migration, parsed: ParsedSql): LintedFile {
+export function annotate(set: MigrationSet, migration: Migration, parsed: ParsedSql, history?: TableHistory): LintedFile {
   const statements: LintedStatement[] = [];
   /** Relation → order in which the file created it. */
   const createdAt = new Map<string, number>();
@@ -70,8 +141,10 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
   const runnerTransaction =
     migration.transaction === 'per-file' || migration.transaction === 'per-run' || (migration.transaction === 'per-file-implicit' && parsed.statements.length > 1);
   let explicit = false;
-  let lockTimeoutSet = false;
-  let statementTimeoutSet = false;
+  let transactionsOpened = 0;
+  /** Whether a timeout is in force, and for how long: the session, or the current transaction block. */
+  let lockTimeout: 'session' | 'local' | undefined;
+  let statementTimeout: 'session' | 'local' | undefined;
   let held: LintedStatement['heldAccessExclusive'];
   for (const statement of parsed.statements) {
     const node = statement.node;
@@ -79,9 +152,12 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
     const createdBefore = createdCount;
     const isExisting = (relation: string): boolean => {
       if (relation === '') return false;
-      const at = createdAt.get(relation) ?? createdAt.get(bareName(relation));
+      const at = createdAt.get(relation);
       return at === undefined || at >= createdBefore;
     };
+    // A BEGIN belongs to the transaction it opens; inside the runner's, it opens nothing new.
+    const opensTransaction = !runnerTransaction && !explicit && 'TransactionStmt' in node && isBegin(node.TransactionStmt.kind);
+    if (opensTransaction) transactionsOpened++;
     const inTransaction = runnerTransaction || explicit;
     const locks = staticLocks(node);
     statements.push({
@@ -89,28 +165,35 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
       node,
       inTransaction,
       runnerTransaction,
-      lockTimeoutSet,
-      statementTimeoutSet,
+      transaction: runnerTransaction ? 0 : explicit || opensTransaction ? transactionsOpened : undefined,
+      lockTimeoutSet: lockTimeout !== undefined,
+      statementTimeoutSet: statementTimeout !== undefined,
       alter: alterCommands(node),
       locks,
       ...(held === undefined ? {} : { heldAccessExclusive: held }),
       isExisting,
     });
-    const setting = settingName(node);
-    if (setting === 'lock_timeout') lockTimeoutSet = true;
-    if (setting === 'statement_timeout') statementTimeoutSet = true;
-    const relation = createdRelation(node);
-    if (relation !== undefined && relation !== '' && !createdAt.has(relation)) {
-      createdAt.set(relation, createdCount);
-      if (!createdAt.has(bareName(relation))) createdAt.set(bareName(relation), createdCount);
+    const change = settingChange(node);
+    // SET LOCAL outside a transaction block only warns; inside one it lasts until the block ends.
+    if (change !== undefined && (!change.local || inTransaction)) {
+      if (change.name === 'lock_timeout') lockTimeout = change.enables ? (change.local ? 'local' : 'session') : undefined;
+      if (change.name === 'statement_timeout') statementTimeout = change.enables ? (change.local ? 'local' : 'session') : undefined;
+    }
+    const created = createdRelation(node);
+    // IF NOT EXISTS over a table an earlier migration created leaves that (populated) table in place.
+    const createsNothing = created === undefined || created.relation === '' || (created.ifNotExists && history?.has(created.relation) === true);
+    if (created !== undefined && !createsNothing && !createdAt.has(created.relation)) {
+      createdAt.set(created.relation, createdCount);
       createdCount++;
     }
     if ('TransactionStmt' in node) {
       const kind = node.TransactionStmt.kind;
-      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') explicit = true;
+      if (isBegin(kind)) explicit = true;
       if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
         explicit = false;
         held = undefined;
+        if (lockTimeout === 'local') lockTimeout = undefined;
+        if (statementTimeout === 'local') statementTimeout = undefined;
       }
     }
     if (inTransaction && held === undefined) {

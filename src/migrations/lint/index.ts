@@ -2,7 +2,7 @@ import { runRules, type RuleSetting, type SourceText } from '../../core/engine.j
 import type { Finding, Note, RuleMeta } from '../../core/report.js';
 import { ensureParser, parseSql, type StatementIgnores } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
-import { annotate, type LintedFile, type MigrationProject, type PgVersion } from './context.js';
+import { annotate, type LintedFile, type MigrationProject, type PgVersion, TableHistory } from './context.js';
 import { MIGRATION_RULES } from './registry.js';
 import { DOCS_BASE_URL } from '../../core/meta.js';
 
@@ -74,6 +74,13 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
   const notes: Note[] = [];
   const texts = new Map<string, string>();
   for (const set of sets) {
+    if (set.missing !== undefined) {
+      notes.push({
+        kind: 'skipped-file',
+        path: set.dir,
+        message: `${set.framework} lists ${set.missing.length} migration(s) in ${set.dir} whose file does not exist or cannot be read (${set.missing.join(', ')}): the framework fails when it reaches them`,
+      });
+    }
     const unparsed = set.migrations.filter((migration) => migration.up === undefined);
     if (unparsed.length > 0) {
       notes.push({
@@ -86,6 +93,7 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
     if (fromCode.length > 0) {
       notes.push({ kind: 'info', path: set.dir, message: `${fromCode.length} ${set.framework} migration(s) in ${set.dir} linted from the SQL string literals they pass to query/raw/sql` });
     }
+    const history = new TableHistory();
     for (const migration of set.migrations) {
       if (migration.up === undefined) continue;
       const parsed = parseSql(migration.up);
@@ -93,7 +101,9 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
       if (parsed.syntaxError !== undefined) {
         notes.push({ kind: 'parse-error', path: migration.up.path, message: `line ${parsed.syntaxError.position.line}: ${parsed.syntaxError.message}` });
       }
-      files.push(annotate(set, migration, parsed));
+      const file = annotate(set, migration, parsed, history);
+      history.record(file);
+      files.push(file);
     }
   }
   const project: MigrationProject = { files, pgVersion: options.pgVersion, timeoutsSetByRunner: options.timeoutsSetByRunner ?? false };

@@ -11,10 +11,18 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 /** Every ng.* fixture and the 1-based lines its rule must report, in the fixture's migration file. */
 const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]>>> = {
-  'require-concurrent-index-creation': { plain: [['migrations/001_change.sql', 2]] },
+  'require-concurrent-index-creation': {
+    plain: [['migrations/001_change.sql', 2]],
+    'same-name-other-schema': [['migrations/001_change.sql', 2]],
+    'if-not-exists-earlier-table': [['migrations/002_index.sql', 2]],
+  },
   'require-concurrent-index-deletion': { plain: [['migrations/001_change.sql', 1]] },
   'ban-concurrent-index-creation-in-transaction': {
     dbmate: [['db/migrations/20240101000000_idx.sql', 2]],
+    'dbmate-no-transaction-two-statements': [
+      ['db/migrations/20240101000000_idx.sql', 2],
+      ['db/migrations/20240101000000_idx.sql', 3],
+    ],
     'explicit-begin': [['migrations/001_change.sql', 3]],
     'prisma-with-others': [['prisma/migrations/20240101000000_idx/migration.sql', 2]],
   },
@@ -28,6 +36,7 @@ const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]
   'constraint-missing-not-valid': {
     check: [['migrations/001_change.sql', 1]],
     'validate-same-transaction': [['db/migrations/20240101000000_check.sql', 3]],
+    'validate-same-explicit-transaction': [['migrations/001_change.sql', 3]],
   },
   'adding-foreign-key-constraint': { validated: [['migrations/001_change.sql', 1]] },
   'changing-column-type': { narrowing: [['migrations/002_narrow.sql', 1]], 'unknown-old-type': [['migrations/001_change.sql', 1]] },
@@ -40,7 +49,12 @@ const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]
   'adding-not-nullable-field': { 'set-not-null': [['migrations/001_change.sql', 1]] },
   'disallowed-unique-constraint': { unique: [['migrations/001_change.sql', 1]] },
   'adding-serial-primary-key-field': { 'primary-key': [['migrations/001_change.sql', 1]] },
-  'require-lock-timeout': { missing: [['migrations/001_change.sql', 1]], 'reported-once': [['migrations/001_change.sql', 1]] },
+  'require-lock-timeout': {
+    missing: [['migrations/001_change.sql', 1]],
+    'reported-once': [['migrations/001_change.sql', 1]],
+    'set-local-outside-transaction': [['migrations/001_change.sql', 2]],
+    'set-to-zero': [['migrations/001_change.sql', 2]],
+  },
   'require-statement-timeout': { missing: [['migrations/001_change.sql', 2]] },
   'transaction-nesting': { 'begin-in-runner-transaction': [['db/migrations/20240101000000_x.sql', 2], ['db/migrations/20240101000000_x.sql', 4]] },
   'ban-uncommitted-transaction': { 'no-commit': [['migrations/001_change.sql', 1]] },
@@ -48,13 +62,24 @@ const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]
   'ban-create-domain-with-constraint': { check: [['migrations/001_change.sql', 1]] },
   'require-concurrent-reindex': { plain: [['migrations/001_change.sql', 1]] },
   'require-concurrent-partition-detach': { plain: [['migrations/001_change.sql', 1]] },
-  'lock-held-across-statements': { backfill: [['prisma/migrations/20240101000000_slug/migration.sql', 3]] },
+  'lock-held-across-statements': {
+    backfill: [['prisma/migrations/20240101000000_slug/migration.sql', 3]],
+    'index-on-existing': [['prisma/migrations/20240101000000_idx/migration.sql', 3]],
+  },
   'foreign-key-missing-index': { 'no-index': [['migrations/001_change.sql', 1]] },
   'prefer-jsonb': { json: [['migrations/001_change.sql', 1]] },
   'ban-set-logged-unlogged': { unlogged: [['migrations/001_change.sql', 1]] },
   'require-concurrent-refresh': { plain: [['migrations/001_change.sql', 1]] },
-  'ddl-in-do-block': { execute: [['migrations/001_change.sql', 1]] },
-  'enum-value-in-transaction': { 'used-same-transaction': [['db/migrations/20240101000000_status.sql', 3]], pg11: [['db/migrations/20240101000000_status.sql', 2]] },
+  'ddl-in-do-block': {
+    execute: [['migrations/001_change.sql', 1]],
+    'existing-table': [['drizzle/0001_manager.sql', 1]],
+    'mixed-tables': [['migrations/001_change.sql', 2]],
+  },
+  'enum-value-in-transaction': {
+    'used-same-transaction': [['db/migrations/20240101000000_status.sql', 3]],
+    pg11: [['db/migrations/20240101000000_status.sql', 2]],
+    'drizzle-next-migration': [['drizzle/0001_archive.sql', 1]],
+  },
   'syntax-error': { typo: [['migrations/001_change.sql', 2]] },
   'prefer-text-field': { varchar: [['migrations/001_change.sql', 1]] },
   'prefer-bigint-over-int': { int: [['migrations/001_change.sql', 1]] },

@@ -1,15 +1,28 @@
 import type { AlterTableCmd, ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
 
-/** `schema.table` or `table`, lower-cased the way unquoted identifiers fold. */
+/**
+ * The name a relation is known by: `table` when it is unqualified or in `public` (the schema an
+ * unqualified name resolves to under the default search_path), `schema.table` otherwise — the names the
+ * rehearsal reads back from the catalogue. The parser has already folded unquoted identifiers to lower
+ * case and kept quoted ones as written, so `"User"` stays `User`.
+ *
+ * @example relationKey({ schemaname: 'public', relname: 'users' }) // 'users'
+ */
 export function relationKey(relation: RangeVar | undefined): string {
   if (relation?.relname === undefined) return '';
-  const name = relation.relname.toLowerCase();
-  return relation.schemaname === undefined ? name : `${relation.schemaname.toLowerCase()}.${name}`;
+  return relation.schemaname === undefined || relation.schemaname === 'public' ? relation.relname : `${relation.schemaname}.${relation.relname}`;
 }
 
-/** Unqualified table name, for matching a reference with or without `public.`. */
-export function bareName(key: string): string {
-  return key.slice(key.lastIndexOf('.') + 1);
+/**
+ * The same name as `relationKey` for a dotted name list (`DROP TABLE public.users` gives `['public', 'users']`).
+ *
+ * @example qualifiedName(['public', 'users']) // 'users'
+ */
+export function qualifiedName(parts: readonly string[]): string {
+  const name = parts[parts.length - 1];
+  if (name === undefined) return '';
+  const schema = parts[parts.length - 2];
+  return schema === undefined || schema === 'public' ? name : `${schema}.${name}`;
 }
 
 export function stringsOf(nodes: readonly Node[] | undefined): string[] {

@@ -43,6 +43,8 @@ export interface ParsedSql {
   locate(byteOffset: number): Position;
 }
 
+const BOM = '\uFEFF';
+
 let loading: Promise<void> | undefined;
 
 /** Loads the WASM parser once; every parse after this is synchronous. */
@@ -119,6 +121,11 @@ export function skipTrivia(text: string, offset: number, end: number): number {
 }
 
 const SQUAWK_IGNORE = /--\s*squawk-ignore(-file)?\b[ \t]*([^\n]*)/g;
+/**
+ * squawk also reads the directive from block comments (squawk_linter `ignore.rs`): the comment body
+ * must start with it, names are comma separated and may wrap lines, and `--` starts a free-text reason.
+ */
+const SQUAWK_BLOCK_IGNORE = /\/\*\s*squawk-ignore(-file)?(?![a-z0-9-])([\s\S]*?)\*\//g;
 const SHIPREADY_IGNORE = /--\s*shipready-ignore(-file)?[ \t]+(migrations\/[a-z0-9-]+(?:\s*,\s*migrations\/[a-z0-9-]+)*)(?:[ \t]+--[ \t]*([^\n]*))?/g;
 
 interface MutableIgnores {
@@ -127,12 +134,20 @@ interface MutableIgnores {
 }
 
 function collectIgnores(comments: string, statement: MutableIgnores, file: MutableIgnores): void {
-  // Nearly every gap between statements is whitespace: skip the two regular expressions there.
+  // Nearly every gap between statements is whitespace: skip the regular expressions there.
   if (!comments.includes('-ignore')) return;
   for (const match of comments.matchAll(SQUAWK_IGNORE)) {
     const target = match[1] === undefined ? statement : file;
     const rules = (match[2] ?? '').split(/[\s,]+/).filter((rule) => /^[a-z0-9-]+$/.test(rule));
     // A bare `squawk-ignore-file` silences every rule, as in squawk.
+    if (rules.length === 0) target.squawk.add('*');
+    for (const rule of rules) target.squawk.add(rule);
+  }
+  for (const match of comments.matchAll(SQUAWK_BLOCK_IGNORE)) {
+    const target = match[1] === undefined ? statement : file;
+    const body = match[2] ?? '';
+    const dashes = body.indexOf('--');
+    const rules = (dashes === -1 ? body : body.slice(0, dashes)).split(/[\s,]+/).filter((rule) => /^[a-z0-9-]+$/.test(rule));
     if (rules.length === 0) target.squawk.add('*');
     for (const rule of rules) target.squawk.add(rule);
   }
@@ -154,16 +169,28 @@ function collectIgnores(comments: string, statement: MutableIgnores, file: Mutab
  * parsed.statements[0]?.startPosition; // { line: 1, column: 1 }
  */
 export function parseSql(source: SqlSource): ParsedSql {
-  const sectionText = (source.parseText ?? source.text).slice(source.start, source.end);
+  const rawSection = (source.parseText ?? source.text).slice(source.start, source.end);
+  // Editors on Windows, Flyway and psql write or accept a UTF-8 byte-order mark that Postgres would read
+  // as part of the first keyword. A space of the same UTF-16 length keeps every offset; editors do not
+  // show the mark, so line 1 columns are counted without it.
+  const hasBom = source.start === 0 && rawSection.startsWith(BOM);
+  const sectionText = hasBom ? ` ${rawSection.slice(1)}` : rawSection;
   const generated = source.generatedLines;
   const starts = lineStarts(generated === undefined ? source.text : (source.parseText ?? source.text));
   const toChar = byteToCharMapper(sectionText);
   const toFile = (charOffset: number): Position => {
     const position = positionAt(starts, source.start + charOffset);
-    return generated === undefined ? position : { line: generated[position.line - 1] ?? 1, column: 1 };
+    if (generated !== undefined) return { line: generated[position.line - 1] ?? 1, column: 1 };
+    return hasBom && position.line === 1 ? { line: 1, column: Math.max(1, position.column - 1) } : position;
   };
   const fileIgnores: MutableIgnores = { squawk: new Set(), shipready: new Map() };
   const locate = (byteOffset: number): Position => toFile(toChar(byteOffset));
+  // libpg-query rejects an empty string ("Query cannot be empty") but accepts whitespace and comments;
+  // an empty file (golang-migrate's `migrate create` writes 0-byte files) simply has no statements.
+  if (skipTrivia(sectionText, 0, sectionText.length) === sectionText.length) {
+    collectIgnores(sectionText, { squawk: new Set(), shipready: new Map() }, fileIgnores);
+    return { source, statements: [], fileIgnores, locate };
+  }
   let raw;
   try {
     raw = parseSync(sectionText);

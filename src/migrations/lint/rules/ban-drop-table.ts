@@ -1,5 +1,5 @@
 // Protects against dropping a table and its data by migration. docs/migrations.md#ban-drop-table
-import { stringsOf } from '../../sql/ast.js';
+import { qualifiedName, stringsOf } from '../../sql/ast.js';
 import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
@@ -14,7 +14,7 @@ export default defineMigrationRule({
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('DropStmt' in entry.node) || entry.node.DropStmt.removeType !== 'OBJECT_TABLE') continue;
       for (const object of entry.node.DropStmt.objects ?? []) {
-        const table = 'List' in object ? stringsOf(object.List.items).join('.').toLowerCase() : '';
+        const table = 'List' in object ? qualifiedName(stringsOf(object.List.items)) : '';
         if (!entry.isExisting(table)) continue;
         ctx.report({ messageId: 'drop', data: { table }, location: statementLocation(file, entry.statement), key: table, detail: `Found DROP TABLE in: ${quote(entry.statement)}` });
       }

@@ -16,7 +16,8 @@ export default defineMigrationRule({
   },
   check(ctx) {
     for (const file of ctx.project.files) {
-      const addedNotValid = new Map<string, boolean>();
+      /** Constraint name → the transaction that added it NOT VALID to an existing table. */
+      const addedNotValid = new Map<string, number | undefined>();
       for (const entry of file.statements) {
         const alter = entry.alter;
         if (alter === undefined) continue;
@@ -25,7 +26,8 @@ export default defineMigrationRule({
           const constraint = constraintOf(command.def);
           if (command.subtype === 'AT_AddConstraint' && (constraint?.contype === 'CONSTR_CHECK' || constraint?.contype === 'CONSTR_FOREIGN')) {
             if (constraint.skip_validation === true) {
-              if (constraint.conname !== undefined) addedNotValid.set(constraint.conname, entry.inTransaction);
+              // Validating a table created in this file is instant: it is empty.
+              if (constraint.conname !== undefined && entry.isExisting(table)) addedNotValid.set(constraint.conname, entry.transaction);
             } else if (entry.isExisting(table)) {
               ctx.report({
                 messageId: 'missingNotValid',
@@ -36,7 +38,8 @@ export default defineMigrationRule({
               });
             }
           }
-          if (command.subtype === 'AT_ValidateConstraint' && command.name !== undefined && addedNotValid.get(command.name) === true && entry.inTransaction) {
+          const addedIn = command.name === undefined ? undefined : addedNotValid.get(command.name);
+          if (command.subtype === 'AT_ValidateConstraint' && command.name !== undefined && addedIn !== undefined && addedIn === entry.transaction) {
             ctx.report({
               messageId: 'validateSameTransaction',
               data: { constraint: command.name },

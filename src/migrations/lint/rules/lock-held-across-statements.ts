@@ -1,13 +1,38 @@
 // Protects against backfills and other work running while an ACCESS EXCLUSIVE lock is still held. docs/migrations.md#lock-held-across-statements
+import type { Node } from 'libpg-query';
 import { LOCK_MODES } from '../../locks.js';
+import { relationKey } from '../../sql/ast.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
 import type { LintedStatement } from '../context.js';
 
-/** Work that makes a held ACCESS EXCLUSIVE lock last longer: data changes, index builds, locks on other tables. */
+/** The table an INSERT, UPDATE or DELETE writes to. */
+function writtenTable(node: Node): string | undefined {
+  if ('UpdateStmt' in node) return relationKey(node.UpdateStmt.relation);
+  if ('DeleteStmt' in node) return relationKey(node.DeleteStmt.relation);
+  if ('InsertStmt' in node) return relationKey(node.InsertStmt.relation);
+  return undefined;
+}
+
+/** `INSERT … VALUES` (or a SELECT without FROM): a few literal rows, however large the tables are. */
+function insertsLiteralRows(node: Node): boolean {
+  if (!('InsertStmt' in node)) return false;
+  const select = node.InsertStmt.selectStmt;
+  return select !== undefined && 'SelectStmt' in select && (select.SelectStmt.fromClause ?? []).length === 0 && node.InsertStmt.withClause === undefined;
+}
+
+/**
+ * Work that makes a held ACCESS EXCLUSIVE lock last longer: data changes, index builds, locks on other
+ * tables. Work on a table created earlier in the file is instant (it is empty) and does not count, unless
+ * it copies rows from elsewhere (`INSERT … SELECT … FROM`).
+ */
 function extendsLock(entry: LintedStatement, heldRelation: string): string | undefined {
   const node = entry.node;
-  if ('UpdateStmt' in node || 'DeleteStmt' in node || 'InsertStmt' in node) return 'it changes rows (a backfill) while the lock is held';
-  if ('IndexStmt' in node && entry.isExisting(heldRelation)) return 'it builds an index while the lock is held';
+  const written = writtenTable(node);
+  if (written !== undefined) {
+    const copiesRows = 'InsertStmt' in node && !insertsLiteralRows(node);
+    return entry.isExisting(written) || copiesRows ? 'it changes rows (a backfill) while the lock is held' : undefined;
+  }
+  if ('IndexStmt' in node && entry.isExisting(relationKey(node.IndexStmt.relation))) return 'it builds an index while the lock is held';
   const other = entry.locks.find((lock) => lock.relation !== heldRelation && entry.isExisting(lock.relation) && LOCK_MODES.indexOf(lock.mode) >= LOCK_MODES.indexOf('ShareLock'));
   if (other !== undefined) return `it also locks ${other.relation}, so both tables stay locked until commit`;
   return undefined;

@@ -13,6 +13,9 @@ export default defineMigrationRule({
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('IndexStmt' in entry.node) || entry.node.IndexStmt.concurrent === true) continue;
+      // `ON ONLY` means something only for a partitioned table: it indexes the parent alone, which holds no
+      // rows (instant), and CONCURRENTLY is not allowed there. The partitions are indexed CONCURRENTLY and attached.
+      if (entry.node.IndexStmt.relation?.inh !== true) continue;
       const table = relationKey(entry.node.IndexStmt.relation);
       if (!entry.isExisting(table)) continue;
       ctx.report({

@@ -8,8 +8,12 @@ export type Row = Readonly<Record<string, unknown>>;
 
 /** The few operations a rehearsal needs, over PGlite or a real server. */
 export interface RehearsalDb {
-  /** `pglite` or the redacted server URL, for the report. */
+  /** What the rehearsal ran on, for the report: PGlite, or the redacted server URL with the scratch database. */
   readonly label: string;
+  /** `PGlite (…)` or the redacted server URL alone, to name several databases on the same target at once. */
+  readonly target: string;
+  /** The scratch database on a server (created on open, dropped on close). */
+  readonly scratch?: string;
   query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs one or more statements without parameters. */
   exec(sql: string): Promise<void>;
@@ -59,6 +63,7 @@ export async function openPglite(parentDir?: string): Promise<Result<RehearsalDb
   }
   return ok({
     label: 'PGlite (embedded PostgreSQL 18)',
+    target: 'PGlite (embedded PostgreSQL 18)',
     async query(sql, params) {
       const result = await db.query<Row>(sql, params === undefined ? undefined : [...params]);
       return result.rows;
@@ -122,6 +127,8 @@ export async function openServer(url: string): Promise<Result<RehearsalDb, UserE
   }
   return ok({
     label: `${shown} (scratch database ${scratch}, dropped afterwards)`,
+    target: shown,
+    scratch,
     async query(sql, params) {
       const result = await client.query<Row>(sql, params === undefined ? undefined : [...params]);
       return result.rows;

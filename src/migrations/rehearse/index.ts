@@ -15,9 +15,15 @@ export { REHEARSAL_RULES } from './rules.js';
 
 
 export interface RehearseOptions {
-  /** A server to rehearse on (a scratch database is created and dropped); PGlite when absent. */
+  /** A server to rehearse on (a scratch database per migration set is created and dropped); PGlite when absent. */
   readonly databaseUrl?: string;
+  /**
+   * Rows per table (default 100,000). With `rowCounts`, also the most any table gets: tables named there
+   * are filled with min(rows, production) and durations extrapolated to production. Leave it undefined
+   * (not the default) to fill at the production counts.
+   */
   readonly rows?: number;
+  /** Production row counts by table (`table` in public, `schema.table` otherwise). */
   readonly rowCounts?: Readonly<Record<string, number>>;
   /** Lock holds at or above this many ms (estimated at production size) are findings; default 1000. */
   readonly blockingThresholdMs?: number;
@@ -63,9 +69,42 @@ async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSec
   return { id: 'migrations-data-loss', title: 'Statements that lose data (no down migrations to rehearse)', lines };
 }
 
+/** The databases the rehearsal ran on (one per migration set), for the timeline's title. */
+function databasesLabel(dbs: readonly RehearsalDb[]): string {
+  const [first] = dbs;
+  if (first === undefined) return 'no database';
+  if (dbs.length === 1) return first.label;
+  const scratch = dbs.flatMap((db) => (db.scratch === undefined ? [] : [db.scratch]));
+  if (scratch.length === 0) return `${first.target}, a fresh instance per migration set (${dbs.length})`;
+  return `${first.target} (scratch databases ${scratch.join(', ')}, one per migration set, dropped afterwards)`;
+}
+
+/** Names in `--row-counts` that match no table the rehearsal filled: most likely a typo or a missing schema prefix. */
+function unknownTables(rowCounts: Readonly<Record<string, number>>, runs: readonly MigrationRun[]): string[] {
+  const seen = new Set(runs.flatMap((run) => run.fills.map((fill) => fill.table)));
+  return Object.keys(rowCounts).filter((name) => !seen.has(name) && !seen.has(name.replace(/^public\./, ''))).sort();
+}
+
+/** What the rehearsal could not do like the runner would, said once per migration. */
+function cycleNotes(runs: readonly MigrationRun[]): Note[] {
+  const notes: Note[] = [];
+  for (const run of runs) {
+    const skipped = run.reversibility?.skipped;
+    if (skipped !== undefined && run.migration.down !== undefined) notes.push({ kind: 'info', path: run.migration.down.path, message: `${run.migration.down.path}: reversibility not rehearsed: ${skipped}` });
+    // Each statement commits on its own so its locks can be read from pg_locks; there is no transaction
+    // left to roll back when a later statement fails, unlike the runner's.
+    const applied = run.statements.filter((statement) => statement.skipped === undefined).length;
+    if (run.error !== undefined && run.migration.transaction !== 'none' && applied > 0) {
+      notes.push({ kind: 'info', path: run.migration.path, message: `${run.migration.path} failed after ${applied} statement(s) had been applied; the runner would roll them back, the rehearsal keeps them, so later migrations run on a schema that has them` });
+    }
+  }
+  return notes;
+}
+
 /**
  * Applies every migration to PGlite (or a scratch database on the server at `databaseUrl`) filled with
- * synthetic rows, and reports locks, rewrites, durations and reversibility as findings and a timeline.
+ * synthetic rows, a fresh database per migration set, and reports locks, rewrites, durations and
+ * reversibility as findings and a timeline.
  *
  * @example
  * const sets = listMigrations('.');
@@ -75,20 +114,32 @@ async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSec
  * }
  */
 export async function rehearseMigrations(sets: readonly MigrationSet[], options: RehearseOptions = {}): Promise<Result<RehearsalResult, UserError>> {
-  const opened = options.databaseUrl === undefined ? await openPglite() : await openServer(options.databaseUrl);
-  if (!opened.ok) return err(opened.error);
-  const db: RehearsalDb = opened.value;
   const rows = options.rows ?? DEFAULT_REHEARSAL_ROWS;
   const started = performance.now();
-  let runs: MigrationRun[];
-  try {
-    runs = await rehearseSets(db, sets, {
-      rows,
-      ...(options.rowCounts === undefined ? {} : { rowCounts: options.rowCounts }),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    });
-  } finally {
-    await db.close();
+  const runs: MigrationRun[] = [];
+  const opened: RehearsalDb[] = [];
+  // Each set is a separate database in production (services/auth and services/billing both create
+  // `users`), so each gets a fresh one; one at a time, closed before the next opens, to bound memory
+  // and disk to one set's data. With no set at all the database is still opened once, so a wrong
+  // --database-url is reported rather than silently unused.
+  for (const set of sets.length === 0 ? [undefined] : sets) {
+    const open = options.databaseUrl === undefined ? await openPglite() : await openServer(options.databaseUrl);
+    if (!open.ok) return err(open.error);
+    const db: RehearsalDb = open.value;
+    opened.push(db);
+    try {
+      if (set !== undefined) {
+        runs.push(
+          ...(await rehearseSets(db, [set], {
+            ...(options.rows === undefined ? {} : { rows: options.rows }),
+            ...(options.rowCounts === undefined ? {} : { rowCounts: options.rowCounts }),
+            ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+          })),
+        );
+      }
+    } finally {
+      await db.close();
+    }
   }
   const totalMs = performance.now() - started;
   const texts = new Map<string, string>();
@@ -98,7 +149,12 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
       if (migration.down !== undefined) texts.set(migration.down.path, migration.down.text);
     }
   }
-  const rowsLabel = options.rowCounts === undefined ? `${rows.toLocaleString('en-US')} rows per table` : 'the row counts from --row-counts';
+  const rowsLabel =
+    options.rowCounts === undefined
+      ? `${rows.toLocaleString('en-US')} rows per table`
+      : options.rows === undefined
+        ? 'the row counts from --row-counts'
+        : `the row counts from --row-counts, at most ${rows.toLocaleString('en-US')} rows per table (durations extrapolated linearly to production size)`;
   const outcome = await runRules(
     REHEARSAL_RULES,
     { runs, blockingThresholdMs: options.blockingThresholdMs ?? 1000, rowsLabel },
@@ -113,12 +169,17 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
   if (diskFull !== undefined && options.databaseUrl === undefined) {
     notes.push({ kind: 'info', path: diskFull.migration.path, message: `the rehearsal database ran out of disk space in ${diskFull.migration.path} (its failure says so): PGlite keeps its data in the temporary directory; set TMPDIR to a directory with more room, lower --rows, or rehearse on a server with --database-url` });
   }
+  notes.push(...cycleNotes(runs));
+  if (options.rowCounts !== undefined) {
+    const unknown = unknownTables(options.rowCounts, runs);
+    if (unknown.length > 0) notes.push({ kind: 'info', message: `--row-counts names ${unknown.length} table(s) no migration created or filled, so their counts were not used: ${unknown.join(', ')} (names are \`table\` in public, \`schema.table\` elsewhere)` });
+  }
   if (options.rowCounts === undefined) {
     notes.push({ kind: 'info', message: `rehearsed at ${rows.toLocaleString('en-US')} rows per table; for estimates at production size pass --row-counts FILE, exported with: ${ROW_COUNTS_SQL}` });
   }
   const timeline: ReportSection = {
     id: 'migrations-rehearsal',
-    title: `Rehearsal on ${db.label} — ${rowsLabel}, ${formatMs(totalMs)} in total`,
+    title: `Rehearsal on ${databasesLabel(opened)} — ${rowsLabel}, ${formatMs(totalMs)} in total`,
     lines: timelineLines(runs),
     data: runs.map((run) => ({
       path: run.migration.path,

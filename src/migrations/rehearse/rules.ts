@@ -97,27 +97,46 @@ const rewrite = defineRule({
   },
 });
 
+type NotReversibleMessages = {
+  differs: { count: number; first: string };
+  downFailed: { error: string };
+  upAgainFailed: { error: string };
+};
+
 const notReversible = defineRule({
   ...common,
   id: 'migrations/rehearsal-not-reversible',
   title: 'Down migration does not restore the schema',
-  description: 'After up then down, the catalogue (columns, constraints, indexes, enum values) differs from before the up, or the down fails.',
+  description: 'After up then down, the catalogue (tables, columns, constraints, indexes, types, sequences, views, functions, triggers, policies) differs from before the up, the down fails, or the up fails when applied again after the down.',
   severity: 'medium',
   docs: 'docs/migrations.md#rehearsal-not-reversible',
   fix: 'Make the down migration undo exactly what the up does (and nothing more), so a rollback is a tested path.',
-  messages: { differs: ({ count, first }: { count: number; first: string }) => `down migration leaves the schema different (${count} difference(s); first: ${first})` },
-  check(ctx: Ctx<{ differs: { count: number; first: string } }>) {
+  messages: {
+    differs: ({ count, first }: NotReversibleMessages['differs']) => `down migration leaves the schema different (${count} difference(s); first: ${first})`,
+    downFailed: ({ error }: NotReversibleMessages['downFailed']) => `down migration fails: ${error}`,
+    upAgainFailed: ({ error }: NotReversibleMessages['upAgainFailed']) => `the up migration fails when applied again after the down: ${error}`,
+  },
+  check(ctx: Ctx<NotReversibleMessages>) {
     for (const run of ctx.project.runs) {
       const result = run.reversibility;
-      if (result === undefined || run.migration.down === undefined) continue;
-      const differences = [...(result.error === undefined ? [] : [`down failed: ${result.error}`]), ...result.missing.map((item) => `missing: ${item}`), ...result.extra.map((item) => `left behind: ${item}`)];
-      if (differences.length === 0) continue;
-      ctx.report({
-        messageId: 'differs',
-        data: { count: differences.length, first: differences[0] ?? '' },
-        location: { path: run.migration.down.path },
-        detail: `Ran up, snapshotted the catalogue, ran ${run.migration.down.path}, compared with the snapshot taken before up: ${differences.join('; ')}`,
-      });
+      if (result === undefined || run.migration.down === undefined || result.skipped !== undefined) continue;
+      const differences = [...result.missing.map((item) => `missing: ${item}`), ...result.extra.map((item) => `left behind: ${item}`)];
+      const downPath = run.migration.down.path;
+      const upPath = run.migration.up?.path ?? run.migration.path;
+      const cycle = `Ran ${upPath}, then ${downPath} and ${upPath} again inside a transaction rolled back afterwards, and compared the catalogue after the down with the one before the up`;
+      const found = [
+        ...(result.error === undefined ? [] : [`the down failed at ${result.error}`]),
+        ...differences,
+        ...(result.reapplyError === undefined ? [] : [`applying the up again failed at ${result.reapplyError}`]),
+      ].join('; ');
+      // One finding per down, the most basic problem first: a failing down explains its differences.
+      if (result.error !== undefined) {
+        ctx.report({ messageId: 'downFailed', data: { error: result.error }, location: { path: downPath }, detail: `${cycle}: ${found}.` });
+      } else if (differences.length > 0) {
+        ctx.report({ messageId: 'differs', data: { count: differences.length, first: differences[0] ?? '' }, location: { path: downPath }, detail: `${cycle}: ${found}.` });
+      } else if (result.reapplyError !== undefined) {
+        ctx.report({ messageId: 'upAgainFailed', data: { error: result.reapplyError }, location: { path: downPath }, detail: `${cycle}: the schema matched, but ${found} (the down leaves something the up cannot run over, such as data or an object the catalogue comparison does not cover).` });
+      }
     }
   },
 });

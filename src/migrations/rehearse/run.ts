@@ -35,14 +35,35 @@ export interface MigrationRun {
   readonly error?: { readonly message: string; readonly statement?: Statement };
   readonly ms: number;
   /** Reversibility: undefined when there is no down migration. */
-  readonly reversibility?: { readonly missing: readonly string[]; readonly extra: readonly string[]; readonly error?: string; readonly reapplyError?: string };
+  readonly reversibility?: Reversibility;
   readonly notRun?: string;
 }
 
+/**
+ * The up → down → compare → up again cycle. It runs inside one transaction that is rolled back, so
+ * whatever the down does (fail halfway, drop too much), the next migration starts from the schema the up
+ * left, as it would in production where the down is not run.
+ */
+export interface Reversibility {
+  /** Catalogue items present before the up and missing after the down. */
+  readonly missing: readonly string[];
+  /** Catalogue items the down left behind (absent before the up). */
+  readonly extra: readonly string[];
+  /** The down failed here (`line N: error`); the statements after it did not run. */
+  readonly error?: string;
+  /** Applying the up again after the down failed here (`line N: error`). */
+  readonly reapplyError?: string;
+  /** Why the cycle was not run (a statement that cannot run inside the transaction it needs). */
+  readonly skipped?: string;
+}
+
 export interface RehearsalOptions {
-  /** Rows per table when `rowCounts` does not name it (default 100,000). */
+  /**
+   * Rows per table when `rowCounts` does not name it (default 100,000). Given together with `rowCounts`,
+   * it also caps the tables it names (fill min(rows, production), extrapolate the rest).
+   */
   readonly rows?: number;
-  /** Production row counts by table (`table` or `schema.table`). */
+  /** Production row counts by table (`table` in public, `schema.table` otherwise; `public.table` accepted). */
   readonly rowCounts?: Readonly<Record<string, number>>;
   readonly onProgress?: (line: string) => void;
 }
@@ -151,28 +172,119 @@ function withHoldTimes(runs: StatementRun[], migration: Migration): StatementRun
   });
 }
 
-async function runSql(db: RehearsalDb, statements: readonly Statement[]): Promise<string | undefined> {
-  for (const statement of statements) {
-    if ('TransactionStmt' in statement.node) continue;
+const STEP = 'shipready_rehearsal_step';
+
+/**
+ * The statement's text in a form that runs inside a transaction with the same effect on the schema:
+ * CONCURRENTLY only changes how long locks are held, which the reversibility cycle does not measure.
+ * `''` when the statement changes no schema (VACUUM); undefined when there is no such form.
+ */
+function inTransactionForm(statement: Statement): string | undefined {
+  const node = statement.node;
+  if (!cannotRunInTransaction(node)) return statement.text;
+  if ('VacuumStmt' in node) return '';
+  // Anchored on the statement's own tokens so an identifier that happens to read CONCURRENTLY is never touched.
+  const forms = [/^(CREATE\s+(?:UNIQUE\s+)?INDEX\s+)CONCURRENTLY\b/i, /^(DROP\s+INDEX\s+)CONCURRENTLY\b/i, /^(REINDEX\s+(?:INDEX|TABLE|SCHEMA)\s+)CONCURRENTLY\b/i, /^(ALTER\s+TABLE\s[\s\S]*\sDETACH\s+PARTITION\s[\s\S]*?)\s+CONCURRENTLY\s*$/i];
+  for (const form of forms) if (form.test(statement.text)) return statement.text.replace(form, '$1');
+  return undefined;
+}
+
+/** Runs statements in the open transaction, each behind a savepoint so that a failure leaves the transaction usable. */
+async function runSteps(db: RehearsalDb, steps: ReadonlyArray<{ readonly statement: Statement; readonly text: string }>): Promise<string | undefined> {
+  for (const { statement, text } of steps) {
+    if (text === '') continue;
+    await db.exec(`SAVEPOINT ${STEP}`);
     try {
-      await db.exec(statement.text);
+      await db.exec(text);
     } catch (error) {
+      await db.exec(`ROLLBACK TO SAVEPOINT ${STEP}`);
       return `line ${statement.startPosition.line}: ${message(error)}`;
     }
+    await db.exec(`RELEASE SAVEPOINT ${STEP}`);
   }
   return undefined;
 }
 
+/** The statements to run in the cycle, or why the cycle cannot run (a statement with no in-transaction form). */
+function stepsOf(statements: readonly Statement[], which: string): { steps: Array<{ statement: Statement; text: string }> } | { skipped: string } {
+  const steps: Array<{ statement: Statement; text: string }> = [];
+  for (const statement of statements) {
+    // The runner's own BEGIN/COMMIT would end the rehearsal's transaction.
+    if ('TransactionStmt' in statement.node) continue;
+    const text = inTransactionForm(statement);
+    if (text === undefined) {
+      const flat = statement.text.replace(/\s+/g, ' ');
+      return { skipped: `the ${which} has a statement that cannot run in a transaction (line ${statement.startPosition.line}: ${flat.length > 60 ? `${flat.slice(0, 59)}…` : flat}), and the rehearsal runs the down in one so it can roll it back` };
+    }
+    steps.push({ statement, text });
+  }
+  return { steps };
+}
+
 /**
- * Rehearses every migration set on `db`: fill tables, apply each migration statement by statement while
- * recording locks, rewrites and durations, and check that down migrations restore the schema.
+ * Runs down → snapshot → compare → up again inside one transaction and rolls it back, so the database
+ * is back to the state right after the up whatever happened (a down that fails halfway, a down that
+ * drops too much, an up that fails on what the down left).
+ */
+async function checkReversibility(db: RehearsalDb, migration: Migration, up: readonly Statement[], before: ReadonlySet<string>): Promise<Reversibility | undefined> {
+  if (migration.down === undefined) return undefined;
+  const down = parseSql(migration.down);
+  if (down.syntaxError !== undefined) return { missing: [], extra: [], error: `syntax error at line ${down.syntaxError.position.line}: ${down.syntaxError.message}` };
+  const downSteps = stepsOf(down.statements, 'down');
+  if ('skipped' in downSteps) return { missing: [], extra: [], skipped: downSteps.skipped };
+  const upSteps = stepsOf(up, 'up');
+  if ('skipped' in upSteps) return { missing: [], extra: [], skipped: upSteps.skipped };
+  await db.exec('BEGIN');
+  try {
+    const error = await runSteps(db, downSteps.steps);
+    // Postgres refuses some statements in a transaction block that the parse tree does not mark (CREATE TABLESPACE, …).
+    if (error !== undefined && /cannot (run|be executed) inside a transaction block/i.test(error)) {
+      return { missing: [], extra: [], skipped: `the down has a statement that cannot run in a transaction (${error}), and the rehearsal runs the down in one so it can roll it back` };
+    }
+    const difference = compareSnapshots(before, await schemaSnapshot(db));
+    if (error !== undefined) return { ...difference, error };
+    const reapplyError = await runSteps(db, upSteps.steps);
+    return { ...difference, ...(reapplyError === undefined ? {} : { reapplyError }) };
+  } finally {
+    await db.exec('ROLLBACK');
+  }
+}
+
+/**
+ * The production row count of `table` (`table` in public, `schema.table` otherwise) in a `--row-counts`
+ * object, which may also name public tables `public.table`.
+ *
+ * @example
+ * productionCount({ 'public.users': 5, 'app.accounts': 7 }, 'users'); // 5
+ */
+export function productionCount(rowCounts: Readonly<Record<string, number>>, table: string): number | undefined {
+  return rowCounts[table] ?? (table.includes('.') ? undefined : rowCounts[`public.${table}`]);
+}
+
+/**
+ * Rehearses migration sets on `db`: fill tables, apply each migration statement by statement while
+ * recording locks, rewrites and durations, and check that down migrations restore the schema. Sets
+ * given together share the database; `rehearseMigrations` passes one set per fresh database.
+ *
+ * @example
+ * const db = await openPglite();
+ * if (db.ok) {
+ *   try { const runs = await rehearseSets(db.value, [set], { rows: 1000 }); } finally { await db.value.close(); }
+ * }
  */
 export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[], options: RehearsalOptions = {}): Promise<MigrationRun[]> {
   await ensureParser();
   const rows = options.rows ?? DEFAULT_REHEARSAL_ROWS;
   const rowCounts = options.rowCounts;
-  const rowsFor = (table: string): number => rowCounts?.[table] ?? rowCounts?.[table.replace(/^public\./, '')] ?? rows;
-  const productionRows = (table: string): number | undefined => (rowCounts === undefined ? undefined : rowsFor(table));
+  // Tables not in the file have no production size: they get --rows and no estimate.
+  const productionRows = (table: string): number | undefined => (rowCounts === undefined ? undefined : productionCount(rowCounts, table));
+  const rowsFor = (table: string): number => {
+    const production = productionRows(table);
+    if (production === undefined) return rows;
+    // An explicit --rows caps the fill so a large production table is rehearsed at a size that fits, and
+    // the duration is extrapolated to production; without it the fill is the production count itself.
+    return options.rows === undefined ? production : Math.min(options.rows, production);
+  };
   const runs: MigrationRun[] = [];
   const filled = new Map<number, number>();
   for (const set of sets) {
@@ -188,7 +300,9 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
         continue;
       }
       const fills = await fillTables(db, filled, rowsFor);
-      for (const fill of fills) if (fill.error === undefined) options.onProgress?.(`  filled ${fill.table} with ${fill.rows.toLocaleString('en-US')} rows in ${Math.round(fill.ms)} ms`);
+      for (const fill of fills) {
+        if (fill.error === undefined) options.onProgress?.(`  filled ${fill.table} with ${fill.rows.toLocaleString('en-US')} rows in ${Math.round(fill.ms)} ms${fill.note === undefined ? '' : ` (${fill.note})`}`);
+      }
       const rowsByTable = new Map<string, number>();
       const nameRows = await db.query(`SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, c.reltuples::int8 AS n
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`);
@@ -202,19 +316,7 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
         runs.push({ set, migration, fills, statements, ms, error: applied.error });
         continue;
       }
-      let reversibility: MigrationRun['reversibility'];
-      if (migration.down !== undefined && snapshotBefore !== undefined) {
-        const down = parseSql(migration.down);
-        const downError = down.syntaxError === undefined ? await runSql(db, down.statements) : `syntax error at line ${down.syntaxError.position.line}`;
-        const afterDown = await schemaSnapshot(db);
-        const difference = compareSnapshots(snapshotBefore, afterDown);
-        reversibility = { ...difference, ...(downError === undefined ? {} : { error: downError }) };
-        // Re-apply the up so later migrations see the schema they expect.
-        if (downError === undefined) {
-          const again = await runSql(db, parsed.statements);
-          if (again !== undefined) reversibility = { ...reversibility, reapplyError: again };
-        }
-      }
+      const reversibility = snapshotBefore === undefined ? undefined : await checkReversibility(db, migration, parsed.statements, snapshotBefore);
       runs.push({ set, migration, fills, statements, ms, ...(reversibility === undefined ? {} : { reversibility }) });
     }
   }
@@ -252,6 +354,18 @@ export function formatMs(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
+/** How the reversibility cycle went, in lines that never contradict each other. */
+function reversibilityLines({ missing, extra, error, reapplyError, skipped }: Reversibility): string[] {
+  if (skipped !== undefined) return [`  down: not rehearsed — ${skipped}`];
+  const lines: string[] = [];
+  if (error !== undefined) lines.push(`  down: FAILED (${error}); rolled back, later migrations run on the schema the up left`);
+  for (const item of missing) lines.push(`  down: missing after down: ${item}`);
+  for (const item of extra) lines.push(`  down: left behind by down: ${item}`);
+  if (error === undefined && missing.length === 0 && extra.length === 0) lines.push('  down: restores the schema exactly');
+  if (reapplyError !== undefined) lines.push(`  up again after down: FAILED (${reapplyError}); rolled back, later migrations run on the schema the up left`);
+  return lines;
+}
+
 /** The per-migration timeline lines the text reporter prints. */
 export function timelineLines(runs: readonly MigrationRun[]): string[] {
   const lines: string[] = [];
@@ -263,7 +377,7 @@ export function timelineLines(runs: readonly MigrationRun[]): string[] {
     }
     lines.push(`${header}: ${formatMs(run.ms)}${run.error === undefined ? '' : ` — FAILED: ${run.error.message}`}`);
     for (const fill of run.fills) {
-      lines.push(fill.error === undefined ? `  filled ${fill.table}: ${fill.rows.toLocaleString('en-US')} rows` : `  could not fill ${fill.table}: ${fill.error}`);
+      lines.push(fill.error === undefined ? `  filled ${fill.table}: ${fill.rows.toLocaleString('en-US')} rows${fill.note === undefined ? '' : ` (${fill.note})`}` : `  could not fill ${fill.table}: ${fill.error}`);
     }
     for (const statement of run.statements) {
       const flat = statement.statement.text.replace(/\s+/g, ' ');
@@ -273,8 +387,10 @@ export function timelineLines(runs: readonly MigrationRun[]): string[] {
         continue;
       }
       const estimate = statement.estimatedMs === undefined ? '' : `, est. ${formatMs(statement.estimatedMs)} at production size`;
-      const rewrite = statement.rewritten.length > 0 ? ` REWRITE ${statement.rewritten.join(', ')}` : '';
-      const rebuilt = statement.rebuiltIndexes.length > 0 ? ` (indexes rebuilt: ${statement.rebuiltIndexes.join(', ')})` : '';
+      // TRUNCATE gives the table and its indexes new, empty files: new relfilenodes, but no row is rewritten.
+      const truncated = 'TruncateStmt' in statement.statement.node;
+      const rewrite = statement.rewritten.length > 0 ? ` ${truncated ? 'truncated' : 'REWRITE'} ${statement.rewritten.join(', ')}` : '';
+      const rebuilt = statement.rebuiltIndexes.length > 0 && !truncated ? ` (indexes rebuilt: ${statement.rebuiltIndexes.join(', ')})` : '';
       lines.push(`  L${statement.statement.startPosition.line} ${shown} — ${formatMs(statement.ms)}${estimate}${rewrite}${rebuilt}`);
       for (const lock of statement.locks) {
         const origin = statement.staticLocks ? ' [from the lock table: cannot run in a transaction]' : '';
@@ -284,14 +400,7 @@ export function timelineLines(runs: readonly MigrationRun[]): string[] {
         lines.push(`      ${lockName(lock.mode)} on ${lock.relation}${size}: ${describeLock(lock.mode)}${held}${origin}`);
       }
     }
-    if (run.reversibility !== undefined) {
-      const { missing, extra, error, reapplyError } = run.reversibility;
-      if (error !== undefined) lines.push(`  down: FAILED (${error})`);
-      if (reapplyError !== undefined) lines.push(`  up again after down: FAILED (${reapplyError}); later migrations run on the schema the down left`);
-      else if (missing.length === 0 && extra.length === 0) lines.push('  down: restores the schema exactly');
-      for (const item of missing) lines.push(`  down: missing after down: ${item}`);
-      for (const item of extra) lines.push(`  down: left behind by down: ${item}`);
-    }
+    if (run.reversibility !== undefined) lines.push(...reversibilityLines(run.reversibility));
   }
   return lines;
 }

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createFileIndex, discoverInIndex } from '../discover.js';
+import { rehearseMigrations } from './index.js';
+import { productionCount } from './run.js';
+
+const FILES: Record<string, string> = {
+  'migrations/000001_init.up.sql': 'CREATE SCHEMA app;\nCREATE TABLE app.accounts (id serial PRIMARY KEY, balance int NOT NULL);\nCREATE TABLE logs (id bigserial PRIMARY KEY, msg text);',
+  'migrations/000002_widen.up.sql': 'ALTER TABLE app.accounts ALTER COLUMN balance TYPE bigint;',
+  'migrations/000003_truncate.up.sql': 'TRUNCATE logs;',
+  'migrations/000004_fail.up.sql': 'ALTER TABLE logs ADD COLUMN x int;\nALTER TABLE nope ADD COLUMN y int;',
+};
+
+const sets = () => discoverInIndex(createFileIndex(Object.keys(FILES), (file) => FILES[file]));
+
+describe('rehearsal sizes and names', () => {
+  it('detects rewrites outside public, caps the fill at an explicit --rows and extrapolates to --row-counts', async () => {
+    const result = await rehearseMigrations(sets(), { rows: 200, rowCounts: { 'app.accounts': 2000, missing_table: 5 } });
+    if (!result.ok) throw new Error(result.error.message);
+    const { runs, findings, notes, sections } = result.value;
+    expect(runs[1]?.fills.map((fill) => [fill.table, fill.rows])).toEqual([
+      ['app.accounts', 200],
+      ['logs', 200],
+    ]);
+    const widen = runs[1]?.statements[0];
+    expect(widen?.rewritten).toEqual(['app.accounts']);
+    expect(widen?.rebuiltIndexes).toEqual(['app.accounts_pkey']);
+    expect(widen?.rows).toBe(200);
+    expect((widen?.estimatedMs ?? 0) / (widen?.ms ?? 1)).toBeCloseTo(10, 5);
+    expect(findings.filter((finding) => finding.ruleId === 'migrations/rehearsal-rewrite').map((finding) => finding.location?.kind === 'file' && [finding.location.path, finding.location.line])).toEqual([
+      ['migrations/000002_widen.up.sql', 1],
+    ]);
+    // logs is not in the file: no production size, so no estimate.
+    expect(runs[2]?.statements[0]?.estimatedMs).toBeUndefined();
+    expect(sections[0]?.title).toContain('at most 200 rows per table');
+    const lines = sections[0]?.lines ?? [];
+    expect(lines.filter((line) => line.startsWith('  L1 TRUNCATE logs'))).toEqual([expect.stringMatching(/ truncated logs$/)]);
+    expect(notes.filter((note) => note.message.includes('missing_table')).map((note) => note.message.includes('app.accounts'))).toEqual([false]);
+    expect(notes.filter((note) => note.path === 'migrations/000004_fail.up.sql')).toHaveLength(1);
+  });
+
+  it('fills at the production count when only --row-counts is given, public. prefixes included', async () => {
+    const result = await rehearseMigrations(sets(), { rowCounts: { 'app.accounts': 300, 'public.logs': 100 } });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.runs[1]?.fills.map((fill) => [fill.table, fill.rows])).toEqual([
+      ['app.accounts', 300],
+      ['logs', 100],
+    ]);
+    expect(result.value.notes.filter((note) => note.message.includes('--row-counts names'))).toEqual([]);
+  });
+
+  it('says in the timeline and the progress why a table holds fewer rows than asked', async () => {
+    const files: Record<string, string> = {
+      'migrations/000001_init.up.sql': 'CREATE TABLE codes (code char(1) PRIMARY KEY);',
+      'migrations/000002_touch.up.sql': 'ALTER TABLE codes ADD COLUMN label text;',
+    };
+    const progress: string[] = [];
+    const result = await rehearseMigrations(discoverInIndex(createFileIndex(Object.keys(files), (file) => files[file])), { rows: 100, onProgress: (line) => progress.push(line) });
+    if (!result.ok) throw new Error(result.error.message);
+    const capped = (lines: readonly string[]): string[] => lines.filter((line) => line.includes('filled codes')).map((line) => line.replace(/ in \d+ ms/, ''));
+    expect(capped(result.value.sections[0]?.lines ?? [])).toEqual([expect.stringMatching(/^ {2}filled codes: 36 rows \(capped at 36 rows: .+\)$/)]);
+    expect(capped(progress)).toEqual([expect.stringMatching(/^ {2}filled codes with 36 rows \(capped at 36 rows: .+\)$/)]);
+  });
+
+  it('productionCount reads `table`, `public.table` and `schema.table` keys', () => {
+    expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'users')).toBe(5);
+    expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'orders')).toBe(9);
+    expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'app.accounts')).toBe(7);
+    expect(productionCount({ accounts: 7 }, 'app.accounts')).toBeUndefined();
+  });
+});

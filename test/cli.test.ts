@@ -36,6 +36,21 @@ describe('shipready CLI', () => {
     expect(option.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('explains an option value that starts with "-" and refuses a non-Postgres --database-url, in one line with exit 2', async () => {
+    const { dir, cleanup } = makeTree({ 'migrations/001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n' });
+    try {
+      const negative = await runBin(['migrations', dir, '--rehearse', '--rows', '-5']);
+      expect(negative.code).toBe(2);
+      expect(negative.stderr.trim().split('\n')).toEqual([expect.stringContaining('--rows=VALUE')]);
+      const mysql = await runBin(['migrations', dir, '--rehearse', '--database-url', 'mysql://app:hunter2@127.0.0.1:3306/app']);
+      expect(mysql.code).toBe(2);
+      expect(mysql.stderr.trim().split('\n')).toEqual([expect.stringContaining('postgres://')]);
+      expect(mysql.stderr).not.toContain('hunter2');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('exits 2 without a stack for a missing path and for a file path', async () => {
     const missing = await runBin(['scan', 'does/not/exist']);
     expect(missing.code).toBe(2);

@@ -130,6 +130,9 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
     parsed = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    // parseArgs reads `--rows -5` as an option missing its value and calls it "ambiguous".
+    const ambiguous = /^Option '(?:-\w, )?(--[a-z-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous !== null) return usageError(`${ambiguous[1]} needs a value, and the next argument starts with "-"`, `write ${ambiguous[1]}=VALUE when the value starts with "-"`);
     return usageError(message.replace(/\. To specify a positional argument.*$/, ''), `run \`shipready ${command.name} --help\``);
   }
   const values: Record<string, string | boolean | Array<string | boolean> | undefined> = parsed.values;

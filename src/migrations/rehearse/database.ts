@@ -98,11 +98,15 @@ function databaseUrl(base: string, database: string): string {
  * a connection to it. `close()` drops the scratch database; existing databases are never touched.
  */
 export async function openServer(url: string): Promise<Result<RehearsalDb, UserError>> {
+  // The example has no password: shown passwords are masked, which would garble it.
+  const example = 'e.g. postgres://user@127.0.0.1:5432/postgres, with the password in PGPASSWORD or ~/.pgpass';
+  let protocol: string;
   try {
-    new URL(url);
+    protocol = new URL(url).protocol;
   } catch {
-    return err(userError('USAGE', '--database-url is not a URL', 'e.g. postgres://user:password@127.0.0.1:5432/postgres'));
+    return err(userError('USAGE', '--database-url is not a URL', example));
   }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') return err(userError('USAGE', `--database-url must be a postgres:// or postgresql:// URL, not ${protocol}//`, example));
   const shown = redactUrl(url);
   const admin = await clientFor(url);
   try {

@@ -1,44 +1,17 @@
-import type { ColumnDef, TypeName } from 'libpg-query';
 import type { RuleContext } from '../../core/rule.js';
-import { columnDefOf, relationKey, typeNameOf } from '../sql/ast.js';
+import { typeNameOf } from '../sql/ast.js';
+import { type ColumnDeclaration, columnDeclarations } from '../sql/column-types.js';
 import { eachStatement, perProject, quote, statementLocation, type LintedFile, type LintedStatement, type MigrationProject } from './context.js';
 
-export interface DeclaredColumn {
+export interface DeclaredColumn extends ColumnDeclaration {
   readonly file: LintedFile;
   readonly entry: LintedStatement;
-  readonly table: string;
-  readonly column: string;
-  readonly typeName: TypeName;
-  /** How the statement declares it: in CREATE TABLE, with ADD COLUMN, or with ALTER COLUMN … TYPE. */
-  readonly kind: 'create' | 'add' | 'alter-type';
-  readonly definition: ColumnDef;
 }
 
 /** Every column type a migration declares: CREATE TABLE columns, ADD COLUMN, ALTER COLUMN … TYPE (built once per project). */
-export const declaredColumns = perProject((project): readonly DeclaredColumn[] => {
-  const found: DeclaredColumn[] = [];
-  for (const { file, entry } of eachStatement(project)) {
-    const node = entry.node;
-    if ('CreateStmt' in node) {
-      const table = relationKey(node.CreateStmt.relation);
-      for (const element of node.CreateStmt.tableElts ?? []) {
-        const column = columnDefOf(element);
-        if (column?.typeName !== undefined) found.push({ file, entry, table, column: column.colname ?? '', typeName: column.typeName, kind: 'create', definition: column });
-      }
-      continue;
-    }
-    const alter = entry.alter;
-    if (alter === undefined) continue;
-    const table = relationKey(alter.relation);
-    for (const command of alter.commands) {
-      const column = columnDefOf(command.def);
-      if (column?.typeName === undefined) continue;
-      if (command.subtype === 'AT_AddColumn') found.push({ file, entry, table, column: column.colname ?? '', typeName: column.typeName, kind: 'add', definition: column });
-      if (command.subtype === 'AT_AlterColumnType') found.push({ file, entry, table, column: command.name ?? '', typeName: column.typeName, kind: 'alter-type', definition: column });
-    }
-  }
-  return found;
-});
+export const declaredColumns = perProject((project): readonly DeclaredColumn[] =>
+  eachStatement(project).flatMap(({ file, entry }) => columnDeclarations(entry.node, entry.alter).map((declared) => ({ ...declared, file, entry }))),
+);
 
 /** Message data of the column-type style rules (`prefer-jsonb`, `prefer-timestamp-tz`, …). */
 export type ColumnTypeMessages = { type: { table: string; column: string; type: string } };

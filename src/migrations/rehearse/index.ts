@@ -2,7 +2,9 @@ import { runRules, type RuleSetting } from '../../core/engine.js';
 import type { Finding, Note, ReportSection, RuleMeta } from '../../core/report.js';
 import { err, ok, type Result, type UserError } from '../../core/result.js';
 import { DOCS_BASE_URL } from '../../core/meta.js';
-import { alterCommands } from '../sql/ast.js';
+import type { AlterTableCmd, TypeName } from 'libpg-query';
+import { alterCommands, columnDefOf, relationKey } from '../sql/ast.js';
+import { columnDeclarations, keepsEveryValue } from '../sql/column-types.js';
 import { ensureParser, parseSql } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
 import { openPglite, openServer, type RehearsalDb } from './database.js';
@@ -43,22 +45,35 @@ export interface RehearsalResult {
 }
 
 /** Statements of up-only migrations that destroy data, since no down migration can be rehearsed. */
+/**
+ * Whether an ALTER … TYPE may lose values: yes unless the set declared the column's old type earlier and
+ * the cast keeps every value (int → bigint, varchar widening…). A USING clause may compute anything.
+ */
+function typeChangeLosesData(command: AlterTableCmd, table: string, declared: ReadonlyMap<string, TypeName>): boolean {
+  const column = columnDefOf(command.def);
+  const previous = declared.get(`${table}.${command.name ?? ''}`);
+  return column?.typeName === undefined || previous === undefined || column.raw_default !== undefined || !keepsEveryValue(previous, column.typeName);
+}
+
 async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSection | undefined> {
   await ensureParser();
   const lines: string[] = [];
   for (const set of sets) {
     if (set.hasDowns) continue;
+    const declared = new Map<string, TypeName>();
     for (const migration of set.migrations) {
       if (migration.up === undefined) continue;
       for (const statement of parseSql(migration.up).statements) {
         const node = statement.node;
         const alter = alterCommands(node);
+        const table = relationKey(alter?.relation);
         const loses =
           ('DropStmt' in node && ['OBJECT_TABLE', 'OBJECT_SCHEMA', 'OBJECT_MATVIEW'].includes(node.DropStmt.removeType ?? '')) ||
           'TruncateStmt' in node ||
           'DeleteStmt' in node ||
           'DropdbStmt' in node ||
-          (alter?.commands.some((command) => command.subtype === 'AT_DropColumn' || command.subtype === 'AT_AlterColumnType') ?? false);
+          (alter?.commands.some((command) => command.subtype === 'AT_DropColumn' || (command.subtype === 'AT_AlterColumnType' && typeChangeLosesData(command, table, declared))) ?? false);
+        for (const column of columnDeclarations(node, alter)) declared.set(`${column.table}.${column.column}`, column.typeName);
         if (!loses) continue;
         const flat = statement.text.replace(/\s+/g, ' ');
         lines.push(`${migration.path}:${statement.startPosition.line}  ${flat.length > 100 ? `${flat.slice(0, 99)}…` : flat}`);
@@ -66,7 +81,7 @@ async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSec
     }
   }
   if (lines.length === 0) return undefined;
-  return { id: 'migrations-data-loss', title: 'Statements that lose data (no down migrations to rehearse)', lines };
+  return { id: 'migrations-data-loss', title: 'Statements that lose or may lose data (no down migrations to rehearse)', lines };
 }
 
 /** The databases the rehearsal ran on (one per migration set), for the timeline's title. */

@@ -61,6 +61,18 @@ describe('rehearsal sizes and names', () => {
     expect(capped(progress)).toEqual([expect.stringMatching(/^ {2}filled codes with 36 rows \(capped at 36 rows: .+\)$/)]);
   });
 
+  it('lists type changes that may lose data for up-only frameworks, not widenings', async () => {
+    const files: Record<string, string> = {
+      'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE t (id integer PRIMARY KEY, name varchar(20), amount numeric(10,2), code text);',
+      'prisma/migrations/20240102000000_widen/migration.sql': 'ALTER TABLE t ALTER COLUMN id TYPE bigint;\nALTER TABLE t ALTER COLUMN amount TYPE numeric(12,2);',
+      'prisma/migrations/20240103000000_narrow/migration.sql': 'ALTER TABLE t ALTER COLUMN name TYPE varchar(5);\nALTER TABLE t ALTER COLUMN code TYPE integer USING length(code);',
+    };
+    const result = await rehearseMigrations(discoverInIndex(createFileIndex(Object.keys(files), (file) => files[file])), { rows: 10 });
+    if (!result.ok) throw new Error(result.error.message);
+    const lost = result.value.sections.find((section) => section.id === 'migrations-data-loss')?.lines.map((line) => line.split('  ')[0]);
+    expect(lost).toEqual(['prisma/migrations/20240103000000_narrow/migration.sql:1', 'prisma/migrations/20240103000000_narrow/migration.sql:2']);
+  });
+
   it('productionCount reads `table`, `public.table` and `schema.table` keys', () => {
     expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'users')).toBe(5);
     expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'orders')).toBe(9);

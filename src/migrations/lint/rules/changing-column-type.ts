@@ -1,36 +1,9 @@
 // Protects against ALTER COLUMN TYPE rewriting a table (and its indexes) under ACCESS EXCLUSIVE. docs/migrations.md#changing-column-type
 import type { TypeName } from 'libpg-query';
 import { typeNameOf, typmodsOf } from '../../sql/ast.js';
+import { isBinaryCoercible } from '../../sql/column-types.js';
 import { declaredColumns } from '../columns.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
-
-const VARCHAR = new Set(['varchar', 'character varying']);
-const TEXT_LIKE = new Set(['text', 'varchar', 'character varying']);
-
-/**
- * True when Postgres changes the type without touching rows ("binary coercible" with a relaxed or equal
- * modifier): varchar widening or unbounding, varchar → text, numeric precision increase at the same scale,
- * varbit widening, cidr → inet.
- */
-export function isBinaryCoercible(from: TypeName, to: TypeName): boolean {
-  const fromName = typeNameOf(from);
-  const toName = typeNameOf(to);
-  const fromMods = typmodsOf(from);
-  const toMods = typmodsOf(to);
-  if (VARCHAR.has(fromName) && TEXT_LIKE.has(toName)) {
-    if (toName === 'text' || toMods.length === 0) return true;
-    return fromMods.length > 0 && (toMods[0] ?? 0) >= (fromMods[0] ?? 0);
-  }
-  if (fromName === 'text' && VARCHAR.has(toName)) return toMods.length === 0;
-  if (fromName === 'numeric' && toName === 'numeric') {
-    if (toMods.length === 0) return true;
-    if (fromMods.length === 0) return false;
-    return (toMods[0] ?? 0) >= (fromMods[0] ?? 0) && (toMods[1] ?? 0) === (fromMods[1] ?? 0);
-  }
-  if ((fromName === 'varbit' || fromName === 'bit varying') && fromName === toName) return toMods.length === 0 || (toMods[0] ?? 0) >= (fromMods[0] ?? 0);
-  if (fromName === 'cidr' && toName === 'inet') return true;
-  return fromName === toName && JSON.stringify(fromMods) === JSON.stringify(toMods);
-}
 
 function describeType(typeName: TypeName): string {
   const mods = typmodsOf(typeName);

@@ -68,8 +68,11 @@ export function staticLocks(node: Node): StaticLock[] {
       const constraint = constraintOf(command.def);
       let commandMode: LockMode = 'AccessExclusiveLock';
       if (command.subtype !== undefined && WEAK_ALTER_SUBTYPES.has(command.subtype)) commandMode = 'ShareUpdateExclusiveLock';
-      if (command.subtype === 'AT_DetachPartition' && command.def !== undefined && 'PartitionCmd' in command.def && command.def.PartitionCmd.concurrent === true) {
-        commandMode = 'ShareUpdateExclusiveLock';
+      const partition = command.def !== undefined && 'PartitionCmd' in command.def ? command.def.PartitionCmd : undefined;
+      if (command.subtype === 'AT_DetachPartition' && partition?.concurrent === true) commandMode = 'ShareUpdateExclusiveLock';
+      // ATTACH and DETACH (even CONCURRENTLY, in its second transaction) take ACCESS EXCLUSIVE on the partition itself.
+      if ((command.subtype === 'AT_AttachPartition' || command.subtype === 'AT_DetachPartition') && partition?.name !== undefined) {
+        locks.push({ relation: relationKey(partition.name), mode: 'AccessExclusiveLock' });
       }
       if (command.subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_FOREIGN') {
         commandMode = 'ShareRowExclusiveLock';

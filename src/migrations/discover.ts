@@ -8,8 +8,11 @@ import { detectDrizzle } from './frameworks/drizzle.js';
 import { detectFlyway } from './frameworks/flyway.js';
 import { detectGolangMigrate } from './frameworks/golang-migrate.js';
 import { detectKnex } from './frameworks/knex.js';
+import { detectKysely } from './frameworks/kysely.js';
+import { detectMikroOrm } from './frameworks/mikro-orm.js';
 import { detectNodePgMigrate } from './frameworks/node-pg-migrate.js';
 import { detectPrisma } from './frameworks/prisma.js';
+import { detectSequelize } from './frameworks/sequelize.js';
 import { detectSqlFolder } from './frameworks/sql-folder.js';
 import { detectSupabase } from './frameworks/supabase.js';
 import { detectTypeorm } from './frameworks/typeorm.js';
@@ -40,6 +43,10 @@ const DETECTORS = [
   detectDbmate,
   detectSupabase,
   detectNodePgMigrate,
+  // Before Knex: MikroORM migrations may use its Knex (`this.getKnex()`), and all three export up/down.
+  detectMikroOrm,
+  detectKysely,
+  detectSequelize,
   detectKnex,
   detectTypeorm,
   detectSqlFolder,

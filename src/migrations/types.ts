@@ -13,9 +13,15 @@ export const FRAMEWORKS = [
   'flyway',
   'golang-migrate',
   'typeorm',
+  'mikro-orm',
+  'kysely',
+  'sequelize',
   'sql',
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
+
+/** Frameworks whose JS/TS migrations `--run-js` can run to capture the SQL their builders send (see capture/). */
+export const CAPTURED_FRAMEWORKS: ReadonlySet<Framework> = new Set(['knex', 'node-pg-migrate', 'typeorm']);
 
 /**
  * - `per-file`: the runner opens a transaction around each migration file.

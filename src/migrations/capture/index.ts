@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Note } from '../../core/report.js';
 import { directionLines } from '../frameworks/code-sql.js';
-import type { Migration, MigrationSet, SqlSource } from '../types.js';
+import { CAPTURED_FRAMEWORKS, type Framework, type Migration, type MigrationSet, type SqlSource } from '../types.js';
 import { type CapturedDirection, type CaptureReply, captureReplySchema, type CaptureRequest, type ScratchDatabase } from './protocol.js';
 import { isExpectedFsError } from '../../core/fs-errors.js';
 import { createTempDir, removeTempDir } from '../../core/temp-dirs.js';
@@ -60,8 +60,12 @@ export interface CaptureFailure {
 type CapturableFramework = 'knex' | 'node-pg-migrate' | 'typeorm';
 type Capturable = Migration & { readonly framework: CapturableFramework };
 
+function isCapturableFramework(framework: Framework): framework is CapturableFramework {
+  return CAPTURED_FRAMEWORKS.has(framework);
+}
+
 function isCapturable(migration: Migration): migration is Capturable {
-  return migration.up === undefined && migration.language !== 'sql' && (migration.framework === 'knex' || migration.framework === 'node-pg-migrate' || migration.framework === 'typeorm');
+  return migration.up === undefined && migration.language !== 'sql' && isCapturableFramework(migration.framework);
 }
 
 function readText(file: string): string | undefined {

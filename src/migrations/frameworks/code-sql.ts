@@ -2,10 +2,17 @@ import { type Node, parseSync } from 'oxc-parser';
 import { dottedName, walkAst } from '../../project/ast.js';
 import type { SqlSource } from '../types.js';
 
-/** Calls whose first argument is raw SQL: TypeORM `queryRunner.query`, Knex `knex.raw` / `knex.schema.raw`, node-pg-migrate `pgm.sql`. */
-const SQL_METHODS = new Set(['query', 'raw', 'sql']);
-/** Receivers of schema-builder calls that produce SQL only at run time (`pgm.addColumn`, `knex.schema.createTable`). */
-const BUILDERS = /^(pgm|knex\.schema|knex|this\.knex\.schema)$/;
+/**
+ * Calls whose first argument is raw SQL: TypeORM `queryRunner.query`, Knex `knex.raw` / `knex.schema.raw`,
+ * node-pg-migrate `pgm.sql`, MikroORM `this.addSql`, Kysely `sql.raw`, Sequelize `queryInterface.sequelize.query`.
+ */
+const SQL_METHODS = new Set(['query', 'raw', 'sql', 'addSql']);
+/**
+ * Receivers of builder calls that produce SQL only at run time: node-pg-migrate `pgm.addColumn`, Knex
+ * `knex.schema.createTable`, Kysely `db.schema.createTable` / `db.insertInto`, Sequelize
+ * `queryInterface.addColumn` / `queryInterface.bulkInsert`.
+ */
+const BUILDERS = /^(pgm|knex\.schema|knex|this\.knex\.schema|db\.schema|db|queryInterface)$/;
 
 export interface CodeSql {
   readonly up?: SqlSource;
@@ -84,12 +91,21 @@ export function extractCodeSql(path: string, text: string): CodeSql {
   const ranges = directionRanges(program);
   const literals: Record<'up' | 'down', Range[]> = { up: [], down: [] };
   let unconvertedCalls = 0;
-  walkAst(program, (node) => {
-    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.property.type !== 'Identifier') return;
-    const direction = (['up', 'down'] as const).find((name) => {
+  const directionOf = (node: Node): 'up' | 'down' | undefined =>
+    (['up', 'down'] as const).find((name) => {
       const range = ranges[name];
       return range !== undefined && node.start >= range.start && node.end <= range.end;
     });
+  walkAst(program, (node) => {
+    // Kysely's raw SQL: sql`CREATE INDEX …`.execute(db).
+    if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier' && node.tag.name === 'sql') {
+      const direction = directionOf(node);
+      const content = literalContent(text, node.quasi);
+      if (direction !== undefined && content !== undefined) literals[direction].push(content);
+      return false;
+    }
+    if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.property.type !== 'Identifier') return;
+    const direction = directionOf(node);
     if (direction === undefined) return;
     const method = node.callee.property.name;
     const first = node.arguments[0];

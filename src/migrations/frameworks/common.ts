@@ -121,3 +121,22 @@ export function claimEach<T>(index: FileIndex, paths: readonly string[], build: 
   }
   return built;
 }
+
+/** JS/TS source files (not declaration files): where code migrations live. */
+export function isCodeFile(path: string): boolean {
+  return /\.(c|m)?(j|t)s$/.test(path) && !path.endsWith('.d.ts');
+}
+
+/**
+ * The fields every JS/TS migration shares: its id (the leading version of its file name — a timestamp,
+ * `2024_01_01` or a sequence number — else the first run of digits, as in `Migration20240101000000`),
+ * its name (the rest), path and language.
+ *
+ * @example codeMigrationIdentity('migrations/2024_01_01_create-user.js') // { id: '2024_01_01', name: 'create-user', … }
+ */
+export function codeMigrationIdentity(path: string): Pick<Migration, 'id' | 'name' | 'path' | 'language'> {
+  const base = baseOf(path).replace(/\.[^.]+$/, '');
+  const leading = /^(\d+(?:[_.-]\d+)*)(?:[_.-]+|$)/.exec(base);
+  if (leading?.[1] !== undefined) return { id: leading[1], name: base.slice(leading[0].length) || base, path, language: languageOf(path) };
+  return { id: /\d+/.exec(base)?.[0] ?? base, name: base, path, language: languageOf(path) };
+}

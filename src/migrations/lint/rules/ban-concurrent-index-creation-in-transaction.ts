@@ -24,7 +24,7 @@ export default defineMigrationRule({
   title: 'CONCURRENTLY inside a transaction',
   description: 'CONCURRENTLY operations cannot run inside a transaction block; the migration fails when the runner or the file opens one.',
   severity: 'high',
-  fix: 'Put the CONCURRENTLY statement alone in its own migration and switch the transaction off for that file (dbmate `-- migrate:up transaction:false` with that one statement, node-pg-migrate `pgm.noTransaction()`, knex `config = { transaction: false }`, Flyway `executeInTransaction=false`); with Prisma or golang-migrate keep it as the only statement of the file, and with Flyway keep the file to CONCURRENTLY statements only (Flyway then runs it outside a transaction by itself).',
+  fix: 'Put the CONCURRENTLY statement alone in its own migration and switch the transaction off for that file (dbmate `-- migrate:up transaction:false` with that one statement, node-pg-migrate `pgm.noTransaction()`, knex `config = { transaction: false }`, MikroORM `isTransactional()` returning false, Flyway `executeInTransaction=false`); with Prisma or golang-migrate keep it as the only statement of the file, and with Flyway keep the file to CONCURRENTLY statements only (Flyway then runs it outside a transaction by itself).',
   messages: {
     inTransaction: ({ kind, reason }: { kind: string; reason: string }) => `${kind} will fail: it runs inside a transaction (${reason})`,
   },

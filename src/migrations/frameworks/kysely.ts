@@ -13,7 +13,8 @@ import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFil
 export function detectKysely(index: FileIndex): MigrationSet[] {
   const files = unclaimed(index).filter((path) => {
     const text = index.read(path) ?? '';
-    return isCodeFile(path) && /(?:from\s+|require\(\s*)['"]kysely['"]/.test(text) && /\bup\b/.test(text);
+    // An exported `up`, so the script that builds the Migrator next to the migrations is not one of them.
+    return isCodeFile(path) && /(?:from\s+|require\(\s*)['"]kysely['"]/.test(text) && /export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|exports\.up\b/.test(text);
   });
   const sets: MigrationSet[] = [];
   for (const [dir, paths] of groupByDir(files)) {

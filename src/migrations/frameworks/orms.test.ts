@@ -92,6 +92,11 @@ describe('Kysely', () => {
     '}',
   ].join('\n');
 
+  it('does not take the script that runs the Migrator for a migration', () => {
+    const runner = "import { Kysely, Migrator, FileMigrationProvider } from 'kysely';\nconst migrator = new Migrator({ db, provider });\nawait migrator.migrateToLatest(); // brings the schema up to date\n";
+    expect(discover({ 'src/migrations/migrate.ts': runner })).toEqual([]);
+  });
+
   it('orders files by name, runs them in one transaction, and lists builder migrations as not linted with a note', async () => {
     const sets = discover({ 'src/migrations/2024_02_01_index.ts': raw, 'src/migrations/2024_01_01_person.ts': builder });
     expect(sets.map((set) => [set.framework, set.migrations.map((migration) => [migration.id, migration.transaction, migration.unconvertedCalls ?? 0])])).toEqual([

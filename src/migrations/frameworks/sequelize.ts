@@ -12,7 +12,7 @@ import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFil
 export function detectSequelize(index: FileIndex): MigrationSet[] {
   const files = unclaimed(index).filter((path) => {
     const text = index.read(path) ?? '';
-    return isCodeFile(path) && /\bqueryInterface\b/.test(text) && /\bup\b/.test(text) && /\bdown\b/.test(text);
+    return isCodeFile(path) && /\bqueryInterface\b/.test(text) && /\bup\s*[:(=]/.test(text) && /\bdown\s*[:(=]/.test(text);
   });
   const sets: MigrationSet[] = [];
   for (const [dir, paths] of groupByDir(files)) {

@@ -8,6 +8,16 @@ function qualified(relname: string): string {
   return `CASE WHEN n.nspname = 'public' THEN ${relname} ELSE n.nspname || '.' || ${relname} END`;
 }
 
+// The catalogue queries in this file are fixed SQL assembled from these fragments (names and conditions, no
+// values), kept as constants so every query spells a name the same way.
+const RELATION_NAME = qualified('c.relname');
+const INDEX_OWNER_NAME = qualified('COALESCE(t.relname, c.relname)');
+const TYPE_NAME = qualified('t.typname');
+const FUNCTION_NAME = qualified('p.proname');
+const TYPE_NOT_IN_EXTENSION = notInExtension('pg_type', 't.oid');
+const RELATION_NOT_IN_EXTENSION = notInExtension('pg_class', 'c.oid');
+const FUNCTION_NOT_IN_EXTENSION = notInExtension('pg_proc', 'p.oid');
+
 export interface RelationNode {
   readonly oid: number;
   readonly name: string;
@@ -23,8 +33,8 @@ export async function relationNodes(db: RehearsalDb): Promise<Map<number, Relati
   // way as every other table name in the rehearsal (`table` in public, `schema.table` elsewhere), since
   // it is the key into the row counts.
   const rows = await db.query(
-    `SELECT c.oid::int8 AS oid, ${qualified('c.relname')} AS name, c.relkind::text AS kind,
-            c.relfilenode::int8 AS node, ${qualified('COALESCE(t.relname, c.relname)')} AS owner
+    `SELECT c.oid::int8 AS oid, ${RELATION_NAME} AS name, c.relkind::text AS kind,
+            c.relfilenode::int8 AS node, ${INDEX_OWNER_NAME} AS owner
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid
       WHERE c.relkind IN ('r', 'p', 'i', 'm') AND ${USER_SCHEMAS}`,
@@ -40,7 +50,7 @@ export interface HeldLock {
 /** The table locks this session holds right now (call inside the open transaction, before COMMIT). */
 export async function heldLocks(db: RehearsalDb): Promise<HeldLock[]> {
   const rows = await db.query(
-    `SELECT ${qualified('c.relname')} AS name, l.mode
+    `SELECT ${RELATION_NAME} AS name, l.mode
        FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p', 'm') AND ${USER_SCHEMAS}`,
   );
@@ -95,7 +105,7 @@ function flat(sql: string, max: number): string {
 export async function schemaSnapshot(db: RehearsalDb): Promise<Set<string>> {
   const items = new Set<string>();
   const columns = await db.query(
-    `SELECT ${qualified('c.relname')} || '.' || a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+    `SELECT ${RELATION_NAME} || '.' || a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
             a.attidentity::text AS identity, a.attgenerated::text AS generated, pg_get_expr(d.adbin, d.adrelid) AS expr
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -116,37 +126,37 @@ export async function schemaSnapshot(db: RehearsalDb): Promise<Set<string>> {
      UNION ALL
      SELECT 'extension ' || e.extname FROM pg_extension e WHERE e.extname <> 'plpgsql'
      UNION ALL
-     SELECT CASE c.relkind WHEN 'p' THEN 'partitioned table ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || ${qualified('c.relname')}
+     SELECT CASE c.relkind WHEN 'p' THEN 'partitioned table ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || ${RELATION_NAME}
             || CASE WHEN c.relpersistence = 'u' THEN ' UNLOGGED' ELSE '' END
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_SCHEMAS}
      UNION ALL
      -- Apart from the table's own line, so enabling RLS shows as one added line, not the table missing and reappearing.
-     SELECT 'row level security on ' || ${qualified('c.relname')} || CASE WHEN c.relforcerowsecurity THEN ' (forced for the owner too)' ELSE '' END
+     SELECT 'row level security on ' || ${RELATION_NAME} || CASE WHEN c.relforcerowsecurity THEN ' (forced for the owner too)' ELSE '' END
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) AND ${USER_SCHEMAS}
      UNION ALL
-     SELECT 'constraint ' || ${qualified('c.relname')} || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
+     SELECT 'constraint ' || ${RELATION_NAME} || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE con.contype <> 'n' AND ${USER_SCHEMAS}
      UNION ALL
      SELECT 'index ' || i.indexdef FROM pg_indexes i WHERE i.schemaname NOT IN ('pg_catalog', 'information_schema')
      UNION ALL
-     SELECT 'enum ' || ${qualified('t.typname')} || ' (' || string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) || ')'
+     SELECT 'enum ' || ${TYPE_NAME} || ' (' || string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) || ')'
        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
-      WHERE ${USER_SCHEMAS} AND ${notInExtension('pg_type', 't.oid')} GROUP BY n.nspname, t.typname
+      WHERE ${USER_SCHEMAS} AND ${TYPE_NOT_IN_EXTENSION} GROUP BY n.nspname, t.typname
      UNION ALL
-     SELECT 'domain ' || ${qualified('t.typname')} || ' ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+     SELECT 'domain ' || ${TYPE_NAME} || ' ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
             || COALESCE(' DEFAULT ' || t.typdefault, '')
             || COALESCE((SELECT ' ' || string_agg(con.conname || ' ' || pg_get_constraintdef(con.oid), ', ' ORDER BY con.conname) FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype <> 'n'), '')
-       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ${USER_SCHEMAS} AND ${notInExtension('pg_type', 't.oid')}
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ${USER_SCHEMAS} AND ${TYPE_NOT_IN_EXTENSION}
      UNION ALL
-     SELECT 'sequence ' || ${qualified('c.relname')} || ' ' || format_type(s.seqtypid, NULL) || ' START ' || s.seqstart || ' INCREMENT ' || s.seqincrement
+     SELECT 'sequence ' || ${RELATION_NAME} || ' ' || format_type(s.seqtypid, NULL) || ' START ' || s.seqstart || ' INCREMENT ' || s.seqincrement
             || ' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax || CASE WHEN s.seqcycle THEN ' CYCLE' ELSE '' END
        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMAS}
      UNION ALL
-     SELECT 'trigger ' || ${qualified('c.relname')} || ' ' || pg_get_triggerdef(tg.oid)
+     SELECT 'trigger ' || ${RELATION_NAME} || ' ' || pg_get_triggerdef(tg.oid)
        FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT tg.tgisinternal AND ${USER_SCHEMAS}
      UNION ALL
-     SELECT 'policy ' || ${qualified('c.relname')} || ' ' || p.polname || CASE WHEN p.polpermissive THEN '' ELSE ' RESTRICTIVE' END
+     SELECT 'policy ' || ${RELATION_NAME} || ' ' || p.polname || CASE WHEN p.polpermissive THEN '' ELSE ' RESTRICTIVE' END
             || ' FOR ' || CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END
             || ' TO ' || COALESCE((SELECT string_agg(CASE WHEN r.oid = 0 THEN 'public' ELSE r.rolname END, ', ' ORDER BY r.rolname) FROM unnest(p.polroles) pr(oid) LEFT JOIN pg_roles r ON r.oid = pr.oid), 'public')
             || COALESCE(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', '') || COALESCE(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')
@@ -155,13 +165,13 @@ export async function schemaSnapshot(db: RehearsalDb): Promise<Set<string>> {
   for (const row of rows) items.add(text(row, 'item'));
   // Bodies are long: a hash says whether one changed, and a prefix says which object it is.
   const bodies = await db.query(
-    `SELECT CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || ${qualified('c.relname')} AS name, pg_get_viewdef(c.oid) AS body, md5(pg_get_viewdef(c.oid)) AS hash
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND ${USER_SCHEMAS} AND ${notInExtension('pg_class', 'c.oid')}
+    `SELECT CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || ${RELATION_NAME} AS name, pg_get_viewdef(c.oid) AS body, md5(pg_get_viewdef(c.oid)) AS hash
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND ${USER_SCHEMAS} AND ${RELATION_NOT_IN_EXTENSION}
      UNION ALL
-     SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' WHEN 'w' THEN 'window function ' ELSE 'function ' END || ${qualified('p.proname')}
+     SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' WHEN 'w' THEN 'window function ' ELSE 'function ' END || ${FUNCTION_NAME}
             || '(' || pg_get_function_identity_arguments(p.oid) || ')' || COALESCE(' RETURNS ' || pg_get_function_result(p.oid), '') || ' LANGUAGE ' || l.lanname,
             p.prosrc, md5(p.prosrc || COALESCE(p.probin, ''))
-       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang WHERE ${USER_SCHEMAS} AND ${notInExtension('pg_proc', 'p.oid')}`,
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang WHERE ${USER_SCHEMAS} AND ${FUNCTION_NOT_IN_EXTENSION}`,
   );
   for (const row of bodies) items.add(`${text(row, 'name')} (body md5 ${text(row, 'hash').slice(0, 12)}: ${flat(text(row, 'body'), 60)})`);
   return items;

@@ -1,10 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createFileIndex, discoverInIndex } from '../discover.js';
 import { openPglite } from './database.js';
+import { rehearsalDatabases, SERVER_URL } from './fixture-harness.js';
 import { rehearseMigrations } from './index.js';
 
 const FILES: Record<string, string> = {
@@ -31,19 +31,6 @@ function locations(findings: ReadonlyArray<{ ruleId: string; location?: { kind: 
   return findings.filter((finding) => finding.ruleId === ruleId).map((finding) => [finding.location?.path, finding.location?.line]);
 }
 
-/** Set by `.ci/postgres.sh start` (and so by .ci/run): proves the server path against a real PostgreSQL. */
-const SERVER_URL = process.env['SHIPREADY_TEST_DATABASE_URL'] === '' ? undefined : process.env['SHIPREADY_TEST_DATABASE_URL'];
-
-async function rehearsalDatabases(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'shipready_rehearsal_%' ORDER BY datname");
-    return result.rows.map((row) => row.datname);
-  } finally {
-    await client.end();
-  }
-}
 
 describe.each([
   { target: 'PGlite', databaseUrl: undefined },

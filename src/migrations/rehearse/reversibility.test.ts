@@ -1,12 +1,10 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createFileIndex, discoverInIndex } from '../discover.js';
 import { compareSnapshots, schemaSnapshot, toCanonicalDefault } from './catalog.js';
 import { openPglite } from './database.js';
+import { rehearsalDatabases, SERVER_URL } from './fixture-harness.js';
 import { rehearseMigrations } from './index.js';
 
-/** Set by `.ci/postgres.sh start` (and so by .ci/run): proves the server path against a real PostgreSQL. */
-const SERVER_URL = process.env['SHIPREADY_TEST_DATABASE_URL'] === '' ? undefined : process.env['SHIPREADY_TEST_DATABASE_URL'];
 
 const TARGETS = [{ target: 'PGlite', databaseUrl: undefined }, ...(SERVER_URL === undefined ? [] : [{ target: 'a PostgreSQL server', databaseUrl: SERVER_URL }])];
 
@@ -16,17 +14,6 @@ function setsOf(files: Record<string, string>) {
 
 function findingsOf(findings: ReadonlyArray<{ ruleId: string; messageId: string; location?: { kind: string; path?: string } }>, prefix = 'migrations/rehearsal-') {
   return findings.filter((finding) => finding.ruleId.startsWith(prefix)).map((finding) => [finding.ruleId, finding.messageId, finding.location?.path]);
-}
-
-async function scratchDatabases(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'shipready_rehearsal_%' ORDER BY datname");
-    return result.rows.map((row) => row.datname);
-  } finally {
-    await client.end();
-  }
 }
 
 describe.each(TARGETS)('reversibility cycle on $target', ({ databaseUrl }) => {
@@ -42,9 +29,9 @@ describe.each(TARGETS)('reversibility cycle on $target', ({ databaseUrl }) => {
     }
     const sets = setsOf(files);
     expect(sets).toHaveLength(2);
-    const before = databaseUrl === undefined ? [] : await scratchDatabases(databaseUrl);
+    const before = databaseUrl === undefined ? [] : await rehearsalDatabases(databaseUrl);
     const result = await rehearseMigrations(sets, { rows: 50, ...target });
-    if (databaseUrl !== undefined) expect(await scratchDatabases(databaseUrl)).toEqual(before);
+    if (databaseUrl !== undefined) expect(await rehearsalDatabases(databaseUrl)).toEqual(before);
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.runs.map((run) => [run.migration.path, run.error?.message, run.fills.map((fill) => [fill.table, fill.rows])])).toEqual([
       ['services/auth/db/migrations/000001_init.up.sql', undefined, []],

@@ -73,6 +73,25 @@ describe('rehearsal sizes and names', () => {
     expect(lost).toEqual(['prisma/migrations/20240103000000_narrow/migration.sql:1', 'prisma/migrations/20240103000000_narrow/migration.sql:2']);
   });
 
+  it('scales only statements whose work grows with rows to production size', async () => {
+    const files: Record<string, string> = {
+      'migrations/000001_init.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, name text);',
+      'migrations/000002_change.up.sql': [
+        'ALTER TABLE users RENAME COLUMN name TO full_name;',
+        "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';",
+        "INSERT INTO users (email) VALUES ('admin@example.com');",
+      ].join('\n'),
+      'migrations/000003_backfill.up.sql': "UPDATE users SET plan = 'pro' WHERE id % 2 = 0;",
+    };
+    const result = await rehearseMigrations(discoverInIndex(createFileIndex(Object.keys(files), (file) => files[file])), { rows: 200, rowCounts: { users: 2_000_000 } });
+    if (!result.ok) throw new Error(result.error.message);
+    const ratio = (index: number): number[] => (result.value.runs[index]?.statements ?? []).map((statement) => Math.round((statement.estimatedMs ?? 0) / statement.ms));
+    expect(ratio(1)).toEqual([1, 1, 1]);
+    expect(ratio(2)).toEqual([10_000]);
+    // Instant DDL is not a lock held for minutes at production size.
+    expect(result.value.findings.filter((finding) => finding.ruleId === 'migrations/rehearsal-blocking-lock')).toEqual([]);
+  });
+
   it('productionCount reads `table`, `public.table` and `schema.table` keys', () => {
     expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'users')).toBe(5);
     expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'orders')).toBe(9);

@@ -1,5 +1,6 @@
-import type { Node } from 'libpg-query';
+import type { AlterTableCmd, Node } from 'libpg-query';
 import { describeLock, type LockMode, LOCK_MODES, lockName, staticLocks } from '../locks.js';
+import { alterCommands, constraintOf, insertsLiteralRows } from '../sql/ast.js';
 import { ensureParser, parseSql, type Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
 import { compareSnapshots, heldLocks, type HeldLock, relationNodes, schemaSnapshot } from './catalog.js';
@@ -19,7 +20,11 @@ export interface StatementRun {
   /** Rows in the largest locked table when the statement ran. */
   readonly rows: number;
   readonly largestTable?: string;
-  /** Linear estimate at production size (`--row-counts`), when given. */
+  /**
+   * At production size (`--row-counts`): the measurement scaled by production / filled rows for a statement
+   * whose work grows with rows (rewrites, index builds, validation, backfills), the measurement itself for a
+   * catalogue-only one.
+   */
   readonly estimatedMs?: number;
   /** How long its locks stay held: until the runner's COMMIT for transactional runners. */
   readonly heldMs: number;
@@ -80,6 +85,31 @@ function cannotRunInTransaction(node: Node): boolean {
     );
   }
   return false;
+}
+
+/** ALTER TABLE commands whose work reads every row: validation, NOT NULL checks, bound checks of a partition. */
+function alterScansRows(command: AlterTableCmd): boolean {
+  const constraint = constraintOf(command.def);
+  if (command.subtype === 'AT_ValidateConstraint' || command.subtype === 'AT_SetNotNull' || command.subtype === 'AT_AttachPartition') return true;
+  if (command.subtype !== 'AT_AddConstraint' || constraint === undefined) return false;
+  // PRIMARY KEY / UNIQUE / EXCLUDE build an index unless USING INDEX names an existing one.
+  if (constraint.contype === 'CONSTR_PRIMARY' || constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_EXCLUSION') return constraint.indexname === undefined;
+  return (constraint.contype === 'CONSTR_CHECK' || constraint.contype === 'CONSTR_FOREIGN') && constraint.skip_validation !== true;
+}
+
+/**
+ * Whether a statement's duration grows with the rows of the tables it touches: it rewrote a table or
+ * rebuilt an index, or it builds an index, validates, scans or changes rows. Catalogue-only changes
+ * (RENAME, DROP COLUMN, ADD COLUMN with a constant default, SET DEFAULT, COMMENT) and `INSERT … VALUES`
+ * take the same few milliseconds at any size, so scaling their measurement by the row ratio would turn
+ * overhead into minutes.
+ */
+function scalesWithRows(node: Node, rewritten: readonly string[], rebuilt: readonly string[]): boolean {
+  if (rewritten.length > 0 || rebuilt.length > 0) return true;
+  const scanning = ['IndexStmt', 'ReindexStmt', 'ClusterStmt', 'VacuumStmt', 'RefreshMatViewStmt', 'CreateTableAsStmt', 'UpdateStmt', 'DeleteStmt', 'CopyStmt'];
+  if (scanning.some((kind) => kind in node)) return true;
+  if ('InsertStmt' in node) return !insertsLiteralRows(node);
+  return alterCommands(node)?.commands.some(alterScansRows) ?? false;
 }
 
 function message(error: unknown): string {
@@ -144,6 +174,7 @@ async function applyStatements(
     }
     const { rows, table } = largestLocked(locks, rowsByTable);
     const production = table === undefined ? undefined : productionRows(table);
+    const estimatedMs = production === undefined || rows === 0 ? undefined : scalesWithRows(node, rewritten, rebuilt) ? (ms * production) / rows : ms;
     runs.push({
       statement,
       ms,
@@ -153,8 +184,8 @@ async function applyStatements(
       rebuiltIndexes: rebuilt,
       rows,
       ...(table === undefined ? {} : { largestTable: table }),
-      ...(production === undefined || rows === 0 ? {} : { estimatedMs: (ms * production) / rows }),
-      heldMs: ms,
+      ...(estimatedMs === undefined ? {} : { estimatedMs }),
+      heldMs: estimatedMs ?? ms,
     });
   }
   return { runs };
@@ -166,9 +197,9 @@ function withHoldTimes(runs: StatementRun[], migration: Migration): StatementRun
   if (!wrapped) return runs;
   return runs.map((run, index) => {
     if (run.staticLocks) return run;
+    // Each later statement adds its own time at production size, not this statement's scale.
     const rest = runs.slice(index).filter((later) => !later.staticLocks);
-    const scale = run.estimatedMs !== undefined && run.ms > 0 ? run.estimatedMs / run.ms : 1;
-    return { ...run, heldMs: rest.reduce((sum, later) => sum + later.ms, 0) * scale };
+    return { ...run, heldMs: rest.reduce((sum, later) => sum + (later.estimatedMs ?? later.ms), 0) };
   });
 }
 
@@ -328,7 +359,9 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
  * one file is held through every later file of the run too.
  */
 function extendToEndOfRun(run: MigrationRun, later: readonly MigrationRun[]): MigrationRun {
-  const rest = later.filter((next) => next.set === run.set && next.migration.transaction === 'per-run').reduce((sum, next) => sum + next.ms, 0);
+  const rest = later
+    .filter((next) => next.set === run.set && next.migration.transaction === 'per-run')
+    .reduce((sum, next) => sum + next.statements.reduce((total, statement) => total + (statement.estimatedMs ?? statement.ms), 0), 0);
   if (rest === 0 || run.migration.transaction !== 'per-run') return run;
   return { ...run, statements: run.statements.map((statement) => (statement.staticLocks || statement.skipped !== undefined ? statement : { ...statement, heldMs: statement.heldMs + rest })) };
 }

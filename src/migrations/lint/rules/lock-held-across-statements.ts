@@ -1,7 +1,7 @@
 // Protects against backfills and other work running while an ACCESS EXCLUSIVE lock is still held. docs/migrations.md#lock-held-across-statements
 import type { Node } from 'libpg-query';
 import { LOCK_MODES } from '../../locks.js';
-import { relationKey } from '../../sql/ast.js';
+import { insertsLiteralRows, relationKey } from '../../sql/ast.js';
 import { defineMigrationRule, quote, statementLocation } from '../context.js';
 import type { LintedStatement } from '../context.js';
 
@@ -11,13 +11,6 @@ function writtenTable(node: Node): string | undefined {
   if ('DeleteStmt' in node) return relationKey(node.DeleteStmt.relation);
   if ('InsertStmt' in node) return relationKey(node.InsertStmt.relation);
   return undefined;
-}
-
-/** `INSERT … VALUES` (or a SELECT without FROM): a few literal rows, however large the tables are. */
-function insertsLiteralRows(node: Node): boolean {
-  if (!('InsertStmt' in node)) return false;
-  const select = node.InsertStmt.selectStmt;
-  return select !== undefined && 'SelectStmt' in select && (select.SelectStmt.fromClause ?? []).length === 0 && node.InsertStmt.withClause === undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Extension } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { redactUrl } from '../../core/redact.js';
 import { err, ok, type Result, type UserError, userError } from '../../core/result.js';
@@ -39,23 +40,66 @@ export function bool(row: Row | undefined, key: string): boolean {
 }
 
 /**
+ * The extensions PGlite can load, by the name `CREATE EXTENSION` uses: its contrib modules and the
+ * pgvector and pg_uuidv7 packages. Each is loaded only when a migration creates it, since every loaded
+ * extension is unpacked when PGlite starts.
+ */
+const PGLITE_EXTENSIONS: Readonly<Record<string, () => Promise<Extension>>> = {
+  btree_gin: async () => (await import('@electric-sql/pglite/contrib/btree_gin')).btree_gin,
+  btree_gist: async () => (await import('@electric-sql/pglite/contrib/btree_gist')).btree_gist,
+  citext: async () => (await import('@electric-sql/pglite/contrib/citext')).citext,
+  cube: async () => (await import('@electric-sql/pglite/contrib/cube')).cube,
+  earthdistance: async () => (await import('@electric-sql/pglite/contrib/earthdistance')).earthdistance,
+  fuzzystrmatch: async () => (await import('@electric-sql/pglite/contrib/fuzzystrmatch')).fuzzystrmatch,
+  hstore: async () => (await import('@electric-sql/pglite/contrib/hstore')).hstore,
+  intarray: async () => (await import('@electric-sql/pglite/contrib/intarray')).intarray,
+  isn: async () => (await import('@electric-sql/pglite/contrib/isn')).isn,
+  lo: async () => (await import('@electric-sql/pglite/contrib/lo')).lo,
+  ltree: async () => (await import('@electric-sql/pglite/contrib/ltree')).ltree,
+  moddatetime: async () => (await import('@electric-sql/pglite/contrib/moddatetime')).moddatetime,
+  pg_trgm: async () => (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm,
+  pgcrypto: async () => (await import('@electric-sql/pglite/contrib/pgcrypto')).pgcrypto,
+  seg: async () => (await import('@electric-sql/pglite/contrib/seg')).seg,
+  tablefunc: async () => (await import('@electric-sql/pglite/contrib/tablefunc')).tablefunc,
+  unaccent: async () => (await import('@electric-sql/pglite/contrib/unaccent')).unaccent,
+  'uuid-ossp': async () => (await import('@electric-sql/pglite/contrib/uuid_ossp')).uuid_ossp,
+  vector: async () => (await import('@electric-sql/pglite-pgvector')).vector,
+  pg_uuidv7: async () => (await import('@electric-sql/pglite-pg_uuidv7')).pg_uuidv7,
+};
+
+/**
+ * Which of `names` (as `CREATE EXTENSION` writes them) PGlite can provide.
+ *
+ * @example pgliteCanLoad(['pgcrypto', 'postgis']) // ['pgcrypto']
+ */
+export function pgliteCanLoad(names: readonly string[]): string[] {
+  return names.filter((name) => Object.hasOwn(PGLITE_EXTENSIONS, name));
+}
+
+/**
  * A PGlite (PostgreSQL 18 in WASM) whose data directory is a fresh temporary directory, removed on
  * close (and by `bin/` when the run is interrupted): nothing to install, nothing left behind. On disk
  * rather than in memory because a rehearsal at production size holds gigabytes of synthetic rows:
  * 3 tables × 1M rows peaked at 1.7 GB RSS in memory and 0.9 GB on disk, and ran faster on disk.
  *
  * @example
- * const db = await openPglite();
+ * const db = await openPglite(undefined, ['pgcrypto']);
  * if (db.ok) { await db.value.exec('CREATE TABLE t (id int)'); await db.value.close(); }
  */
-export async function openPglite(parentDir?: string): Promise<Result<RehearsalDb, UserError>> {
+export async function openPglite(parentDir?: string, extensionNames: readonly string[] = []): Promise<Result<RehearsalDb, UserError>> {
   // Loaded here, not at the top: linting never needs the database engines, and loading them costs time.
   const { PGlite } = await import('@electric-sql/pglite');
+  const extensions: Record<string, Extension> = {};
+  for (const name of pgliteCanLoad(extensionNames)) {
+    const load = PGLITE_EXTENSIONS[name];
+    // PGlite keys extensions by a JavaScript name; `uuid-ossp` is not one.
+    if (load !== undefined) extensions[name.replace(/-/g, '_')] = await load();
+  }
   const dataDir = createTempDir('shipready-rehearsal-', parentDir);
   if (!dataDir.ok) return dataDir;
   let db: InstanceType<typeof PGlite>;
   try {
-    db = new PGlite(dataDir.value);
+    db = new PGlite(dataDir.value, { extensions });
     await db.waitReady;
   } catch (error) {
     removeTempDir(dataDir.value);

@@ -8,6 +8,7 @@ import { columnDeclarations, keepsEveryValue } from '../sql/column-types.js';
 import { ensureParser, parseSql } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
 import { openPglite, openServer, type RehearsalDb } from './database.js';
+import { platformSetup } from './platforms.js';
 import { REHEARSAL_RULES } from './rules.js';
 import { DEFAULT_REHEARSAL_ROWS, ROW_COUNTS_SQL } from './defaults.js';
 import { formatMs, type MigrationRun, rehearseSets, timelineLines } from './run.js';
@@ -69,6 +70,8 @@ async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSec
         const table = relationKey(alter?.relation);
         const loses =
           ('DropStmt' in node && ['OBJECT_TABLE', 'OBJECT_SCHEMA', 'OBJECT_MATVIEW'].includes(node.DropStmt.removeType ?? '')) ||
+          // CASCADE drops the columns of that type, domain or extension's types, and their data with them.
+          ('DropStmt' in node && node.DropStmt.behavior === 'DROP_CASCADE' && ['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_EXTENSION'].includes(node.DropStmt.removeType ?? '')) ||
           'TruncateStmt' in node ||
           'DeleteStmt' in node ||
           'DropdbStmt' in node ||
@@ -82,6 +85,16 @@ async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSec
   }
   if (lines.length === 0) return undefined;
   return { id: 'migrations-data-loss', title: 'Statements that lose or may lose data (no down migrations to rehearse)', lines };
+}
+
+/** The extensions a set's migrations create, so PGlite loads those it has. */
+function createdExtensions(set: MigrationSet): string[] {
+  const names = new Set<string>();
+  for (const migration of set.migrations) {
+    if (migration.up === undefined) continue;
+    for (const { node } of parseSql(migration.up).statements) if ('CreateExtensionStmt' in node && node.CreateExtensionStmt.extname !== undefined) names.add(node.CreateExtensionStmt.extname);
+  }
+  return [...names];
 }
 
 /** The databases the rehearsal ran on (one per migration set), for the timeline's title. */
@@ -133,16 +146,28 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
   const started = performance.now();
   const runs: MigrationRun[] = [];
   const opened: RehearsalDb[] = [];
+  const platformNotes: Note[] = [];
   // Each set is a separate database in production (services/auth and services/billing both create
   // `users`), so each gets a fresh one; one at a time, closed before the next opens, to bound memory
   // and disk to one set's data. With no set at all the database is still opened once, so a wrong
   // --database-url is reported rather than silently unused.
-  for (const set of sets.length === 0 ? [undefined] : sets) {
-    const open = options.databaseUrl === undefined ? await openPglite() : await openServer(options.databaseUrl);
+  await ensureParser();
+  for (const set of sets.length === 0 && options.databaseUrl !== undefined ? [undefined] : sets) {
+    const open = options.databaseUrl === undefined ? await openPglite(undefined, set === undefined ? [] : createdExtensions(set)) : await openServer(options.databaseUrl);
     if (!open.ok) return err(open.error);
     const db: RehearsalDb = open.value;
     opened.push(db);
     try {
+      const platform = set === undefined ? undefined : platformSetup(set, options.databaseUrl === undefined);
+      if (platform !== undefined) {
+        try {
+          await db.exec(platform.sql);
+          platformNotes.push({ kind: 'info', path: set?.dir ?? '.', message: platform.note });
+        } catch (error) {
+          // A server too old or too locked down for the stand-ins: the migrations then say what is missing.
+          platformNotes.push({ kind: 'info', path: set?.dir ?? '.', message: `${set?.dir ?? '.'}: could not create the Supabase platform stand-ins (${error instanceof Error ? error.message : String(error)})` });
+        }
+      }
       if (set !== undefined) {
         runs.push(
           ...(await rehearseSets(db, [set], {
@@ -184,12 +209,17 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
   if (diskFull !== undefined && options.databaseUrl === undefined) {
     notes.push({ kind: 'info', path: diskFull.migration.path, message: `the rehearsal database ran out of disk space in ${diskFull.migration.path} (its failure says so): PGlite keeps its data in the temporary directory; set TMPDIR to a directory with more room, lower --rows, or rehearse on a server with --database-url` });
   }
-  notes.push(...cycleNotes(runs));
+  notes.push(...platformNotes, ...cycleNotes(runs));
   if (options.rowCounts !== undefined) {
     const unknown = unknownTables(options.rowCounts, runs);
     if (unknown.length > 0) notes.push({ kind: 'info', message: `--row-counts names ${unknown.length} table(s) no migration created or filled, so their counts were not used: ${unknown.join(', ')} (names are \`table\` in public, \`schema.table\` elsewhere)` });
   }
-  if (options.rowCounts === undefined) {
+  for (const run of runs) {
+    for (const statement of run.statements) {
+      if (statement.skipped?.startsWith('extension ') === true) notes.push({ kind: 'info', path: run.migration.path, message: `${run.migration.path}:${statement.statement.startPosition.line}: skipped, ${statement.skipped}` });
+    }
+  }
+  if (options.rowCounts === undefined && runs.length > 0) {
     notes.push({ kind: 'info', message: `rehearsed at ${rows.toLocaleString('en-US')} rows per table; for estimates at production size pass --row-counts FILE, exported with: ${ROW_COUNTS_SQL}` });
   }
   const timeline: ReportSection = {

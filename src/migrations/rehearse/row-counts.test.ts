@@ -66,11 +66,12 @@ describe('rehearsal sizes and names', () => {
       'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE t (id integer PRIMARY KEY, name varchar(20), amount numeric(10,2), code text);',
       'prisma/migrations/20240102000000_widen/migration.sql': 'ALTER TABLE t ALTER COLUMN id TYPE bigint;\nALTER TABLE t ALTER COLUMN amount TYPE numeric(12,2);',
       'prisma/migrations/20240103000000_narrow/migration.sql': 'ALTER TABLE t ALTER COLUMN name TYPE varchar(5);\nALTER TABLE t ALTER COLUMN code TYPE integer USING length(code);',
+      'prisma/migrations/20240104000000_plan/migration.sql': "CREATE TYPE \"Plan\" AS ENUM ('free', 'pro');\nALTER TABLE t ADD COLUMN plan \"Plan\";\nDROP TYPE \"Plan\" CASCADE;",
     };
     const result = await rehearseMigrations(discoverInIndex(createFileIndex(Object.keys(files), (file) => files[file])), { rows: 10 });
     if (!result.ok) throw new Error(result.error.message);
     const lost = result.value.sections.find((section) => section.id === 'migrations-data-loss')?.lines.map((line) => line.split('  ')[0]);
-    expect(lost).toEqual(['prisma/migrations/20240103000000_narrow/migration.sql:1', 'prisma/migrations/20240103000000_narrow/migration.sql:2']);
+    expect(lost).toEqual(['prisma/migrations/20240103000000_narrow/migration.sql:1', 'prisma/migrations/20240103000000_narrow/migration.sql:2', 'prisma/migrations/20240104000000_plan/migration.sql:3']);
   });
 
   it('scales only statements whose work grows with rows to production size', async () => {

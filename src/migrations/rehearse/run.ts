@@ -112,6 +112,18 @@ function scalesWithRows(node: Node, rewritten: readonly string[], rebuilt: reado
   return alterCommands(node)?.commands.some(alterScansRows) ?? false;
 }
 
+/**
+ * The extension a `CREATE EXTENSION` names when the database cannot install it (PGlite ships only some,
+ * a server only those its packages provide): the rehearsal skips the statement rather than reporting the
+ * migration as broken, since production has the extension.
+ */
+async function unavailableExtension(db: RehearsalDb, node: Node): Promise<string | undefined> {
+  if (!('CreateExtensionStmt' in node) || node.CreateExtensionStmt.extname === undefined) return undefined;
+  const name = node.CreateExtensionStmt.extname;
+  const available = await db.query('SELECT 1 FROM pg_available_extensions WHERE name = $1', [name]);
+  return available.length === 0 ? name : undefined;
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -142,6 +154,11 @@ async function applyStatements(
     const node = statement.node;
     if ('TransactionStmt' in node) {
       runs.push({ statement, ms: 0, locks: [], staticLocks: false, rewritten: [], rebuiltIndexes: [], rows: 0, heldMs: 0, skipped: 'transaction control: the rehearsal opens one transaction per statement' });
+      continue;
+    }
+    const unavailable = await unavailableExtension(db, node);
+    if (unavailable !== undefined) {
+      runs.push({ statement, ms: 0, locks: [], staticLocks: false, rewritten: [], rebuiltIndexes: [], rows: 0, heldMs: 0, skipped: `extension ${unavailable} is not available on ${db.target}: rehearse on a server that has it (--database-url)` });
       continue;
     }
     const bare = cannotRunInTransaction(node);
@@ -319,6 +336,7 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
   const runs: MigrationRun[] = [];
   const filled = new Map<number, number>();
   for (const set of sets) {
+    let failedEarlier: string | undefined;
     for (const [index, migration] of set.migrations.entries()) {
       options.onProgress?.(`[${index + 1}/${set.migrations.length}] ${set.framework} ${migration.path}`);
       if (migration.up === undefined) {
@@ -344,7 +362,10 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
       const statements = withHoldTimes(applied.runs, migration);
       const ms = performance.now() - started;
       if (applied.error !== undefined) {
-        runs.push({ set, migration, fills, statements, ms, error: applied.error });
+        // A failure after an earlier one often only follows from it (a table the failed migration never created).
+        const error = failedEarlier === undefined ? applied.error : { ...applied.error, message: `${applied.error.message} (after ${failedEarlier} failed earlier in this set: this may follow from that failure)` };
+        failedEarlier ??= migration.path;
+        runs.push({ set, migration, fills, statements, ms, error });
         continue;
       }
       const reversibility = snapshotBefore === undefined ? undefined : await checkReversibility(db, migration, parsed.statements, snapshotBefore);

@@ -42,6 +42,9 @@ describe('shipready CLI', () => {
       const negative = await runBin(['migrations', dir, '--rehearse', '--rows', '-5']);
       expect(negative.code).toBe(2);
       expect(negative.stderr.trim().split('\n')).toEqual([expect.stringContaining('--rows=VALUE')]);
+      const huge = await runBin(['migrations', dir, '--rehearse', '--rows', '99999999999']);
+      expect(huge.code).toBe(2);
+      expect(huge.stderr.trim().split('\n')).toEqual([expect.stringContaining('at most 100,000,000')]);
       const mysql = await runBin(['migrations', dir, '--rehearse', '--database-url', 'mysql://app:hunter2@127.0.0.1:3306/app']);
       expect(mysql.code).toBe(2);
       expect(mysql.stderr.trim().split('\n')).toEqual([expect.stringContaining('postgres://')]);

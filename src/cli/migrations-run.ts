@@ -14,9 +14,18 @@ import { allKnownRules } from './known-rules.js';
 
 const rowCountsSchema = z.record(z.string(), z.number().int().nonnegative());
 
+/**
+ * More rows than any rehearsal can fill in a sensible time on one machine (1,000,000 rows per table take
+ * seconds; this takes hours): a larger figure is a typo, or meant for --row-counts, which extrapolates.
+ */
+const MAX_REHEARSAL_ROWS = 100_000_000;
+
 function parseCount(raw: string, flag: string): Result<number, UserError> {
   const cleaned = raw.replace(/[_,]/g, '');
   if (!/^\d+$/.test(cleaned) || Number(cleaned) <= 0) return err(userError('USAGE', `${flag}: "${raw}" is not a positive whole number`, `e.g. ${flag} 100000`));
+  if (Number(cleaned) > MAX_REHEARSAL_ROWS) {
+    return err(userError('USAGE', `${flag}: ${raw} rows per table is more than a rehearsal can fill (at most ${MAX_REHEARSAL_ROWS.toLocaleString('en-US')})`, 'for production sizes pass --row-counts with --rows: durations are extrapolated to the production counts'));
+  }
   return ok(Number(cleaned));
 }
 
@@ -29,7 +38,7 @@ function readRowCounts(file: string): Result<Record<string, number>, UserError> 
   }
   const parsed = rowCountsSchema.safeParse(raw);
   if (!parsed.success) {
-    return err(userError('INPUT_INVALID', `--row-counts: ${file} must be a JSON object of table name → row count`, '{ "users": 2000000, "orders": 15000000 }', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)));
+    return err(userError('INPUT_INVALID', `--row-counts: ${file} must be a JSON object of table name → row count`, '{ "users": 2000000, "orders": 15000000 }', parsed.error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))));
   }
   return ok(parsed.data);
 }

@@ -23,7 +23,7 @@ const failed = defineRule({
   description: 'The migration raised an error when applied in order to a database filled with synthetic rows.',
   severity: 'high',
   docs: 'docs/migrations.md#rehearsal-failed',
-  fix: 'Fix the statement (a NOT NULL column on a table with rows needs a default or a backfill first) and rehearse again.',
+  fix: 'Fix what the error names and rehearse again (for example, a NOT NULL column added to a table with rows needs a default or a backfill first).',
   messages: { failed: ({ error }: { error: string }) => `migration fails during rehearsal: ${error}` },
   check(ctx: Ctx<{ failed: { error: string } }>) {
     for (const run of ctx.project.runs) {

@@ -3,8 +3,8 @@ import { run } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/command.js';
 import { makeTree } from './helpers.js';
 
-function io(cwd: string, stderrIsTTY: boolean, lines: string[]): CliIo {
-  return { cwd, env: { NO_COLOR: '1' }, stdoutIsTTY: false, stderrIsTTY, progress: (line) => lines.push(line), now: () => new Date('2026-11-23T00:00:00Z') };
+function io(cwd: string, stderrIsTTY: boolean, lines: string[], stdoutIsTTY = false): CliIo {
+  return { cwd, env: { NO_COLOR: '1' }, stdoutIsTTY, stderrIsTTY, progress: (line) => lines.push(line), now: () => new Date('2026-11-23T00:00:00Z') };
 }
 
 describe('progress on stderr', () => {
@@ -18,10 +18,19 @@ describe('progress on stderr', () => {
     expect(lines.some((line) => /^\[\d+\/\d+\] security\/secret-committed$/.test(line))).toBe(true);
   });
 
-  it('stays silent when stderr is not a terminal, and for JSON output', async () => {
+  it('stays silent when stderr is not a terminal, and while JSON is printed on the same terminal', async () => {
     const lines: string[] = [];
     await run(['scan', '.', '--fail-on', 'none'], io(tree.dir, false, lines));
-    await run(['scan', '.', '--fail-on', 'none', '--format', 'json'], io(tree.dir, true, lines));
+    await run(['scan', '.', '--fail-on', 'none', '--format', 'json'], io(tree.dir, true, lines, true));
     expect(lines).toEqual([]);
+  });
+
+  it('shows progress for JSON or SARIF piped elsewhere or written to --output', async () => {
+    const piped: string[] = [];
+    await run(['scan', '.', '--fail-on', 'none', '--format', 'json'], io(tree.dir, true, piped, false));
+    expect(piped.length).toBeGreaterThan(0);
+    const written: string[] = [];
+    await run(['scan', '.', '--fail-on', 'none', '--format', 'sarif', '--output', 'report.sarif'], io(tree.dir, true, written, true));
+    expect(written.length).toBeGreaterThan(0);
   });
 });

@@ -140,7 +140,9 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
   const common = parseCommon(values, io);
   if ('exitCode' in common) return common;
   const progressIo: CliIo =
-    io.stderrIsTTY && common.format === 'text' && io.progress !== undefined ? io : { ...io, progress: undefined };
+    // Progress goes to a terminal's stderr, except while a machine format is printed on that same terminal,
+    // where the lines would land in the middle of it; piped or written to --output, any format shows progress.
+    io.stderrIsTTY && (common.format === 'text' || common.output !== undefined || !io.stdoutIsTTY) && io.progress !== undefined ? io : { ...io, progress: undefined };
   try {
     const result = await command.run({ positionals: parsed.positionals, values, common, io: progressIo });
     if (!result.ok) return failure(result.error);

@@ -7,7 +7,8 @@ import { alterCommands, columnDefOf, relationKey } from '../sql/ast.js';
 import { columnDeclarations, keepsEveryValue } from '../sql/column-types.js';
 import { ensureParser, parseSql } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
-import { openPglite, openServer, type RehearsalDb } from './database.js';
+import { removeTempDir } from '../../core/temp-dirs.js';
+import { createPgliteTemplate, openPglite, openServer, type RehearsalDb } from './database.js';
 import { platformSetup } from './platforms.js';
 import { REHEARSAL_RULES } from './rules.js';
 import { DEFAULT_REHEARSAL_ROWS, ROW_COUNTS_SQL } from './defaults.js';
@@ -142,6 +143,22 @@ function cycleNotes(runs: readonly MigrationRun[]): Note[] {
  * }
  */
 export async function rehearseMigrations(sets: readonly MigrationSet[], options: RehearseOptions = {}): Promise<Result<RehearsalResult, UserError>> {
+  await ensureParser();
+  // Several sets in PGlite: initialise one data directory and copy it for each, rather than run initdb per set.
+  let template: string | undefined;
+  if (options.databaseUrl === undefined && sets.length > 1) {
+    const made = await createPgliteTemplate();
+    if (!made.ok) return err(made.error);
+    template = made.value;
+  }
+  try {
+    return await rehearseEach(sets, options, template);
+  } finally {
+    if (template !== undefined) removeTempDir(template);
+  }
+}
+
+async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOptions, template: string | undefined): Promise<Result<RehearsalResult, UserError>> {
   const rows = options.rows ?? DEFAULT_REHEARSAL_ROWS;
   const started = performance.now();
   const runs: MigrationRun[] = [];
@@ -149,11 +166,10 @@ export async function rehearseMigrations(sets: readonly MigrationSet[], options:
   const platformNotes: Note[] = [];
   // Each set is a separate database in production (services/auth and services/billing both create
   // `users`), so each gets a fresh one; one at a time, closed before the next opens, to bound memory
-  // and disk to one set's data. With no set at all the database is still opened once, so a wrong
+  // and disk to one set's data. With no set at all a server is still opened once, so a wrong
   // --database-url is reported rather than silently unused.
-  await ensureParser();
   for (const set of sets.length === 0 && options.databaseUrl !== undefined ? [undefined] : sets) {
-    const open = options.databaseUrl === undefined ? await openPglite(undefined, set === undefined ? [] : createdExtensions(set)) : await openServer(options.databaseUrl);
+    const open = options.databaseUrl === undefined ? await openPglite(undefined, set === undefined ? [] : createdExtensions(set), template) : await openServer(options.databaseUrl);
     if (!open.ok) return err(open.error);
     const db: RehearsalDb = open.value;
     opened.push(db);

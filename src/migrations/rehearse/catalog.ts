@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type LockMode, isLockMode } from '../locks.js';
 import { bool, num, type RehearsalDb, text } from './database.js';
 
@@ -17,6 +18,24 @@ const FUNCTION_NAME = qualified('p.proname');
 const TYPE_NOT_IN_EXTENSION = notInExtension('pg_type', 't.oid');
 const RELATION_NOT_IN_EXTENSION = notInExtension('pg_class', 'c.oid');
 const FUNCTION_NOT_IN_EXTENSION = notInExtension('pg_proc', 'p.oid');
+/** The table a partition is attached to, or a child inherits from, named like every other table. */
+const PARENT_NAME = "CASE WHEN pn.nspname = 'public' THEN pc.relname ELSE pn.nspname || '.' || pc.relname END";
+/** Collations live in pg_catalog unless created by a migration, so only the others are schema-qualified. */
+const COLLATION_NAME = "CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END";
+/**
+ * A function body with runs of whitespace collapsed to one space and the ends trimmed, so a down that
+ * re-creates the function with other line breaks or indentation restores it. This also collapses
+ * whitespace inside string literals of the body ('a  b' reads as 'a b'): simpler than tokenising every
+ * language's bodies, and a difference only in the whitespace of a literal is rare enough to accept.
+ * Collapsed before trimming because btrim() strips only spaces, not the line breaks around `$$`.
+ */
+const FUNCTION_BODY = "btrim(regexp_replace(p.prosrc, '\\s+', ' ', 'g'))";
+/** The attributes `CREATE FUNCTION` and `ALTER FUNCTION` set, each shown only when not at its default (VOLATILE, CALLED ON NULL INPUT, SECURITY INVOKER, NOT LEAKPROOF, PARALLEL UNSAFE, no SET). */
+const FUNCTION_ATTRIBUTES = `CASE p.provolatile WHEN 'i' THEN ' IMMUTABLE' WHEN 's' THEN ' STABLE' ELSE '' END
+            || CASE WHEN p.proisstrict THEN ' STRICT' ELSE '' END || CASE WHEN p.prosecdef THEN ' SECURITY DEFINER' ELSE '' END
+            || CASE WHEN p.proleakproof THEN ' LEAKPROOF' ELSE '' END
+            || CASE p.proparallel WHEN 's' THEN ' PARALLEL SAFE' WHEN 'r' THEN ' PARALLEL RESTRICTED' ELSE '' END
+            || COALESCE((SELECT string_agg(' SET ' || cfg.setting, '' ORDER BY cfg.setting) FROM unnest(p.proconfig) cfg(setting)), '')`;
 
 export interface RelationNode {
   readonly oid: number;
@@ -82,16 +101,81 @@ export function toCanonicalDefault(expression: string): string {
   return expression.replace(/\bCURRENT_TIMESTAMP\b(?!\s*\()/g, 'now()').replace(/\btransaction_timestamp\(\)/g, 'now()');
 }
 
+/** Runs of whitespace as one space, ends trimmed: how bodies and comments are compared and shown on one line. */
+function collapsed(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
 function flat(sql: string, max: number): string {
-  const line = sql.replace(/\s+/g, ' ').trim();
+  const line = collapsed(sql);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** Comments longer than this are shown by their start and a hash, so a line stays readable. */
+const COMMENT_SHOWN = 100;
+
 /**
- * The schema as a set of comparable, readable lines — schemas, extensions, tables (with row level
- * security), columns (`format_type` type, NOT NULL, default, identity, generated), constraints, indexes,
- * enum labels, domains, sequences, views and materialized views, functions (signature and a hash of the
- * body), triggers and policies — for checking that a down migration restores what the up changed.
+ * A comment as an SQL literal, whitespace collapsed like function bodies (a down that re-wraps a
+ * comment restores it); a long one by its start and an md5 of the whole, which still tells any two apart.
+ */
+function toCommentText(comment: string): string {
+  const line = collapsed(comment);
+  const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+  if (line.length <= COMMENT_SHOWN) return literal(line);
+  return `${literal(`${line.slice(0, COMMENT_SHOWN - 1)}…`)} (md5 ${createHash('md5').update(line).digest('hex').slice(0, 12)})`;
+}
+
+/** A view or routine line's parts, kept so that two versions of one object can be shown where they differ. */
+interface BodyLine {
+  /** Kind, name and (for routines) argument types: the same object before and after. */
+  readonly object: string;
+  /** Everything before ` (body md5 …`. */
+  readonly head: string;
+  readonly hash: string;
+  /** The whole body, whitespace collapsed. */
+  readonly body: string;
+}
+
+/**
+ * The lines of a schema snapshot (a `Set<string>`, compared line by line), plus the whole bodies of
+ * views and routines: a line shows only the start of a body, and the bodies let `compareSnapshots`
+ * show the part where two versions of one object differ instead.
+ *
+ * @example
+ * const snapshot = await schemaSnapshot(db);
+ * snapshot.has('table users'); // true
+ */
+export class SchemaSnapshot extends Set<string> {
+  /** By line: the line's object and whole body. */
+  readonly bodies = new Map<string, BodyLine>();
+}
+
+/** Characters of common start kept before the first difference of two bodies, and the width of the excerpt. */
+const BEFORE_DIFFERENCE = 30;
+const EXCERPT_WIDTH = 100;
+
+/** The same stretch of both bodies, starting a little before their first difference. */
+function differingExcerpts(a: string, b: string): [string, string] {
+  let same = 0;
+  while (same < a.length && same < b.length && a[same] === b[same]) same += 1;
+  const start = Math.max(0, same - BEFORE_DIFFERENCE);
+  const cut = (body: string): string => `${start > 0 ? '…' : ''}${body.slice(start, start + EXCERPT_WIDTH)}${body.length > start + EXCERPT_WIDTH ? '…' : ''}`;
+  return [cut(a), cut(b)];
+}
+
+/**
+ * The schema as a set of comparable, readable lines — schemas, extensions, tables (partitioned ones
+ * with their partition key; row level security; the parent a partition is attached to with its bounds,
+ * or the parents a table inherits from; REPLICA IDENTITY when not DEFAULT; storage parameters such as
+ * fillfactor, and view options such as security_invoker), columns (`format_type` type, collation when not the type's, NOT NULL, default, identity,
+ * generated), comments on tables, views and columns, constraints, indexes, enum labels, domains,
+ * sequences, views and materialized views, functions (signature, attributes such as IMMUTABLE, STRICT,
+ * SECURITY DEFINER, LEAKPROOF, PARALLEL and SET, and a hash of the body with whitespace collapsed),
+ * triggers and policies — for checking that a down migration restores what the up changed.
+ *
+ * An attribute at its default (no collation, VOLATILE, REPLICA IDENTITY DEFAULT, no storage parameters)
+ * adds nothing to a line, so the lines stay short and a catalogue that spells a default differently
+ * (NULL or an empty array of options) reads the same.
  *
  * NOT NULL is compared per column, never by constraint: PostgreSQL 18 stores it as a named constraint
  * whose generated name keeps the old table or column name after a rename, so dropping and re-adding it
@@ -102,20 +186,27 @@ function flat(sql: string, max: number): string {
  * // … up, then down …
  * const { missing, extra } = compareSnapshots(before, await schemaSnapshot(db));
  */
-export async function schemaSnapshot(db: RehearsalDb): Promise<Set<string>> {
-  const items = new Set<string>();
+export async function schemaSnapshot(db: RehearsalDb): Promise<SchemaSnapshot> {
+  const items = new SchemaSnapshot();
+  // The collation is joined only when it is not the type's own, so the usual column gets no COLLATE.
   const columns = await db.query(
     `SELECT ${RELATION_NAME} || '.' || a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
-            a.attidentity::text AS identity, a.attgenerated::text AS generated, pg_get_expr(d.adbin, d.adrelid) AS expr
+            a.attidentity::text AS identity, a.attgenerated::text AS generated, pg_get_expr(d.adbin, d.adrelid) AS expr,
+            ${COLLATION_NAME} AS collation
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       JOIN pg_type ty ON ty.oid = a.atttypid
+       LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> ty.typcollation
+       LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
       WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_SCHEMAS}`,
   );
   for (const row of columns) {
     const expr = row['expr'] === null || row['expr'] === undefined ? undefined : toCanonicalDefault(text(row, 'expr'));
     const identity = text(row, 'identity');
     const generated = text(row, 'generated');
+    const collation = text(row, 'collation');
     const parts = [`column ${text(row, 'name')} ${text(row, 'type')}`];
+    if (collation !== '') parts.push(`COLLATE ${collation}`);
     if (bool(row, 'notnull')) parts.push('NOT NULL');
     if (identity === 'a' || identity === 'd') parts.push(`GENERATED ${identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
     if (expr !== undefined) parts.push(generated === '' ? `DEFAULT ${expr}` : `GENERATED ALWAYS AS (${expr}) ${generated === 's' ? 'STORED' : 'VIRTUAL'}`);
@@ -127,12 +218,31 @@ export async function schemaSnapshot(db: RehearsalDb): Promise<Set<string>> {
      SELECT 'extension ' || e.extname FROM pg_extension e WHERE e.extname <> 'plpgsql'
      UNION ALL
      SELECT CASE c.relkind WHEN 'p' THEN 'partitioned table ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || ${RELATION_NAME}
+            || CASE WHEN c.relkind = 'p' THEN ' PARTITION BY ' || pg_get_partkeydef(c.oid) ELSE '' END
             || CASE WHEN c.relpersistence = 'u' THEN ' UNLOGGED' ELSE '' END
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_SCHEMAS}
      UNION ALL
      -- Apart from the table's own line, so enabling RLS shows as one added line, not the table missing and reappearing.
      SELECT 'row level security on ' || ${RELATION_NAME} || CASE WHEN c.relforcerowsecurity THEN ' (forced for the owner too)' ELSE '' END
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) AND ${USER_SCHEMAS}
+     UNION ALL
+     -- Apart from the table's line too, so ATTACH or DETACH PARTITION shows as one line.
+     SELECT CASE WHEN c.relispartition THEN 'partition ' || ${RELATION_NAME} || ' of ' || ${PARENT_NAME} || ' ' || pg_get_expr(c.relpartbound, c.oid)
+                 ELSE 'table ' || ${RELATION_NAME} || ' inherits from ' || ${PARENT_NAME} END
+       FROM pg_inherits inh JOIN pg_class c ON c.oid = inh.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_class pc ON pc.oid = inh.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_SCHEMAS}
+     UNION ALL
+     SELECT 'replica identity of ' || ${RELATION_NAME} || ' '
+            || CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+                 ELSE 'USING INDEX ' || COALESCE((SELECT ri.relname FROM pg_index i JOIN pg_class ri ON ri.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident), '?') END
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' AND ${USER_SCHEMAS}
+     UNION ALL
+     -- Options sorted, since their order in reloptions is the order they were set; RESET of the last one leaves NULL, never '{}', but cardinality covers both.
+     SELECT CASE WHEN c.relkind = 'v' THEN 'view options of ' ELSE 'storage parameters of ' END || ${RELATION_NAME} || ' WITH ('
+            || (SELECT string_agg(o.option, ', ' ORDER BY o.option) FROM (SELECT unnest(c.reloptions) UNION ALL SELECT 'toast.' || unnest(tc.reloptions)) o(option)) || ')'
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
+      WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f') AND (cardinality(c.reloptions) > 0 OR cardinality(tc.reloptions) > 0) AND ${USER_SCHEMAS} AND ${RELATION_NOT_IN_EXTENSION}
      UNION ALL
      SELECT 'constraint ' || ${RELATION_NAME} || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -163,26 +273,67 @@ export async function schemaSnapshot(db: RehearsalDb): Promise<Set<string>> {
        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMAS}`,
   );
   for (const row of rows) items.add(text(row, 'item'));
+  // Comments are free text, so they are quoted (and shortened) here rather than in SQL; objsubid 0 is the relation's own comment.
+  const comments = await db.query(
+    `SELECT CASE WHEN d.objsubid = 0 THEN CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'p' THEN 'partitioned table ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || ${RELATION_NAME}
+                 ELSE 'column ' || ${RELATION_NAME} || '.' || a.attname END AS name, d.description AS comment
+       FROM pg_description d JOIN pg_class c ON c.oid = d.objoid JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
+      WHERE d.classoid = 'pg_class'::regclass AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND (d.objsubid = 0 OR a.attnum IS NOT NULL)
+        AND ${USER_SCHEMAS} AND ${RELATION_NOT_IN_EXTENSION}`,
+  );
+  for (const row of comments) items.add(`comment on ${text(row, 'name')}: ${toCommentText(text(row, 'comment'))}`);
   // Bodies are long: a hash says whether one changed, and a prefix says which object it is.
   const bodies = await db.query(
-    `SELECT CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || ${RELATION_NAME} AS name, pg_get_viewdef(c.oid) AS body, md5(pg_get_viewdef(c.oid)) AS hash
+    `SELECT CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || ${RELATION_NAME} AS object, '' AS attributes,
+            pg_get_viewdef(c.oid) AS body, md5(pg_get_viewdef(c.oid)) AS hash
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND ${USER_SCHEMAS} AND ${RELATION_NOT_IN_EXTENSION}
      UNION ALL
      SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' WHEN 'w' THEN 'window function ' ELSE 'function ' END || ${FUNCTION_NAME}
-            || '(' || pg_get_function_identity_arguments(p.oid) || ')' || COALESCE(' RETURNS ' || pg_get_function_result(p.oid), '') || ' LANGUAGE ' || l.lanname,
-            p.prosrc, md5(p.prosrc || COALESCE(p.probin, ''))
+            || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+            COALESCE(' RETURNS ' || pg_get_function_result(p.oid), '') || ' LANGUAGE ' || l.lanname || ${FUNCTION_ATTRIBUTES},
+            ${FUNCTION_BODY}, md5(${FUNCTION_BODY} || COALESCE(p.probin, ''))
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang WHERE ${USER_SCHEMAS} AND ${FUNCTION_NOT_IN_EXTENSION}`,
   );
-  for (const row of bodies) items.add(`${text(row, 'name')} (body md5 ${text(row, 'hash').slice(0, 12)}: ${flat(text(row, 'body'), 60)})`);
+  for (const row of bodies) {
+    const object = text(row, 'object');
+    const head = `${object}${text(row, 'attributes')}`;
+    const hash = text(row, 'hash').slice(0, 12);
+    const body = collapsed(text(row, 'body'));
+    const line = `${head} (body md5 ${hash}: ${flat(body, 60)})`;
+    items.add(line);
+    items.bodies.set(line, { object, head, hash, body });
+  }
   return items;
 }
 
 /**
  * What a down migration failed to restore: items missing after it, and items it left behind, sorted.
+ * When both snapshots come from `schemaSnapshot` and one view or routine is missing in one version and
+ * left behind in another, both lines show the same stretch of the two bodies around their first
+ * difference instead of the start of each, which may be all the two have in common.
  *
  * @example
  * compareSnapshots(new Set(['table a']), new Set(['table b'])); // { missing: ['table a'], extra: ['table b'] }
  */
 export function compareSnapshots(before: ReadonlySet<string>, after: ReadonlySet<string>): { missing: string[]; extra: string[] } {
-  return { missing: [...before].filter((item) => !after.has(item)).sort(), extra: [...after].filter((item) => !before.has(item)).sort() };
+  const missing = [...before].filter((item) => !after.has(item));
+  const extra = [...after].filter((item) => !before.has(item));
+  const shown = new Map<string, string>();
+  if (before instanceof SchemaSnapshot && after instanceof SchemaSnapshot) {
+    for (const gone of missing) {
+      const old = before.bodies.get(gone);
+      if (old === undefined) continue;
+      const counterparts = extra.filter((item) => after.bodies.get(item)?.object === old.object);
+      const [left] = counterparts;
+      const now = left === undefined ? undefined : after.bodies.get(left);
+      // Only a one-to-one pair with different bodies: with the same body, the line's attributes already show the difference.
+      if (counterparts.length !== 1 || left === undefined || now === undefined || now.body === old.body) continue;
+      const [oldExcerpt, newExcerpt] = differingExcerpts(old.body, now.body);
+      shown.set(gone, `${old.head} (body md5 ${old.hash}: ${oldExcerpt})`);
+      shown.set(left, `${now.head} (body md5 ${now.hash}: ${newExcerpt})`);
+    }
+  }
+  const show = (item: string): string => shown.get(item) ?? item;
+  return { missing: missing.map(show).sort(), extra: extra.map(show).sort() };
 }

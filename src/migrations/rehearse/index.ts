@@ -9,6 +9,7 @@ import { ensureParser, parseSql } from '../sql/parse.js';
 import type { MigrationSet } from '../types.js';
 import { removeTempDir } from '../../core/temp-dirs.js';
 import { createPgliteTemplate, openPglite, openServer, type RehearsalDb } from './database.js';
+import { listTableNames } from './fill.js';
 import { platformSetup } from './platforms.js';
 import { REHEARSAL_RULES } from './rules.js';
 import { DEFAULT_REHEARSAL_ROWS, ROW_COUNTS_SQL } from './defaults.js';
@@ -109,9 +110,24 @@ function databasesLabel(dbs: readonly RehearsalDb[]): string {
 }
 
 /** Names in `--row-counts` that match no table the rehearsal filled: most likely a typo or a missing schema prefix. */
-function unknownTables(rowCounts: Readonly<Record<string, number>>, runs: readonly MigrationRun[]): string[] {
-  const seen = new Set(runs.flatMap((run) => run.fills.map((fill) => fill.table)));
-  return Object.keys(rowCounts).filter((name) => !seen.has(name) && !seen.has(name.replace(/^public\./, ''))).sort();
+function unknownTables(rowCounts: Readonly<Record<string, number>>, tableNames: ReadonlySet<string>): string[] {
+  return Object.keys(rowCounts).filter((name) => !tableNames.has(name) && !tableNames.has(name.replace(/^public\./, ''))).sort();
+}
+
+/** Tables the fill could not fill stay empty, so what the migration does to rows goes unmeasured: say so. */
+function unfilledNotes(runs: readonly MigrationRun[]): Note[] {
+  const notes: Note[] = [];
+  // Said once per table of a set: the fill retries before each migration and fails the same way.
+  const said = new Set<string>();
+  for (const run of runs) {
+    for (const fill of run.fills) {
+      const key = `${run.set.dir}\u0000${fill.table}`;
+      if (fill.error === undefined || said.has(key)) continue;
+      said.add(key);
+      notes.push({ kind: 'info', path: run.migration.path, message: `${fill.table} could not be filled with synthetic rows (first before ${run.migration.path}) and stays empty, so what migrations do to its rows is not measured: ${fill.error}` });
+    }
+  }
+  return notes;
 }
 
 /** What the rehearsal could not do like the runner would, said once per migration. */
@@ -164,6 +180,8 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
   const runs: MigrationRun[] = [];
   const opened: RehearsalDb[] = [];
   const platformNotes: Note[] = [];
+  /** Every table and partition the sets created, to tell which `--row-counts` names match none. */
+  const tableNames = new Set<string>();
   // Each set is a separate database in production (services/auth and services/billing both create
   // `users`), so each gets a fresh one; one at a time, closed before the next opens, to bound memory
   // and disk to one set's data. With no set at all a server is still opened once, so a wrong
@@ -192,6 +210,7 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
             ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
           })),
         );
+        if (options.rowCounts !== undefined) for (const name of await listTableNames(db)) tableNames.add(name);
       }
     } finally {
       await db.close();
@@ -225,9 +244,9 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
   if (diskFull !== undefined && options.databaseUrl === undefined) {
     notes.push({ kind: 'info', path: diskFull.migration.path, message: `the rehearsal database ran out of disk space in ${diskFull.migration.path} (its failure says so): PGlite keeps its data in the temporary directory; set TMPDIR to a directory with more room, lower --rows, or rehearse on a server with --database-url` });
   }
-  notes.push(...platformNotes, ...cycleNotes(runs));
+  notes.push(...platformNotes, ...unfilledNotes(runs), ...cycleNotes(runs));
   if (options.rowCounts !== undefined) {
-    const unknown = unknownTables(options.rowCounts, runs);
+    const unknown = unknownTables(options.rowCounts, tableNames);
     if (unknown.length > 0) notes.push({ kind: 'info', message: `--row-counts names ${unknown.length} table(s) no migration created or filled, so their counts were not used: ${unknown.join(', ')} (names are \`table\` in public, \`schema.table\` elsewhere)` });
   }
   for (const run of runs) {

@@ -93,6 +93,23 @@ describe('rehearsal sizes and names', () => {
     expect(result.value.findings.filter((finding) => finding.ruleId === 'migrations/rehearsal-blocking-lock')).toEqual([]);
   });
 
+  it('fills a partitioned table from its partitions\' counts, knows partition names, and notes a table it cannot fill once', async () => {
+    const files: Record<string, string> = {
+      'migrations/000001_init.up.sql': [
+        'CREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);',
+        "CREATE TABLE events_a PARTITION OF events FOR VALUES FROM ('2000-01-01') TO ('2100-01-01');",
+        'CREATE TABLE impossible (id bigint PRIMARY KEY, n int NOT NULL CHECK (n <> n));',
+      ].join('\n'),
+      'migrations/000002_kind.up.sql': 'ALTER TABLE events ADD COLUMN kind text;',
+      'migrations/000003_more.up.sql': 'ALTER TABLE impossible ADD COLUMN note text;',
+    };
+    const result = await rehearseMigrations(discoverInIndex(createFileIndex(Object.keys(files), (file) => files[file])), { rows: 100, rowCounts: { events: 0, events_a: 4_000 } });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.runs[1]?.fills.filter((fill) => fill.error === undefined).map((fill) => [fill.table, fill.rows])).toEqual([['events', 100]]);
+    expect(result.value.notes.filter((note) => note.message.includes('--row-counts names'))).toEqual([]);
+    expect(result.value.notes.filter((note) => note.message.startsWith('impossible could not be filled')).map((note) => note.path)).toEqual(['migrations/000002_kind.up.sql']);
+  });
+
   it('productionCount reads `table`, `public.table` and `schema.table` keys', () => {
     expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'users')).toBe(5);
     expect(productionCount({ 'public.users': 5, 'app.accounts': 7, orders: 9 }, 'orders')).toBe(9);

@@ -348,7 +348,7 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
         runs.push({ set, migration, fills: [], statements: [], ms: 0, error: { message: `syntax error at line ${parsed.syntaxError.position.line}: ${parsed.syntaxError.message}` } });
         continue;
       }
-      const fills = await fillTables(db, filled, rowsFor);
+      const fills = await fillTables(db, filled, rowsFor, productionRows);
       for (const fill of fills) {
         if (fill.error === undefined) options.onProgress?.(`  filled ${fill.table} with ${fill.rows.toLocaleString('en-US')} rows in ${Math.round(fill.ms)} ms${fill.note === undefined ? '' : ` (${fill.note})`}`);
       }

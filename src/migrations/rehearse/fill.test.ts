@@ -269,3 +269,13 @@ describe('fillTables: partitioned tables and --row-counts', () => {
     expect(await listTableNames(db)).toEqual(['billing.invoices', 'events', 'events_a', 'events_a1', 'events_a2', 'events_b']);
   });
 });
+
+describe('fillTables: values that real data shares across tables', () => {
+  it('lets a later migration add a foreign key from a plain integer column to a serial id', async () => {
+    await db.exec(`CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);
+      CREATE TABLE posts (id bigserial PRIMARY KEY, user_id integer NOT NULL, title text);`);
+    await fillTables(db, new Map(), () => 40);
+    await db.exec('ALTER TABLE posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id)');
+    expect(await count('SELECT count(*)::int8 AS n FROM posts JOIN users ON users.id = posts.user_id')).toBe(40);
+  });
+});

@@ -480,11 +480,13 @@ function seedClearance(max: number, rows: number): number {
   return SEED_CLEARANCES.find((offset) => max - offset >= rows) ?? 0;
 }
 
-function integerGenerator(g: string, cast: string, range: { min: number; max: number }, maxG: number, isKey: boolean): Generator | undefined {
+function integerGenerator(g: string, cast: string, range: { min: number; max: number }, maxG: number): Generator | undefined {
   if (range.min > range.max) return undefined;
-  // Positive values from 1 where allowed (ids, quantities), keys from past the seeds' numbers where the range
-  // has room; downwards from max when only negatives fit.
-  const clearance = isKey && range.max >= 1 ? seedClearance(range.max, maxG) : 0;
+  // Positive values past the seeds' numbers where the range has room, else from 1; downwards from max when
+  // only negatives fit. Every integer column, not only keys, starts at the same clearance as the sequences,
+  // so a column such as posts.user_id holds values users.id also holds — as real data does when a later
+  // migration adds the foreign key between them.
+  const clearance = range.max >= 1 ? seedClearance(range.max, maxG) : 0;
   const start = range.max >= 1 ? Math.max(range.min, clearance + 1) : Math.max(range.min, range.max - maxG + 1);
   const span = range.max - start + 1;
   if (span >= maxG) return { sql: start === 1 ? `${g}${cast}` : `(${start - 1} + ${g}::int8)${cast}`, distinct: Number.POSITIVE_INFINITY };
@@ -556,10 +558,10 @@ export function valueExpression(
     case 'int8':
     case 'oid':
     case 'numeric':
-      return integerGenerator(g, cast, range, maxG, isUnique);
+      return integerGenerator(g, cast, range, maxG);
     case 'float4':
     case 'float8':
-      return rules.min === undefined && rules.max === undefined ? { sql: `(${g} * 1.5)${cast}`, distinct: Number.POSITIVE_INFINITY } : integerGenerator(g, cast, range, maxG, isUnique);
+      return rules.min === undefined && rules.max === undefined ? { sql: `(${g} * 1.5)${cast}`, distinct: Number.POSITIVE_INFINITY } : integerGenerator(g, cast, range, maxG);
     case 'text':
     case 'varchar':
     case 'bpchar':

@@ -74,7 +74,7 @@ describe('TypeORM migrations from string literals', () => {
     ]);
     // TypeORM commits once per run: the first migration's lock is held through the second one too.
     const [first, second] = result.value.runs;
-    const created = first?.statements[0];
-    expect(created?.heldMs).toBeCloseTo((created?.ms ?? 0) + (second?.ms ?? 0), 5);
+    const applied = (run: typeof first): number => (run?.statements ?? []).reduce((total, statement) => total + (statement.estimatedMs ?? statement.ms), 0);
+    expect(first?.statements[0]?.heldMs).toBeCloseTo(applied(first) + applied(second), 5);
   });
 });

@@ -102,6 +102,8 @@ export function extractCodeSql(path: string, text: string): CodeSql {
       const direction = directionOf(node);
       const content = literalContent(text, node.quasi);
       if (direction !== undefined && content !== undefined) literals[direction].push(content);
+      // A template with ${…} is SQL made at run time: the literals alone would be an incomplete picture.
+      else if (direction === 'up') unconvertedCalls++;
       return false;
     }
     if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression' || node.callee.property.type !== 'Identifier') return;
@@ -109,9 +111,11 @@ export function extractCodeSql(path: string, text: string): CodeSql {
     if (direction === undefined) return;
     const method = node.callee.property.name;
     const first = node.arguments[0];
-    const content = SQL_METHODS.has(method) && first !== undefined && first.type !== 'SpreadElement' ? literalContent(text, first) : undefined;
-    if (content !== undefined) {
-      literals[direction].push(content);
+    if (SQL_METHODS.has(method) && first !== undefined) {
+      const content = first.type === 'SpreadElement' ? undefined : literalContent(text, first);
+      if (content !== undefined) literals[direction].push(content);
+      // SQL computed at run time (a variable, a template with ${…}): the literals alone would be incomplete.
+      else if (direction === 'up') unconvertedCalls++;
       return false;
     }
     const receiver = dottedName(node.callee.object);

@@ -108,6 +108,20 @@ describe('Kysely', () => {
   });
 });
 
+describe('SQL built at run time', () => {
+  it('counts interpolated sql templates, addSql and query calls as not convertible, so the literals alone are not linted', () => {
+    const kysely = "import { Kysely, sql } from 'kysely';\nexport async function up(db: Kysely<unknown>) {\n  await sql`CREATE TABLE a (id int)`.execute(db);\n  await sql`CREATE INDEX ON ${sql.table(name)} (id)`.execute(db);\n}\n";
+    const mikro = "import { Migration } from '@mikro-orm/migrations';\nexport class Migration20240101000000 extends Migration {\n  async up() {\n    this.addSql('create table a (id int);');\n    this.addSql(`create index on ${table} (id);`);\n  }\n}\n";
+    const sequelize = "module.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query(statement);\n  },\n  async down() {},\n};\n";
+    const sets = discover({ 'src/migrations/2024_01_01_a.ts': kysely, 'db/migrations/Migration20240101000000.ts': mikro, 'migrations/20240101000000-a.js': sequelize });
+    expect(sets.map((set) => [set.framework, set.migrations[0]?.unconvertedCalls, set.migrations[0]?.up === undefined])).toEqual([
+      ['mikro-orm', 1, true],
+      ['sequelize', 1, true],
+      ['kysely', 1, true],
+    ]);
+  });
+});
+
 describe('Sequelize', () => {
   const concurrent = [
     "'use strict';",

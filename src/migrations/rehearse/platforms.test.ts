@@ -28,6 +28,16 @@ describe('what a migration set assumes exists', () => {
     expect(result.value.notes.filter((note) => note.message.includes('Supabase platform')).map((note) => note.path)).toEqual(['supabase/migrations']);
   });
 
+  it('does not call a down unreversible for an extension the database lacks', async () => {
+    const result = await rehearseMigrations(
+      setsOf({ 'db/migrations/000001_postgis.up.sql': 'CREATE EXTENSION IF NOT EXISTS postgis;', 'db/migrations/000001_postgis.down.sql': 'DROP EXTENSION postgis;' }),
+      { rows: 10 },
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.findings.filter((finding) => finding.ruleId.startsWith('migrations/rehearsal-')).map((finding) => finding.ruleId)).toEqual([]);
+    expect(result.value.runs[0]?.reversibility?.skipped).toMatch(/^extension postgis is not available/);
+  });
+
   it('loads the extensions PGlite has, skips those it lacks with a note, and says when a failure may follow an earlier one', async () => {
     const result = await rehearseMigrations(
       setsOf({

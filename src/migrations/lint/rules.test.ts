@@ -78,7 +78,7 @@ const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]
   'enum-value-in-transaction': {
     'used-same-transaction': [['db/migrations/20240101000000_status.sql', 3]],
     pg11: [['db/migrations/20240101000000_status.sql', 2]],
-    'drizzle-next-migration': [['drizzle/0001_archive.sql', 1]],
+    'drizzle-next-migration': [['drizzle/0002_archive.sql', 1]],
   },
   'syntax-error': { typo: [['migrations/001_change.sql', 2]] },
   'prefer-text-field': { varchar: [['migrations/001_change.sql', 1]] },

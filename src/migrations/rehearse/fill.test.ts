@@ -278,4 +278,12 @@ describe('fillTables: values that real data shares across tables', () => {
     await db.exec('ALTER TABLE posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id)');
     expect(await count('SELECT count(*)::int8 AS n FROM posts JOIN users ON users.id = posts.user_id')).toBe(40);
   });
+
+  it('keeps plain integer values small, so a later narrowing such as qty → smallint still fits', async () => {
+    await db.exec('CREATE TABLE order_lines (id bigserial PRIMARY KEY, order_id bigint NOT NULL, qty integer NOT NULL);');
+    await fillTables(db, new Map(), () => 40);
+    await db.exec('ALTER TABLE order_lines ALTER COLUMN qty TYPE smallint');
+    expect(await count('SELECT max(qty)::int8 AS n FROM order_lines')).toBe(40);
+    expect(await count('SELECT min(order_id)::int8 AS n FROM order_lines')).toBe(1_000_001);
+  });
 });

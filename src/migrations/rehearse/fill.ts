@@ -480,13 +480,16 @@ function seedClearance(max: number, rows: number): number {
   return SEED_CLEARANCES.find((offset) => max - offset >= rows) ?? 0;
 }
 
-function integerGenerator(g: string, cast: string, range: { min: number; max: number }, maxG: number): Generator | undefined {
+/** Columns that hold ids: a later migration may make them a foreign key to a serial id. */
+const ID_COLUMN = /(^id$|_id$|[a-z]Id$)/;
+
+function integerGenerator(g: string, cast: string, range: { min: number; max: number }, maxG: number, keyLike: boolean): Generator | undefined {
   if (range.min > range.max) return undefined;
-  // Positive values past the seeds' numbers where the range has room, else from 1; downwards from max when
-  // only negatives fit. Every integer column, not only keys, starts at the same clearance as the sequences,
-  // so a column such as posts.user_id holds values users.id also holds — as real data does when a later
-  // migration adds the foreign key between them.
-  const clearance = range.max >= 1 ? seedClearance(range.max, maxG) : 0;
+  // Positive values from 1 where allowed (quantities); keys and id columns past the seeds' numbers where the
+  // range has room, the same clearance the sequences get, so posts.user_id holds values users.id also holds,
+  // as real data does when a later migration adds the foreign key between them; downwards from max when only
+  // negatives fit. Plain values stay small, so a later narrowing (qty → smallint) still fits.
+  const clearance = keyLike && range.max >= 1 ? seedClearance(range.max, maxG) : 0;
   const start = range.max >= 1 ? Math.max(range.min, clearance + 1) : Math.max(range.min, range.max - maxG + 1);
   const span = range.max - start + 1;
   if (span >= maxG) return { sql: start === 1 ? `${g}${cast}` : `(${start - 1} + ${g}::int8)${cast}`, distinct: Number.POSITIVE_INFINITY };
@@ -529,11 +532,11 @@ function textGenerator(g: string, cast: string, maxLength: number | undefined, m
  * Undefined when the type has no generator (the column is left to its default or NULL).
  *
  * @example
- * valueExpression({ type: 'character varying(5)', baseType: 'character varying(5)', typname: 'varchar', typtype: 'b', category: 'S', enumLabels: 0, rules: {} }, 'g', 100_000, true);
+ * valueExpression({ name: 'code', type: 'character varying(5)', baseType: 'character varying(5)', typname: 'varchar', typtype: 'b', category: 'S', enumLabels: 0, rules: {} }, 'g', 100_000, true);
  * // { sql: "('~' || substr('0…z', (g / 46656 % 36)::int + 1, 1) || … || substr('0…z', (g % 36)::int + 1, 1))::character varying(5)", distinct: 1679616 }
  */
 export function valueExpression(
-  column: Pick<ColumnInfo, 'type' | 'baseType' | 'typname' | 'typtype' | 'category' | 'enumLabels' | 'rules'>,
+  column: Pick<ColumnInfo, 'name' | 'type' | 'baseType' | 'typname' | 'typtype' | 'category' | 'enumLabels' | 'rules'>,
   g: string,
   maxG: number,
   isUnique: boolean,
@@ -558,10 +561,10 @@ export function valueExpression(
     case 'int8':
     case 'oid':
     case 'numeric':
-      return integerGenerator(g, cast, range, maxG);
+      return integerGenerator(g, cast, range, maxG, isUnique || ID_COLUMN.test(column.name));
     case 'float4':
     case 'float8':
-      return rules.min === undefined && rules.max === undefined ? { sql: `(${g} * 1.5)${cast}`, distinct: Number.POSITIVE_INFINITY } : integerGenerator(g, cast, range, maxG);
+      return rules.min === undefined && rules.max === undefined ? { sql: `(${g} * 1.5)${cast}`, distinct: Number.POSITIVE_INFINITY } : integerGenerator(g, cast, range, maxG, isUnique || ID_COLUMN.test(column.name));
     case 'text':
     case 'varchar':
     case 'bpchar':

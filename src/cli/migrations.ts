@@ -27,8 +27,8 @@ export const migrationsCommand: Command = {
     '                         default: embedded PGlite',
     `  --rows N               rows per table for the rehearsal (default ${DEFAULT_REHEARSAL_ROWS.toLocaleString('en-US')}); with --row-counts,`,
     '                         at most N per table, and durations are extrapolated to the production counts',
-    '  --row-counts FILE      production row counts as JSON { "table": rows }, filled as they are unless --rows',
-    '                         caps them; export them with:',
+    '  --row-counts FILE      production row counts as JSON { "table": rows }, filled up to --rows (else 1,000,000)',
+    '                         and extrapolated beyond; export them with:',
     `                         ${ROW_COUNTS_SQL}`,
   ].join('\n'),
   options: {

@@ -12,7 +12,7 @@ import { createPgliteTemplate, openPglite, openServer, type RehearsalDb } from '
 import { listTableNames } from './fill.js';
 import { platformSetup } from './platforms.js';
 import { REHEARSAL_RULES } from './rules.js';
-import { DEFAULT_REHEARSAL_ROWS, ROW_COUNTS_SQL } from './defaults.js';
+import { DEFAULT_REHEARSAL_ROWS, PRODUCTION_FILL_CAP, ROW_COUNTS_SQL } from './defaults.js';
 import { formatMs, type MigrationRun, rehearseSets, timelineLines } from './run.js';
 
 export { DEFAULT_REHEARSAL_ROWS, ROW_COUNTS_SQL } from './defaults.js';
@@ -227,9 +227,7 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
   const rowsLabel =
     options.rowCounts === undefined
       ? `${rows.toLocaleString('en-US')} rows per table`
-      : options.rows === undefined
-        ? 'the row counts from --row-counts'
-        : `the row counts from --row-counts, at most ${rows.toLocaleString('en-US')} rows per table (durations extrapolated linearly to production size)`;
+      : `the row counts from --row-counts, at most ${(options.rows ?? PRODUCTION_FILL_CAP).toLocaleString('en-US')} rows per table (durations extrapolated linearly to production size)`;
   const outcome = await runRules(
     REHEARSAL_RULES,
     { runs, blockingThresholdMs: options.blockingThresholdMs ?? 1000, rowsLabel },
@@ -245,6 +243,10 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
     notes.push({ kind: 'info', path: diskFull.migration.path, message: `the rehearsal database ran out of disk space in ${diskFull.migration.path} (its failure says so): PGlite keeps its data in the temporary directory; set TMPDIR to a directory with more room, lower --rows, or rehearse on a server with --database-url` });
   }
   notes.push(...platformNotes, ...unfilledNotes(runs), ...cycleNotes(runs));
+  if (options.rowCounts !== undefined && options.rows === undefined) {
+    const capped = Object.entries(options.rowCounts).filter(([, count]) => count > PRODUCTION_FILL_CAP).map(([name]) => name);
+    if (capped.length > 0) notes.push({ kind: 'info', message: `${capped.length} table(s) in --row-counts have more than ${PRODUCTION_FILL_CAP.toLocaleString('en-US')} rows (${capped.slice(0, 5).join(', ')}${capped.length > 5 ? ', …' : ''}): filled with ${PRODUCTION_FILL_CAP.toLocaleString('en-US')}, durations extrapolated to their counts; --rows N sets another limit` });
+  }
   if (options.rowCounts !== undefined) {
     const unknown = unknownTables(options.rowCounts, tableNames);
     if (unknown.length > 0) notes.push({ kind: 'info', message: `--row-counts names ${unknown.length} table(s) no migration created or filled, so their counts were not used: ${unknown.join(', ')} (names are \`table\` in public, \`schema.table\` elsewhere)` });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFileIndex, discoverInIndex } from '../discover.js';
 import { rehearseMigrations } from './index.js';
-import { productionCount } from './run.js';
+import { fillTarget, productionCount } from './run.js';
 
 const FILES: Record<string, string> = {
   'migrations/000001_init.up.sql': 'CREATE SCHEMA app;\nCREATE TABLE app.accounts (id serial PRIMARY KEY, balance int NOT NULL);\nCREATE TABLE logs (id bigserial PRIMARY KEY, msg text);',
@@ -108,6 +108,20 @@ describe('rehearsal sizes and names', () => {
     expect(result.value.runs[1]?.fills.filter((fill) => fill.error === undefined).map((fill) => [fill.table, fill.rows])).toEqual([['events', 100]]);
     expect(result.value.notes.filter((note) => note.message.includes('--row-counts names'))).toEqual([]);
     expect(result.value.notes.filter((note) => note.message.startsWith('impossible could not be filled')).map((note) => note.path)).toEqual(['migrations/000002_kind.up.sql']);
+  });
+
+  it('fills at most 1,000,000 rows per table from --row-counts alone, and says which tables were capped', async () => {
+    expect([fillTarget(250_000_000, undefined), fillTarget(3_000, undefined), fillTarget(250_000_000, 5_000)]).toEqual([1_000_000, 3_000, 5_000]);
+    // The note, without a million-row fill (that belongs in the benchmark): no migration creates the table.
+    const files: Record<string, string> = { 'migrations/000001_init.up.sql': 'CREATE TABLE small (id bigserial PRIMARY KEY);' };
+    const sets = discoverInIndex(createFileIndex(Object.keys(files), (file) => files[file]));
+    const capped = (notes: ReadonlyArray<{ message: string }>): number => notes.filter((note) => note.message.includes('have more than 1,000,000 rows (huge)')).length;
+    const alone = await rehearseMigrations(sets, { rowCounts: { huge: 250_000_000 } });
+    if (!alone.ok) throw new Error(alone.error.message);
+    expect(capped(alone.value.notes)).toBe(1);
+    const withRows = await rehearseMigrations(sets, { rows: 5, rowCounts: { huge: 250_000_000 } });
+    if (!withRows.ok) throw new Error(withRows.error.message);
+    expect(capped(withRows.value.notes)).toBe(0);
   });
 
   it('productionCount reads `table`, `public.table` and `schema.table` keys', () => {

@@ -5,7 +5,7 @@ import { ensureParser, parseSql, type Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
 import { compareSnapshots, heldLocks, type HeldLock, relationNodes, schemaSnapshot } from './catalog.js';
 import type { RehearsalDb } from './database.js';
-import { DEFAULT_REHEARSAL_ROWS } from './defaults.js';
+import { DEFAULT_REHEARSAL_ROWS, PRODUCTION_FILL_CAP } from './defaults.js';
 import { fillTables, type FillOutcome } from './fill.js';
 
 export interface StatementRun {
@@ -299,6 +299,17 @@ async function checkReversibility(db: RehearsalDb, migration: Migration, up: rea
 }
 
 /**
+ * How many rows a table with `production` rows in `--row-counts` is filled with: the production count up to
+ * a limit (`--rows`, else PRODUCTION_FILL_CAP), so a large production table is rehearsed at a size that
+ * fits and durations are extrapolated to production.
+ *
+ * @example fillTarget(250_000_000, undefined) // 1_000_000
+ */
+export function fillTarget(production: number, rows: number | undefined): number {
+  return Math.min(rows ?? PRODUCTION_FILL_CAP, production);
+}
+
+/**
  * The production row count of `table` (`table` in public, `schema.table` otherwise) in a `--row-counts`
  * object, which may also name public tables `public.table`.
  *
@@ -329,9 +340,7 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
   const rowsFor = (table: string): number => {
     const production = productionRows(table);
     if (production === undefined) return rows;
-    // An explicit --rows caps the fill so a large production table is rehearsed at a size that fits, and
-    // the duration is extrapolated to production; without it the fill is the production count itself.
-    return options.rows === undefined ? production : Math.min(options.rows, production);
+    return fillTarget(production, options.rows);
   };
   const runs: MigrationRun[] = [];
   const filled = new Map<number, number>();

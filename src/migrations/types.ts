@@ -21,7 +21,16 @@ export const FRAMEWORKS = [
 export type Framework = (typeof FRAMEWORKS)[number];
 
 /** Frameworks whose JS/TS migrations `--run-js` can run to capture the SQL their builders send (see capture/). */
-export const CAPTURED_FRAMEWORKS: ReadonlySet<Framework> = new Set(['knex', 'node-pg-migrate', 'typeorm']);
+export type CapturedFramework = 'knex' | 'node-pg-migrate' | 'typeorm';
+
+/**
+ * Whether `--run-js` can run this framework's migrations.
+ *
+ * @example isCapturedFramework('knex') // true
+ */
+export function isCapturedFramework(framework: Framework): framework is CapturedFramework {
+  return framework === 'knex' || framework === 'node-pg-migrate' || framework === 'typeorm';
+}
 
 /**
  * - `per-file`: the runner opens a transaction around each migration file.

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Note } from '../../core/report.js';
 import { directionLines } from '../frameworks/code-sql.js';
-import { CAPTURED_FRAMEWORKS, type Framework, type Migration, type MigrationSet, type SqlSource } from '../types.js';
+import { type CapturedFramework, isCapturedFramework, type Migration, type MigrationSet, type SqlSource } from '../types.js';
 import { type CapturedDirection, type CaptureReply, captureReplySchema, type CaptureRequest, type ScratchDatabase } from './protocol.js';
 import { isExpectedFsError } from '../../core/fs-errors.js';
 import { createTempDir, removeTempDir } from '../../core/temp-dirs.js';
@@ -57,15 +57,10 @@ export interface CaptureFailure {
   readonly error: string;
 }
 
-type CapturableFramework = 'knex' | 'node-pg-migrate' | 'typeorm';
-type Capturable = Migration & { readonly framework: CapturableFramework };
-
-function isCapturableFramework(framework: Framework): framework is CapturableFramework {
-  return CAPTURED_FRAMEWORKS.has(framework);
-}
+type Capturable = Migration & { readonly framework: CapturedFramework };
 
 function isCapturable(migration: Migration): migration is Capturable {
-  return migration.up === undefined && migration.language !== 'sql' && isCapturableFramework(migration.framework);
+  return migration.up === undefined && migration.language !== 'sql' && isCapturedFramework(migration.framework);
 }
 
 function readText(file: string): string | undefined {

@@ -122,7 +122,11 @@ export function claimEach<T>(index: FileIndex, paths: readonly string[], build: 
   return built;
 }
 
-/** JS/TS source files (not declaration files): where code migrations live. */
+/**
+ * JS/TS source files (not declaration files): where code migrations live.
+ *
+ * @example isCodeFile('src/migrations/1700-init.ts') // true; isCodeFile('types.d.ts') // false
+ */
 export function isCodeFile(path: string): boolean {
   return /\.(c|m)?(j|t)s$/.test(path) && !path.endsWith('.d.ts');
 }

@@ -1,7 +1,7 @@
 import { runRules, type RuleSetting, type SourceText } from '../../core/engine.js';
 import type { Finding, Note, RuleMeta } from '../../core/report.js';
 import { ensureParser, parseSql, type StatementIgnores } from '../sql/parse.js';
-import { CAPTURED_FRAMEWORKS, type MigrationSet } from '../types.js';
+import { isCapturedFramework, type MigrationSet } from '../types.js';
 import { annotate, type LintedFile, type MigrationProject, type PgVersion, TableHistory } from './context.js';
 import { MIGRATION_RULES } from './registry.js';
 import { DOCS_BASE_URL } from '../../core/meta.js';
@@ -86,7 +86,7 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
       notes.push({
         kind: 'skipped-file',
         path: set.dir,
-        message: CAPTURED_FRAMEWORKS.has(set.framework)
+        message: isCapturedFramework(set.framework)
           ? `${unparsed.length} ${set.framework} migration(s) in ${set.dir} build their SQL with schema-builder calls at run time: listed but not linted (without --run-js only SQL passed as string literals is read; with --run-js or --rehearse, see the notes on running them)`
           : `${unparsed.length} ${set.framework} migration(s) in ${set.dir} build their SQL with ${set.framework} builder calls at run time: listed but not linted (shipready reads the SQL they pass as string literals, but cannot run ${set.framework} migrations to capture the rest)`,
       });

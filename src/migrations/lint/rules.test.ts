@@ -15,6 +15,7 @@ const EXPECTED: Record<string, Record<string, Array<[path: string, line: number]
     plain: [['migrations/001_change.sql', 2]],
     'same-name-other-schema': [['migrations/001_change.sql', 2]],
     'if-not-exists-earlier-table': [['migrations/002_index.sql', 2]],
+    'only-on-plain-table': [['migrations/002_index.sql', 1]],
   },
   'require-concurrent-index-deletion': { plain: [['migrations/001_change.sql', 1]] },
   'ban-concurrent-index-creation-in-transaction': {

@@ -47,7 +47,6 @@ export interface RehearsalResult {
   readonly runs: readonly MigrationRun[];
 }
 
-/** Statements of up-only migrations that destroy data, since no down migration can be rehearsed. */
 /**
  * Whether an ALTER … TYPE may lose values: yes unless the set declared the column's old type earlier and
  * the cast keeps every value (int → bigint, varchar widening…). A USING clause may compute anything.
@@ -58,6 +57,7 @@ function typeChangeLosesData(command: AlterTableCmd, table: string, declared: Re
   return column?.typeName === undefined || previous === undefined || column.raw_default !== undefined || !keepsEveryValue(previous, column.typeName);
 }
 
+/** Statements of up-only migrations that destroy data, since no down migration can be rehearsed. */
 async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSection | undefined> {
   await ensureParser();
   const lines: string[] = [];

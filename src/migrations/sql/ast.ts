@@ -136,7 +136,7 @@ export function volatileDefaultReason(expression: Node | undefined): string | un
 export const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 /**
- * `INSERT … VALUES` (or a SELECT without FROM and without WITH): a few literal rows, however large the
+ * `INSERT … VALUES` or `DEFAULT VALUES` (or a SELECT without FROM and without WITH): a few literal rows, however large the
  * tables are — unlike `INSERT … SELECT … FROM`, which copies rows.
  *
  * @example insertsLiteralRows(parse("INSERT INTO roles VALUES (1, 'admin')")) // true
@@ -144,5 +144,7 @@ export const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8'
 export function insertsLiteralRows(node: Node): boolean {
   if (!('InsertStmt' in node)) return false;
   const select = node.InsertStmt.selectStmt;
-  return select !== undefined && 'SelectStmt' in select && (select.SelectStmt.fromClause ?? []).length === 0 && node.InsertStmt.withClause === undefined;
+  // No SELECT at all is INSERT … DEFAULT VALUES: one row.
+  if (select === undefined) return true;
+  return 'SelectStmt' in select && (select.SelectStmt.fromClause ?? []).length === 0 && node.InsertStmt.withClause === undefined;
 }

@@ -1,6 +1,15 @@
 // Protects against CREATE INDEX blocking every write to a live table for the whole build. docs/migrations.md#require-concurrent-index-creation
 import { relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { defineMigrationRule, eachStatement, perProject, quote, statementLocation } from '../context.js';
+
+/** Tables the migrations create, and whether with PARTITION BY. */
+const tableKinds = perProject((project): ReadonlyMap<string, 'partitioned' | 'plain'> => {
+  const kinds = new Map<string, 'partitioned' | 'plain'>();
+  for (const { entry } of eachStatement(project)) {
+    if ('CreateStmt' in entry.node) kinds.set(relationKey(entry.node.CreateStmt.relation), entry.node.CreateStmt.partspec === undefined ? 'plain' : 'partitioned');
+  }
+  return kinds;
+});
 
 export default defineMigrationRule({
   name: 'require-concurrent-index-creation',
@@ -13,9 +22,10 @@ export default defineMigrationRule({
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('IndexStmt' in entry.node) || entry.node.IndexStmt.concurrent === true) continue;
-      // `ON ONLY` means something only for a partitioned table: it indexes the parent alone, which holds no
-      // rows (instant), and CONCURRENTLY is not allowed there. The partitions are indexed CONCURRENTLY and attached.
-      if (entry.node.IndexStmt.relation?.inh !== true) continue;
+      // `ON ONLY` on a partitioned table indexes the parent alone, which holds no rows (instant), and
+      // CONCURRENTLY is not allowed there: the partitions are indexed CONCURRENTLY and attached. Nobody writes
+      // ONLY for a plain table, so it is taken as partitioned unless the migrations created it plain.
+      if (entry.node.IndexStmt.relation?.inh !== true && tableKinds(ctx.project).get(relationKey(entry.node.IndexStmt.relation)) !== 'plain') continue;
       const table = relationKey(entry.node.IndexStmt.relation);
       if (!entry.isExisting(table)) continue;
       ctx.report({

@@ -1,6 +1,7 @@
 import { type Node, parseSync } from 'oxc-parser';
 import { dottedName, walkAst } from '../../project/ast.js';
-import type { SqlSource } from '../types.js';
+import type { Framework, Migration, MigrationSet, SqlSource, TransactionMode } from '../types.js';
+import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFile, unclaimed } from './common.js';
 
 /**
  * Calls whose first argument is raw SQL: TypeORM `queryRunner.query`, Knex `knex.raw` / `knex.schema.raw`,
@@ -151,4 +152,35 @@ export function directionLines(path: string, text: string): { up?: number; down?
   const ranges = directionRanges(result.program);
   const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length;
   return { ...(ranges.up === undefined ? {} : { up: lineOf(ranges.up.start) }), ...(ranges.down === undefined ? {} : { down: lineOf(ranges.down.start) }) };
+}
+
+/** What sets one JS/TS migration framework apart, for `detectCodeMigrations`. */
+export interface CodeFramework {
+  readonly framework: Framework;
+  /** Whether a code file (in a migrations folder) is one of this framework's migrations. */
+  isMigration(text: string): boolean;
+  /** The files of one folder in the order the framework applies them. */
+  order(paths: readonly string[]): string[];
+  /** The set's default mode, and how a migration's own text changes it. */
+  readonly transaction: TransactionMode;
+  transactionOf(text: string): { readonly mode: TransactionMode; readonly reason: string };
+}
+
+/**
+ * The migrations of a JS/TS framework whose files hold only `up`/`down` code: one set per folder, in the
+ * framework's order, each migration's SQL read from its string literals (`codeMigrationFields`).
+ *
+ * @example detectCodeMigrations(index, { framework: 'kysely', isMigration: (text) => text.includes('kysely'), order: (paths) => [...paths].sort(), transaction: 'per-run', transactionOf: () => ({ mode: 'per-run', reason: 'one per run' }) })
+ */
+export function detectCodeMigrations(index: FileIndex, spec: CodeFramework): MigrationSet[] {
+  const files = unclaimed(index).filter((path) => isCodeFile(path) && spec.isMigration(index.read(path) ?? ''));
+  const sets: MigrationSet[] = [];
+  for (const [dir, paths] of groupByDir(files)) {
+    const migrations: Migration[] = claimEach(index, spec.order(paths), (path, text) => {
+      const { mode, reason } = spec.transactionOf(text);
+      return { ...codeMigrationIdentity(path), framework: spec.framework, ...codeMigrationFields(path, text), transaction: mode, transactionReason: reason };
+    });
+    sets.push({ framework: spec.framework, dir, transaction: spec.transaction, migrations, hasDowns: true });
+  }
+  return sets;
 }

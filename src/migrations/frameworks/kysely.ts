@@ -1,6 +1,6 @@
-import type { Migration, MigrationSet } from '../types.js';
-import { codeMigrationFields } from './code-sql.js';
-import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFile, unclaimed } from './common.js';
+import type { MigrationSet } from '../types.js';
+import { detectCodeMigrations } from './code-sql.js';
+import type { FileIndex } from './common.js';
 
 /**
  * Kysely: modules importing `kysely` that export `up(db)` / `down(db)`, applied in the order of their
@@ -11,21 +11,12 @@ import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFil
  * @example detectKysely(index).map((set) => set.migrations.length)
  */
 export function detectKysely(index: FileIndex): MigrationSet[] {
-  const files = unclaimed(index).filter((path) => {
-    const text = index.read(path) ?? '';
+  return detectCodeMigrations(index, {
+    framework: 'kysely',
     // An exported `up`, so the script that builds the Migrator next to the migrations is not one of them.
-    return isCodeFile(path) && /(?:from\s+|require\(\s*)['"]kysely['"]/.test(text) && /export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|exports\.up\b/.test(text);
+    isMigration: (text) => /(?:from\s+|require\(\s*)['"]kysely['"]/.test(text) && /export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|exports\.up\b/.test(text),
+    order: (paths) => [...paths].sort(),
+    transaction: 'per-run',
+    transactionOf: () => ({ mode: 'per-run', reason: "Kysely's Migrator runs all pending migrations in one transaction on PostgreSQL (unless it is built with disableTransactions)" }),
   });
-  const sets: MigrationSet[] = [];
-  for (const [dir, paths] of groupByDir(files)) {
-    const migrations: Migration[] = claimEach(index, [...paths].sort(), (path, text) => ({
-      ...codeMigrationIdentity(path),
-      framework: 'kysely',
-      ...codeMigrationFields(path, text),
-      transaction: 'per-run',
-      transactionReason: "Kysely's Migrator runs all pending migrations in one transaction on PostgreSQL (unless it is built with disableTransactions)",
-    }));
-    sets.push({ framework: 'kysely', dir, transaction: 'per-run', migrations, hasDowns: true });
-  }
-  return sets;
 }

@@ -1,6 +1,6 @@
-import type { Migration, MigrationSet } from '../types.js';
-import { codeMigrationFields } from './code-sql.js';
-import { claimEach, codeMigrationIdentity, compareVersions, type FileIndex, groupByDir, isCodeFile, unclaimed } from './common.js';
+import type { MigrationSet } from '../types.js';
+import { detectCodeMigrations } from './code-sql.js';
+import { codeMigrationIdentity, compareVersions, type FileIndex } from './common.js';
 
 /** `isTransactional()` overridden to return false: MikroORM runs that migration outside any transaction. */
 const OPTS_OUT = /isTransactional\s*\(\s*\)\s*(?::\s*boolean\s*)?\{\s*return\s+false\b/;
@@ -14,26 +14,14 @@ const OPTS_OUT = /isTransactional\s*\(\s*\)\s*(?::\s*boolean\s*)?\{\s*return\s+f
  * @example detectMikroOrm(index).map((set) => set.migrations.length)
  */
 export function detectMikroOrm(index: FileIndex): MigrationSet[] {
-  const files = unclaimed(index).filter((path) => {
-    const text = index.read(path) ?? '';
-    return isCodeFile(path) && /@mikro-orm\/migrations/.test(text) && /extends\s+Migration\b/.test(text);
+  return detectCodeMigrations(index, {
+    framework: 'mikro-orm',
+    isMigration: (text) => /@mikro-orm\/migrations/.test(text) && /extends\s+Migration\b/.test(text),
+    order: (paths) => [...paths].sort((a, b) => compareVersions(codeMigrationIdentity(a).id, codeMigrationIdentity(b).id)),
+    transaction: 'per-run',
+    transactionOf: (text) =>
+      OPTS_OUT.test(text)
+        ? { mode: 'none', reason: 'the migration overrides isTransactional() to return false' }
+        : { mode: 'per-run', reason: 'MikroORM runs all pending migrations in one transaction (transactional and allOrNothing default to true)' },
   });
-  const sets: MigrationSet[] = [];
-  for (const [dir, paths] of groupByDir(files)) {
-    const ordered = [...paths].sort((a, b) => compareVersions(codeMigrationIdentity(a).id, codeMigrationIdentity(b).id));
-    const migrations: Migration[] = claimEach(index, ordered, (path, text) => {
-      const optOut = OPTS_OUT.test(text);
-      return {
-        ...codeMigrationIdentity(path),
-        framework: 'mikro-orm',
-        ...codeMigrationFields(path, text),
-        transaction: optOut ? 'none' : 'per-run',
-        transactionReason: optOut
-          ? 'the migration overrides isTransactional() to return false'
-          : 'MikroORM runs all pending migrations in one transaction (transactional and allOrNothing default to true)',
-      };
-    });
-    sets.push({ framework: 'mikro-orm', dir, transaction: 'per-run', migrations, hasDowns: true });
-  }
-  return sets;
 }

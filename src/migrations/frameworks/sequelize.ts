@@ -1,6 +1,6 @@
-import type { Migration, MigrationSet } from '../types.js';
-import { codeMigrationFields } from './code-sql.js';
-import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFile, unclaimed } from './common.js';
+import type { MigrationSet } from '../types.js';
+import { detectCodeMigrations } from './code-sql.js';
+import type { FileIndex } from './common.js';
 
 /**
  * Sequelize (sequelize-cli / umzug): modules exporting `up(queryInterface, Sequelize)` and `down`, applied
@@ -10,25 +10,14 @@ import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFil
  * @example detectSequelize(index).map((set) => set.migrations.length)
  */
 export function detectSequelize(index: FileIndex): MigrationSet[] {
-  const files = unclaimed(index).filter((path) => {
-    const text = index.read(path) ?? '';
-    return isCodeFile(path) && /\bqueryInterface\b/.test(text) && /\bup\s*[:(=]/.test(text) && /\bdown\s*[:(=]/.test(text);
+  return detectCodeMigrations(index, {
+    framework: 'sequelize',
+    isMigration: (text) => /\bqueryInterface\b/.test(text) && /\bup\s*[:(=]/.test(text) && /\bdown\s*[:(=]/.test(text),
+    order: (paths) => [...paths].sort(),
+    transaction: 'none',
+    transactionOf: (text) =>
+      /\.sequelize\.transaction\s*\(/.test(text)
+        ? { mode: 'per-file', reason: 'the migration runs its queries in queryInterface.sequelize.transaction()' }
+        : { mode: 'none', reason: 'sequelize-cli runs each query on its own, without a transaction' },
   });
-  const sets: MigrationSet[] = [];
-  for (const [dir, paths] of groupByDir(files)) {
-    const migrations: Migration[] = claimEach(index, [...paths].sort(), (path, text) => {
-      const ownTransaction = /\.sequelize\.transaction\s*\(/.test(text);
-      return {
-        ...codeMigrationIdentity(path),
-        framework: 'sequelize',
-        ...codeMigrationFields(path, text),
-        transaction: ownTransaction ? 'per-file' : 'none',
-        transactionReason: ownTransaction
-          ? 'the migration runs its queries in queryInterface.sequelize.transaction()'
-          : 'sequelize-cli runs each query on its own, without a transaction',
-      };
-    });
-    sets.push({ framework: 'sequelize', dir, transaction: 'none', migrations, hasDowns: true });
-  }
-  return sets;
 }

@@ -5,13 +5,14 @@ import { bool, num, type RehearsalDb, text } from './database.js';
 const USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'";
 
 /** `relname` in public, `schema.relname` elsewhere: the one naming of tables across the rehearsal (and `--row-counts`). */
-function qualified(relname: string): string {
-  return `CASE WHEN n.nspname = 'public' THEN ${relname} ELSE n.nspname || '.' || ${relname} END`;
+function qualified(relname: string, schema = 'n.nspname'): string {
+  return `CASE WHEN ${schema} = 'public' THEN ${relname} ELSE ${schema} || '.' || ${relname} END`;
 }
 
 // The catalogue queries in this file are fixed SQL assembled from these fragments (names and conditions, no
 // values), kept as constants so every query spells a name the same way.
-const RELATION_NAME = qualified('c.relname');
+/** A relation's name over `pg_class c` and `pg_namespace n`, for every query of the rehearsal that names tables. */
+export const RELATION_NAME = qualified('c.relname');
 const INDEX_OWNER_NAME = qualified('COALESCE(t.relname, c.relname)');
 const TYPE_NAME = qualified('t.typname');
 const FUNCTION_NAME = qualified('p.proname');
@@ -19,7 +20,7 @@ const TYPE_NOT_IN_EXTENSION = notInExtension('pg_type', 't.oid');
 const RELATION_NOT_IN_EXTENSION = notInExtension('pg_class', 'c.oid');
 const FUNCTION_NOT_IN_EXTENSION = notInExtension('pg_proc', 'p.oid');
 /** The table a partition is attached to, or a child inherits from, named like every other table. */
-const PARENT_NAME = "CASE WHEN pn.nspname = 'public' THEN pc.relname ELSE pn.nspname || '.' || pc.relname END";
+const PARENT_NAME = qualified('pc.relname', 'pn.nspname');
 /** Collations live in pg_catalog unless created by a migration, so only the others are schema-qualified. */
 const COLLATION_NAME = "CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END";
 /**

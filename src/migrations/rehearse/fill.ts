@@ -1,5 +1,6 @@
 import { type Node, parseSync } from 'libpg-query';
 import { ensureParser } from '../sql/parse.js';
+import { RELATION_NAME } from './catalog.js';
 import { num, type RehearsalDb, type Row, text } from './database.js';
 
 interface ColumnInfo {
@@ -83,8 +84,6 @@ function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** A relation's `--row-counts` name in SQL, over `pg_class c` and `pg_namespace n`: `table` in public, `schema.table` elsewhere. */
-const TABLE_NAME_SQL = "CASE WHEN n.nspname = 'public' THEN c.relname::text ELSE n.nspname || '.' || c.relname END";
 
 /** A text[] column aggregated as JSON text: names may contain commas, so no string_agg. */
 function names(row: Row, key: string): string[] {
@@ -137,7 +136,7 @@ async function readTables(db: RehearsalDb): Promise<TableInfo[]> {
     `WITH RECURSIVE tree AS (
        SELECT i.inhparent AS root, i.inhrelid AS rel FROM pg_inherits i
        UNION ALL SELECT t.root, i.inhrelid FROM tree t JOIN pg_inherits i ON i.inhparent = t.rel)
-     SELECT t.root::int8 AS oid, array_to_json(array_agg(${TABLE_NAME_SQL} ORDER BY c.oid))::text AS names
+     SELECT t.root::int8 AS oid, array_to_json(array_agg(${RELATION_NAME} ORDER BY c.oid))::text AS names
        FROM tree t JOIN pg_class c ON c.oid = t.rel JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relispartition GROUP BY t.root`,
   );
@@ -800,7 +799,7 @@ function rowsOf(table: TableInfo, rowsFor: (table: string) => number, countsFor:
  */
 export async function listTableNames(db: RehearsalDb): Promise<string[]> {
   const rows = await db.query(
-    `SELECT ${TABLE_NAME_SQL} AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    `SELECT ${RELATION_NAME} AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%'`,
   );
   return rows.map((row) => text(row, 'name')).sort();

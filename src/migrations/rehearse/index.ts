@@ -93,7 +93,8 @@ async function dataLossSection(sets: readonly MigrationSet[]): Promise<ReportSec
 function createdExtensions(set: MigrationSet): string[] {
   const names = new Set<string>();
   for (const migration of set.migrations) {
-    if (migration.up === undefined) continue;
+    // rehearseSets parses every migration anyway; here only those that can create an extension are parsed.
+    if (migration.up === undefined || !/create\s+extension/i.test(migration.up.text.slice(migration.up.start, migration.up.end))) continue;
     for (const { node } of parseSql(migration.up).statements) if ('CreateExtensionStmt' in node && node.CreateExtensionStmt.extname !== undefined) names.add(node.CreateExtensionStmt.extname);
   }
   return [...names];

@@ -3,7 +3,7 @@ import { describeLock, type LockMode, LOCK_MODES, lockName, staticLocks } from '
 import { alterCommands, constraintOf, insertsLiteralRows } from '../sql/ast.js';
 import { ensureParser, parseSql, type Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
-import { compareSnapshots, heldLocks, type HeldLock, relationNodes, schemaSnapshot } from './catalog.js';
+import { compareSnapshots, heldLocks, RELATION_NAME, type HeldLock, relationNodes, schemaSnapshot } from './catalog.js';
 import type { RehearsalDb } from './database.js';
 import { DEFAULT_REHEARSAL_ROWS, PRODUCTION_FILL_CAP } from './defaults.js';
 import { fillTables, type FillOutcome } from './fill.js';
@@ -362,7 +362,7 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
         if (fill.error === undefined) options.onProgress?.(`  filled ${fill.table} with ${fill.rows.toLocaleString('en-US')} rows in ${Math.round(fill.ms)} ms${fill.note === undefined ? '' : ` (${fill.note})`}`);
       }
       const rowsByTable = new Map<string, number>();
-      const nameRows = await db.query(`SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, c.reltuples::int8 AS n
+      const nameRows = await db.query(`SELECT ${RELATION_NAME} AS name, c.reltuples::int8 AS n
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`);
       for (const row of nameRows) rowsByTable.set(String(row['name']), Math.max(0, Number(row['n'])));
       const snapshotBefore = migration.down === undefined ? undefined : await schemaSnapshot(db);

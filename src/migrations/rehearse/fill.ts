@@ -1,4 +1,5 @@
 import { type Node, parseSync } from 'libpg-query';
+import { isRecord } from '../sql/ast.js';
 import { ensureParser } from '../sql/parse.js';
 import { RELATION_NAME } from './catalog.js';
 import { num, type RehearsalDb, type Row, text } from './database.js';
@@ -279,10 +280,6 @@ function boundsOf(operator: string, value: number): { min?: number; max?: number
 
 function addRules(into: Map<string, ColumnRules>, column: string, rules: ColumnRules): void {
   into.set(column, mergeRules(into.get(column) ?? {}, rules));
-}
-
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null;
 }
 
 /** Every column a parse tree names, at any depth: the columns an unreadable CHECK may reject values of. */

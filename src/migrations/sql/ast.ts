@@ -148,3 +148,13 @@ export function insertsLiteralRows(node: Node): boolean {
   if (select === undefined) return true;
   return 'SelectStmt' in select && (select.SelectStmt.fromClause ?? []).length === 0 && node.InsertStmt.withClause === undefined;
 }
+
+/**
+ * A JSON object, not an array: how the parse trees walked without their types (the PL/pgSQL tree, generic
+ * searches) and driver errors are read without casts.
+ *
+ * @example isRecord({ A_Const: {} }) // true; isRecord([]) // false
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

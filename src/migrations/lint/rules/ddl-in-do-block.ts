@@ -1,13 +1,9 @@
 // Protects against schema changes hidden from review and linting inside DO blocks. docs/migrations.md#ddl-in-do-block
 import { hasSqlDetails, type Node, parsePlPgSQLSync, parseSync } from 'libpg-query';
-import { alterCommands, relationKey } from '../../sql/ast.js';
+import { alterCommands, isRecord, relationKey } from '../../sql/ast.js';
 import { defineMigrationRule, eachStatement, type LintedStatement, quote, statementLocation } from '../context.js';
 
 const DDL = /\b(ALTER\s+(TABLE|TYPE|DOMAIN|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|COLUMN|INDEX)|TRUNCATE|RENAME)\b/i;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function listOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];

@@ -1,6 +1,6 @@
 // Protects against ALTER TYPE … ADD VALUE failing or its value being unusable inside a transaction. docs/migrations.md#enum-value-in-transaction
 import type { Node } from 'libpg-query';
-import { stringsOf, typeNameOf } from '../../sql/ast.js';
+import { isRecord, stringsOf, typeNameOf } from '../../sql/ast.js';
 import { declaredColumns } from '../columns.js';
 import { defineMigrationRule, type LintedFile, type LintedStatement, quote, statementLocation } from '../context.js';
 
@@ -34,10 +34,6 @@ function someNode(node: unknown, test: (key: string, child: unknown) => boolean)
   if (Array.isArray(node)) return node.some((item) => someNode(item, test));
   if (typeof node !== 'object' || node === null) return false;
   return Object.entries(node).some(([key, child]) => test(key, child) || someNode(child, test));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 /** Whether the parse tree holds the string constant `value` (a use of the label, not a comment on it). */

@@ -10,6 +10,7 @@ import { applySuppressions, findSuppressions } from './core/suppressions.js';
 import { buildReport } from './core/verdict.js';
 import { isSourcePath, Project } from './project/project.js';
 import type { FileSystem } from './project/walk.js';
+import type { GitEnvironment } from './project/git.js';
 import { lintProjectMigrations } from './migrations/index.js';
 import { scanRules } from './rules/index.js';
 
@@ -30,6 +31,11 @@ export interface ScanOptions {
   readonly extraKnownRules?: KnownRules;
   readonly fs?: FileSystem;
   readonly onProgress?: (message: string) => void;
+  /**
+   * The environment of the run: git runs in it (minus every `GIT_*` variable), and CI's pull-request variables
+   * (`GITHUB_BASE_REF`, `CI_MERGE_REQUEST_*`) say which migrations are pending. The CLI passes `process.env`.
+   */
+  readonly env?: GitEnvironment;
   /** Extra report sections computed from the project (e.g. the port map). */
   readonly sections?: (project: Project) => ReportSection[];
 }
@@ -115,6 +121,7 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
     ignore: config.ignore,
     ...(maxFileSize === undefined ? {} : { maxFileSize }),
     ...(options.fs === undefined ? {} : { fs: options.fs }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
   if (!opened.ok) return opened;
   const project = opened.value;

@@ -72,6 +72,7 @@ export async function runMigrationsCommand({ positionals, values, common, io }: 
   const linted = await lintMigrations(root, {
     ...(pgVersion === undefined ? {} : { pgVersion }),
     ...(since === undefined ? {} : { since }),
+    env: io.env,
     settings: config.value.rules,
     docsBaseUrl: DOCS_BASE_URL,
     // Running the project's migration code is opt-in: --run-js, or --rehearse (which needs their SQL).

@@ -35,6 +35,7 @@ export async function runScanCommand({ positionals, values, common, io }: Comman
     ...(common.baseline === undefined ? {} : { baselinePath: path.resolve(io.cwd, common.baseline) }),
     extraKnownRules: otherCommandRules(),
     now: io.now(),
+    env: io.env,
     ...(io.progress === undefined ? {} : { onProgress: io.progress }),
   });
   if (!result.ok) return result;

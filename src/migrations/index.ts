@@ -9,6 +9,7 @@ import { lintSets } from './lint/index.js';
 import { detectPgVersion } from './pg-version.js';
 import { changedSince } from './since.js';
 import type { MigrationSet, TransactionMode } from './types.js';
+import type { GitEnvironment } from '../project/git.js';
 
 export type { Framework, Migration, MigrationSet, SqlSource, TransactionMode } from './types.js';
 export type { PgVersion } from './lint/context.js';
@@ -25,6 +26,8 @@ export interface MigrationOptions {
   readonly pgVersion?: number;
   /** Lint only migrations added or changed since this git ref. */
   readonly since?: string;
+  /** The environment of the run, for git and CI's pull-request variables (the CLI passes `process.env`). */
+  readonly env?: GitEnvironment;
   /** The runner or config already sets lock_timeout/statement_timeout. */
   readonly timeoutsSetByRunner?: boolean;
   readonly settings?: ReadonlyMap<string, RuleSetting>;
@@ -126,7 +129,7 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
   }
   let onlyPaths: Set<string> | undefined;
   if (options.since !== undefined) {
-    const changed = changedSince(root, options.since);
+    const changed = changedSince(root, options.since, sets.flatMap((set) => set.migrations.flatMap((migration) => [migration.path, ...(migration.down === undefined ? [] : [migration.down.path])])), options.env);
     if (!changed.ok) return err(changed.error);
     onlyPaths = changed.value;
   }

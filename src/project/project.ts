@@ -19,6 +19,7 @@ import { buildPackages, SERVER_FRAMEWORKS, type PackageInfo } from './packages.j
 import { extractRoutes, ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 import { realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
 import { errorCode } from '../core/fs-errors.js';
+import { GitRepository, type GitEnvironment, type GitUnavailable } from './git.js';
 
 export interface ParsedSource {
   readonly path: string;
@@ -80,8 +81,15 @@ function memo<T>(compute: () => T): () => T {
  * const opened = Project.open('/repo');
  * if (opened.ok) for (const pkg of opened.value.packages()) console.log(pkg.displayName, pkg.frameworks);
  */
+export interface ProjectOptions extends WalkOptions {
+  /** The environment git runs in (the CLI passes the user's); absent, git gets a minimal one. */
+  readonly env?: GitEnvironment;
+}
+
 export class Project implements SourceText {
   readonly root: string;
+  /** The environment given to `Project.open`, for git; rules never read it. */
+  private readonly env: GitEnvironment | undefined;
   readonly files: readonly FileEntry[];
   /** Skipped files, parse errors: grows as lazy views are built. */
   readonly notes: Note[];
@@ -95,8 +103,9 @@ export class Project implements SourceText {
   private readonly filesByPath: ReadonlyMap<string, FileEntry>;
   bytesRead = 0;
 
-  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem) {
+  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem, env: GitEnvironment | undefined) {
     this.root = root;
+    this.env = env;
     this.files = files;
     this.notes = notes;
     this.binaryByExtension = binaryByExtension;
@@ -104,11 +113,30 @@ export class Project implements SourceText {
     this.filesByPath = new Map(files.map((file) => [file.path, file]));
   }
 
-  static open(root: string, options: WalkOptions = {}): Result<Project, UserError> {
+  static open(root: string, options: ProjectOptions = {}): Result<Project, UserError> {
     const walked = walk(root, options);
     if (!walked.ok) return walked;
     const { files, notes, binaryByExtension } = walked.value;
-    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem));
+    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem, options.env));
+  }
+
+  /**
+   * The git repository holding the root (its top may be above a scanned sub-folder), opened once; the reason
+   * when there is none. Git runs read-only and under configuration that starts no program of the repository's.
+   */
+  readonly git = memo((): Result<GitRepository, GitUnavailable> => GitRepository.open(this.root, this.env));
+
+  /**
+   * Whether git tracks `file`: true or false when the root is in a git work tree, undefined when git cannot tell
+   * (no repository, no git): callers then judge by the ignore files alone.
+   *
+   * @example project.isTracked('.env') // false when .env is untracked (and, being walked, not ignored)
+   */
+  isTracked(file: string): boolean | undefined {
+    const repository = this.git();
+    if (!repository.ok) return undefined;
+    const tracked = repository.value.trackedFiles();
+    return tracked.ok ? tracked.value.has(file) : undefined;
   }
 
   has(file: string): boolean {

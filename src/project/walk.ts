@@ -5,6 +5,8 @@ import picomatch from 'picomatch';
 import type { Note } from '../core/report.js';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
 import { errorCode } from '../core/fs-errors.js';
+import { readRegularFile } from '../core/safe-read.js';
+import { findWorkTreeTop } from './git.js';
 
 /** The slice of `node:fs` the walk needs; tests inject failures (unreadable files as root) through it. */
 export interface FileSystem {
@@ -35,6 +37,8 @@ export interface WalkOptions {
   /** Extra globs (relative to the root, picomatch syntax) to skip, e.g. from config `ignore`. */
   readonly ignore?: readonly string[];
   readonly fs?: FileSystem;
+  /** Apply the `.gitignore` files above a root that is a sub-folder of a work tree (default true). */
+  readonly ancestorIgnores?: boolean;
 }
 
 export interface WalkResult {
@@ -92,16 +96,59 @@ export function hasBinaryExtension(file: string): boolean {
 interface IgnoreScope {
   /** POSIX directory (relative to root, '' for root) the `.gitignore` lives in. */
   readonly base: string;
+  /**
+   * For an ignore file above the scanned root (the root is a sub-folder of a work tree): the root's path
+   * relative to that file's directory, prepended to every root-relative path it judges.
+   */
+  readonly rootPrefix?: string;
   readonly matcher: Ignore;
 }
 
 function isIgnoredByScopes(scopes: readonly IgnoreScope[], relative: string, isDirectory: boolean): boolean {
   for (const scope of scopes) {
-    const local = scope.base === '' ? relative : relative.slice(scope.base.length + 1);
+    const local = scope.rootPrefix !== undefined ? `${scope.rootPrefix}/${relative}` : scope.base === '' ? relative : relative.slice(scope.base.length + 1);
     if (local === '') continue;
     if (scope.matcher.ignores(isDirectory ? `${local}/` : local)) return true;
   }
   return false;
+}
+
+/** Ignore files are small; anything bigger (or not a regular file) is not one. */
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
+function readIgnoreFile(file: string): string | undefined {
+  const read = readRegularFile(file, MAX_IGNORE_FILE_BYTES);
+  return read.ok ? read.value.toString('utf8') : undefined;
+}
+
+/**
+ * The ignore rules that apply to a scanned sub-folder from above: every `.gitignore` between the work tree's
+ * top and the folder, and the repository's `info/exclude`. Git reads them for the folder, so shipready does
+ * too: an ignored `apps/api/.env` stays unscanned when only `apps/api` is scanned. Reading them runs nothing.
+ */
+function ancestorIgnoreScopes(realRoot: string, notes: Note[]): IgnoreScope[] {
+  const top = findWorkTreeTop(realRoot);
+  if (top === undefined || top === realRoot) return [];
+  const scopes: IgnoreScope[] = [];
+  const gitDir = path.join(top, '.git');
+  const exclude = readIgnoreFile(path.join(gitDir, 'info', 'exclude'));
+  const toPosix = (value: string): string => value.split(path.sep).join('/');
+  if (exclude !== undefined) scopes.push({ base: '', rootPrefix: toPosix(path.relative(top, realRoot)), matcher: ignore({ allowRelativePaths: true }).add(exclude) });
+  for (let dir = top; dir !== realRoot && isInside(top, dir); ) {
+    const patterns = readIgnoreFile(path.join(dir, '.gitignore'));
+    if (patterns !== undefined) scopes.push({ base: '', rootPrefix: toPosix(path.relative(dir, realRoot)), matcher: ignore({ allowRelativePaths: true }).add(patterns) });
+    const next = path.join(dir, path.relative(dir, realRoot).split(path.sep)[0] ?? '');
+    if (next === dir) break;
+    dir = next;
+  }
+  // Scanning a folder the repository ignores (a build output, a generated tree) is an explicit request: its
+  // contents are read as if it were a repository of its own.
+  const rootIgnored = scopes.some((scope) => scope.matcher.ignores(`${scope.rootPrefix ?? ''}/`));
+  if (rootIgnored) {
+    notes.push({ kind: 'info', message: 'the scanned folder is git-ignored by its repository; its own ignore files apply, not those above it' });
+    return [];
+  }
+  return scopes;
 }
 
 
@@ -138,7 +185,8 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
   const notes: Note[] = [];
   let binaryByExtension = 0;
   const visitedDirs = new Set<string>([realRoot]);
-  const stack: Array<{ dir: string; relative: string; scopes: readonly IgnoreScope[] }> = [{ dir: absoluteRoot, relative: '', scopes: [] }];
+  const inherited = options.ancestorIgnores === false ? [] : ancestorIgnoreScopes(realRoot, notes);
+  const stack: Array<{ dir: string; relative: string; scopes: readonly IgnoreScope[] }> = [{ dir: absoluteRoot, relative: '', scopes: inherited }];
 
   while (stack.length > 0) {
     const current = stack.pop();

@@ -2,7 +2,6 @@
 import { noOptions } from '../../core/rule.js';
 import { findSecrets, isPlaceholder } from '../../core/secrets.js';
 import type { EnvEntry, EnvFile } from '../../project/documents.js';
-import { trackedFiles } from '../../project/git.js';
 import { isTestPath, type Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -50,9 +49,9 @@ export default defineScanRule({
   applies: (project: Project) => project.envFiles().some((file) => !file.isTemplate),
   check(ctx) {
     const candidates = ctx.project.envFiles().filter((file) => !file.isTemplate && !isTestPath(file.path) && !TEST_ENV.test(file.path.split('/').pop() ?? ''));
-    const tracked = trackedFiles(ctx.project.root, candidates.map((file) => file.path));
+    const repository = ctx.project.git();
     for (const file of candidates) {
-      const isTracked = tracked.ok ? tracked.value.has(file.path) : undefined;
+      const isTracked = ctx.project.isTracked(file.path);
       if (isTracked === false) continue;
       const secrets = realSecrets(file, ctx.project.text(file.path) ?? '');
       const first = secrets[0];
@@ -63,7 +62,7 @@ export default defineScanRule({
         data: { file: file.path, keys: keys.slice(0, 5).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : ''), tracked: isTracked === true },
         location: { path: file.path, line: first.entry.line },
         detail: `${
-          tracked.ok ? `\`git ls-files\` lists ${file.path}` : `${file.path} is present and no .gitignore excludes it (git could not answer: ${tracked.error.message})`
+          isTracked === true ? `\`git ls-files\` lists ${file.path}` : `${file.path} is present and no .gitignore excludes it (git could not answer: ${repository.ok ? 'the index could not be read' : repository.error.message})`
         }; ${keys.length} entr${keys.length === 1 ? 'y has' : 'ies have'} a value that is not a placeholder (secret patterns, or secret-named keys with non-trivial values), first at line ${first.entry.line}.`,
         secrets: secrets.map((secret) => secret.value),
       });

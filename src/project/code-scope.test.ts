@@ -13,7 +13,7 @@ function open(files: Record<string, string>): { project: Project; cleanup: () =>
 
 const MONOREPO = {
   'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*', 'packages/*'] }),
-  'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { express: '5.1.0', '@acme/http': '1.0.0' } }),
+  'apps/api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node dist/app.js' }, dependencies: { express: '5.1.0', '@acme/http': '1.0.0' } }),
   'apps/api/src/app.ts': "import express from 'express';\nconst app = express();\napp.get('/projects', (req, res) => res.json([]));\n",
   'apps/api/src/app.test.ts': "it('works', () => {});\n",
   'packages/http/package.json': JSON.stringify({ name: '@acme/http' }),

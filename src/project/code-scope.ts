@@ -1,7 +1,7 @@
 import type { Node } from 'oxc-parser';
 import { stringValue, walkAst } from './ast.js';
 import type { Framework, PackageInfo } from './packages.js';
-import { isSourcePath, isTestPath, type ParsedSource, type Project } from './project.js';
+import { isSourcePath, type ParsedSource, type Project } from './project.js';
 import { ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 
 /** A place in a file, 1-based, as rules report it. */
@@ -97,7 +97,7 @@ function scopeCache(project: Project): ScopeCache {
     for (const pkg of project.packages()) {
       filesByPackage.set(
         pkg,
-        project.filesOfPackage(pkg).filter((file) => isSourcePath(file.path) && !isTestPath(file.path)).map((file) => file.path),
+        project.filesOfPackage(pkg).filter((file) => isSourcePath(file.path) && project.fileRole(file.path) === 'source').map((file) => file.path),
       );
     }
     cache = { filesByPackage, scopes: new Map() };

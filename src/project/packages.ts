@@ -40,6 +40,13 @@ export interface PackageManifest {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a package is, from its name, folder and dependencies: application or library code (`code`; whether it
+ * is deployed is decided by `deployedServices`), a test harness, a documentation site, an example, or tooling
+ * (shared lint/TS/build configuration, scripts).
+ */
+export type PackageRole = 'code' | 'test' | 'docs' | 'example' | 'tooling';
+
 export interface PackageInfo {
   /** POSIX directory relative to the root; '' for the root package. */
   readonly dir: string;
@@ -49,7 +56,14 @@ export interface PackageInfo {
   readonly manifest: PackageManifest;
   /** Runtime, dev, peer and optional dependencies together. */
   readonly allDependencies: ReadonlySet<string>;
+  /** `dependencies` and `optionalDependencies`: what is installed when the package runs in production. */
+  readonly runtimeDependencies: ReadonlySet<string>;
+  /**
+   * Frameworks the package runs on. Server frameworks count only from runtime dependencies (a dev or peer
+   * dependency on express makes nothing a server: a test harness, a library's peer); a Vite SPA from any.
+   */
   readonly frameworks: readonly Framework[];
+  readonly role: PackageRole;
   /** True for the root of an npm/yarn/pnpm workspace. */
   readonly isWorkspaceRoot: boolean;
   /** True when a workspace root's patterns include this package. */
@@ -99,10 +113,15 @@ export function parseManifest(text: string, file: string, notes: Note[]): Packag
   };
 }
 
-/** Detects frameworks from dependencies: cheap, and what a reader of package.json would conclude. */
-export function detectFrameworks(dependencies: ReadonlySet<string>): Framework[] {
-  const has = (name: string): boolean => dependencies.has(name);
-  const hasPrefix = (prefix: string): boolean => [...dependencies].some((name) => name.startsWith(prefix));
+/**
+ * Detects frameworks from dependencies: cheap, and what a reader of package.json would conclude. Server
+ * frameworks are read from `runtime` alone when it is given.
+ *
+ * @example detectFrameworks(new Set(['next', 'react'])) // ['nextjs']
+ */
+export function detectFrameworks(dependencies: ReadonlySet<string>, runtime: ReadonlySet<string> = dependencies): Framework[] {
+  const has = (name: string): boolean => runtime.has(name);
+  const hasPrefix = (prefix: string): boolean => [...runtime].some((name) => name.startsWith(prefix));
   const frameworks: Framework[] = [];
   if (has('express')) frameworks.push('express');
   if (has('fastify')) frameworks.push('fastify');
@@ -113,8 +132,31 @@ export function detectFrameworks(dependencies: ReadonlySet<string>): Framework[]
   if (hasPrefix('@remix-run/')) frameworks.push('remix');
   if (has('@react-router/dev') || has('@react-router/node') || has('@react-router/serve')) frameworks.push('react-router');
   const hasServer = frameworks.length > 0;
-  if (!hasServer && has('vite') && (has('react') || has('vue') || has('svelte') || has('solid-js') || has('preact'))) frameworks.push('vite-spa');
+  const hasAny = (name: string): boolean => dependencies.has(name);
+  if (!hasServer && hasAny('vite') && (hasAny('react') || hasAny('vue') || hasAny('svelte') || hasAny('solid-js') || hasAny('preact'))) frameworks.push('vite-spa');
   return frameworks;
+}
+
+const TEST_PACKAGE = /(?:^|[-_./@])(?:e2e|tests?|testing|integration[-_]?tests?|playwright|cypress|load[-_]?tests?|benchmarks?|test[-_]?utils?|test[-_]?helpers?|mocks?|fixtures?)$|^(?:e2e|tests?)[-_]/i;
+const DOCS_PACKAGE = /(?:^|[-_./@])(?:docs?|documentation|storybook|styleguide|docs[-_]site)$/i;
+const DOCS_DEPENDENCIES = ['@docusaurus/core', 'nextra', 'vitepress', 'fumadocs-core', 'fumadocs-ui', '@astrojs/starlight', 'mintlify', '@mintlify/cli', 'docz', 'vuepress', '@vuepress/core'];
+const TOOLING_PACKAGE = /(?:^|[-_./@])(?:eslint[-_]?config[\w-]*|tsconfig[\w-]*|prettier[-_]?config|tailwind[-_]?config|config[-_](?:eslint|typescript|tailwind|prettier)|tooling|scripts?|codemods?|build[-_]tools?)$/i;
+const TEST_FOLDER = /(?:^|\/)(?:tests?|e2e|__tests__|cypress|playwright|fixtures?|__fixtures__|testdata)(?:\/|$)/i;
+const EXAMPLE_FOLDER = /(?:^|\/)(?:examples?|samples?|demos?|playgrounds?|templates?|starters?|boilerplates?)(?:\/|$)/i;
+
+/**
+ * The role of a package from its name, its folder and what it depends on.
+ *
+ * @example packageRoleOf('apps/docs', 'docs', new Set(['nextra'])) // 'docs'
+ */
+export function packageRoleOf(dir: string, name: string | undefined, dependencies: ReadonlySet<string>): PackageRole {
+  const last = dir.split('/').pop() ?? '';
+  const names = [last, ...(name === undefined ? [] : [name])];
+  if (names.some((candidate) => TEST_PACKAGE.test(candidate)) || TEST_FOLDER.test(dir)) return 'test';
+  if (EXAMPLE_FOLDER.test(dir)) return 'example';
+  if (names.some((candidate) => DOCS_PACKAGE.test(candidate)) || DOCS_DEPENDENCIES.some((dependency) => dependencies.has(dependency))) return 'docs';
+  if (names.some((candidate) => TOOLING_PACKAGE.test(candidate))) return 'tooling';
+  return 'code';
 }
 
 export interface ManifestFile {
@@ -168,13 +210,16 @@ export function buildPackages(manifests: readonly ManifestFile[], pnpmWorkspace:
         ...Object.keys(manifest.peerDependencies),
         ...Object.keys(manifest.optionalDependencies),
       ]);
+      const runtimeDependencies = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.optionalDependencies)]);
       return {
         dir,
         manifestPath: file,
         displayName: manifest.name ?? (dir === '' ? '(root)' : dir),
         manifest,
         allDependencies,
-        frameworks: detectFrameworks(allDependencies),
+        runtimeDependencies,
+        frameworks: detectFrameworks(allDependencies, runtimeDependencies),
+        role: packageRoleOf(dir, manifest.name, allDependencies),
         isWorkspaceRoot: workspaceRoots.has(dir),
         isWorkspaceMember: memberMatchers.some((matches) => matches(dir)),
       };

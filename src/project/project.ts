@@ -15,7 +15,9 @@ import {
   type YamlFile,
 } from './documents.js';
 import { LineIndex } from './line-index.js';
-import { buildPackages, SERVER_FRAMEWORKS, type PackageInfo } from './packages.js';
+import { roleOf, roleOfPath, type FileRole } from './file-roles.js';
+import { buildPackages, type PackageInfo } from './packages.js';
+import { deployedServices } from './services.js';
 import { extractRoutes, ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 import { realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
 import { errorCode } from '../core/fs-errors.js';
@@ -37,8 +39,6 @@ export interface ParsedSource {
 const AST_CACHE_SOURCE_BUDGET = 24 * 1024 * 1024;
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
-const TEST_DIR = /(?:^|\/)(?:test|tests|__tests__|spec|specs|__mocks__|mocks|fixtures|__fixtures__|testdata|test-data|e2e|cypress|playwright|stories)\//i;
-const TEST_FILE = /\.(?:test|spec|e2e|stories|fixture)\.[cm]?[jt]sx?$/i;
 const DOCKERFILE = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i;
 const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
@@ -50,9 +50,9 @@ function basename(file: string): string {
   return slash < 0 ? file : file.slice(slash + 1);
 }
 
-/** Tests, fixtures, mocks and stories: code that never serves production traffic. */
+/** Tests, fixtures, mocks and stories: code that never serves production traffic (the `test` role of `roleOfPath`). */
 export function isTestPath(file: string): boolean {
-  return TEST_DIR.test(file) || TEST_FILE.test(file);
+  return roleOfPath(file) === 'test';
 }
 
 export function isSourcePath(file: string): boolean {
@@ -223,8 +223,31 @@ export class Project implements SourceText {
 
   readonly sourceFiles = memo(() => this.filesWhere(isSourcePath));
 
-  /** Source files that run in production: tests, fixtures and mocks excluded. */
-  readonly productionSourceFiles = memo(() => this.sourceFiles().filter((file) => !isTestPath(file.path)));
+  private readonly roles = new Map<string, FileRole>();
+
+  /**
+   * What the file is for (production source, bundle, test, script, seed, migration, docs, example, generated,
+   * CI, shipready's output, other), decided once from its path, its content where that decides (minified
+   * bundles, generator headers, shipready's report marker) and its package (a test harness, a docs site, an
+   * example app). Every rule reads this instead of keeping its own list of names.
+   *
+   * @example project.fileRole('apps/web/scripts/backfill.ts') // 'script'
+   */
+  fileRole(file: string): FileRole {
+    const cached = this.roles.get(file);
+    if (cached !== undefined) return cached;
+    const needsText = /\.(?:[cm]?[jt]sx?|css|md|mdx|json|sarif|html)$/i.test(file);
+    let role = roleOf(file, needsText ? this.text(file) : undefined);
+    if (role === 'source' || role === 'other') {
+      const packageRole = this.packageOf(file)?.role;
+      if (packageRole === 'test' || packageRole === 'docs' || packageRole === 'example') role = packageRole;
+    }
+    this.roles.set(file, role);
+    return role;
+  }
+
+  /** Source files that run in production: tests, scripts, seeds, migrations, examples, docs sites, bundles and generated code excluded. */
+  readonly productionSourceFiles = memo(() => this.sourceFiles().filter((file) => this.fileRole(file.path) === 'source'));
 
   readonly packages = memo((): readonly PackageInfo[] => {
     const manifests = this.filesWhere((file) => basename(file) === 'package.json').flatMap((file) => {
@@ -275,8 +298,12 @@ export class Project implements SourceText {
     return this.filesByPackage().get(pkg) ?? [];
   }
 
-  /** Packages that run an HTTP server framework (Express, Fastify, NestJS, Hono, Koa, Next, Remix…). */
-  readonly serverPackages = memo(() => this.packages().filter((pkg) => pkg.frameworks.some((framework) => SERVER_FRAMEWORKS.has(framework))));
+  /**
+   * Deployed services: packages that run an HTTP server framework (Express, Fastify, NestJS, Hono, Koa, Next,
+   * Remix…) from their runtime dependencies and that something starts in production (see `deployedServices`).
+   * Libraries they import are judged through them.
+   */
+  readonly serverPackages = memo(() => deployedServices(this).map((service) => service.pkg));
 
   readonly dockerfiles = memo((): readonly DockerfileInfo[] =>
     this.filesWhere((file) => DOCKERFILE.test(basename(file))).flatMap((file) => {

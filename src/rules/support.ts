@@ -1,7 +1,7 @@
 import { defineRule, type RegisteredRule, type Rule } from '../core/rule.js';
 import type { ReportLocation } from '../core/rule.js';
 import type { PackageInfo } from '../project/packages.js';
-import { isSourcePath, isTestPath, type Project } from '../project/project.js';
+import { isSourcePath, type Project } from '../project/project.js';
 
 const SERVER_START = /\bexpress\s*\(\s*\)|\b[Ff]astify\s*\(|new\s+(?:Hono|Koa|OpenAPIHono)\s*\(|NestFactory\.create(?:Microservice)?\s*(?:<[^>]*>)?\s*\(|\bcreateServer\s*\(|\.listen\s*\(/;
 
@@ -11,7 +11,7 @@ const SERVER_START = /\bexpress\s*\(\s*\)|\b[Ff]astify\s*\(|new\s+(?:Hono|Koa|Op
  */
 export function serverAnchor(project: Project, pkg: PackageInfo): ReportLocation {
   for (const file of project.filesOfPackage(pkg)) {
-    if (!isSourcePath(file.path) || isTestPath(file.path)) continue;
+    if (!isSourcePath(file.path) || project.fileRole(file.path) !== 'source') continue;
     const text = project.text(file.path);
     if (text === undefined) continue;
     const match = SERVER_START.exec(text);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { RuleContext } from '../../core/rule.js';
 import type { PackageInfo } from '../../project/packages.js';
 import { packageScope } from '../../project/code-scope.js';
-import { isSourcePath, isTestPath, type Project } from '../../project/project.js';
+import { isSourcePath, type Project } from '../../project/project.js';
 import { nextAppRoutePath, nextPagesApiPath, remixRoutePath } from '../../project/routes.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -40,7 +40,7 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
   const { project } = ctx;
   const scope = packageScope(project, pkg).members;
   if (scope.some((member) => HEALTH_LIBRARIES.some((library) => member.allDependencies.has(library)))) return;
-  const sourceFiles = scope.flatMap((member) => project.filesOfPackage(member)).filter((file) => isSourcePath(file.path) && !isTestPath(file.path));
+  const sourceFiles = scope.flatMap((member) => project.filesOfPackage(member)).filter((file) => isSourcePath(file.path) && project.fileRole(file.path) === 'source');
   if (sourceFiles.some((file) => isHealthFileRoute(file.path))) return;
   // Cheap text evidence first: a health-like path literal (also a hand-rolled `req.url === '/healthz'`
   // on node:http, which has no route call) or a Nest decorator. Only a report needs the parsed routes.
@@ -80,8 +80,6 @@ export default defineScanRule({
   applies: (project: Project) => project.serverPackages().length > 0,
   check(ctx) {
     for (const pkg of ctx.project.serverPackages()) {
-      // A workspace root that only hoists dependencies serves nothing itself.
-      if (pkg.isWorkspaceRoot && !ctx.project.filesOfPackage(pkg).some((file) => isSourcePath(file.path) && !isTestPath(file.path))) continue;
       checkPackage(ctx, pkg);
     }
   },

@@ -9,6 +9,7 @@ import type { Severity } from './core/severity.js';
 import { applySuppressions, findSuppressions } from './core/suppressions.js';
 import { buildReport } from './core/verdict.js';
 import { isSourcePath, Project } from './project/project.js';
+import { NON_PRODUCTION_ROLES } from './project/file-roles.js';
 import type { FileSystem } from './project/walk.js';
 import type { GitEnvironment } from './project/git.js';
 import { lintProjectMigrations } from './migrations/index.js';
@@ -60,6 +61,21 @@ function dedupeNotes(notes: readonly Note[]): Note[] {
       return true;
     })
     .sort((a, b) => ((a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1));
+}
+
+/** Front ends a team deploys: their build and hosting are part of the readiness question too. */
+const FRONT_END_FRAMEWORKS: ReadonlySet<string> = new Set(['vite-spa', 'nextjs', 'remix', 'react-router']);
+
+/**
+ * Whether the folder holds a web application to audit: a deployed server package, a front end, a production
+ * Dockerfile or compose service, or migrations. A library, a docs folder or an empty folder has none, and its
+ * verdict says so instead of an empty READY.
+ */
+function hasWebApplication(project: Project, hasMigrations: boolean): boolean {
+  if (hasMigrations || project.serverPackages().length > 0) return true;
+  if (project.packages().some((pkg) => pkg.role === 'code' && pkg.frameworks.some((framework) => FRONT_END_FRAMEWORKS.has(framework)))) return true;
+  const deployable = (file: string): boolean => !NON_PRODUCTION_ROLES.has(project.fileRole(file));
+  return project.dockerfiles().some((info) => deployable(info.path)) || project.composeFiles().some((file) => deployable(file.path));
 }
 
 const PACKAGES_SHOWN = 40;
@@ -151,6 +167,9 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
   }
   findings.sort(compareFindings);
   const sections = [...(options.sections?.(project) ?? []), ...packagesSection(project, findings)];
+  const auditable = hasWebApplication(project, migrations.rules.length > 0);
+  // Without an application the readiness checklist has nothing to judge; a committed credential is a leak all the same.
+  if (!auditable) findings = findings.filter((finding) => finding.checklist === 'secrets');
   return ok(
     buildReport({
       command: 'scan',
@@ -166,6 +185,7 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
       sections,
       notes: dedupeNotes([...project.notes, ...migrations.notes]),
       stats: { files: project.files.length, bytes: project.bytesRead, binarySkipped: project.binaryByExtension, rules: outcome.rules.length },
+      ...(auditable ? {} : { nothingToAudit: 'no web application here (no deployed server package, front end, Dockerfile, compose file or migrations)' }),
     }),
   );
 }

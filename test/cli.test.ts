@@ -63,14 +63,18 @@ describe('shipready CLI', () => {
     expect(file.stderr).toContain('not a directory');
   });
 
-  it('scans an empty repository cleanly', async () => {
-    const tree = makeTree({});
-    try {
-      const result = await runBin(['scan', tree.dir, '--format', 'json']);
-      expect(result.code).toBe(0);
-      expect(report(result.stdout).findings).toEqual([]);
-    } finally {
-      tree.cleanup();
+  it('says there is nothing to audit in an empty folder and in a library without a server, with exit 0 and never READY', async () => {
+    for (const files of [{}, { 'package.json': JSON.stringify({ name: 'left-pad', main: 'index.js' }), 'index.js': 'module.exports = (s) => s;\n' }]) {
+      const tree = makeTree(files);
+      try {
+        const result = await runBin(['scan', tree.dir, '--format', 'json']);
+        expect(result.code).toBe(0);
+        const parsed = report(result.stdout);
+        expect(parsed.findings).toEqual([]);
+        expect(parsed.verdict).toMatchObject({ label: 'nothing-to-audit', score: null });
+      } finally {
+        tree.cleanup();
+      }
     }
   });
 

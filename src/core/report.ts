@@ -6,7 +6,7 @@ import { CATEGORIES, SEVERITIES } from './severity.js';
  * TypeScript types and the published JSON Schema (`docs/report.schema.json`) cannot drift apart.
  * Bump `REPORT_SCHEMA_VERSION` on any breaking change to this file.
  */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export const severitySchema = z.enum(SEVERITIES);
 export const categorySchema = z.enum(CATEGORIES);
@@ -95,9 +95,10 @@ export const checklistEntrySchema = z.object({
 });
 
 export const verdictSchema = z.object({
-  label: z.enum(['ready', 'ready-with-gaps', 'not-ready']),
-  /** 0–100; see README "Score". */
-  score: z.number().int().min(0).max(100),
+  /** `nothing-to-audit`: the target holds no web application (no server, front end, container or migration). */
+  label: z.enum(['ready', 'ready-with-gaps', 'not-ready', 'nothing-to-audit']),
+  /** 0–100, see README "Verdict and score"; null when there is nothing to audit. */
+  score: z.number().int().min(0).max(100).nullable(),
   /** Active (not suppressed) findings per severity; baseline-unchanged ones included. */
   counts: z.object({
     critical: z.number().int(),

@@ -11,12 +11,38 @@ const sources = { text: () => undefined };
 const secretFindings = (count: number) =>
   assignFingerprints(Array.from({ length: count }, (_, index) => toFinding(SECRET, { messageId: 'm', message: `s${index}`, location: { path: `f${index}.ts`, line: 1 } }, sources, '')));
 
+const DOCKER_ROOT: RuleMetadata = { id: 'security/docker-root-user', title: 't', description: 'd', category: 'security', severity: 'medium', docs: 'd.md', fix: 'f' };
+const findingsOf = (rule: RuleMetadata, count: number, severity?: RuleMetadata['severity']) =>
+  assignFingerprints(Array.from({ length: count }, (_, index) => toFinding(rule, { messageId: 'm', message: `${rule.id}${index}`, location: { path: `f${index}.ts`, line: 1 }, ...(severity === undefined ? {} : { severity }) }, sources, '')));
+const entries = (statuses: Record<string, 'pass' | 'fail' | 'unknown'>) => Object.entries(statuses).map(([id, status]) => ({ id, status }));
+
 describe('score', () => {
-  it('is 100 with no findings and halves the cost of each repeat of one rule', () => {
-    expect(score([])).toBe(100);
-    expect(score(secretFindings(1))).toBe(75);
-    expect(score(secretFindings(2))).toBe(63);
-    expect(score(secretFindings(50))).toBe(50);
+  it('is 100 with nothing judged and nothing found', () => {
+    expect(score([], [])).toBe(100);
+  });
+
+  it('is the standing share of the judged checklist items, a failing item keeping credit by its worst finding', () => {
+    const checklist = entries({ 'health-check': 'fail', secrets: 'pass', csrf: 'pass', 'load-testing': 'unknown' });
+    // (0.25 + 1 + 1) / 3 judged items; the unknown item is left out.
+    expect(score(findingsOf(HEALTH, 1), checklist)).toBe(75);
+    expect(score(findingsOf(HEALTH, 30), checklist)).toBe(75);
+    expect(score(findingsOf(HEALTH, 1, 'low'), checklist)).toBe(92);
+  });
+
+  it('subtracts rules outside the checklist with halving repeats, and caps a critical at 40', () => {
+    const checklist = entries({ secrets: 'pass' });
+    expect(score(findingsOf(DOCKER_ROOT, 1), checklist)).toBe(97);
+    expect(score(findingsOf(DOCKER_ROOT, 50), checklist)).toBe(94);
+    expect(score(secretFindings(1), entries({ secrets: 'fail', csrf: 'pass', 'health-check': 'pass', 'error-handling': 'pass' }))).toBe(40);
+  });
+
+  it('puts a product with a few real gaps far above a prototype that fails most items', () => {
+    const ids = ['error-handling', 'health-check', 'graceful-shutdown', 'migration-strategy', 'input-validation', 'rate-limiting', 'csrf', 'security-headers', 'secrets', 'dependency-audit', 'structured-logging', 'monitoring', 'env-config', 'ci-cd', 'rollback-plan', 'architecture-decisions', 'local-setup'];
+    const product = score(findingsOf(HEALTH, 1, 'low'), ids.map((id) => ({ id, status: id === 'health-check' ? ('fail' as const) : ('pass' as const) })));
+    const prototypeFindings = ids.slice(0, 13).flatMap((id) => findingsOf({ ...HEALTH, id: `rule/${id}`, checklist: id }, 3));
+    const prototype = score(prototypeFindings, ids.map((id, index) => ({ id, status: index < 13 ? ('fail' as const) : ('pass' as const) })));
+    expect(product).toBeGreaterThanOrEqual(95);
+    expect(prototype).toBeLessThanOrEqual(45);
   });
 });
 
@@ -49,6 +75,13 @@ describe('buildReport', () => {
     expect(entries['backup-restore']?.status).toBe('unknown');
     expect(entries['rollback-plan']?.status).toBe('unknown');
     expect(report.notes.some((note) => note.kind === 'attestation')).toBe(true);
+  });
+
+  it('says there is nothing to audit, with no score and never READY, when told so', () => {
+    const report = buildReport({ ...base, findings: [], applied: new Set(), nothingToAudit: 'no web application here' });
+    expect(report.verdict.label).toBe('nothing-to-audit');
+    expect(report.verdict.score).toBeNull();
+    expect(report.verdict.failed).toBe(false);
   });
 
   it('does not fail the run for findings accepted into the baseline', () => {

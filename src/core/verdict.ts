@@ -12,7 +12,7 @@ import {
   type RuleMeta,
   type Verdict,
 } from './report.js';
-import { isAtLeast, SEVERITIES, type Severity } from './severity.js';
+import { isAtLeast, SEVERITIES, severityRank, type Severity } from './severity.js';
 
 export const DEFAULT_ATTESTATION_MAX_AGE_DAYS = 90;
 
@@ -37,32 +37,58 @@ export interface BuildReportInput {
   readonly sections?: readonly ReportSection[];
   readonly notes?: readonly Note[];
   readonly stats?: Readonly<Record<string, number>>;
+  /**
+   * Set when the target holds no web application (why, in a phrase): the verdict is `nothing-to-audit`, never
+   * `READY`; findings are still listed and still decide the exit code.
+   */
+  readonly nothingToAudit?: string;
 }
 
-/** Points a finding costs, by severity. The first finding of a rule costs the full weight. */
-export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 25, high: 10, medium: 4, low: 1, info: 0 };
+/** How much of a failing checklist item still stands, by the worst active finding in it. */
+export const FAILED_ITEM_CREDIT: Record<Severity, number> = { critical: 0, high: 0.25, medium: 0.5, low: 0.75, info: 1 };
+
+/** Points a finding outside the checklist costs, by severity; repeats of one rule cost half the previous one. */
+export const UNLISTED_WEIGHT: Record<Severity, number> = { critical: 15, high: 6, medium: 3, low: 1, info: 0 };
+
+/** Findings outside the checklist (a root container, a published database port) never cost more than this. */
+export const UNLISTED_PENALTY_CAP = 30;
+
+/** With an active critical finding (a leaked key, data loss now) the score stays below this. */
+export const CRITICAL_SCORE_CAP = 40;
 
 /**
- * Readiness score, 0–100. The findings of one rule at one severity cost `weight × (1 + 1/2 + 1/4 + …)`:
- * repeats of one problem cost less than new problems, and a noisy rule never costs more than twice the
- * weight of each severity it reports at.
+ * Readiness score, 0–100, from the checklist first: the share of the items this run could judge (pass,
+ * attested or fail; unknown items are left out, not guessed) that stand, where a failing item keeps part
+ * of its credit by its worst finding (low 75 %, medium 50 %, high 25 %, critical 0). Findings of rules
+ * outside the checklist subtract up to 30 points (first finding of a rule its weight — critical 15, high 6,
+ * medium 3, low 1 — each repeat half the previous). Any active critical caps the score at 40. So a product
+ * with a few real gaps scores far above a prototype that fails most items, however many times one rule fires.
  *
- * @example score([]) // 100
+ * @example score([], []) // 100
  */
-export function score(findings: readonly Finding[]): number {
-  const perRule = new Map<string, { severity: Severity; count: number }[]>();
-  for (const finding of findings.filter(isActive)) {
-    const groups = perRule.get(finding.ruleId) ?? [];
-    const group = groups.find((entry) => entry.severity === finding.severity);
-    if (group === undefined) groups.push({ severity: finding.severity, count: 1 });
-    else group.count += 1;
-    perRule.set(finding.ruleId, groups);
+export function score(findings: readonly Finding[], checklist: readonly Pick<ChecklistEntry, 'id' | 'status'>[] = []): number {
+  const active = findings.filter(isActive);
+  const worst = new Map<string, Severity>();
+  for (const finding of active) {
+    if (finding.checklist === undefined || finding.severity === 'info') continue;
+    const known = worst.get(finding.checklist);
+    if (known === undefined || severityRank(finding.severity) > severityRank(known)) worst.set(finding.checklist, finding.severity);
+  }
+  const judged = checklist.filter((entry) => entry.status !== 'unknown');
+  const credit = judged.reduce((sum, entry) => sum + (entry.status === 'fail' ? FAILED_ITEM_CREDIT[worst.get(entry.id) ?? 'info'] : 1), 0);
+  const checklistScore = judged.length === 0 ? 100 : (100 * credit) / judged.length;
+  const perRule = new Map<string, Map<Severity, number>>();
+  for (const finding of active) {
+    if (finding.checklist !== undefined) continue;
+    const counts = perRule.get(finding.ruleId) ?? new Map<Severity, number>();
+    counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
+    perRule.set(finding.ruleId, counts);
   }
   let penalty = 0;
-  for (const groups of perRule.values()) {
-    for (const { severity, count } of groups) penalty += SEVERITY_WEIGHT[severity] * (2 - 2 ** (1 - count));
-  }
-  return Math.max(0, Math.round(100 - penalty));
+  for (const counts of perRule.values()) for (const [severity, count] of counts) penalty += UNLISTED_WEIGHT[severity] * (2 - 2 ** (1 - count));
+  let value = Math.max(0, Math.round(checklistScore - Math.min(UNLISTED_PENALTY_CAP, penalty)));
+  if (active.some((finding) => finding.severity === 'critical')) value = Math.min(value, CRITICAL_SCORE_CAP);
+  return value;
 }
 
 const NEEDS: Record<EvidenceSource, string> = {
@@ -125,27 +151,36 @@ function evaluateItem(
   return { ...base, status: 'unknown', reason: unknownReason(item, ruleIds) };
 }
 
-const LABEL_TEXT: Record<Verdict['label'], string> = { ready: 'READY', 'ready-with-gaps': 'READY WITH GAPS', 'not-ready': 'NOT READY' };
+const LABEL_TEXT: Record<Verdict['label'], string> = { ready: 'READY', 'ready-with-gaps': 'READY WITH GAPS', 'not-ready': 'NOT READY', 'nothing-to-audit': 'NOTHING TO AUDIT' };
 
-function buildVerdict(findings: readonly Finding[], checklist: readonly ChecklistEntry[], failOn: Severity | 'none'): Verdict {
+function buildVerdict(findings: readonly Finding[], checklist: readonly ChecklistEntry[], failOn: Severity | 'none', nothingToAudit: string | undefined): Verdict {
   const active = findings.filter(isActive);
   const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const finding of active) counts[finding.severity] += 1;
   const tally = { pass: 0, fail: 0, unknown: 0, attested: 0 };
   for (const entry of checklist) tally[entry.status] += 1;
   const label: Verdict['label'] =
-    counts.critical + counts.high > 0 ? 'not-ready' : counts.medium > 0 || tally.fail > 0 || tally.unknown > 0 ? 'ready-with-gaps' : 'ready';
-  const value = score(findings);
+    nothingToAudit !== undefined
+      ? 'nothing-to-audit'
+      : counts.critical + counts.high > 0
+        ? 'not-ready'
+        : counts.medium > 0 || tally.fail > 0 || tally.unknown > 0
+          ? 'ready-with-gaps'
+          : 'ready';
+  const value = nothingToAudit !== undefined ? null : score(findings, checklist);
   const failed = findings.some((finding) => countsTowardExit(finding) && isAtLeast(finding.severity, failOn));
   const severityText = SEVERITIES.filter((severity) => severity !== 'info' && counts[severity] > 0)
     .map((severity) => `${counts[severity]} ${severity}`)
     .join(', ');
-  const summary = [
-    LABEL_TEXT[label],
-    `score ${value}/100`,
-    severityText === '' ? 'no findings' : severityText,
-    `checklist: ${tally.pass} pass, ${tally.fail} fail, ${tally.unknown} unknown, ${tally.attested} attested`,
-  ].join(' · ');
+  const summary =
+    nothingToAudit !== undefined
+      ? [LABEL_TEXT[label], nothingToAudit, severityText === '' ? 'no findings' : severityText].join(' · ')
+      : [
+          LABEL_TEXT[label],
+          `score ${value ?? 0}/100`,
+          severityText === '' ? 'no findings' : severityText,
+          `checklist: ${tally.pass} pass, ${tally.fail} fail, ${tally.unknown} unknown, ${tally.attested} attested`,
+        ].join(' · ');
   return { label, score: value, counts, checklist: tally, failOn, failed, summary };
 }
 
@@ -165,7 +200,7 @@ export function buildReport(input: BuildReportInput): Report {
     tool: { name: 'shipready', version: input.version },
     command: input.command,
     target: input.target,
-    verdict: buildVerdict(input.findings, checklist, input.failOn),
+    verdict: buildVerdict(input.findings, checklist, input.failOn, input.nothingToAudit),
     checklist,
     findings: [...input.findings],
     rules: [...input.rules],

@@ -40,7 +40,7 @@ describe('renderJson', () => {
     const report = await buildFixtureReport({ project: kitchenSinkProject() });
     const out = renderJson(report);
     expect(out.endsWith('}\n')).toBe(true);
-    expect(out).toContain('\n  "schemaVersion": 1,\n');
+    expect(out).toContain('\n  "schemaVersion": 2,\n');
     expect(reportSchema.parse(JSON.parse(out))).toEqual(report);
     expect(renderJson(report)).toBe(out);
   });

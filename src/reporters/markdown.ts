@@ -163,7 +163,7 @@ export function renderMarkdown(report: Report): string {
   budget.add(`## shipready: ${escapeMarkdown(report.verdict.summary)}\n\n`);
   budget.add(`${codeSpan(report.command)} of ${codeSpan(report.target)} · shipready ${escapeMarkdown(report.tool.version)}\n\n`);
   for (const section of report.sections.filter((candidate) => candidate.placement === 'top')) budget.add(sectionBlock(section));
-  budget.add(checklistTable(report));
+  if (report.verdict.label !== 'nothing-to-audit') budget.add(checklistTable(report));
   budget.add(current.length === 0 ? '### Findings\n\nNo findings to act on.\n\n' : `### Findings (${current.length})\n\n`);
 
   let shown = 0;

@@ -22,7 +22,7 @@ export interface SarifRun {
   readonly tool: { readonly driver: SarifDriver };
   readonly columnKind: 'utf16CodeUnits';
   readonly results: readonly SarifResult[];
-  readonly properties: { readonly command: string; readonly verdict: string; readonly score: number; readonly summary: string };
+  readonly properties: { readonly command: string; readonly verdict: string; readonly score: number | null; readonly summary: string };
 }
 
 export interface SarifDriver {

@@ -86,6 +86,8 @@ function verdictLine(verdict: Verdict, paint: Palette): string {
       return paint.bold(paint.yellow(summary));
     case 'not-ready':
       return paint.bold(paint.red(summary));
+    case 'nothing-to-audit':
+      return paint.bold(summary);
   }
 }
 
@@ -225,7 +227,7 @@ export function renderText(report: Report, options: RenderOptions): string {
     `${paint.bold(`${report.tool.name} ${report.tool.version}`)} · ${clean(report.command)} · ${clean(report.target)}`,
     ...sectionLines(report, paint, 'top'),
     '',
-    ...checklistLines(report, paint),
+    ...(report.verdict.label === 'nothing-to-audit' ? [] : checklistLines(report, paint)),
     '',
     verdictLine(report.verdict, paint),
     '',

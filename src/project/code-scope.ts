@@ -124,6 +124,51 @@ export function scopeDependsOn(scope: PackageScope, names: readonly string[]): s
   return undefined;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Where a scope's code or start-up uses a package it depends on. */
+export interface PackageUse {
+  readonly name: string;
+  /** The import, or the `--require`/`--import` flag of a script or Dockerfile that loads it. */
+  readonly site: CodeSite;
+}
+
+/**
+ * The first of `names` that a member of the scope depends on AND actually uses: imported (`import … from`,
+ * `require()`, `import()`, a sub-path included) by one of the scope's production source files, or preloaded by a
+ * start script or Dockerfile (`node -r dd-trace/init`, `--import @opentelemetry/auto-instrumentations-node/register`).
+ * A dependency nobody imports proves nothing (a logger left in package.json, a limiter never wired up).
+ * An entry ending in `/` matches every package under that scope.
+ *
+ * @example scopeUses(project, scope, ['helmet'])?.site // { path: 'src/app.ts', line: 3, … }
+ */
+export function scopeUses(project: Project, scope: PackageScope, names: readonly string[]): PackageUse | undefined {
+  const declared = names.flatMap((name) => {
+    if (!name.endsWith('/')) return scope.members.some((member) => member.allDependencies.has(name)) ? [name] : [];
+    return [...new Set(scope.members.flatMap((member) => [...member.allDependencies].filter((dependency) => dependency.startsWith(name))))];
+  });
+  if (declared.length === 0) return undefined;
+  const alternatives = declared.map(escapeRegExp).join('|');
+  const imported = new RegExp(`(?:\\bfrom\\s*|\\brequire\\s*\\(\\s*|\\bimport\\s*\\(\\s*|^\\s*import\\s+)['"\`](${alternatives})(?:\\/[^'"\`]*)?['"\`]`, 'm');
+  for (const file of scope.files) {
+    const text = project.text(file);
+    if (text === undefined) continue;
+    const match = imported.exec(text);
+    if (match !== null) return { name: match[1] ?? declared[0] ?? '', site: siteAt(file, text, match.index, match.index + match[0].length) };
+  }
+  const preload = new RegExp(`(?:-r|--require|--import|--loader)[\\s=]+['"]?(${alternatives})(?:\\/[\\w./-]*)?`);
+  const startFiles = [...scope.members.map((member) => member.manifestPath), ...project.dockerfiles().map((info) => info.path)];
+  for (const file of startFiles) {
+    const text = project.text(file);
+    if (text === undefined) continue;
+    const match = preload.exec(text);
+    if (match !== null) return { name: match[1] ?? declared[0] ?? '', site: siteAt(file, text, match.index, match.index + match[0].length) };
+  }
+  return undefined;
+}
+
 /**
  * Packages with source of their own that run a server framework: a workspace root that only hoists dependencies is left out.
  *

@@ -109,6 +109,23 @@ function entryEvidence(project: Project, pkg: PackageInfo): DeploymentEvidence |
   return undefined;
 }
 
+/** Platforms that run the app as a serverless function or edge worker: the platform owns process, logs and request ids. */
+const SERVERLESS_PLATFORM_FILES = new Set(['vercel.json', 'netlify.toml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'serverless.yml', 'serverless.yaml']);
+
+/**
+ * True when the package runs as a long-lived process the team operates: a container (its own Dockerfile, a
+ * Dockerfile or compose service that ships it) or a process platform (Fly, Render, Railway, Heroku, App Engine,
+ * nixpacks). A Next.js app with only `next start` and a vercel.json is the platform's to run. Self-hosted apps
+ * own their logs, request ids and process-level error handling.
+ *
+ * @example isSelfHosted(project, web) // true when apps/web/Dockerfile exists
+ */
+export function isSelfHosted(project: Project, pkg: PackageInfo): boolean {
+  const prefix = pkg.dir === '' ? '' : `${pkg.dir}/`;
+  if (PLATFORM_FILES.some((name) => !SERVERLESS_PLATFORM_FILES.has(name) && project.has(`${prefix}${name}`))) return true;
+  return containerEvidence(project, pkg) !== undefined || (pkg.dir === '' && project.dockerfiles().some((info) => project.fileRole(info.path) === 'other' && !/(?:^|[./-])(?:dev|development|test|ci|e2e)(?:\.Dockerfile)?$/i.test(info.path)));
+}
+
 const cache = new WeakMap<Project, readonly DeployedService[]>();
 
 /**

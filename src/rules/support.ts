@@ -1,6 +1,8 @@
 import { defineRule, type RegisteredRule, type Rule } from '../core/rule.js';
 import type { ReportLocation } from '../core/rule.js';
-import type { PackageInfo } from '../project/packages.js';
+import type { Framework, PackageInfo } from '../project/packages.js';
+import { isFileRoute, SELF_HOSTED_FRAMEWORKS } from '../project/code-scope.js';
+import { isSelfHosted } from '../project/services.js';
 import { isSourcePath, type Project } from '../project/project.js';
 
 const SERVER_START = /\bexpress\s*\(\s*\)|\b[Ff]astify\s*\(|new\s+(?:Hono|Koa|OpenAPIHono)\s*\(|NestFactory\.create(?:Microservice)?\s*(?:<[^>]*>)?\s*\(|\bcreateServer\s*\(|\.listen\s*\(/;
@@ -62,4 +64,39 @@ export function listText(items: readonly string[]): string {
  */
 export function defineScanRule<Messages extends Record<string, unknown>, Options>(rule: Rule<Project, Messages, Options>): RegisteredRule<Project> {
   return defineRule(rule);
+}
+
+/** Frameworks whose server the framework's CLI starts (`next start`, `react-router-serve`, `remix-serve`). */
+const APP_FRAMEWORKS: ReadonlySet<Framework> = new Set(['nextjs', 'remix', 'react-router']);
+
+/**
+ * Next.js, Remix and React Router apps that the team runs as a long-lived process (a container or a process
+ * platform, see `isSelfHosted`) and whose package runs no Express/Fastify/Nest/Hono/Koa server of its own (those
+ * are judged as such). On Vercel or Netlify the platform owns logs, request ids and the process; self-hosted,
+ * the team does.
+ *
+ * @example selfHostedAppPackages(project).map((pkg) => pkg.displayName) // ['@umami/web']
+ */
+export function selfHostedAppPackages(project: Project): PackageInfo[] {
+  return project
+    .serverPackages()
+    .filter((pkg) => pkg.frameworks.some((framework) => APP_FRAMEWORKS.has(framework)) && !pkg.frameworks.some((framework) => SELF_HOSTED_FRAMEWORKS.has(framework)))
+    .filter((pkg) => isSelfHosted(project, pkg));
+}
+
+const SERVER_SIDE_FILE = /(?:^|\/)(?:middleware|instrumentation(?:\.node)?)\.[jt]s$|\.server\.[jt]sx?$|(?:^|\/)(?:server|services|api)\//;
+
+/**
+ * Files of an app framework's package that run on the server: route handlers, `'use server'` modules,
+ * middleware, instrumentation, `*.server.*` modules and `server/`, `services/`, `api/` folders. Client
+ * components' console output lands in the browser, not in the server's logs.
+ *
+ * @example serverSideFiles(project, files) // ['app/api/users/route.ts', 'lib/server/db.ts']
+ */
+export function serverSideFiles(project: Project, files: readonly string[]): string[] {
+  return files.filter((file) => {
+    if (isFileRoute(file) || SERVER_SIDE_FILE.test(file)) return true;
+    const head = (project.text(file) ?? '').slice(0, 200);
+    return /^\s*['"]use server['"]/m.test(head);
+  });
 }

@@ -1,6 +1,6 @@
 // Protects against logs that cannot be tied to a request: no request id generated, propagated or logged. Docs: docs/rules/operations/correlation-id.md
 import { noOptions } from '../../core/rule.js';
-import { findText, isWorkersPackage, packageScope, scopeDependsOn, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
+import { findText, isWorkersPackage, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -36,7 +36,7 @@ export default defineScanRule({
       // Workers collect console output as structured logs, each with the request's ray id.
       if (isWorkersPackage(project, pkg)) continue;
       const scope = packageScope(project, pkg);
-      if (scopeDependsOn(scope, REQUEST_ID_LIBRARIES) !== undefined) continue;
+      if (scopeUses(project, scope, REQUEST_ID_LIBRARIES) !== undefined) continue;
       if (findText(project, scope.files, REQUEST_ID_CODE) !== undefined) continue;
       ctx.report({
         messageId: 'missing',

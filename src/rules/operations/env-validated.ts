@@ -1,6 +1,6 @@
 // Protects against a server that starts with a missing or malformed variable and fails on the first request that needs it. Docs: docs/rules/operations/env-validated.md
 import { noOptions } from '../../core/rule.js';
-import { filesContaining, findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
+import { filesContaining, findText, packageScope, scopeUses, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -35,7 +35,7 @@ export default defineScanRule({
       const withEnv = filesContaining(project, '.env');
       const firstRead = findText(project, scope.files.filter((file) => withEnv.has(file)), ENV_READ);
       if (firstRead === undefined) continue;
-      if (scopeDependsOn(scope, ENV_LIBRARIES) !== undefined) continue;
+      if (scopeUses(project, scope, ENV_LIBRARIES) !== undefined) continue;
       if (findText(project, scope.files, ENV_VALIDATION_CODE) !== undefined) continue;
       ctx.report({
         messageId: 'unvalidated',

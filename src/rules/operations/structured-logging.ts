@@ -1,6 +1,6 @@
 // Protects against logs nobody can query: servers that log only with console.* and no structured (JSON) logger. Docs: docs/rules/operations/structured-logging.md
 import { noOptions } from '../../core/rule.js';
-import { findAllText, findText, isWorkersPackage, packageScope, scopeDependsOn, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
+import { findAllText, findText, isWorkersPackage, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText } from '../support.js';
 
@@ -33,7 +33,7 @@ export default defineScanRule({
       // Workers collect console output as structured logs, each with the request's ray id.
       if (isWorkersPackage(project, pkg)) continue;
       const scope = packageScope(project, pkg);
-      if (scopeDependsOn(scope, STRUCTURED_LOGGERS) !== undefined) continue;
+      if (scopeUses(project, scope, STRUCTURED_LOGGERS) !== undefined) continue;
       if (findText(project, scope.files, BUILT_IN) !== undefined) continue;
       const calls = findAllText(project, scope.files, CONSOLE_CALL);
       const first = calls[0];

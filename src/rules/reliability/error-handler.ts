@@ -8,7 +8,7 @@ import {
   routesIn,
   nodeText,
   packageScope,
-  scopeDependsOn,
+  scopeUses,
   serverPackagesWithCode,
   SELF_HOSTED_FRAMEWORKS,
   type CodeSite,
@@ -123,7 +123,7 @@ export default defineScanRule({
         if (pkg.frameworks.includes('nestjs') && (framework === 'express' || framework === 'fastify')) continue;
         const hint = boundary.hint;
         const files = hint === undefined ? scope.files : scope.files.filter((file) => hint.test(project.text(file) ?? ''));
-        if (scopeDependsOn(scope, boundary.libraries) !== undefined || findText(project, files, boundary.pattern) !== undefined) continue;
+        if (scopeUses(project, scope, boundary.libraries) !== undefined || findText(project, files, boundary.pattern) !== undefined) continue;
         ctx.report({
           messageId: 'missing',
           data: { pkg: pkg.displayName, framework },
@@ -134,7 +134,7 @@ export default defineScanRule({
       }
       if (!pkg.frameworks.includes('express')) continue;
       const major = expressMajor(pkg);
-      if (major === undefined || major >= 5 || scopeDependsOn(scope, ASYNC_WRAPPER_LIBRARIES) !== undefined) continue;
+      if (major === undefined || major >= 5 || scopeUses(project, scope, ASYNC_WRAPPER_LIBRARIES) !== undefined) continue;
       for (const route of unguardedRoutes(project, scope)) {
         ctx.report({
           messageId: 'asyncUnwrapped',

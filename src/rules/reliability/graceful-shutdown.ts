@@ -9,7 +9,7 @@ import {
   nodeText,
   packageScope,
   parseGated,
-  scopeDependsOn,
+  scopeUses,
   serverPackagesWithCode,
   SELF_HOSTED_FRAMEWORKS,
   type CodeSite,
@@ -132,7 +132,7 @@ export default defineScanRule({
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
       // Cheapest evidence first: most well-run packages stop here without scanning for the server start.
-      if (scopeDependsOn(scope, SHUTDOWN_LIBRARIES) !== undefined) continue;
+      if (scopeUses(project, scope, SHUTDOWN_LIBRARIES) !== undefined) continue;
       if (scope.files.some((file) => project.text(file)?.includes('enableShutdownHooks') === true)) continue;
       const handlers = signalHandlers(project, scope);
       if (handlers.some((handler) => handler.drains && !handler.testOnly)) continue;

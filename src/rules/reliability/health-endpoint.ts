@@ -15,7 +15,14 @@ export const HEALTH_SEGMENTS: ReadonlySet<string> = new Set([
 /** Packages that register health routes themselves. */
 const HEALTH_LIBRARIES = ['@nestjs/terminus', '@godaddy/terminus', 'lightship', 'express-healthcheck', 'fastify-healthcheck', '@fastify/under-pressure', 'express-actuator', '@hono/health-check'];
 
-const HEALTH_LITERAL = /['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping)['"`]/;
+/**
+ * A path literal only a health check uses (a hand-rolled `req.url === '/healthz'` on node:http has no route call).
+ * `/status` and `/ping` are not among them: as literals they are as often a status-update endpoint or a client
+ * call; they count only as routes that answer GET.
+ */
+const HEALTH_LITERAL = /['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|health-check|livez|readyz)['"`]/;
+/** Methods a load balancer or orchestrator probes with. */
+const PROBE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'ALL']);
 
 const options = z.object({ paths: z.array(z.string().startsWith('/')).default([]) }).default({ paths: [] });
 
@@ -29,11 +36,14 @@ function isHealthPath(routePath: string | undefined, configured: readonly string
   return HEALTH_SEGMENTS.has(last.toLowerCase());
 }
 
-const HEALTH_DECORATOR = /@(?:Controller|Get|All)\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping)['"`]/;
+const HEALTH_DECORATOR = /@(?:Get|All)\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping)['"`]|@Controller\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz)['"`]/;
 
-function isHealthFileRoute(file: string): boolean {
+/** A Next/Remix file route at a health path that answers GET (an App Router `route.ts` exporting GET, or any pages/Remix handler). */
+function isHealthFileRoute(project: Project, file: string): boolean {
   const routePath = nextAppRoutePath(file) ?? nextPagesApiPath(file) ?? remixRoutePath(file);
-  return routePath !== undefined && isHealthPath(routePath, []);
+  if (routePath === undefined || !isHealthPath(routePath, [])) return false;
+  if (nextAppRoutePath(file) === undefined) return true;
+  return /export\s+(?:async\s+)?(?:function\s+(?:GET|HEAD)\b|const\s+(?:GET|HEAD)\b)|export\s*\{[^}]*\b(?:GET|HEAD)\b/.test(project.text(file) ?? '');
 }
 
 function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options>>, pkg: PackageInfo): void {
@@ -41,7 +51,7 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
   const scope = packageScope(project, pkg).members;
   if (scope.some((member) => HEALTH_LIBRARIES.some((library) => member.allDependencies.has(library)))) return;
   const sourceFiles = scope.flatMap((member) => project.filesOfPackage(member)).filter((file) => isSourcePath(file.path) && project.fileRole(file.path) === 'source');
-  if (sourceFiles.some((file) => isHealthFileRoute(file.path))) return;
+  if (sourceFiles.some((file) => isHealthFileRoute(project, file.path))) return;
   // Cheap text evidence first: a health-like path literal (also a hand-rolled `req.url === '/healthz'`
   // on node:http, which has no route call) or a Nest decorator. Only a report needs the parsed routes.
   const configured = ctx.options.paths;
@@ -50,7 +60,7 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
   if (sourceFiles.some((file) => hasHealthText(project.text(file.path) ?? ''))) return;
   const inScope = new Set(sourceFiles.map((file) => file.path));
   const routes = project.routes().filter((route) => inScope.has(route.file));
-  if (routes.some((route) => isHealthPath(route.path, configured))) return;
+  if (routes.some((route) => PROBE_METHODS.has(route.method) && isHealthPath(route.path, configured))) return;
   const scopeNames = scope.map((member) => member.displayName);
   ctx.report({
     messageId: 'missing',
@@ -58,7 +68,7 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
     location: serverAnchor(project, pkg),
     detail:
       `Looked in ${routes.length} route definition(s) across ${sourceFiles.length} production source file(s) of ${listText(scopeNames)} ` +
-      `for a route ending in /health, /healthz, /livez, /readyz, /status or /ping${configured.length > 0 ? ` or ${configured.join(', ')}` : ''}, ` +
+      `for a GET route ending in /health, /healthz, /livez, /readyz, /status or /ping${configured.length > 0 ? ` or ${configured.join(', ')}` : ''}, ` +
       `and for health-check libraries (${HEALTH_LIBRARIES.slice(0, 3).join(', ')}, …); found none.`,
   });
 }

@@ -1,6 +1,6 @@
 // Protects against a server dying silently (or living on in a corrupt state) on an error no handler caught. Docs: docs/rules/reliability/process-error-handlers.md
 import { noOptions } from '../../core/rule.js';
-import { findText, packageScope, scopeDependsOn, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
+import { findText, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText } from '../support.js';
 
@@ -36,8 +36,8 @@ export default defineScanRule({
       const start = findText(project, scope.files, START);
       if (start === undefined) continue;
       if (findText(project, scope.files, HANDLER) !== undefined) continue;
-      if (scopeDependsOn(scope, HANDLER_LIBRARIES) !== undefined) continue;
-      if (scopeDependsOn(scope, TRACKERS) !== undefined && findText(project, scope.files, TRACKER_INIT) !== undefined) continue;
+      if (scopeUses(project, scope, HANDLER_LIBRARIES) !== undefined) continue;
+      if (scopeUses(project, scope, TRACKERS) !== undefined && findText(project, scope.files, TRACKER_INIT) !== undefined) continue;
       ctx.report({
         messageId: 'missing',
         data: { pkg: pkg.displayName },

@@ -1,6 +1,6 @@
 // Protects against cross-site request forgery: cookie sessions on state-changing routes with no token, SameSite=strict or origin check. Docs: docs/rules/security/csrf.md
 import { noOptions } from '../../core/rule.js';
-import { findAllText, findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
+import { findAllText, findText, packageScope, scopeUses, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -40,9 +40,10 @@ export default defineScanRule({
     const { project } = ctx;
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
-      const sessionLibrary = scopeDependsOn(scope, COOKIE_SESSION_LIBRARIES);
+      // A session library counts only where the code imports it: a dependency left in package.json sets no cookie.
+      const sessionLibrary = scopeUses(project, scope, COOKIE_SESSION_LIBRARIES)?.name;
       if (sessionLibrary === undefined) continue;
-      if (scopeDependsOn(scope, CSRF_LIBRARIES) !== undefined) continue;
+      if (scopeUses(project, scope, CSRF_LIBRARIES) !== undefined) continue;
       if ([CSRF_CODE, SAME_SITE_STRICT, ORIGIN_CHECK].some((pattern) => findText(project, scope.files, pattern) !== undefined)) continue;
       const routes = findAllText(project, scope.files, STATE_CHANGING_ROUTE);
       if (routes.length === 0) continue;

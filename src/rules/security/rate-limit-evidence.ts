@@ -1,5 +1,5 @@
 // Shared by security/rate-limit and security/auth-rate-limit: where request limiting can live.
-import { findText, scopeDependsOn, type CodeSite, type PackageScope } from '../../project/code-scope.js';
+import { findText, scopeUses, type CodeSite, type PackageScope } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 
 /** Libraries that limit request rates in the application. */
@@ -23,8 +23,8 @@ export interface LimitEvidence {
 
 /** The first piece of rate-limiting evidence for the scope, or undefined. */
 export function rateLimitEvidence(project: Project, scope: PackageScope): LimitEvidence | undefined {
-  const library = scopeDependsOn(scope, RATE_LIMIT_LIBRARIES);
-  if (library !== undefined) return { kind: 'library', what: library };
+  const library = scopeUses(project, scope, RATE_LIMIT_LIBRARIES);
+  if (library !== undefined) return { kind: 'library', what: library.name, site: library.site };
   const code = findText(project, scope.files, RATE_LIMIT_CODE);
   if (code !== undefined) return { kind: 'code', what: 'a limiter in code', site: code };
   const proxy = proxyLimit(project);

@@ -1,6 +1,6 @@
 // Protects against clickjacking, MIME sniffing and injected scripts running unchecked: no security headers or CSP. Docs: docs/rules/security/security-headers.md
 import { noOptions } from '../../core/rule.js';
-import { findAllText, findText, packageScope, scopeDependsOn, serverPackagesWithCode } from '../../project/code-scope.js';
+import { findAllText, findText, isFileRoute, packageScope, scopeUses, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -9,7 +9,9 @@ import { defineScanRule, listText, serverAnchor } from '../support.js';
  * (Next `headers()`, middleware). Importing the plugin counts: with @fastify/autoload, `export default helmet` is the registration.
  */
 const HEADERS_IN_CODE =
-  /from\s+['"](?:helmet|@fastify\/helmet|koa-helmet|hono\/secure-headers|@nosecone\/next|nosecone|next-secure-headers)['"]|require\(\s*['"](?:helmet|@fastify\/helmet|koa-helmet)['"]\s*\)|\bhelmet\s*\(|\.register\s*\(\s*(?:helmet|fastifyHelmet|\w*[hH]elmet\w*|import\s*\(\s*['"]@fastify\/helmet['"]\s*\))|\bsecureHeaders\s*\(|\bnosecone\w*\s*\(|createSecureHeaders\s*\(|['"`]Content-Security-Policy['"`]|['"`]X-Frame-Options['"`]/i;
+  /from\s+['"](?:helmet|@fastify\/helmet|koa-helmet|hono\/secure-headers|@nosecone\/next|nosecone|next-secure-headers)['"]|require\(\s*['"](?:helmet|@fastify\/helmet|koa-helmet)['"]\s*\)|\bhelmet\s*\(|\.register\s*\(\s*(?:helmet|fastifyHelmet|\w*[hH]elmet\w*|import\s*\(\s*['"]@fastify\/helmet['"]\s*\))|\bsecureHeaders\s*\(|\bnosecone\w*\s*\(|createSecureHeaders\s*\(/i;
+/** Header names written out: they protect the app only where they are set for every response (see `isAppWideHeaderFile`). */
+const HEADER_LITERAL = /['"`](?:Content-Security-Policy|X-Frame-Options)['"`]/i;
 /** Header configuration outside the code: nginx/Caddy/Traefik configs, vercel.json, netlify.toml, `_headers`. */
 const HEADER_CONFIG_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|[^/]*\.toml|vercel\.json|_headers|staticwebapp\.config\.json)$/i;
 const HEADER_CONFIG = /Content-Security-Policy|X-Frame-Options|Strict-Transport-Security|\bcontentSecurityPolicy\b|\bframeDeny\b|\bstsSeconds\b/i;
@@ -17,6 +19,19 @@ const CSP_CONFIG = /Content-Security-Policy|\bcontentSecurityPolicy\s*[:=]\s*["'
 const CSP_DISABLED = /\bcontentSecurityPolicy\s*:\s*false\b/g;
 /** Header libraries: a dependency on one is taken as use (plugins are often loaded by name or by autoload). */
 const HEADER_LIBRARIES = ['helmet', '@fastify/helmet', 'fastify-helmet', 'koa-helmet', 'next-secure-headers', 'nosecone', '@nosecone/next', '@nestjs/helmet'];
+
+/** Files whose headers apply to every response: Next config and middleware, server hooks, global middleware modules. */
+const APP_WIDE_FILE = /(?:^|\/)(?:next\.config\.[cm]?[jt]s|middleware\.[jt]s|_middleware\.[jt]s|hooks\.server\.[jt]s|entry\.server\.[jt]sx?|server\.[cm]?[jt]s|app\.[cm]?[jt]s|main\.[cm]?[jt]s|index\.[cm]?[jt]s)$|(?:^|\/)(?:middlewares?|plugins|hooks)\//;
+
+/**
+ * True when a header written in this file reaches every response, not one route's: Next config, middleware and
+ * server entry files, or a middleware/plugin module. A CSP set by one route handler (a sandboxed download, an
+ * embed page) leaves every other page without one.
+ */
+function isAppWideHeaderFile(project: Project, file: string): boolean {
+  if (isFileRoute(file) || project.routesOf(file).length > 0) return APP_WIDE_FILE.test(file) && !isFileRoute(file) && /\.use\s*\(|addHook\s*\(|onRequest|onSend|\bheaders\s*\(/.test(project.text(file) ?? '');
+  return APP_WIDE_FILE.test(file) || /\.use\s*\(|addHook\s*\(\s*['"](?:onRequest|onSend|preHandler)|\bNextResponse\.next\s*\(/.test(project.text(file) ?? '');
+}
 
 type Messages = { missing: { pkg: string }; cspDisabled: Record<string, never> };
 
@@ -44,7 +59,8 @@ export default defineScanRule({
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
       const where = `${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))}`;
-      const inCode = scopeDependsOn(scope, HEADER_LIBRARIES) ?? findText(project, scope.files, HEADERS_IN_CODE);
+      const appWideFiles = scope.files.filter((file) => isAppWideHeaderFile(project, file));
+      const inCode = scopeUses(project, scope, HEADER_LIBRARIES) ?? findText(project, scope.files, HEADERS_IN_CODE) ?? findText(project, appWideFiles, HEADER_LITERAL);
       if (inCode === undefined && proxyHeaders === undefined) {
         ctx.report({
           messageId: 'missing',

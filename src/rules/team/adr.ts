@@ -6,12 +6,18 @@ import { defineScanRule } from '../support.js';
 
 /** Decision records by convention: adr-tools, MADR, log4brains, RFC folders, or a decisions/architecture document. */
 const DECISION_RECORD =
-  /(?:^|\/)(?:adrs?|decisions|decision-records|architecture[-_]decisions?|architecture\/decisions|rfcs?)\/[^/]+\.(?:md|mdx|markdown|rst|adoc|txt)$|(?:^|\/)(?:ADR|adr)[-_]?\d+[^/]*\.(?:md|mdx|markdown)$|(?:^|\/)(?:DECISIONS|ARCHITECTURE|architecture|decisions)\.(?:md|mdx|markdown)$|(?:^|\/)\.adr-dir$|(?:^|\/)docs?\/architecture[^/]*\.(?:md|mdx|markdown)$/;
+  /(?:^|\/)(?:adrs?|decisions|decision-records|architecture[-_]decisions?|architecture\/decisions|rfcs?)\/[^/]+\.(?:md|mdx|markdown|rst|adoc|txt)$|(?:^|\/)(?:ADR|adr)[-_]?\d+[^/]*\.(?:md|mdx|markdown)$|(?:^|\/)(?:DECISIONS|decisions)\.(?:md|mdx|markdown)$|(?:^|\/)\.adr-dir$/;
+/**
+ * An architecture overview (ARCHITECTURE.md, docs/architecture*.md) describes what the parts are; it records
+ * decisions only when it says why: a section on decisions, rationale, alternatives or trade-offs.
+ */
+const OVERVIEW = /(?:^|\/)(?:ARCHITECTURE|architecture)\.(?:md|mdx|markdown)$|(?:^|\/)docs?\/architecture[^/]*\.(?:md|mdx|markdown)$/;
+const DECISION_HEADING = /^#{1,4}\s.*\b(?:decisions?|why\b|rationale|alternatives|trade-?offs?|consequences|we chose|considered)/im;
 
 export default defineScanRule({
   id: 'team/adr',
   title: 'Architecture decisions are recorded',
-  description: 'The repository keeps architecture decision records (docs/adr/, docs/decisions/, an ARCHITECTURE.md or DECISIONS.md) so the reasons behind the design survive the people who made it.',
+  description: 'The repository keeps architecture decision records (docs/adr/, docs/decisions/, DECISIONS.md, or an ARCHITECTURE.md with a section on the decisions and their reasons) so the reasons behind the design survive the people who made it.',
   category: 'team',
   severity: 'low',
   checklist: 'architecture-decisions',
@@ -23,13 +29,15 @@ export default defineScanRule({
   },
   applies: (project: Project) => project.serverPackages().length > 0 || project.dockerfiles().length > 0 || project.composeFiles().length > 0,
   check(ctx) {
-    if (ctx.project.files.some((file) => DECISION_RECORD.test(file.path) && !/(?:^|\/)(?:node_modules|test|tests|fixtures)\//.test(file.path))) return;
+    const candidates = ctx.project.files.filter((file) => !['test', 'example', 'shipready-output', 'generated'].includes(ctx.project.fileRole(file.path)));
+    if (candidates.some((file) => DECISION_RECORD.test(file.path))) return;
+    if (candidates.some((file) => OVERVIEW.test(file.path) && DECISION_HEADING.test(ctx.project.text(file.path) ?? ''))) return;
     const anchor = documentAnchor(ctx.project);
     ctx.report({
       messageId: 'missing',
       data: {},
       ...(anchor === undefined ? {} : { location: anchor }),
-      detail: 'Looked for adr/, adrs/, decisions/, decision-records/, architecture/decisions/ and rfcs/ folders with documents, ADR-NNN files, .adr-dir, ARCHITECTURE.md, DECISIONS.md and docs/architecture*.md anywhere in the repository: none found.',
+      detail: 'Looked for adr/, adrs/, decisions/, decision-records/, architecture/decisions/ and rfcs/ folders with documents, ADR-NNN files, .adr-dir and DECISIONS.md anywhere in the repository, and for a decisions/rationale/alternatives/trade-offs section in ARCHITECTURE.md or docs/architecture*.md: none found (an architecture overview that does not say why is not a decision record).',
     });
   },
 });

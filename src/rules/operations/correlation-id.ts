@@ -2,12 +2,13 @@
 import { noOptions } from '../../core/rule.js';
 import { findText, isWorkersPackage, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
-import { defineScanRule, listText, serverAnchor } from '../support.js';
+import { defineScanRule, listText, selfHostedAppPackages, serverAnchor } from '../support.js';
 
 /** Libraries that give every request an id and put it on each log line (pino-http's req.id and req.log, cls contexts, OpenTelemetry log correlation). */
 const REQUEST_ID_LIBRARIES = [
   'pino-http', 'nestjs-pino', 'koa-pino-logger', 'hono-pino', 'express-request-id', 'express-correlation-id', 'correlation-id', 'cls-rtracer', 'nestjs-cls', 'express-http-context',
   'koa-requestid', 'cls-hooked', 'express-pino-logger', 'dd-trace', 'elastic-apm-node', '@opentelemetry/sdk-node', '@opentelemetry/instrumentation-pino', '@opentelemetry/instrumentation-winston', '@opentelemetry/instrumentation-bunyan', '@opentelemetry/auto-instrumentations-node',
+  '@vercel/otel', '@opentelemetry/api', 'next-logger', '@axiomhq/nextjs',
 ];
 /** Ids in code: Fastify's built-in request id (with its logger on), Hono requestId(), AsyncLocalStorage contexts, x-request-id / traceparent handling. */
 const REQUEST_ID_CODE =
@@ -29,10 +30,10 @@ export default defineScanRule({
   messages: {
     missing: ({ pkg }: Messages['missing']) => `${pkg} neither generates nor propagates a request id into its logs`,
   },
-  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0,
+  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0 || selfHostedAppPackages(project).length > 0,
   check(ctx) {
     const { project } = ctx;
-    for (const pkg of serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS)) {
+    for (const pkg of [...serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS), ...selfHostedAppPackages(project)]) {
       // Workers collect console output as structured logs, each with the request's ray id.
       if (isWorkersPackage(project, pkg)) continue;
       const scope = packageScope(project, pkg);

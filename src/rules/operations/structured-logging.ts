@@ -2,10 +2,10 @@
 import { noOptions } from '../../core/rule.js';
 import { findAllText, findText, isWorkersPackage, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
-import { defineScanRule, listText } from '../support.js';
+import { defineScanRule, listText, selfHostedAppPackages, serverSideFiles } from '../support.js';
 
 /** Loggers that write one JSON object per line (winston's default format is JSON). */
-export const STRUCTURED_LOGGERS = ['pino', 'pino-http', 'winston', 'bunyan', 'nestjs-pino', 'nest-winston', '@logtape/logtape', 'roarr', 'hono-pino', 'koa-pino-logger', 'express-winston', '@google-cloud/logging-winston', 'tslog', 'loglayer', 'evlog', 'log4js', '@elastic/ecs-pino-format', '@elastic/ecs-winston-format'];
+export const STRUCTURED_LOGGERS = ['pino', 'pino-http', 'winston', 'bunyan', 'nestjs-pino', 'nest-winston', '@logtape/logtape', 'roarr', 'hono-pino', 'koa-pino-logger', 'express-winston', '@google-cloud/logging-winston', 'tslog', 'loglayer', 'evlog', 'log4js', '@elastic/ecs-pino-format', '@elastic/ecs-winston-format', 'next-logger', '@axiomhq/nextjs', '@axiomhq/logging', '@logtail/next', '@logtail/node', 'consola'];
 /** Framework-built-in structured logging: Fastify's pino (`logger: true` / `loggerInstance`), Nest's JSON ConsoleLogger. */
 const BUILT_IN = /\b[Ff]astify\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)|new\s+ConsoleLogger\s*\(\s*\{[^}]*\bjson\s*:\s*true/;
 const CONSOLE_CALL = /\bconsole\.(?:log|info|warn|error|debug|trace)\s*\(/g;
@@ -26,16 +26,18 @@ export default defineScanRule({
   messages: {
     consoleOnly: ({ pkg, calls }: Messages['consoleOnly']) => `${pkg} logs with console.* (${calls} call(s)) and has no structured logger`,
   },
-  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0,
+  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0 || selfHostedAppPackages(project).length > 0,
   check(ctx) {
     const { project } = ctx;
-    for (const pkg of serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS)) {
+    const appPackages = new Set(selfHostedAppPackages(project));
+    for (const pkg of [...serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS), ...appPackages]) {
       // Workers collect console output as structured logs, each with the request's ray id.
       if (isWorkersPackage(project, pkg)) continue;
       const scope = packageScope(project, pkg);
       if (scopeUses(project, scope, STRUCTURED_LOGGERS) !== undefined) continue;
       if (findText(project, scope.files, BUILT_IN) !== undefined) continue;
-      const calls = findAllText(project, scope.files, CONSOLE_CALL);
+      // In a Next/Remix app only server-side modules log to the server; client components log to the browser.
+      const calls = findAllText(project, appPackages.has(pkg) ? serverSideFiles(project, scope.files) : scope.files, CONSOLE_CALL);
       const first = calls[0];
       if (first === undefined) continue;
       const files = new Set(calls.map((call) => call.path));

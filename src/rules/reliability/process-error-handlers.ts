@@ -2,17 +2,27 @@
 import { noOptions } from '../../core/rule.js';
 import { findText, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
-import { defineScanRule, listText } from '../support.js';
+import { defineScanRule, listText, manifestAnchor, selfHostedAppPackages } from '../support.js';
+import type { PackageInfo } from '../../project/packages.js';
+import type { CodeSite } from '../../project/code-scope.js';
 
 const START = /\.listen\s*\(|NestFactory\.create\w*\s*(?:<[^>]*>)?\s*\(|\bserve\s*\(\s*\{[^}]*\bfetch\b|\bserve\s*\(\s*app\b/;
 const HANDLER = /process\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](?:unhandledRejection|uncaughtException|uncaughtExceptionMonitor)['"`]/;
 /** Libraries that install both handlers (and log or report before exiting). */
 const HANDLER_LIBRARIES = ['close-with-grace', 'loud-rejection', 'hard-rejection', 'make-promises-safe'];
 /** Error trackers whose default integrations register the handlers once initialised. */
-const TRACKERS = ['@sentry/node', '@sentry/bun', '@sentry/nestjs', '@bugsnag/js', '@bugsnag/node', 'rollbar', '@honeybadger-io/js'];
+const TRACKERS = ['@sentry/node', '@sentry/bun', '@sentry/nestjs', '@sentry/nextjs', '@sentry/remix', '@sentry/react-router', '@bugsnag/js', '@bugsnag/node', 'rollbar', '@honeybadger-io/js'];
+/** Where a Next/Remix app starts: its framework CLI runs `instrumentation.ts` (Next) or the server entry once per process. */
+const APP_ENTRY = /(?:^|\/)(?:instrumentation(?:\.node)?\.[jt]s|entry\.server\.[jt]sx?|server\.[cm]?[jt]s)$/;
 const TRACKER_INIT = /\bSentry\.init\s*\(|\bBugsnag\.start\s*\(|new\s+Rollbar\s*\(\s*\{[^}]*captureUncaught|Honeybadger\.configure\s*\(|\binit\s*\(\s*\{[^}]*\bdsn\b/;
 
 type Messages = { missing: { pkg: string } };
+
+function manifestAnchorOf(project: Project, pkg: PackageInfo): CodeSite {
+  const anchor = manifestAnchor(project, pkg, pkg.frameworks.find((framework) => framework === 'nextjs' || framework === 'remix' || framework === 'react-router'));
+  const line = 'line' in anchor ? (anchor.line ?? 1) : 1;
+  return { path: 'path' in anchor ? anchor.path : pkg.manifestPath, line, column: 'column' in anchor ? (anchor.column ?? 1) : 1, endLine: line, endColumn: 'endColumn' in anchor ? (anchor.endColumn ?? 1) : 1 };
+}
 
 export default defineScanRule({
   id: 'reliability/process-error-handlers',
@@ -28,12 +38,16 @@ export default defineScanRule({
   messages: {
     missing: ({ pkg }: Messages['missing']) => `${pkg} has no unhandledRejection/uncaughtException handler`,
   },
-  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0,
+  applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0 || selfHostedAppPackages(project).length > 0,
   check(ctx) {
     const { project } = ctx;
-    for (const pkg of serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS)) {
+    const appPackages = new Set(selfHostedAppPackages(project));
+    for (const pkg of [...serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS), ...appPackages]) {
       const scope = packageScope(project, pkg);
-      const start = findText(project, scope.files, START);
+      // A Next/Remix server starts in the framework's CLI: anchor at its entry hook, else the framework dependency.
+      const start = appPackages.has(pkg)
+        ? (scope.files.filter((file) => APP_ENTRY.test(file)).map((file) => ({ path: file, line: 1, column: 1, endLine: 1, endColumn: 1 }))[0] ?? manifestAnchorOf(project, pkg))
+        : findText(project, scope.files, START);
       if (start === undefined) continue;
       if (findText(project, scope.files, HANDLER) !== undefined) continue;
       if (scopeUses(project, scope, HANDLER_LIBRARIES) !== undefined) continue;

@@ -64,7 +64,8 @@ describe('shipready CLI', () => {
   });
 
   it('says there is nothing to audit in an empty folder and in a library without a server, with exit 0 and never READY', async () => {
-    for (const files of [{}, { 'package.json': JSON.stringify({ name: 'left-pad', main: 'index.js' }), 'index.js': 'module.exports = (s) => s;\n' }]) {
+    const trees: Array<Record<string, string>> = [{}, { 'package.json': JSON.stringify({ name: 'left-pad', main: 'index.js' }), 'index.js': 'module.exports = (s) => s;\n' }];
+    for (const files of trees) {
       const tree = makeTree(files);
       try {
         const result = await runBin(['scan', tree.dir, '--format', 'json']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignFingerprints, toFinding } from './engine.js';
+import type { ChecklistId } from './checklist.js';
 import type { RuleMeta } from './report.js';
 import type { RuleMetadata } from './rule.js';
 import { acceptAsBaseline, buildReport, score } from './verdict.js';
@@ -37,7 +38,7 @@ describe('score', () => {
   });
 
   it('puts a product with a few real gaps far above a prototype that fails most items', () => {
-    const ids = ['error-handling', 'health-check', 'graceful-shutdown', 'migration-strategy', 'input-validation', 'rate-limiting', 'csrf', 'security-headers', 'secrets', 'dependency-audit', 'structured-logging', 'monitoring', 'env-config', 'ci-cd', 'rollback-plan', 'architecture-decisions', 'local-setup'];
+    const ids: ChecklistId[] = ['error-handling', 'health-check', 'graceful-shutdown', 'migration-strategy', 'input-validation', 'rate-limiting', 'csrf', 'security-headers', 'secrets', 'dependency-audit', 'structured-logging', 'monitoring', 'env-config', 'ci-cd', 'rollback-plan', 'architecture-decisions', 'local-setup'];
     const product = score(findingsOf(HEALTH, 1, 'low'), ids.map((id) => ({ id, status: id === 'health-check' ? ('fail' as const) : ('pass' as const) })));
     const prototypeFindings = ids.slice(0, 13).flatMap((id) => findingsOf({ ...HEALTH, id: `rule/${id}`, checklist: id }, 3));
     const prototype = score(prototypeFindings, ids.map((id, index) => ({ id, status: index < 13 ? ('fail' as const) : ('pass' as const) })));

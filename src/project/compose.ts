@@ -108,14 +108,41 @@ export function backingEngine(service: ComposeService): string | undefined {
 /** What a compose file is for, from its name: `docker-compose.production.yml` → production. */
 export type ComposeEnvironment = 'production' | 'staging' | 'test' | 'development' | 'default';
 
+/**
+ * The environment a compose file's name says it is for; a neutral name (`compose.yml`) takes it from the
+ * nearest folder that names one (`docker/development/compose.yml`, `cypress/docker-compose.yml`).
+ *
+ * @example composeEnvironment('docker/testing/compose.yml') // 'test'
+ */
 export function composeEnvironment(file: YamlFile | string): ComposeEnvironment {
-  const base = (typeof file === 'string' ? file : file.path).split('/').pop()?.toLowerCase() ?? '';
+  const segments = (typeof file === 'string' ? file : file.path).toLowerCase().split('/');
+  const base = segments.pop() ?? '';
   const variant = base.replace(/^(?:docker-)?compose/, '').replace(/\.ya?ml$/, '');
   if (/prod|live/.test(variant)) return 'production';
   if (/stag|preprod|uat/.test(variant)) return 'staging';
   if (/test|ci\b|e2e|integration/.test(variant)) return 'test';
   if (/dev|local|override/.test(variant)) return 'development';
+  for (const folder of segments.reverse()) {
+    if (/^(?:prod|production|live)$/.test(folder)) return 'production';
+    if (/^(?:stag|staging|preprod|uat)$/.test(folder)) return 'staging';
+    if (/^(?:tests?|testing|e2e|ci|cypress|playwright|integration|fixtures?)$/.test(folder)) return 'test';
+    if (/^(?:dev|devel|development|local|devcontainer|\.devcontainer)$/.test(folder)) return 'development';
+  }
   return 'default';
+}
+
+const OPTIONAL_PROFILE = /^(?:dev|development|debug|local|test|testing|e2e|ci|tools?|admin|monitoring-dev|mail|docs|storybook|seed|migrate|setup)$/i;
+
+/**
+ * True when `docker compose up` leaves the service out: it has `profiles:` and every one of them is a
+ * development, test or tooling profile. Such services (a mail catcher, an admin UI, a test database) are not
+ * part of the stack that runs.
+ *
+ * @example isOptionalService(service) // true for `profiles: [debug]`
+ */
+export function isOptionalService(service: ComposeService): boolean {
+  const profiles = sequenceItems(mapGet(service.node, 'profiles')).map((item) => scalarString(item) ?? '');
+  return profiles.length > 0 && profiles.every((profile) => OPTIONAL_PROFILE.test(profile));
 }
 
 /** The directory of a repository-relative file ('' for the root). */

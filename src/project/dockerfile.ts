@@ -1,5 +1,6 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { DockerfileInfo } from './documents.js';
+import type { Project } from './project.js';
 
 /** One `FROM … [AS name]` block of a Dockerfile with the instructions that follow it. */
 export interface DockerStage {
@@ -81,11 +82,57 @@ export function dockerCommand(instruction: Instruction): DockerCommand {
 }
 
 /** Dockerfiles for local development, CI or dev containers: what they do does not reach production. */
-export const DEV_ONLY_DOCKERFILE = /(?:^|\/)\.devcontainer\/|(?:^|[./-])(?:dev|development|test|testing|ci|local|e2e)(?:\.Dockerfile)?$/i;
+export const DEV_ONLY_DOCKERFILE = /(?:^|\/)\.devcontainer\/|(?:^|\/)\.gitpod(?:\.[\w-]+)*$|(?:^|[./_-])(?:dev|development|test|testing|ci|local|e2e|gitpod|devcontainer)(?:\.Dockerfile)?$/i;
 
-/** Production-relevant Dockerfiles (dev containers and `Dockerfile.dev`-style files left out). */
-export function productionDockerfiles(dockerfiles: readonly DockerfileInfo[]): DockerfileInfo[] {
-  return dockerfiles.filter((info) => !DEV_ONLY_DOCKERFILE.test(info.path) && !/(?:^|\/)(?:test|tests|fixtures|__fixtures__|testdata|examples?)\//i.test(info.path));
+/** Roles whose Dockerfiles never build what production runs. */
+const NOT_SHIPPED_ROLES = new Set(['test', 'example', 'docs', 'generated', 'ci', 'script']);
+
+/** Runtime images whose own CMD is a REPL or shell: a Dockerfile on one of them without CMD/ENTRYPOINT is a base to build on, not an app. */
+const RUNTIME_BASE = /^(?:docker\.io\/)?(?:library\/)?(?:node|bun|oven\/bun|denoland\/deno|python|ruby|golang|openjdk|eclipse-temurin|alpine|debian|ubuntu|busybox)(?::|@|$)/i;
+
+/** The name git and compose use by default: a sibling variant (`Dockerfile.bun`) is an alternative unless something builds it. */
+const DEFAULT_NAME = /^(?:Dockerfile|Containerfile)$/;
+
+function hasCommand(info: DockerfileInfo): boolean {
+  const stages = dockerStages(info.dockerfile);
+  const final = stages[stages.length - 1];
+  if (final === undefined) return false;
+  if (stageChain(stages, final).some((stage) => stage.instructions.some((instruction) => instruction.getKeyword() === 'CMD' || instruction.getKeyword() === 'ENTRYPOINT'))) return true;
+  const base = stageChain(stages, final).pop()?.from.getImageName() ?? '';
+  return !RUNTIME_BASE.test(base);
+}
+
+const referenceCache = new WeakMap<Project, string>();
+
+/** Everything that can name a Dockerfile to build: compose files, CI, scripts, Makefiles, package.json, docs. */
+function referencingText(project: Project): string {
+  let text = referenceCache.get(project);
+  if (text === undefined) {
+    const files = project.filesWhere((file) => /\.(?:ya?ml|json|toml|sh|bash|mk|md|mdx|hcl|tf)$|(?:^|\/)(?:Makefile|Justfile|Procfile|Jenkinsfile|Taskfile[\w.]*)$/i.test(file));
+    text = files.map((file) => project.text(file.path) ?? '').join('\n');
+    referenceCache.set(project, text);
+  }
+  return text;
+}
+
+/**
+ * The Dockerfiles that build what production runs: dev-container, CI and test Dockerfiles left out (by name and
+ * by file role), and so are base images (a runtime base with no CMD/ENTRYPOINT: other images build on it) and
+ * unused alternatives (a `Dockerfile.bun` beside the `Dockerfile` that nothing in the repository builds).
+ *
+ * @example productionDockerfiles(project).map((info) => info.path) // ['Dockerfile', 'apps/api/Dockerfile']
+ */
+export function productionDockerfiles(project: Project): DockerfileInfo[] {
+  const all = project.dockerfiles();
+  return all.filter((info) => {
+    if (DEV_ONLY_DOCKERFILE.test(info.path) || NOT_SHIPPED_ROLES.has(project.fileRole(info.path))) return false;
+    if (!hasCommand(info)) return false;
+    const name = info.path.split('/').pop() ?? info.path;
+    if (DEFAULT_NAME.test(name)) return true;
+    const dir = info.path.slice(0, info.path.length - name.length);
+    const hasDefaultSibling = all.some((other) => other !== info && other.path.startsWith(dir) && DEFAULT_NAME.test(other.path.slice(dir.length)));
+    return !hasDefaultSibling || referencingText(project).includes(name);
+  });
 }
 
 /**

@@ -48,7 +48,7 @@ export function productionCommands(project: Project): readonly ProductionCommand
       }
     }
   }
-  for (const { path, dockerfile } of productionDockerfiles(project.dockerfiles())) {
+  for (const { path, dockerfile } of productionDockerfiles(project)) {
     const stages = dockerStages(dockerfile);
     const final = stages[stages.length - 1];
     for (const instruction of final?.instructions ?? []) {

@@ -39,7 +39,7 @@ export interface ParsedSource {
 const AST_CACHE_SOURCE_BUDGET = 24 * 1024 * 1024;
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
-const DOCKERFILE = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
+const DOCKERFILE = /^(?!.*\.(?:[cm]?[jt]sx?|mdx?|json|ya?ml|txt|sh|snap|map|lock)$)(?:(?:Dockerfile|Containerfile)(?:[._-].+)?|.+[._-](?:Dockerfile|Containerfile)|.+\.dockerfile)$/i;
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i;
 const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/i;
 const ENV_FILE = /^\.env(?:\..+)?$|\.env$/i;

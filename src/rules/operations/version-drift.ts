@@ -56,7 +56,7 @@ function imagePins(project: Project): Pin[] {
     }
   }
   // Tool images (a Dockerfile that copies nothing from the repository, e.g. a maildev image) do not run the app's runtime.
-  for (const info of productionDockerfiles(project.dockerfiles()).filter((candidate) => !packagesToolOnly(candidate))) {
+  for (const info of productionDockerfiles(project).filter((candidate) => !packagesToolOnly(candidate))) {
     const stages = dockerStages(info.dockerfile);
     stages.forEach((stage, index) => {
       const match = VERSIONED_IMAGE.exec(stage.from.getImage() ?? '');

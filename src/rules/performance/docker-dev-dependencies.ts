@@ -26,11 +26,11 @@ export default defineScanRule({
     devDependencies: ({ file }: Messages['devDependencies']) => `${file}: the runtime stage installs devDependencies, which ship in the production image`,
     wholeContext: ({ file }: Messages['wholeContext']) => `${file}: a single-stage image copies the whole build context (sources, tests, tooling) into the image that runs`,
   },
-  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
+  applies: (project: Project) => productionDockerfiles(project).length > 0,
   check(ctx) {
     const project = ctx.project;
     const hasDevDependencies = project.packages().some((pkg) => Object.keys(pkg.manifest.devDependencies).length > 0);
-    for (const { path, dockerfile } of productionDockerfiles(project.dockerfiles())) {
+    for (const { path, dockerfile } of productionDockerfiles(project)) {
       const stages = dockerStages(dockerfile);
       const final = stages[stages.length - 1];
       if (final === undefined) continue;

@@ -70,10 +70,10 @@ export default defineScanRule({
     noCompose: ({ service, file }: Messages['noCompose']) => `App service "${service}" in ${file} has no healthcheck (neither in compose nor in its Dockerfile)`,
     noDockerfile: ({ file }: Messages['noDockerfile']) => `${file} has no HEALTHCHECK and nothing else in the repository checks the container's health`,
   },
-  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0 || project.composeFiles().length > 0,
+  applies: (project: Project) => productionDockerfiles(project).length > 0 || project.composeFiles().length > 0,
   check(ctx) {
     const project = ctx.project;
-    const dockerfiles = productionDockerfiles(project.dockerfiles());
+    const dockerfiles = productionDockerfiles(project);
     const byPath = new Map(project.dockerfiles().map((info) => [info.path, info]));
     const anyDockerHealthcheck = dockerfiles.some((info) => hasHealthcheck(info));
     const coveredDockerfiles = new Set<string>();

@@ -122,10 +122,10 @@ export default defineScanRule({
   messages: {
     swallowed: ({ file, stage, keyword }: Messages['swallowed']) => `${file}: the ${stage}'s ${keyword} does not pass SIGTERM to node, so the app is killed without a graceful shutdown`,
   },
-  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
+  applies: (project: Project) => productionDockerfiles(project).length > 0,
   check(ctx) {
     const builds = composeBuilds(ctx.project);
-    for (const info of productionDockerfiles(ctx.project.dockerfiles())) {
+    for (const info of productionDockerfiles(ctx.project)) {
       const { path, dockerfile } = info;
       // A tool image (nothing copied from the repository) does not run the app, whose shutdown this rule protects.
       if (builds.withInit.has(path) || packagesToolOnly(info)) continue;

@@ -1,6 +1,6 @@
 // Protects against databases reachable from the internet: Docker's published ports bypass host firewalls such as ufw. Docs: docs/rules/security/db-port-published.md
 import { noOptions } from '../../core/rule.js';
-import { composeServices, isLoopback, servicePorts } from '../../project/compose.js';
+import { composeServices, effectiveEnvironment, isLoopback, isOptionalService, servicePorts } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import { defineScanRule } from '../support.js';
 import type { Project } from '../../project/project.js';
@@ -8,8 +8,6 @@ import type { Project } from '../../project/project.js';
 /** Image names of datastores that must never face the internet. */
 const DATASTORE_IMAGE =
   /(?:^|\/)(postgres(?:ql)?|postgis|timescaledb|pgvector|mysql|mariadb|percona(?:-server)?|redis(?:-stack(?:-server)?)?|valkey|keydb|mongo(?:db)?(?:-community-server)?|memcached|elasticsearch|opensearch|clickhouse(?:-server)?|cassandra|couchdb|rabbitmq)(?::|@|$)/i;
-
-const PRODUCTION_FILE = /prod|production|live/i;
 
 type Messages = { published: { service: string; engine: string; mapping: string }; hostNetwork: { service: string; engine: string } };
 
@@ -29,9 +27,15 @@ export default defineScanRule({
   },
   applies: (project: Project) => project.composeFiles().length > 0,
   check(ctx) {
-    for (const file of ctx.project.composeFiles()) {
-      const severity = PRODUCTION_FILE.test(file.path.split('/').pop() ?? '') ? 'critical' : undefined;
+    const files = ctx.project.composeFiles();
+    for (const file of files) {
+      const environment = effectiveEnvironment(file, files);
+      // A test stack runs on a CI runner that is thrown away; nothing there faces anyone.
+      if (environment === 'test' || ['test', 'example', 'docs'].includes(ctx.project.fileRole(file.path))) continue;
+      const fileSeverity = environment === 'production' ? 'critical' : environment === 'development' ? 'low' : undefined;
       for (const service of composeServices(file)) {
+        // A development stack, or a service only a dev/tools profile starts, exposes a laptop's database to its LAN: worth knowing, not an outage.
+        const severity = fileSeverity ?? (isOptionalService(service) ? 'low' : undefined);
         const engine = service.image === undefined ? undefined : DATASTORE_IMAGE.exec(service.image)?.[1]?.toLowerCase();
         if (engine === undefined) continue;
         const networkMode = mapGet(service.node, 'network_mode');

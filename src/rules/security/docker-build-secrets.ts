@@ -63,9 +63,9 @@ export default defineScanRule({
   messages: {
     baked: ({ name, keyword, file }: Messages['baked']) => `${file}: ${keyword} ${name} bakes a secret into the image (visible in docker history/inspect)`,
   },
-  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
+  applies: (project: Project) => productionDockerfiles(project).length > 0,
   check(ctx) {
-    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
+    for (const { path, dockerfile } of productionDockerfiles(ctx.project)) {
       const stages = dockerStages(dockerfile);
       const final = stages[stages.length - 1];
       const shipped = new Set(final === undefined ? [] : stageChain(stages, final));

@@ -64,7 +64,7 @@ export default defineScanRule({
   applies: (project: Project) => project.dockerfiles().length > 0,
   check(ctx) {
     // Dev containers and local/CI/e2e Dockerfiles (shared list with the other Dockerfile rules): their user does not reach production.
-    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
+    for (const { path, dockerfile } of productionDockerfiles(ctx.project)) {
       const stages = stagesOf(dockerfile);
       const finalIndex = stages.length - 1;
       const finalStage = stages[finalIndex];

@@ -76,9 +76,9 @@ export default defineScanRule({
   messages: {
     unpinned: ({ image, latest }: Messages['unpinned']) => (latest ? `FROM ${image} follows the moving "latest" tag` : `FROM ${image} has no tag, so Docker pulls "latest"`),
   },
-  applies: (project: Project) => productionDockerfiles(project.dockerfiles()).length > 0,
+  applies: (project: Project) => productionDockerfiles(project).length > 0,
   check(ctx) {
-    for (const { path, dockerfile } of productionDockerfiles(ctx.project.dockerfiles())) {
+    for (const { path, dockerfile } of productionDockerfiles(ctx.project)) {
       const args = globalArgs(dockerfile);
       const stages = dockerStages(dockerfile);
       const stageNames = new Set(stages.map((stage) => stage.from.getBuildStage()?.toLowerCase()).filter((name): name is string => name !== undefined));

@@ -84,7 +84,7 @@ export default defineScanRule({
         }
       }
     }
-    for (const { path, dockerfile } of productionDockerfiles(project.dockerfiles())) {
+    for (const { path, dockerfile } of productionDockerfiles(project)) {
       const lines = (project.text(path) ?? '').split('\n');
       for (const stage of dockerStages(dockerfile)) {
         for (const instruction of stage.instructions) {

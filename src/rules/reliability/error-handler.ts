@@ -62,7 +62,26 @@ function hasUnguardedAsyncText(text: string): boolean {
 /** Wrappers that forward rejected promises of Express 4 handlers to `next`. */
 const ASYNC_WRAPPER_LIBRARIES = ['express-async-errors', 'express-async-handler', 'express-promise-router', '@awaitjs/express'];
 
+/** The handler answers with the error's own text: `res.status(500).json({ message: err.message })`, `res.send(err.stack)`. */
+const SENDS_ERROR_TEXT = /\b(?:res|response|reply|ctx|c)\s*(?:\.status\s*\([^)]*\)\s*)?\.(?:json|send|end|render|text|code\s*\([^)]*\)\s*\.send)\s*\([^;]{0,200}?\b(?:err|error|e|ex|exception)\.(?:message|stack)\b/;
+/** Signs the handler decides what is safe to show: client errors only, operational errors, production mode, `expose`. */
+const SAFE_EXPOSURE = /\b(?:statusCode|status)\s*(?:<|>=?)\s*500|\bexpose\b|isOperational|instanceof\s+\w*(?:Http|App|Api|Client|Validation|Operational)\w*Error|NODE_ENV|isProduction|isDev\b|process\.env\.\w*(?:ENV|DEBUG)/;
+
+/** The text of the function starting at `start`, up to its closing brace (or 1,500 characters). */
+function functionText(text: string, start: number): string {
+  const open = text.indexOf('{', start);
+  if (open < 0) return text.slice(start, start + 300);
+  let depth = 0;
+  for (let index = open; index < Math.min(text.length, open + 1500); index++) {
+    const char = text[index];
+    if (char === '{') depth += 1;
+    else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
+  }
+  return text.slice(start, open + 1500);
+}
+
 type Messages = {
+  leaksError: { pkg: string };
   missing: { pkg: string; framework: string };
   asyncUnwrapped: { method: string; path: string };
 };
@@ -108,6 +127,7 @@ export default defineScanRule({
   options: noOptions,
   messages: {
     missing: ({ pkg, framework }: Messages['missing']) => `${pkg} (${framework}) has no framework-level error handler`,
+    leaksError: ({ pkg }: Messages['leaksError']) => `${pkg}'s error handler sends the error's own message or stack to the client, 500s included`,
     asyncUnwrapped: ({ method, path }: Messages['asyncUnwrapped']) => `${method} ${path} is an async Express 4 handler with no wrapper: a rejected promise never reaches the error handler`,
   },
   applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0,
@@ -123,7 +143,28 @@ export default defineScanRule({
         if (pkg.frameworks.includes('nestjs') && (framework === 'express' || framework === 'fastify')) continue;
         const hint = boundary.hint;
         const files = hint === undefined ? scope.files : scope.files.filter((file) => hint.test(project.text(file) ?? ''));
-        if (scopeUses(project, scope, boundary.libraries) !== undefined || findText(project, files, boundary.pattern) !== undefined) continue;
+        if (scopeUses(project, scope, boundary.libraries) !== undefined) continue;
+        const handler = findText(project, files, boundary.pattern);
+        if (handler !== undefined) {
+          const text = project.text(handler.path) ?? '';
+          const offset = text.split('\n').slice(0, handler.line - 1).join('\n').length + handler.column;
+          const body = functionText(text, offset);
+          const leak = SENDS_ERROR_TEXT.exec(body);
+          if (leak !== null && !SAFE_EXPOSURE.test(body)) {
+            const at = offset + leak.index;
+            const line = text.slice(0, at).split('\n').length;
+            ctx.report({
+              messageId: 'leaksError',
+              data: { pkg: pkg.displayName },
+              location: { path: handler.path, line },
+              severity: 'medium',
+              detail: `The ${framework} error handler at ${handler.path}:${handler.line} answers with err.message/err.stack whatever the status, and checks neither the status (< 500), an \`expose\`/operational flag nor NODE_ENV: database errors, file paths and stack frames reach the client.`,
+              fix: 'Send err.message only for client errors you raise on purpose (status < 500, an HttpError with expose); for everything else log the error with the request id and answer a generic { error: "Internal Server Error" }.',
+              key: framework,
+            });
+          }
+          continue;
+        }
         ctx.report({
           messageId: 'missing',
           data: { pkg: pkg.displayName, framework },

@@ -8,10 +8,31 @@ import type { RouteDefinition } from '../../project/routes.js';
 import { defineScanRule } from '../support.js';
 import { rateLimitEvidence } from './rate-limit-evidence.js';
 
-/** Path segments of login, signup, password reset and one-time-code routes. */
-const AUTH_SEGMENT = /(?:^|\/)(?:login|log-in|signin|sign-in|signup|sign-up|register|password|reset-password|forgot-password|forgot|reset|otp|mfa|2fa|verify-otp|magic-link|token)(?:\/|$)/i;
+/** Segments that name a route an attacker guesses or floods on its own: logging in, signing up, one-time codes. */
+const GUESSABLE_SEGMENT = /^(?:login|log-in|signin|sign-in|signup|sign-up|forgot-password|reset-password|forgot|otp|mfa|2fa|totp|verify-otp|verify-2fa|magic-link|passwordless|sessions?|credentials|callback\/credentials)$/i;
+/** What may come before `register` when it registers an account (not `/domains/register`, `/passkeys/register`). */
+const ACCOUNT_PARENT = /^(?:|api|v\d+|auth|authentication|users?|accounts?|public|members?|customers?)$/i;
+
+/**
+ * True for a path whose POST an attacker can guess against or flood: login, signup, account registration,
+ * password reset/forgot requests, one-time codes, a credentials session. Not: a change-password route of a
+ * logged-in user, OAuth/SAML callbacks and token exchanges (their codes are high-entropy), `…/reset` of a
+ * website or an invite, `…/register` of a domain or a passkey.
+ *
+ * @example isAuthPath('/api/auth/forgot-password') // true
+ * @example isAuthPath('/domains/register') // false
+ */
+export function isAuthPath(path: string): boolean {
+  const segments = path.toLowerCase().split('/').filter((segment) => segment !== '' && !/^[:[{(]/.test(segment));
+  if (segments.some((segment) => GUESSABLE_SEGMENT.test(segment))) return true;
+  const hasPassword = segments.some((segment) => /^passwords?$/.test(segment));
+  if (hasPassword && segments.some((segment) => /^(?:reset|forgot|recover|recovery|request-reset)$/.test(segment))) return true;
+  return segments.some((segment, index) => segment === 'register' && segments.slice(0, index).every((parent) => ACCOUNT_PARENT.test(parent)));
+}
+/** A limiter or an attempts counter written in the handler itself: `assertRateLimit(…)`, `ratelimit(10, '1 h').limit(ip)`, a lockout after N failures. */
+const INLINE_LIMIT = /\w*[Rr]ate_?[Ll]imit\w*\s*\(|\.limit\s*\(\s*[\w$.`'"]|\bthrottle\w*\s*\(|failed(?:Login)?Attempts|lockedUntil|lockout|MAX_(?:LOGIN|FAILED)_ATTEMPTS|accountLocked|blockedUntil/;
 /** A string literal that may hold an authentication path: the gate before route files are parsed. */
-const AUTH_LITERAL = /['"`][^'"`\n]*(?:login|log-in|signin|sign-in|signup|sign-up|register|password|reset|forgot|otp|mfa|2fa|magic-link|token)[^'"`\n]*['"`]/i;
+const AUTH_LITERAL = /['"`][^'"`\n]*(?:login|log-in|signin|sign-in|signup|sign-up|register|password|reset|forgot|otp|mfa|2fa|magic-link|session|credentials)[^'"`\n]*['"`]/i;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'ALL']);
 const LIMITER_NAME = /limit|throttl|slowdown|slow_down|brute/i;
 /** A limiter mounted for every route: `app.use(limiter)`, `app.use('/api', rateLimit(…))`, Fastify's global plugin, Nest's global guard. */
@@ -31,6 +52,12 @@ function isCovered(project: Project, scope: PackageScope, route: RouteDefinition
   // Fastify per-route `config: { rateLimit }`; Nest `@Throttle()` / `@UseGuards(ThrottlerGuard)` in the controller.
   if (before.some((node) => /\brateLimit\b/.test(nodeText(source, node)))) return true;
   if (route.style === 'nest-decorator' && /@Throttle\s*\(|@UseGuards\s*\([^)]*Throttler/.test(source.text)) return true;
+  // A limit or lockout inside the handler (Next route handlers, Nest use cases called from it) covers it too.
+  const handler = route.handlers[route.handlers.length - 1];
+  const handlerText = isFileRoute(route.file) ? source.text : handler === undefined ? '' : nodeText(source, handler);
+  if (INLINE_LIMIT.test(handlerText)) return true;
+  const called = /\b(?:this\.)?(\w+(?:UseCase|Usecase|Service))\s*\.\s*execute\b|\bthis\.(\w+)\.(?:login|signIn|register|signUp|resetPassword|forgotPassword|requestPasswordReset)\s*\(/.exec(handlerText);
+  if (called !== null && findText(project, scope.files.filter((file) => /(?:use-?case|service)/i.test(file)), INLINE_LIMIT) !== undefined && scope.files.some((file) => INLINE_LIMIT.test(project.text(file) ?? '') && /login|password|auth/i.test(file))) return true;
   // Next.js middleware runs before every route of the package.
   if (route.framework === 'nextjs' && findText(project, scope.files.filter((file) => /(?:^|\/)(?:src\/)?middleware\.[cm]?[jt]s$/.test(file)), LIMITER_NAME) !== undefined) return true;
   return false;
@@ -62,11 +89,11 @@ export default defineScanRule({
       const globalLimiter = fastifyGlobal || findText(project, scope.files, GLOBAL_LIMITER) !== undefined;
       if (globalLimiter) continue;
       const candidates = scope.files.filter((file) => {
-        if (isFileRoute(file)) return AUTH_SEGMENT.test(file.replace(/\.[cm]?[jt]sx?$/, '').replace(/[.]/g, '/'));
+        if (isFileRoute(file)) return isAuthPath(file.replace(/\.[cm]?[jt]sx?$/, '').replace(/[.]/g, '/'));
         const text = project.text(file) ?? '';
         return ROUTE_HINT.test(text) && AUTH_LITERAL.test(text);
       });
-      const authRoutes = routesIn(project, candidates).filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && AUTH_SEGMENT.test(route.path));
+      const authRoutes = routesIn(project, candidates).filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && isAuthPath(route.path));
       for (const route of authRoutes) {
         if (isCovered(project, scope, route)) continue;
         ctx.report({

@@ -215,10 +215,99 @@ export function findText(project: Project, files: readonly string[], pattern: Re
   for (const file of files) {
     const text = project.text(file);
     if (text === undefined) continue;
-    const match = pattern.exec(text);
-    if (match !== null) return siteAt(file, text, match.index, match.index + match[0].length);
+    const first = pattern.exec(text);
+    if (first === null) continue;
+    if (!isSourcePath(file)) return siteAt(file, text, first.index, first.index + first[0].length);
+    // Text evidence in code counts only outside comments: a doc comment that mentions `enableShutdownHooks()`
+    // or a commented-out `app.use(helmet())` proves nothing.
+    const comments = commentRanges(project, file, text);
+    const global = globalCopy(pattern);
+    global.lastIndex = 0;
+    for (let match = global.exec(text); match !== null; match = global.exec(text)) {
+      if (!insideRanges(comments, match.index)) return siteAt(file, text, match.index, match.index + match[0].length);
+      if (match[0] === '') global.lastIndex += 1;
+    }
   }
   return undefined;
+}
+
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
+function globalCopy(pattern: RegExp): RegExp {
+  let copy = globalCopies.get(pattern);
+  if (copy === undefined) {
+    copy = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    globalCopies.set(pattern, copy);
+  }
+  return copy;
+}
+
+const commentCaches = new WeakMap<Project, Map<string, readonly (readonly [number, number])[]>>();
+
+/**
+ * The comment spans of a JS/TS text (`//` and block comments), found by a linear scan that skips string and
+ * template literals; cached per file. Regex literals are not told apart: a quote inside one may hide a comment
+ * that follows on the same line, which errs towards counting evidence.
+ */
+function commentRanges(project: Project, file: string, text: string): readonly (readonly [number, number])[] {
+  let cache = commentCaches.get(project);
+  if (cache === undefined) {
+    cache = new Map();
+    commentCaches.set(project, cache);
+  }
+  const cached = cache.get(file);
+  if (cached !== undefined) return cached;
+  const ranges: Array<readonly [number, number]> = [];
+  let index = 0;
+  while (index < text.length) {
+    const char = text[index];
+    const next = text[index + 1];
+    if (char === '/' && next === '/') {
+      const end = text.indexOf('\n', index);
+      ranges.push([index, end < 0 ? text.length : end]);
+      index = end < 0 ? text.length : end;
+    } else if (char === '/' && next === '*') {
+      const end = text.indexOf('*/', index + 2);
+      ranges.push([index, end < 0 ? text.length : end + 2]);
+      index = end < 0 ? text.length : end + 2;
+    } else if (char === '"' || char === "'" || char === '`') {
+      index += 1;
+      while (index < text.length && text[index] !== char) {
+        if (text[index] === '\\') index += 1;
+        else if (char !== '`' && text[index] === '\n') break;
+        index += 1;
+      }
+      index += 1;
+    } else {
+      index += 1;
+    }
+  }
+  cache.set(file, ranges);
+  return ranges;
+}
+
+/**
+ * True when `offset` of a JS/TS file's text lies inside a comment.
+ *
+ * @example isInComment(project, 'src/app.ts', text.indexOf('helmet(')) // false when the call is real code
+ */
+export function isInComment(project: Project, file: string, offset: number): boolean {
+  const text = project.text(file);
+  return text !== undefined && isSourcePath(file) && insideRanges(commentRanges(project, file, text), offset);
+}
+
+function insideRanges(ranges: readonly (readonly [number, number])[], offset: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const range = ranges[middle];
+    if (range === undefined) return false;
+    if (offset < range[0]) high = middle - 1;
+    else if (offset >= range[1]) low = middle + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** Every match of `pattern` (which must carry the `g` flag) across the files. */

@@ -12,7 +12,7 @@ const REQUEST_ID_LIBRARIES = [
 ];
 /** Ids in code: Fastify's built-in request id (with its logger on), Hono requestId(), AsyncLocalStorage contexts, x-request-id / traceparent handling. */
 const REQUEST_ID_CODE =
-  /x-request-id|x-correlation-id|x-trace-id|traceparent|\bAsyncLocalStorage\b|\bgenReqId\b|\brequestId\s*\(|\bcorrelationId\b|\breq(?:uest)?Id(?:Header|LogLabel)\b|\b[Ff]astify\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)/i;
+  /x-request-id|x-correlation-id|x-trace-id|traceparent|\bAsyncLocalStorage\b|\bgenReqId\b|\brequestId\s*\(|\bcorrelationId\b|\breq(?:uest)?Id(?:Header|LogLabel)\b|(?:\b[Ff]astify|require\s*\(\s*['"]fastify['"]\s*\))\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)/i;
 
 type Messages = { missing: { pkg: string } };
 

@@ -7,7 +7,7 @@ import { defineScanRule, listText, selfHostedAppPackages, serverSideFiles } from
 /** Loggers that write one JSON object per line (winston's default format is JSON). */
 export const STRUCTURED_LOGGERS = ['pino', 'pino-http', 'winston', 'bunyan', 'nestjs-pino', 'nest-winston', '@logtape/logtape', 'roarr', 'hono-pino', 'koa-pino-logger', 'express-winston', '@google-cloud/logging-winston', 'tslog', 'loglayer', 'evlog', 'log4js', '@elastic/ecs-pino-format', '@elastic/ecs-winston-format', 'next-logger', '@axiomhq/nextjs', '@axiomhq/logging', '@logtail/next', '@logtail/node', 'consola'];
 /** Framework-built-in structured logging: Fastify's pino (`logger: true` / `loggerInstance`), Nest's JSON ConsoleLogger. */
-const BUILT_IN = /\b[Ff]astify\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)|new\s+ConsoleLogger\s*\(\s*\{[^}]*\bjson\s*:\s*true/;
+const BUILT_IN = /(?:\b[Ff]astify|require\s*\(\s*['"]fastify['"]\s*\))\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)|new\s+ConsoleLogger\s*\(\s*\{[^}]*\bjson\s*:\s*true/;
 const CONSOLE_CALL = /\bconsole\.(?:log|info|warn|error|debug|trace)\s*\(/g;
 
 type Messages = { consoleOnly: { pkg: string; calls: number } };

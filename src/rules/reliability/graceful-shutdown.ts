@@ -110,6 +110,9 @@ function signalHandlers(project: Project, scope: PackageScope): SignalHandler[] 
   return handlers;
 }
 
+/** Nest's shutdown hooks, called (not mentioned in a comment: `findText` skips comments). */
+const ENABLE_SHUTDOWN_HOOKS = /\.enableShutdownHooks\s*\(/;
+
 export default defineScanRule({
   id: 'reliability/graceful-shutdown',
   title: 'Server drains connections on SIGTERM',
@@ -133,7 +136,7 @@ export default defineScanRule({
       const scope = packageScope(project, pkg);
       // Cheapest evidence first: most well-run packages stop here without scanning for the server start.
       if (scopeUses(project, scope, SHUTDOWN_LIBRARIES) !== undefined) continue;
-      if (scope.files.some((file) => project.text(file)?.includes('enableShutdownHooks') === true)) continue;
+      if (findText(project, scope.files.filter((file) => project.text(file)?.includes('enableShutdownHooks') === true), ENABLE_SHUTDOWN_HOOKS) !== undefined) continue;
       const handlers = signalHandlers(project, scope);
       if (handlers.some((handler) => handler.drains && !handler.testOnly)) continue;
       const selfHosted = pkg.frameworks.some((framework) => SELF_HOSTED_FRAMEWORKS.has(framework));

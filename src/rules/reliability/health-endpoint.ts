@@ -9,7 +9,7 @@ import { defineScanRule, listText, serverAnchor } from '../support.js';
 
 /** Last path segments that conventionally name a health, liveness or readiness endpoint. */
 export const HEALTH_SEGMENTS: ReadonlySet<string> = new Set([
-  'health', 'healthz', 'healthcheck', 'health-check', 'health_check', '_health', 'livez', 'live', 'liveness', 'readyz', 'ready', 'readiness', 'status', 'ping',
+  'health', 'healthz', 'healthcheck', 'health-check', 'health_check', '_health', 'livez', 'live', 'liveness', 'readyz', 'ready', 'readiness', 'status', 'ping', 'heartbeat',
 ]);
 
 /** Packages that register health routes themselves. */
@@ -20,7 +20,35 @@ const HEALTH_LIBRARIES = ['@nestjs/terminus', '@godaddy/terminus', 'lightship', 
  * `/status` and `/ping` are not among them: as literals they are as often a status-update endpoint or a client
  * call; they count only as routes that answer GET.
  */
-const HEALTH_LITERAL = /['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|health-check|livez|readyz)['"`]/;
+const HEALTH_LITERAL = /['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|health-check|livez|readyz|heartbeat)['"`]/;
+
+/**
+ * Paths the deployment itself probes: Dockerfile `HEALTHCHECK … curl/wget http://…/path`, compose
+ * `healthcheck: test:`, Kubernetes `httpGet: path:`. A path the orchestrator polls is the team's health route,
+ * whatever its name (umami's `/api/heartbeat`).
+ */
+const PROBED_URL = /(?:curl|wget|fetch|http\.get)\b[^\n]*?https?:\/\/[^/\s'"]+(\/[\w./-]+)/g;
+const HTTP_GET_PATH = /httpGet:\s*\n\s*path:\s*['"]?(\/[\w./-]+)/g;
+
+const probedCache = new WeakMap<Project, string[]>();
+
+function probedPaths(project: Project): string[] {
+  const cached = probedCache.get(project);
+  if (cached !== undefined) return cached;
+  const paths = new Set<string>();
+  const files = project.filesWhere((file) => /(?:^|\/)(?:[^/]*Dockerfile[^/]*|[^/]*\.ya?ml)$/i.test(file) && !['test', 'example', 'docs'].includes(project.fileRole(file)));
+  for (const file of files) {
+    const text = project.text(file.path) ?? '';
+    if (!/HEALTHCHECK|healthcheck|httpGet|Probe/.test(text)) continue;
+    for (const pattern of [PROBED_URL, HTTP_GET_PATH]) {
+      pattern.lastIndex = 0;
+      for (const match of text.matchAll(pattern)) if (match[1] !== undefined && match[1].length > 1) paths.add(match[1].replace(/\/+$/, ''));
+    }
+  }
+  const list = [...paths];
+  probedCache.set(project, list);
+  return list;
+}
 /** Methods a load balancer or orchestrator probes with. */
 const PROBE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'ALL']);
 
@@ -54,7 +82,7 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
   if (sourceFiles.some((file) => isHealthFileRoute(project, file.path))) return;
   // Cheap text evidence first: a health-like path literal (also a hand-rolled `req.url === '/healthz'`
   // on node:http, which has no route call) or a Nest decorator. Only a report needs the parsed routes.
-  const configured = ctx.options.paths;
+  const configured = [...ctx.options.paths, ...probedPaths(project)];
   const hasHealthText = (text: string): boolean =>
     HEALTH_LITERAL.test(text) || HEALTH_DECORATOR.test(text) || configured.some((route) => text.includes(`'${route}'`) || text.includes(`"${route}"`) || text.includes(`\`${route}\``));
   if (sourceFiles.some((file) => hasHealthText(project.text(file.path) ?? ''))) return;

@@ -7,7 +7,8 @@ import type { PackageInfo } from '../../project/packages.js';
 import type { CodeSite } from '../../project/code-scope.js';
 
 const START = /\.listen\s*\(|NestFactory\.create\w*\s*(?:<[^>]*>)?\s*\(|\bserve\s*\(\s*\{[^}]*\bfetch\b|\bserve\s*\(\s*app\b/;
-const HANDLER = /process\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](?:unhandledRejection|uncaughtException|uncaughtExceptionMonitor)['"`]/;
+/** Handlers in code, and a winston logger told to install them itself (`handleExceptions: true`, `logger.exceptions.handle(…)`). */
+const HANDLER = /process\.(?:on|once|addListener|prependListener)\s*\(\s*['"`](?:unhandledRejection|uncaughtException|uncaughtExceptionMonitor)['"`]|\bhandle(?:Exceptions|Rejections)\s*:\s*true\b|\.(?:exceptions|rejections)\.handle\s*\(/;
 /** Libraries that install both handlers (and log or report before exiting). */
 const HANDLER_LIBRARIES = ['close-with-grace', 'loud-rejection', 'hard-rejection', 'make-promises-safe'];
 /** Error trackers whose default integrations register the handlers once initialised. */

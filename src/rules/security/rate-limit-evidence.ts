@@ -1,5 +1,5 @@
 // Shared by security/rate-limit and security/auth-rate-limit: where request limiting can live.
-import { findText, scopeUses, type CodeSite, type PackageScope } from '../../project/code-scope.js';
+import { findText, isInComment, scopeUses, siteAt, type CodeSite, type PackageScope } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 
 /** Libraries that limit request rates in the application. */
@@ -8,8 +8,26 @@ export const RATE_LIMIT_LIBRARIES = [
   'hono-rate-limiter', 'koa-ratelimit', 'koa2-ratelimit', '@upstash/ratelimit', '@arcjet/', '@unkey/ratelimit',
 ];
 
-/** Limiting set up in code without one of the libraries above (a hand-rolled limiter, a Redis counter). */
-const RATE_LIMIT_CODE = /\b(?:rateLimit|rateLimiter|slowDown)\s*\(|new\s+\w*RateLimiter\w*\s*\(|\bRatelimit\b/;
+/**
+ * Limiting set up in code without one of the libraries above: a call to a limiter (`createRateLimitMiddleware(…)`,
+ * `rateLimit(…)`, `new RedisRateLimiter(…)`, `slowDown(…)`). Definitions do not count (`async rateLimit(key) {`
+ * in a Redis helper nobody calls), so each match is checked by `isCall`.
+ */
+const RATE_LIMIT_CODE = /\b\w*[Rr]ate_?[Ll]imit\w*\s*\(|new\s+\w*RateLimiter\w*\s*\(|\bslowDown\s*\(|\bRatelimit\b/g;
+
+/** True when the match at `index` calls the limiter rather than declaring it. */
+function isCall(text: string, index: number, match: string): boolean {
+  const lineStart = text.lastIndexOf('\n', index) + 1;
+  const before = text.slice(lineStart, index);
+  if (/\b(?:function\s*\*?|def)\s*$/.test(before)) return false;
+  // A method or object-method definition: `rateLimit(key, limit) {` / `async rateLimit(…): Promise<…> {`.
+  if (/^\s*(?:(?:public|private|protected|static|async|export)\s+)*$/.test(before)) {
+    const close = text.indexOf(')', index + match.length);
+    const after = close < 0 ? '' : text.slice(close + 1, close + 80);
+    if (/^\s*(?::[^={;]*)?\{/.test(after)) return false;
+  }
+  return true;
+}
 
 /** Proxy and gateway configuration that limits requests: nginx `limit_req`, ingress-nginx `limit-rps`, Traefik/Caddy/Kong/Envoy `ratelimit`, HAProxy request-rate tables, AWS WAF rate rules and API Gateway throttling (Terraform). */
 const PROXY_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|haproxy\.cfg|[^/]*\.toml|[^/]*\.tf)$/i;
@@ -25,10 +43,23 @@ export interface LimitEvidence {
 export function rateLimitEvidence(project: Project, scope: PackageScope): LimitEvidence | undefined {
   const library = scopeUses(project, scope, RATE_LIMIT_LIBRARIES);
   if (library !== undefined) return { kind: 'library', what: library.name, site: library.site };
-  const code = findText(project, scope.files, RATE_LIMIT_CODE);
+  const code = limiterCall(project, scope.files);
   if (code !== undefined) return { kind: 'code', what: 'a limiter in code', site: code };
   const proxy = proxyLimit(project);
   if (proxy !== undefined) return { kind: 'proxy', what: 'a proxy rate limit', site: proxy };
+  return undefined;
+}
+
+function limiterCall(project: Project, files: readonly string[]): CodeSite | undefined {
+  for (const file of files) {
+    const text = project.text(file);
+    if (text === undefined || !/[Rr]ate_?[Ll]imit|slowDown/.test(text)) continue;
+    RATE_LIMIT_CODE.lastIndex = 0;
+    for (const match of text.matchAll(RATE_LIMIT_CODE)) {
+      if (!isCall(text, match.index, match[0]) || isInComment(project, file, match.index)) continue;
+      return siteAt(file, text, match.index, match.index + match[0].length);
+    }
+  }
   return undefined;
 }
 

@@ -4,6 +4,13 @@ import { packageFiles, packageScope, routeFiles, routesIn, serverPackagesWithCod
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 import { LOOKED_FOR, rateLimitEvidence } from './rate-limit-evidence.js';
+import { HEALTH_SEGMENTS } from '../reliability/health-endpoint.js';
+
+function isProbeOnlyRoute(method: string, path: string | undefined): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const normalised = (path ?? '').replace(/\/+$/, '');
+  return normalised === '' || HEALTH_SEGMENTS.has((normalised.split('/').pop() ?? '').toLowerCase());
+}
 
 type Messages = { missing: { pkg: string; routes: number } };
 
@@ -27,7 +34,8 @@ export default defineScanRule({
       const scope = packageScope(project, pkg);
       if (rateLimitEvidence(project, scope) !== undefined) continue;
       // A site with pages only (no API routes of its own) is not an API to limit; routes are extracted only now, for the few packages left.
-      const routes = routesIn(project, routeFiles(project, packageFiles(project, pkg))).length;
+      // A service that answers only its root and a health check (a websocket gateway, a worker) is no API to limit.
+      const routes = routesIn(project, routeFiles(project, packageFiles(project, pkg))).filter((route) => !isProbeOnlyRoute(route.method, route.path)).length;
       if (routes === 0) continue;
       ctx.report({
         messageId: 'missing',

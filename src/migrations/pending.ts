@@ -1,5 +1,5 @@
 // Which migrations are pending (about to run) and which are applied history, from git: what is linted in full
-// depends on it. docs/migrations.md#pending-and-applied
+// depends on it. docs/migrations.md#pending-and-applied-migrations
 import * as path from 'node:path';
 import { readRegularFile } from '../core/safe-read.js';
 import { err, ok, type Result, type UserError } from '../core/result.js';

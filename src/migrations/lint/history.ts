@@ -1,5 +1,5 @@
 // Applied migrations already ran and cannot be changed (Prisma checksums them): their findings describe the team's
-// practice, so they fold into one low finding per rule instead of one ticket per file. docs/migrations.md#pending-and-applied
+// practice, so they fold into one low finding per rule instead of one ticket per file. docs/migrations.md#pending-and-applied-migrations
 import { assignFingerprints, compareFindings, type RuleSetting, type SourceText, toFinding } from '../../core/engine.js';
 import type { Finding } from '../../core/report.js';
 import type { RawReport } from '../../core/rule.js';

@@ -141,6 +141,8 @@ function fromFolderName(dir: string): DialectEvidence | undefined {
 /**
  * The SQL with comments, string literals, dollar-quoted bodies and double-quoted identifiers blanked out, so
  * markers are only found in the statements themselves (a backtick in a comment says nothing).
+ *
+ * @example codeOnly("SELECT 1 -- `x`") // 'SELECT 1  '
  */
 export function codeOnly(sql: string): string {
   let out = '';

@@ -45,6 +45,8 @@ function filesOf(migration: Migration): string[] {
  */
 export function decidePending(root: string, sets: readonly MigrationSet[], options: PendingOptions = {}): Result<PendingDecision, UserError> {
   const candidates = [...new Set(sets.flatMap((set) => set.migrations.flatMap(filesOf)))];
+  // Nothing to decide: a scan of a repository without migrations starts no git process for it.
+  if (candidates.length === 0 && options.since === undefined) return ok({ pending: new Set(), fromGit: false, explanation: 'no migrations found' });
   const changes = resolveChanges(root, {
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.env === undefined ? {} : { env: options.env }),

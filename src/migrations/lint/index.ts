@@ -69,8 +69,10 @@ function suppressionFor(finding: Finding, files: ReadonlyMap<string, LintedFile>
 }
 
 /**
- * Parses every SQL up migration with the Postgres parser and runs the migration rules through the shared
- * engine (fingerprints, redaction, order), then applies `-- squawk-ignore` / `-- shipready-ignore` comments.
+ * Parses every SQL up migration of the PostgreSQL sets with the Postgres parser (sets for other databases get a
+ * note), replays each set's schema, runs the migration rules through the shared engine (fingerprints, redaction,
+ * order), applies `-- squawk-ignore` / `-- shipready-ignore` comments, and with `history` folds the findings of
+ * applied migrations into one low finding per rule.
  *
  * @example
  * const outcome = await lintSets(sets, { pgVersion: { major: 16, source: 'default' } });

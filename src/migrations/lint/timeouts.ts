@@ -32,6 +32,8 @@ export type TimeoutMessages = { missing: { lock: string }; missingBoth: { lock: 
  * A statement that lacks both settings gets one finding, from `require-lock-timeout` (`missingBoth`);
  * `require-statement-timeout` then reports only statements that have a lock_timeout but no statement_timeout,
  * or every statement without one when `require-lock-timeout` is switched off.
+ *
+ * @example check(ctx) { reportMissingTimeout(ctx, 'lock_timeout'); }
  */
 export function reportMissingTimeout(ctx: RuleContext<MigrationProject, TimeoutMessages, undefined>, setting: 'lock_timeout' | 'statement_timeout'): void {
   if (ctx.project.timeoutsSetByRunner) return;

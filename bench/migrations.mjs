@@ -79,7 +79,7 @@ function compare(label, dir, squawkArgs) {
   const ours = [];
   const theirs = [];
   for (let run = 0; run < RUNS; run++) {
-    ours.push(measure(process.execPath, [CLI, 'migrations', dir, '--format', 'json', '--fail-on', 'none', '--pg-version', '16']));
+    ours.push(measure(process.execPath, [CLI, 'migrations', dir, '--format', 'json', '--fail-on', 'none', '--pg-version', '16', '--all-migrations']));
     theirs.push(measure(SQUAWK, ['--reporter', 'json', ...squawkArgs], { cwd: dir }));
   }
   const oursMs = median(ours.map((entry) => entry.wallMs));

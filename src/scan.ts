@@ -37,6 +37,10 @@ export interface ScanOptions {
    * (`GITHUB_BASE_REF`, `CI_MERGE_REQUEST_*`) say which migrations are pending. The CLI passes `process.env`.
    */
   readonly env?: GitEnvironment;
+  /** `--since REF`: the git ref that decides which migrations are pending (default: CI's pull request base, else the default branch). */
+  readonly since?: string;
+  /** `--all-migrations`: report the findings of every migration one by one, applied ones too. */
+  readonly allMigrations?: boolean;
   /** Extra report sections computed from the project (e.g. the port map). */
   readonly sections?: (project: Project) => ReportSection[];
 }
@@ -158,7 +162,16 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
   // Migrations are linted with the real Postgres parser as part of every scan; that module applies
   // `-- shipready-ignore` and `-- squawk-ignore` in SQL itself.
   options.onProgress?.('linting migrations');
-  const migrations = await lintProjectMigrations(project.root, { files: project.files.map((file) => file.path), settings: config.rules, docsBaseUrl: DOCS_BASE_URL });
+  const linted = await lintProjectMigrations(project.root, {
+    files: project.files.map((file) => file.path),
+    settings: config.rules,
+    docsBaseUrl: DOCS_BASE_URL,
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.allMigrations === undefined ? {} : { allMigrations: options.allMigrations }),
+  });
+  if (!linted.ok) return linted;
+  const migrations = linted.value;
   let findings: Finding[] = [...suppressed.findings, ...suppressed.problems, ...migrations.findings];
   if (options.baselinePath !== undefined) {
     const baseline = readBaseline(options.baselinePath);

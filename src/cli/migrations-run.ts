@@ -7,7 +7,7 @@ import { compareFindings } from '../core/engine.js';
 import { DOCS_BASE_URL, VERSION } from '../core/meta.js';
 import { err, ok, type Result, type UserError, userError } from '../core/result.js';
 import { buildReport } from '../core/verdict.js';
-import { lintMigrations } from '../migrations/index.js';
+import { isPostgresSet, lintMigrations } from '../migrations/index.js';
 import { ROW_COUNTS_SQL } from '../migrations/rehearse/defaults.js';
 import { booleanOption, type CommandInput, type CommandOutput, stringOption } from './command.js';
 import { allKnownRules } from './known-rules.js';
@@ -72,6 +72,7 @@ export async function runMigrationsCommand({ positionals, values, common, io }: 
   const linted = await lintMigrations(root, {
     ...(pgVersion === undefined ? {} : { pgVersion }),
     ...(since === undefined ? {} : { since }),
+    ...(booleanOption(values, 'all-migrations') ? { allMigrations: true } : {}),
     env: io.env,
     settings: config.value.rules,
     docsBaseUrl: DOCS_BASE_URL,
@@ -90,7 +91,8 @@ export async function runMigrationsCommand({ positionals, values, common, io }: 
     const databaseUrl = stringOption(values, 'database-url');
     // The rehearsal (PGlite, pg, data generation) loads only when asked for.
     const { rehearseMigrations } = await import('../migrations/rehearse/index.js');
-    const rehearsal = await rehearseMigrations(linted.value.sets, {
+    // Only PostgreSQL sets can be applied to PostgreSQL; the others were listed with a note.
+    const rehearsal = await rehearseMigrations(linted.value.sets.filter(isPostgresSet), {
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       ...(rows === undefined ? {} : { rows: rows.value }),
       ...(rowCounts === undefined ? {} : { rowCounts: rowCounts.value }),

@@ -56,7 +56,7 @@ describe('shipready migrations', () => {
     expect(bad.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual(['USAGE', 'USAGE', 'USAGE', 'PATH_NOT_FOUND']);
   });
 
-  it('--since reports only migrations changed since the ref, and rejects unknown refs and non-git dirs', async () => {
+  it('--since reports migrations changed since the ref in full (the rest as history), and rejects unknown refs and non-git dirs', async () => {
     write('repo/migrations/001_a.sql', 'DROP TABLE a;\n');
     git('init', '-q');
     git('add', '.');
@@ -64,8 +64,9 @@ describe('shipready migrations', () => {
     write('repo/migrations/002_b.sql', 'DROP TABLE b;\n');
     const result = await migrationsCommand.run(input(['repo'], { since: 'HEAD' }));
     if (!result.ok || result.value.kind !== 'report') throw new Error('expected a report');
-    expect(result.value.report.findings.filter((finding) => finding.ruleId === 'migrations/ban-drop-table').map((finding) => finding.location?.kind === 'file' && finding.location.path)).toEqual([
-      'migrations/002_b.sql',
+    expect(result.value.report.findings.filter((finding) => finding.ruleId === 'migrations/ban-drop-table').map((finding) => [finding.messageId, finding.location?.kind === 'file' && finding.location.path])).toEqual([
+      ['drop', 'migrations/002_b.sql'],
+      ['history', 'migrations/001_a.sql'],
     ]);
     const unknown = await migrationsCommand.run(input(['repo'], { since: 'no-such-ref' }));
     expect(unknown.ok ? 'ok' : unknown.error.code).toBe('USAGE');

@@ -27,7 +27,10 @@ export async function runScanCommand({ positionals, values, common, io }: Comman
     return err(userError('USAGE', `--max-file-size: "${rawSize}" is not a size`, 'use bytes or a unit, e.g. 512KiB or 2MiB'));
   }
   const wantsPorts = booleanOption(values, 'ports');
+  const since = stringOption(values, 'since');
   const result = await scan(root, {
+    ...(since === undefined ? {} : { since }),
+    ...(booleanOption(values, 'all-migrations') ? { allMigrations: true } : {}),
     ...(wantsPorts ? { sections: (project) => [portMapSection(project)] } : {}),
     ...(common.config === undefined ? {} : { configPath: path.resolve(io.cwd, common.config) }),
     ...(common.failOn === undefined ? {} : { failOn: common.failOn }),

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'no
 import { join } from 'node:path';
 import { errorCode, isExpectedFsError } from '../core/fs-errors.js';
 import { err, ok, type Result, type UserError, userError } from '../core/result.js';
+import { detectDialect, DRIZZLE_CONFIG } from './dialect.js';
 import type { FileIndex } from './frameworks/common.js';
 import { detectDbmate } from './frameworks/dbmate.js';
 import { detectDrizzle } from './frameworks/drizzle.js';
@@ -62,6 +63,8 @@ function isCandidate(path: string): boolean {
   if (path.endsWith('meta/_journal.json') || path.endsWith('/snapshot.json') || path.endsWith('migration_lock.toml') || path.endsWith('.sql.conf')) {
     return true;
   }
+  // Where Prisma and Drizzle say which database the migrations are for (see dialect.ts).
+  if (path.endsWith('.prisma') || DRIZZLE_CONFIG.test(path.slice(path.lastIndexOf('/') + 1))) return true;
   return CODE_FILE.test(path) && MIGRATION_DIR.test(path.slice(0, path.lastIndexOf('/') + 1));
 }
 
@@ -142,6 +145,12 @@ export function discoverMigrations(root: string, options: DiscoverOptions = {}):
 /** Runs the detectors over an index; exported for tests that build the index in memory. */
 export function discoverInIndex(index: FileIndex): MigrationSet[] {
   const sets: MigrationSet[] = [];
-  for (const detect of DETECTORS) sets.push(...detect(index).filter((set) => set.migrations.length > 0));
+  for (const detect of DETECTORS) {
+    for (const set of detect(index)) {
+      if (set.migrations.length === 0) continue;
+      const dialect = detectDialect(set, index);
+      sets.push(dialect === undefined ? set : { ...set, dialect });
+    }
+  }
   return sets.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0) || (a.framework < b.framework ? -1 : a.framework > b.framework ? 1 : 0));
 }

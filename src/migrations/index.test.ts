@@ -27,22 +27,24 @@ describe('detectPgVersion', () => {
 describe('library API', () => {
   it('lintProjectMigrations contributes nothing (and no applied rules) to a repo without migrations', async () => {
     const result = await lintProjectMigrations(join(root, 'none'));
-    expect(result).toEqual({ findings: [], rules: [], applied: new Set(), notes: [] });
+    expect(result).toEqual({ ok: true, value: { findings: [], rules: [], applied: new Set(), notes: [] } });
   });
 
   it('notes a drizzle journal entry whose file is missing', async () => {
     write('drizzle-app/drizzle/meta/_journal.json', JSON.stringify({ entries: [{ idx: 0, tag: '0000_a' }, { idx: 1, tag: '0001_gone' }] }));
     write('drizzle-app/drizzle/0000_a.sql', 'CREATE TABLE a (id bigint PRIMARY KEY);\n');
     const result = await lintProjectMigrations(join(root, 'drizzle-app'));
-    expect(result.notes.filter((note) => note.kind === 'skipped-file').map((note) => [note.path, note.message.includes('drizzle/0001_gone.sql')])).toEqual([['drizzle', true]]);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.notes.filter((note) => note.kind === 'skipped-file').map((note) => [note.path, note.message.includes('drizzle/0001_gone.sql')])).toEqual([['drizzle', true]]);
   });
 
   it('lintProjectMigrations returns findings and the rules that applied', async () => {
     write('app/migrations/001_drop.sql', 'DROP TABLE legacy;\n');
     const result = await lintProjectMigrations(join(root, 'app'));
-    expect(result.findings.map((finding) => finding.ruleId)).toContain('migrations/ban-drop-table');
-    expect(result.applied.has('migrations/ban-drop-table')).toBe(true);
-    expect(result.rules.every((rule) => rule.checklist === 'migration-strategy')).toBe(true);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.findings.map((finding) => finding.ruleId)).toContain('migrations/ban-drop-table');
+    expect(result.value.applied.has('migrations/ban-drop-table')).toBe(true);
+    expect(result.value.rules.every((rule) => rule.checklist === 'migration-strategy')).toBe(true);
   });
 
   it('lintMigrations honours --pg-version over the detected version', async () => {

@@ -7,11 +7,14 @@ import { discoverMigrations } from './discover.js';
 import type { PgVersion } from './lint/context.js';
 import { lintSets } from './lint/index.js';
 import { detectPgVersion } from './pg-version.js';
-import { changedSince } from './since.js';
+import { DIALECT_LABELS, isPostgresSet } from './dialect.js';
+import { decidePending } from './pending.js';
 import type { MigrationSet, TransactionMode } from './types.js';
 import type { GitEnvironment } from '../project/git.js';
 
-export type { Framework, Migration, MigrationSet, SqlSource, TransactionMode } from './types.js';
+export type { Framework, Migration, MigrationSet, SqlDialect, SqlSource, TransactionMode } from './types.js';
+export { decidePending, type PendingDecision } from './pending.js';
+export { isPostgresSet } from './dialect.js';
 export type { PgVersion } from './lint/context.js';
 import { MIGRATION_RULES } from './lint/registry.js';
 import { REHEARSAL_RULES } from './rehearse/rules.js';
@@ -24,10 +27,18 @@ export interface MigrationOptions {
   readonly files?: readonly string[];
   /** Postgres major version; detected from compose/CI files when absent, else 16. */
   readonly pgVersion?: number;
-  /** Lint only migrations added or changed since this git ref. */
+  /**
+   * The base that decides which migrations are pending (added or changed since it): a git ref. Without it, the
+   * pull/merge request base CI names, else the merge-base with the default branch (see `decidePending`).
+   */
   readonly since?: string;
   /** The environment of the run, for git and CI's pull-request variables (the CLI passes `process.env`). */
   readonly env?: GitEnvironment;
+  /**
+   * Report every migration's findings one by one, applied ones too (`--all-migrations`). By default only pending
+   * migrations are, and the applied history gets at most one `low` finding per rule.
+   */
+  readonly allMigrations?: boolean;
   /** The runner or config already sets lock_timeout/statement_timeout. */
   readonly timeoutsSetByRunner?: boolean;
   readonly settings?: ReadonlyMap<string, RuleSetting>;
@@ -48,7 +59,15 @@ export interface MigrationLintResult {
   readonly sets: MigrationSet[];
   readonly findings: Finding[];
   readonly rules: RuleMeta[];
+  /** Ids of the rules that applied (their silence is evidence of a pass). */
   readonly applied: ReadonlySet<string>;
+  /**
+   * `Migration.path` of the pending migrations (added or changed since the base, or not committed); every other
+   * migration is applied history. Empty when git cannot tell. The rehearsal can use it to rehearse only these.
+   */
+  readonly pending: ReadonlySet<string>;
+  /** Which base decided what is pending, and why (the same line the report shows). */
+  readonly pendingExplanation: string;
   readonly notes: Note[];
   readonly pgVersion: PgVersion;
   /** The listing in run order, for every reporter. */
@@ -63,12 +82,28 @@ const MODE_TEXT: Record<TransactionMode, string> = {
   none: 'no transaction',
 };
 
-/** Human-readable listing of the sets in run order, with framework and transaction mode. */
-export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersion): ReportSection {
+/** Which migrations are pending, for the listing. */
+export interface ListingPending {
+  readonly pending: ReadonlySet<string>;
+  readonly explanation: string;
+}
+
+/**
+ * Human-readable listing of the sets in run order, with framework, transaction mode, and whether each migration is
+ * pending or applied.
+ *
+ * @example listingSection(sets, { major: 16, source: 'default' }, { pending: new Set(), explanation: 'HEAD is on main' })
+ */
+export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersion, pending?: ListingPending): ReportSection {
   const lines: string[] = [`PostgreSQL ${pgVersion.major} assumed (${pgVersion.source})`];
+  const linted = sets.filter(isPostgresSet).flatMap((set) => set.migrations);
+  if (pending !== undefined && linted.length > 0) {
+    lines.push(`${linted.filter((migration) => pending.pending.has(migration.path)).length} of ${linted.length} migration(s) pending: ${pending.explanation}`);
+  }
   if (sets.length === 0) lines.push('no migrations found');
   for (const set of sets) {
-    lines.push(`${set.dir} — ${set.framework}, ${set.migrations.length} migration(s), ${MODE_TEXT[set.transaction]}${set.hasDowns ? ', with down migrations' : ''}`);
+    const dialect = isPostgresSet(set) || set.dialect === undefined ? '' : `, ${DIALECT_LABELS[set.dialect.name]} (${set.dialect.evidence}): not linted`;
+    lines.push(`${set.dir} — ${set.framework}, ${set.migrations.length} migration(s), ${MODE_TEXT[set.transaction]}${set.hasDowns ? ', with down migrations' : ''}${dialect}`);
     set.migrations.forEach((migration, index) => {
       const modeNote = migration.transaction === set.transaction ? '' : ` [${MODE_TEXT[migration.transaction]}: ${migration.transactionReason}]`;
       const code =
@@ -79,7 +114,8 @@ export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersi
             : migration.up !== undefined
             ? ` (${migration.language}: SQL read from its string literals)`
             : ` (${migration.language}: not linted${migration.unconvertedCalls === undefined ? '' : `, ${migration.unconvertedCalls} schema-builder call(s)`})`;
-      lines.push(`  ${String(index + 1).padStart(3)}. ${migration.id}  ${migration.path}${code}${modeNote}`);
+      const state = pending === undefined || !isPostgresSet(set) ? '' : pending.pending.has(migration.path) ? '  [pending]' : '  [applied]';
+      lines.push(`  ${String(index + 1).padStart(3)}. ${migration.id}  ${migration.path}${code}${modeNote}${state}`);
     });
   }
   return {
@@ -92,7 +128,16 @@ export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersi
       framework: set.framework,
       dir: set.dir,
       transaction: set.transaction,
-      migrations: set.migrations.map((migration) => ({ id: migration.id, path: migration.path, language: migration.language, transaction: migration.transaction, down: migration.down?.path })),
+      ...(set.dialect === undefined ? {} : { dialect: set.dialect.name, dialectEvidence: set.dialect.evidence }),
+      linted: isPostgresSet(set),
+      migrations: set.migrations.map((migration) => ({
+        id: migration.id,
+        path: migration.path,
+        language: migration.language,
+        transaction: migration.transaction,
+        down: migration.down?.path,
+        ...(pending === undefined ? {} : { pending: pending.pending.has(migration.path) }),
+      })),
     })),
   };
 }
@@ -112,8 +157,8 @@ export function listMigrations(root: string, options: Pick<MigrationOptions, 'fi
  * Finds and lints the migrations under `root` with the Postgres parser.
  *
  * @example
- * const result = await lintMigrations('.', { pgVersion: 16, since: 'origin/main' });
- * if (result.ok) console.log(result.value.findings.length);
+ * const result = await lintMigrations('.', { pgVersion: 16, since: 'origin/main', env: process.env });
+ * if (result.ok) console.log(result.value.findings.length, [...result.value.pending]);
  */
 export async function lintMigrations(root: string, options: MigrationOptions = {}): Promise<Result<MigrationLintResult, UserError>> {
   const listed = listMigrations(root, options);
@@ -127,57 +172,87 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
     captureStats['capturedMigrations'] = captured.captured;
     sets = captured.sets;
   }
-  let onlyPaths: Set<string> | undefined;
-  if (options.since !== undefined) {
-    const changed = changedSince(root, options.since, sets.flatMap((set) => set.migrations.flatMap((migration) => [migration.path, ...(migration.down === undefined ? [] : [migration.down.path])])), options.env);
-    if (!changed.ok) return err(changed.error);
-    onlyPaths = changed.value;
-  }
+  const decision = decidePending(root, sets, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.env === undefined ? {} : { env: options.env }) });
+  if (!decision.ok) return err(decision.error);
+  const { pending, explanation, fromGit } = decision.value;
+  const allMigrations = options.allMigrations === true;
   const pgVersion: PgVersion = options.pgVersion === undefined ? detectPgVersion(root) : { major: options.pgVersion, source: '--pg-version' };
+  const linted = sets.filter(isPostgresSet).flatMap((set) => set.migrations);
   const outcome = await lintSets(sets, {
     pgVersion,
     ...(options.timeoutsSetByRunner === undefined ? {} : { timeoutsSetByRunner: options.timeoutsSetByRunner }),
     ...(options.settings === undefined ? {} : { settings: options.settings }),
     ...(options.docsBaseUrl === undefined ? {} : { docsBaseUrl: options.docsBaseUrl }),
-    ...(onlyPaths === undefined ? {} : { onlyPaths }),
+    ...(allMigrations
+      ? {}
+      : {
+          history: {
+            pending: new Set(linted.filter((migration) => pending.has(migration.path)).map((migration) => migration.up?.path ?? migration.path)),
+            explanation,
+            ...(decision.value.dates === undefined ? {} : { dates: decision.value.dates }),
+          },
+        }),
   });
   const migrationCount = sets.reduce((sum, set) => sum + set.migrations.length, 0);
+  const pendingCount = linted.filter((migration) => pending.has(migration.path)).length;
   const notes = [...captureNotes, ...outcome.notes];
-  if (options.since !== undefined) {
-    const changedCount = sets.flatMap((set) => set.migrations).filter((migration) => onlyPaths?.has(migration.path) === true).length;
-    notes.push({ kind: 'info', message: `--since ${options.since}: ${changedCount} of ${migrationCount} migration(s) added or changed; findings in the others are history and not reported` });
-  }
+  if (linted.length > 0) notes.push({ kind: 'info', message: pendingNote(pendingCount, linted.length, explanation, fromGit, allMigrations) });
   return ok({
     sets,
     findings: outcome.findings,
     // With no migrations the rules did not apply: the checklist item stays unknown rather than passing.
-    rules: sets.length === 0 ? [] : outcome.rules,
-    applied: sets.length === 0 ? new Set<string>() : outcome.applied,
+    rules: linted.length === 0 ? [] : outcome.rules,
+    applied: linted.length === 0 ? new Set<string>() : outcome.applied,
+    pending,
+    pendingExplanation: explanation,
     notes,
     pgVersion,
-    sections: [listingSection(sets, pgVersion)],
-    stats: { ...captureStats, migrationSets: sets.length, migrations: migrationCount, statements: outcome.project.files.reduce((sum, file) => sum + file.statements.length, 0) },
+    sections: [listingSection(sets, pgVersion, { pending, explanation })],
+    stats: {
+      ...captureStats,
+      migrationSets: sets.length,
+      migrations: migrationCount,
+      pendingMigrations: pendingCount,
+      statements: outcome.project.files.reduce((sum, file) => sum + file.statements.length, 0),
+    },
   });
+}
+
+/** The note that says what is pending and why, and what happened to the findings of the rest. */
+function pendingNote(pendingCount: number, total: number, explanation: string, fromGit: boolean, allMigrations: boolean): string {
+  const base = fromGit ? `${pendingCount} of ${total} migration(s) pending (${explanation})` : explanation;
+  if (allMigrations) return `${base}; --all-migrations: the findings of every migration are reported one by one`;
+  if (!fromGit) return `${base}: their findings are summarised as at most one low finding per rule; pass --all-migrations to report each one`;
+  if (pendingCount === total) return `${base}: every migration is reported in full`;
+  return `${base}: pending migrations are reported in full; the findings of the ${total - pendingCount} applied one(s) are summarised as at most one low finding per rule (--all-migrations reports each one)`;
+}
+
+/** What `scan` merges into its report from the migration linter. */
+export interface ProjectMigrations {
+  readonly findings: Finding[];
+  readonly rules: RuleMeta[];
+  readonly applied: ReadonlySet<string>;
+  readonly notes: Note[];
 }
 
 /**
  * What `shipready scan` merges into its report: migration lint findings, the rules that ran, which of
  * them applied, and notes. A repository without migrations contributes nothing; a discovery problem
- * becomes a note instead of failing the scan.
+ * becomes a note instead of failing the scan. Only a bad `since` (unknown ref, or no git) is an error.
  *
  * @example
- * const migrations = await lintProjectMigrations(root);
- * buildReport({ ...scanInputs, findings: [...scanFindings, ...migrations.findings], … });
+ * const migrations = await lintProjectMigrations(root, { env, since: 'origin/main' });
+ * if (migrations.ok) buildReport({ ...scanInputs, findings: [...scanFindings, ...migrations.value.findings], … });
  */
-export async function lintProjectMigrations(
-  root: string,
-  options: MigrationOptions = {},
-): Promise<{ findings: Finding[]; rules: RuleMeta[]; applied: ReadonlySet<string>; notes: Note[] }> {
+export async function lintProjectMigrations(root: string, options: MigrationOptions = {}): Promise<Result<ProjectMigrations, UserError>> {
   // `scan` must never execute the project's code, whatever the caller passes.
   const result = await lintMigrations(root, { ...options, runJs: false });
-  if (!result.ok) return { findings: [], rules: [], applied: new Set(), notes: [{ kind: 'info', message: `migrations not linted: ${result.error.message}` }] };
+  if (!result.ok) {
+    if (options.since !== undefined && result.error.code === 'USAGE') return result;
+    return ok({ findings: [], rules: [], applied: new Set(), notes: [{ kind: 'info', message: `migrations not linted: ${result.error.message}` }] });
+  }
   const { findings, rules, applied, notes } = result.value;
-  return { findings, rules, applied, notes };
+  return ok({ findings, rules, applied, notes });
 }
 
 /**

@@ -44,9 +44,26 @@ export function strongerLock(a: LockMode, b: LockMode): LockMode {
 }
 
 export interface StaticLock {
-  /** Relation key (`schema.table` or `table`); for indexes, the index name. */
+  /**
+   * Relation key of the locked table (`schema.table` or `table`). A statement on an index locks the index's
+   * table; when the history does not say which table that is, this reads `the table of index <name>`.
+   */
   readonly relation: string;
   readonly mode: LockMode;
+}
+
+export interface StaticLockOptions {
+  /** The table of an index, by its key (`name`, or `schema.name` outside `public`), from the schema so far. */
+  readonly tableOfIndex?: (index: string) => string | undefined;
+}
+
+/**
+ * The label of an index's table: its name when the history knows it.
+ *
+ * @example indexTable('users_email_idx', { tableOfIndex: () => 'users' }) // 'users'
+ */
+export function indexTable(index: string, options: StaticLockOptions = {}): string {
+  return options.tableOfIndex?.(index) ?? `the table of index ${index}`;
 }
 
 const WEAK_ALTER_SUBTYPES = new Set(['AT_ValidateConstraint', 'AT_SetStatistics', 'AT_ClusterOn', 'AT_DropCluster', 'AT_SetRelOptions', 'AT_ResetRelOptions', 'AT_AttachPartition']);
@@ -54,8 +71,10 @@ const WEAK_ALTER_SUBTYPES = new Set(['AT_ValidateConstraint', 'AT_SetStatistics'
 /**
  * The table locks a statement takes according to the Postgres documentation ("Explicit Locking"), for
  * statements that cannot be observed inside a transaction and for lint rules.
+ *
+ * @example staticLocks(parse('DROP INDEX users_email_idx'), { tableOfIndex: () => 'users' }) // [{ relation: 'users', mode: 'AccessExclusiveLock' }]
  */
-export function staticLocks(node: Node): StaticLock[] {
+export function staticLocks(node: Node, options: StaticLockOptions = {}): StaticLock[] {
   if ('IndexStmt' in node) {
     return [{ relation: relationKey(node.IndexStmt.relation), mode: node.IndexStmt.concurrent === true ? 'ShareUpdateExclusiveLock' : 'ShareLock' }];
   }
@@ -86,12 +105,17 @@ export function staticLocks(node: Node): StaticLock[] {
     const statement = node.DropStmt;
     const relations = (statement.objects ?? []).map((object) => ('List' in object ? qualifiedName(stringsOf(object.List.items)) : ''));
     if (statement.removeType === 'OBJECT_INDEX') {
-      return relations.map((relation) => ({ relation, mode: statement.concurrent === true ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock' }));
+      // DROP INDEX takes ACCESS EXCLUSIVE on the index's table (CONCURRENTLY: SHARE UPDATE EXCLUSIVE), which is what other sessions wait for.
+      return relations.map((relation) => ({ relation: indexTable(relation, options), mode: statement.concurrent === true ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock' }));
     }
     if (statement.removeType === 'OBJECT_TABLE' || statement.removeType === 'OBJECT_MATVIEW' || statement.removeType === 'OBJECT_VIEW') {
       return relations.map((relation) => ({ relation, mode: 'AccessExclusiveLock' }));
     }
     return [];
+  }
+  if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_INDEX' && node.RenameStmt.relation !== undefined) {
+    // Since PostgreSQL 12 renaming an index takes SHARE UPDATE EXCLUSIVE (on the index), which blocks neither reads nor writes.
+    return [{ relation: indexTable(relationKey(node.RenameStmt.relation), options), mode: 'ShareUpdateExclusiveLock' }];
   }
   if ('RenameStmt' in node && node.RenameStmt.relation !== undefined) return [{ relation: relationKey(node.RenameStmt.relation), mode: 'AccessExclusiveLock' }];
   if ('TruncateStmt' in node) {

@@ -94,6 +94,9 @@ export interface Migration {
   readonly runnerCommitsAfter?: boolean;
 }
 
+/** Databases whose migrations discovery can recognise; only PostgreSQL ones are linted and rehearsed. */
+export type SqlDialect = 'postgresql' | 'cockroachdb' | 'mysql' | 'sqlite' | 'sqlserver' | 'mongodb' | 'clickhouse' | 'singlestore';
+
 export interface MigrationSet {
   readonly framework: Framework;
   /** Folder the set lives in, relative to the root (`.` for the root itself). */
@@ -106,6 +109,11 @@ export interface MigrationSet {
   readonly hasDowns: boolean;
   /** Migration files the framework's own list names (Drizzle's journal) that do not exist or cannot be read. */
   readonly missing?: readonly string[];
+  /**
+   * The database the set is written for and what says so (a Prisma provider, a Drizzle dialect, a folder name,
+   * the SQL's syntax); absent when nothing does, and PostgreSQL is assumed.
+   */
+  readonly dialect?: { readonly name: SqlDialect; readonly evidence: string };
 }
 
 /** A file the discovery read: path relative to the root (POSIX) and its text. */

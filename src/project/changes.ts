@@ -123,9 +123,13 @@ export function resolveChanges(root: string, options: ChangeOptions): Result<Res
   if (!tracked.ok) return ok(err({ reason: tracked.error.message }));
   const staged = head === undefined ? undefined : repository.stagedFiles(head);
   const modified = repository.modifiedFiles(options.candidates, options.readFile);
+  const untracked = options.candidates.filter((candidate) => !tracked.value.has(candidate));
+  // An untracked file that HEAD holds with the same content is not new work: the clone's index was lost or emptied.
+  const committedAsIs = head === undefined ? undefined : repository.sameAsCommit(head, untracked, options.readFile);
   for (const candidate of options.candidates) {
-    if (!tracked.value.has(candidate)) uncommitted.add(candidate);
-    else if (staged?.ok === true && staged.value.has(candidate)) uncommitted.add(candidate);
+    if (!tracked.value.has(candidate)) {
+      if (committedAsIs?.ok !== true || !committedAsIs.value.has(candidate)) uncommitted.add(candidate);
+    } else if (staged?.ok === true && staged.value.has(candidate)) uncommitted.add(candidate);
     else if (modified.ok && modified.value.has(candidate)) uncommitted.add(candidate);
   }
   return ok(ok({ ...(base === undefined ? {} : { base }), committed, uncommitted, explanation, repository }));

@@ -218,3 +218,29 @@ describe('a hostile repository', () => {
     expect(existsSync(path.join(repo, '.git', 'index.lock'))).toBe(false);
   });
 });
+
+describe('resolveChanges with a lost index', () => {
+  it('counts an untracked file that HEAD holds unchanged as committed, and an edited or new one as uncommitted', () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'shipready-lost-index-'));
+    try {
+      mkdirSync(path.join(repo, 'migrations'));
+      writeFileSync(path.join(repo, 'migrations', '001_a.sql'), 'CREATE TABLE a (id bigint);\n');
+      writeFileSync(path.join(repo, 'migrations', '002_b.sql'), 'CREATE TABLE b (id bigint);\n');
+      gitInTest(repo, ['init', '--quiet', '-b', 'main']);
+      gitInTest(repo, ['add', '.']);
+      gitInTest(repo, ['commit', '--quiet', '-m', 'init']);
+      // An emptied index, as some copies of a clone have: every file reads as untracked.
+      gitInTest(repo, ['rm', '--quiet', '--cached', '-r', '.']);
+      writeFileSync(path.join(repo, 'migrations', '002_b.sql'), 'CREATE TABLE b (id bigint, name text);\n');
+      writeFileSync(path.join(repo, 'migrations', '003_c.sql'), 'CREATE TABLE c (id bigint);\n');
+      const changes = resolveChanges(repo, {
+        env: process.env,
+        candidates: ['migrations/001_a.sql', 'migrations/002_b.sql', 'migrations/003_c.sql'],
+        readFile: (local) => readFileSync(path.join(repo, local)),
+      });
+      expect(changes.ok && changes.value.ok ? [...changes.value.value.uncommitted].sort() : changes).toEqual(['migrations/002_b.sql', 'migrations/003_c.sql']);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});

@@ -285,6 +285,33 @@ export class GitRepository {
     return ok(modified);
   }
 
+  /**
+   * Files among `candidates` whose content is byte for byte what `commit` holds at that path (line endings
+   * converted on checkout count as the same), found with `ls-tree` (a tree read: no filter runs) and by hashing
+   * the files. A clone whose index was lost lists every file as untracked; these are not new work.
+   *
+   * @example repo.sameAsCommit('HEAD', ['prisma/migrations/1/migration.sql'], read) // ok(Set { 'prisma/migrations/1/migration.sql' })
+   */
+  sameAsCommit(commit: string, candidates: readonly string[], readFile: (local: string) => Buffer | undefined): Result<ReadonlySet<string>, GitUnavailable> {
+    const same = new Set<string>();
+    if (candidates.length === 0) return ok(same);
+    const listed = this.run(['ls-tree', '-z', '--full-tree', '--end-of-options', commit, '--', ...candidates.map((local) => this.toTop(local))]);
+    if (!listed.ok) return listed;
+    const format = this.objectFormat();
+    for (const record of splitNul(listed.value)) {
+      // `<mode> <type> <object>\t<path>`
+      const tab = record.indexOf('\t');
+      const [mode, type, object] = record.slice(0, tab).split(' ');
+      const local = this.toLocal(record.slice(tab + 1));
+      if (tab < 0 || type !== 'blob' || mode?.startsWith('100') !== true || object === undefined || local === undefined) continue;
+      const content = readFile(local);
+      if (content === undefined) continue;
+      const lf = Buffer.from(content.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+      if (blobId(content, format) === object || (lf.length !== content.length && blobId(lf, format) === object)) same.add(local);
+    }
+    return ok(same);
+  }
+
   private objectFormatCache: 'sha1' | 'sha256' | undefined;
 
   private objectFormat(): 'sha1' | 'sha256' {

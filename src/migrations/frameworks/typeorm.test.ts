@@ -69,7 +69,8 @@ describe('TypeORM calls that build SQL at run time', () => {
     if (!linted.ok) throw new Error(linted.error.message);
     expect(where(linted.value.findings)).toEqual([['src/migrations/1700000000000-UsersXIndex.ts', 6]]);
     const scanned = await lintProjectMigrations(root, { pgVersion: 16 });
-    expect(where(scanned.findings)).toEqual([['src/migrations/1700000000000-UsersXIndex.ts', 6]]);
+    if (!scanned.ok) throw new Error(scanned.error.message);
+    expect(where(scanned.value.findings)).toEqual([['src/migrations/1700000000000-UsersXIndex.ts', 6]]);
   });
 });
 

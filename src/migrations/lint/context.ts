@@ -3,7 +3,8 @@ import type { ReportLocation, RuleContext } from '../../core/rule.js';
 import { defineRule, noOptions, type RegisteredRule } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { type LockMode, type StaticLock, staticLocks } from '../locks.js';
-import { type AlterCommands, alterCommands, columnDefOf, constraintOf, constraintsOf, qualifiedName, relationKey, stringsOf } from '../sql/ast.js';
+import { type AlterCommands, alterCommands, columnDefOf, constraintOf, constraintsOf, relationKey, stringsOf } from '../sql/ast.js';
+import type { SchemaModel } from './schema.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
 import type { Migration, MigrationSet } from '../types.js';
 
@@ -50,6 +51,13 @@ export interface MigrationProject {
   readonly pgVersion: PgVersion;
   /** The runner or config sets lock_timeout/statement_timeout, so files need not. */
   readonly timeoutsSetByRunner: boolean;
+  /** Each linted set with the schema it leaves after its last migration (DROP and RENAME applied). */
+  readonly schemas: ReadonlyArray<{ readonly set: MigrationSet; readonly schema: SchemaModel }>;
+  /**
+   * Ids of the migration rules switched on, so that rules that share a concern (the two timeouts, a validated
+   * foreign key) report it once and the other one only when the first is off.
+   */
+  readonly enabledRules: ReadonlySet<string>;
 }
 
 /** The table or materialised view a statement creates, and whether it says IF NOT EXISTS. */
@@ -57,30 +65,6 @@ function createdRelation(node: Node): { readonly relation: string; readonly ifNo
   if ('CreateStmt' in node) return { relation: relationKey(node.CreateStmt.relation), ifNotExists: node.CreateStmt.if_not_exists === true };
   if ('CreateTableAsStmt' in node) return { relation: relationKey(node.CreateTableAsStmt.into?.rel), ifNotExists: node.CreateTableAsStmt.if_not_exists === true };
   return undefined;
-}
-
-/**
- * Follows which tables the migrations of one set create and drop, in run order, so that a later
- * `CREATE TABLE IF NOT EXISTS` of a table an earlier migration created is known to create nothing.
- *
- * @example const history = new TableHistory(); history.record(file); history.has('users')
- */
-export class TableHistory {
-  private readonly tables = new Set<string>();
-
-  has(relation: string): boolean {
-    return this.tables.has(relation);
-  }
-
-  record(file: LintedFile): void {
-    for (const { node } of file.statements) {
-      const created = createdRelation(node);
-      if (created !== undefined && created.relation !== '') this.tables.add(created.relation);
-      if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
-        for (const object of node.DropStmt.objects ?? []) if ('List' in object) this.tables.delete(qualifiedName(stringsOf(object.List.items)));
-      }
-    }
-  }
 }
 
 function isBegin(kind: string | undefined): boolean {
@@ -131,9 +115,10 @@ function settingChange(node: Node): SettingChange | undefined {
 
 /**
  * Annotates each statement with what the runner and the file around it do: transaction state, tables
- * created earlier in the file, timeouts set, and an ACCESS EXCLUSIVE lock still held.
+ * created earlier in the file, timeouts set, and an ACCESS EXCLUSIVE lock still held. `schema` is the set's
+ * schema before this file; each statement is applied to it in turn, so the next file sees what this one left.
  */
-export function annotate(set: MigrationSet, migration: Migration, parsed: ParsedSql, history?: TableHistory): LintedFile {
+export function annotate(set: MigrationSet, migration: Migration, parsed: ParsedSql, schema?: SchemaModel): LintedFile {
   const statements: LintedStatement[] = [];
   /** Relation → order in which the file created it. */
   const createdAt = new Map<string, number>();
@@ -159,7 +144,8 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
     const opensTransaction = !runnerTransaction && !explicit && 'TransactionStmt' in node && isBegin(node.TransactionStmt.kind);
     if (opensTransaction) transactionsOpened++;
     const inTransaction = runnerTransaction || explicit;
-    const locks = staticLocks(node);
+    // DROP INDEX locks the index's table: the schema so far says which table that is.
+    const locks = staticLocks(node, schema === undefined ? {} : { tableOfIndex: (index) => schema.tableOfIndex(index) });
     statements.push({
       statement,
       node,
@@ -181,7 +167,7 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
     }
     const created = createdRelation(node);
     // IF NOT EXISTS over a table an earlier migration created leaves that (populated) table in place.
-    const createsNothing = created === undefined || created.relation === '' || (created.ifNotExists && history?.has(created.relation) === true);
+    const createsNothing = created === undefined || created.relation === '' || (created.ifNotExists && schema?.has(created.relation) === true);
     if (created !== undefined && !createsNothing && !createdAt.has(created.relation)) {
       createdAt.set(created.relation, createdCount);
       createdCount++;
@@ -201,6 +187,7 @@ export function annotate(set: MigrationSet, migration: Migration, parsed: Parsed
       if (lock !== undefined) held = { relation: lock.relation, statement };
     }
     if (!inTransaction) held = undefined;
+    schema?.apply(node, { path: parsed.source.path, statement });
   }
   return { set, migration, parsed, statements };
 }
@@ -247,6 +234,39 @@ export function nodeLocation(file: LintedFile, statement: Statement, byteOffset:
   return { path: file.parsed.source.path, line: position.line, column: position.column };
 }
 
+/** Items of one statement, in the order the statements run. */
+export interface StatementGroup<Item> {
+  readonly file: LintedFile;
+  readonly entry: LintedStatement;
+  readonly items: readonly Item[];
+}
+
+/**
+ * Groups items by the statement they belong to, in run order, so that a rule reports one finding per statement
+ * (listing its columns or tables) instead of one per column of a multi-column ALTER TABLE.
+ *
+ * @example for (const { file, entry, items } of byStatement(found)) ctx.report({ …, data: { columns: items.map((item) => item.column).join(', ') } });
+ */
+export function byStatement<Item extends { readonly file: LintedFile; readonly entry: LintedStatement }>(items: Iterable<Item>): Array<StatementGroup<Item>> {
+  const groups = new Map<LintedStatement, { file: LintedFile; entry: LintedStatement; items: Item[] }>();
+  for (const item of items) {
+    const group = groups.get(item.entry);
+    if (group === undefined) groups.set(item.entry, { file: item.file, entry: item.entry, items: [item] });
+    else group.items.push(item);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * `a`, `a and b`, `a, b and c`: names in a message.
+ *
+ * @example listNames(['email', 'name']) // 'email and name'
+ */
+export function listNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
 const EVIDENCE_MAX = 240;
 
 /** The statement as evidence, on one line and cut to a readable length. */
@@ -266,10 +286,31 @@ export interface MigrationRuleSpec<Messages extends Record<string, unknown>> {
   /** True when squawk has a rule of the same name and meaning. */
   readonly squawk?: boolean;
   readonly messages: { readonly [K in keyof Messages]: (data: Messages[K]) => string };
+  /**
+   * The summary of this rule's findings in the applied history (message id `history`), given how many
+   * applied migrations have one — or, with `historyCounts: 'findings'`, how many findings there are.
+   */
+  readonly history: (count: number) => string;
+  /** What the history summary counts: migrations (default), or findings for rules about the schema as it stands. */
+  readonly historyCounts?: 'migrations' | 'findings';
   check(ctx: RuleContext<MigrationProject, Messages, undefined>): void;
 }
 
-export type MigrationRule = RegisteredRule<MigrationProject> & { readonly squawk: boolean; readonly name: string };
+export type MigrationRule = RegisteredRule<MigrationProject> & {
+  readonly squawk: boolean;
+  readonly name: string;
+  readonly history: (count: number) => string;
+  readonly historyCounts: 'migrations' | 'findings';
+};
+
+/**
+ * `137 applied migrations create …` / `1 applied migration creates …`: the wording of history summaries.
+ *
+ * @example appliedMigrations(2, 'drops a table', 'drop tables') // '2 applied migrations drop tables'
+ */
+export function appliedMigrations(count: number, one: string, many: string): string {
+  return count === 1 ? `1 applied migration ${one}` : `${count} applied migrations ${many}`;
+}
 
 /**
  * Declares a migration lint rule: id `migrations/<name>`, category `data`, evidences the
@@ -278,6 +319,7 @@ export type MigrationRule = RegisteredRule<MigrationProject> & { readonly squawk
  * @example
  * export default defineMigrationRule({ name: 'ban-drop-table', title: 'Dropping a table', description: '…',
  *   severity: 'high', fix: '…', messages: { drop: ({ table }: { table: string }) => `drops ${table}` },
+ *   history: (count) => appliedMigrations(count, 'drops a table', 'drop tables'),
  *   check(ctx) { for (const { file, entry } of eachStatement(ctx.project)) { … } } });
  */
 export function defineMigrationRule<Messages extends Record<string, unknown>>(spec: MigrationRuleSpec<Messages>): MigrationRule {
@@ -295,7 +337,7 @@ export function defineMigrationRule<Messages extends Record<string, unknown>>(sp
     messages: spec.messages,
     check: spec.check,
   });
-  return { ...rule, squawk: spec.squawk ?? false, name: spec.name };
+  return { ...rule, squawk: spec.squawk ?? false, name: spec.name, history: spec.history, historyCounts: spec.historyCounts ?? 'migrations' };
 }
 
 /** One command of an ALTER TABLE, with where it stands and the table it changes. */

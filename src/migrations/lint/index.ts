@@ -1,11 +1,15 @@
 import { runRules, type RuleSetting, type SourceText } from '../../core/engine.js';
 import type { Finding, Note, RuleMeta } from '../../core/report.js';
+import { DIALECT_LABELS, isPostgresSet } from '../dialect.js';
 import { ensureParser, parseSql, type StatementIgnores } from '../sql/parse.js';
 import { isCapturedFramework, type MigrationSet } from '../types.js';
-import { annotate, type LintedFile, type MigrationProject, type PgVersion, TableHistory } from './context.js';
+import { annotate, type LintedFile, type MigrationProject, type PgVersion } from './context.js';
+import { type HistoryOptions, summariseHistory } from './history.js';
 import { MIGRATION_RULES } from './registry.js';
+import { SchemaModel } from './schema.js';
 import { DOCS_BASE_URL } from '../../core/meta.js';
 
+export type { HistoryOptions } from './history.js';
 
 export interface LintSetsOptions {
   readonly pgVersion: PgVersion;
@@ -14,8 +18,12 @@ export interface LintSetsOptions {
   /** Rule settings from config (enable style rules, change severities). */
   readonly settings?: ReadonlyMap<string, RuleSetting>;
   readonly docsBaseUrl?: string;
-  /** Only findings in these root-relative paths are kept (`--since`); every file still informs the others. */
-  readonly onlyPaths?: ReadonlySet<string>;
+  /**
+   * Which migrations are pending. Findings in pending migrations are kept as they are; those of the applied
+   * history fold into at most one `low` finding per rule (message id `history`). Absent: every migration is
+   * reported in full (`--all-migrations`). Every file is read either way, so rules that need history stay right.
+   */
+  readonly history?: HistoryOptions;
 }
 
 export interface LintOutcome {
@@ -61,8 +69,10 @@ function suppressionFor(finding: Finding, files: ReadonlyMap<string, LintedFile>
 }
 
 /**
- * Parses every SQL up migration with the Postgres parser and runs the migration rules through the shared
- * engine (fingerprints, redaction, order), then applies `-- squawk-ignore` / `-- shipready-ignore` comments.
+ * Parses every SQL up migration of the PostgreSQL sets with the Postgres parser (sets for other databases get a
+ * note), replays each set's schema, runs the migration rules through the shared engine (fingerprints, redaction,
+ * order), applies `-- squawk-ignore` / `-- shipready-ignore` comments, and with `history` folds the findings of
+ * applied migrations into one low finding per rule.
  *
  * @example
  * const outcome = await lintSets(sets, { pgVersion: { major: 16, source: 'default' } });
@@ -71,9 +81,21 @@ function suppressionFor(finding: Finding, files: ReadonlyMap<string, LintedFile>
 export async function lintSets(sets: readonly MigrationSet[], options: LintSetsOptions): Promise<LintOutcome> {
   await ensureParser();
   const files: LintedFile[] = [];
+  const schemas: Array<{ set: MigrationSet; schema: SchemaModel }> = [];
   const notes: Note[] = [];
   const texts = new Map<string, string>();
+  /** Files whose findings are reported one by one: parse errors in the applied history are summarised instead. */
+  const isReported = (path: string): boolean => options.history === undefined || options.history.pending.has(path);
   for (const set of sets) {
+    if (!isPostgresSet(set)) {
+      const dialect = set.dialect === undefined ? 'another database' : DIALECT_LABELS[set.dialect.name];
+      notes.push({
+        kind: 'skipped-file',
+        path: set.dir,
+        message: `${set.migrations.length} ${set.framework} migration(s) in ${set.dir} are written for ${dialect} (${set.dialect?.evidence ?? ''}): not linted, since shipready lints PostgreSQL migrations only`,
+      });
+      continue;
+    }
     if (set.missing !== undefined) {
       notes.push({
         kind: 'skipped-file',
@@ -95,31 +117,40 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
     if (fromCode.length > 0) {
       notes.push({ kind: 'info', path: set.dir, message: `${fromCode.length} ${set.framework} migration(s) in ${set.dir} linted from the SQL string literals they pass to query/raw/sql/addSql (or a sql\`…\` template)` });
     }
-    const history = new TableHistory();
+    // The schema is replayed across the set's migrations in run order (DROP and RENAME included).
+    const schema = new SchemaModel();
     for (const migration of set.migrations) {
       if (migration.up === undefined) continue;
       const parsed = parseSql(migration.up);
       texts.set(migration.up.path, migration.up.text);
-      if (parsed.syntaxError !== undefined) {
+      if (parsed.syntaxError !== undefined && isReported(migration.up.path)) {
         notes.push({ kind: 'parse-error', path: migration.up.path, message: `line ${parsed.syntaxError.position.line}: ${parsed.syntaxError.message}` });
       }
-      const file = annotate(set, migration, parsed, history);
-      history.record(file);
-      files.push(file);
+      files.push(annotate(set, migration, parsed, schema));
     }
+    schemas.push({ set, schema });
   }
-  const project: MigrationProject = { files, pgVersion: options.pgVersion, timeoutsSetByRunner: options.timeoutsSetByRunner ?? false };
+  const enabledRules = new Set(MIGRATION_RULES.filter((rule) => options.settings?.get(rule.id)?.enabled ?? rule.enabledByDefault ?? true).map((rule) => rule.id));
+  const project: MigrationProject = { files, pgVersion: options.pgVersion, timeoutsSetByRunner: options.timeoutsSetByRunner ?? false, schemas, enabledRules };
   const sources: SourceText = { text: (path) => texts.get(path) };
+  const docsBaseUrl = options.docsBaseUrl ?? DOCS_BASE_URL;
   const outcome = await runRules(MIGRATION_RULES, project, sources, {
-    docsBaseUrl: options.docsBaseUrl ?? DOCS_BASE_URL,
+    docsBaseUrl,
     ...(options.settings === undefined ? {} : { settings: options.settings }),
   });
   const byPath = new Map(files.map((file) => [file.parsed.source.path, file]));
-  const findings = outcome.findings
-    .filter((finding) => options.onlyPaths === undefined || (finding.location?.kind === 'file' && options.onlyPaths.has(finding.location.path)))
-    .map((finding) => {
-      const suppression = suppressionFor(finding, byPath);
-      return suppression === undefined ? finding : { ...finding, suppression };
-    });
-  return { findings, rules: outcome.rules, applied: outcome.applied, notes, project };
+  const findings = outcome.findings.map((finding) => {
+    const suppression = suppressionFor(finding, byPath);
+    return suppression === undefined ? finding : { ...finding, suppression };
+  });
+  return {
+    findings:
+      options.history === undefined
+        ? findings
+        : summariseHistory(findings, { ...options.history, rules: MIGRATION_RULES, files, sources, docsBaseUrl, ...(options.settings === undefined ? {} : { settings: options.settings }) }),
+    rules: outcome.rules,
+    applied: outcome.applied,
+    notes,
+    project,
+  };
 }

@@ -1,6 +1,6 @@
 // Protects against ADD COLUMN forms that rewrite the whole table under an ACCESS EXCLUSIVE lock. docs/migrations.md#adding-field-with-default
 import { columnDefOf, constraintsOf, SERIAL_TYPES, typeNameOf, volatileDefaultReason } from '../../sql/ast.js';
-import { defineMigrationRule, existingTableCommands, nodeLocation, quote } from '../context.js';
+import { appliedMigrations, byStatement, defineMigrationRule, existingTableCommands, listNames, nodeLocation, quote, type TableCommand } from '../context.js';
 
 export default defineMigrationRule({
   name: 'adding-field-with-default',
@@ -14,11 +14,13 @@ export default defineMigrationRule({
     rewrite: ({ column, table, why, version }: { column: string; table: string; why: string; version: string }) =>
       `Adding ${column} to existing table ${table} rewrites it (${why}; assuming ${version})`,
   },
+  history: (count) => appliedMigrations(count, 'adds a column that rewrites its table', 'add columns that rewrite their table'),
   check(ctx) {
     const { major, source } = ctx.project.pgVersion;
     const version = `PostgreSQL ${major} from ${source}`;
-    for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
-      const column = command.subtype === 'AT_AddColumn' ? columnDefOf(command.def) : undefined;
+    const rewriting: Array<TableCommand & { column: string; why: string; location: number | undefined }> = [];
+    for (const command of existingTableCommands(ctx.project)) {
+      const column = command.command.subtype === 'AT_AddColumn' ? columnDefOf(command.command.def) : undefined;
       if (column === undefined) continue;
       let why: string | undefined;
       const typeName = typeNameOf(column.typeName);
@@ -32,14 +34,18 @@ export default defineMigrationRule({
           why = major < 11 ? 'before PostgreSQL 11 any default rewrites the table' : volatileDefaultReason(constraint.raw_expr);
         }
       }
-      if (why === undefined) continue;
-      const name = column.colname ?? '';
+      if (why !== undefined) rewriting.push({ ...command, column: column.colname ?? '', why, location: column.location });
+    }
+    // One finding per statement: the table is rewritten once, however many of its new columns force it.
+    for (const { file, entry, items } of byStatement(rewriting)) {
+      const columns = items.map((item) => item.column);
+      const reasons = [...new Set(items.map((item) => item.why))];
       ctx.report({
         messageId: 'rewrite',
-        data: { column: name, table, why, version },
-        location: nodeLocation(file, entry.statement, column.location),
-        key: name,
-        detail: `Checked the default, type and generation of ${name} in: ${quote(entry.statement)}`,
+        data: { column: listNames(columns), table: items[0]?.table ?? '', why: reasons.join('; '), version },
+        location: nodeLocation(file, entry.statement, items[0]?.location),
+        key: columns.join(','),
+        detail: `Checked the default, type and generation of ${listNames(columns)} in: ${quote(entry.statement)}`,
       });
     }
   },

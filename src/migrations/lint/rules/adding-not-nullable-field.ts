@@ -1,7 +1,7 @@
 // Protects against SET NOT NULL scanning the whole table under ACCESS EXCLUSIVE. docs/migrations.md#adding-not-nullable-field
 import type { Node } from 'libpg-query';
 import { constraintOf, stringsOf } from '../../sql/ast.js';
-import { alterTableCommands, defineMigrationRule, quote, statementLocation } from '../context.js';
+import { alterTableCommands, appliedMigrations, byStatement, defineMigrationRule, listNames, quote, statementLocation, type TableCommand } from '../context.js';
 
 /** The column of a `CHECK (col IS NOT NULL)` constraint, the shape PostgreSQL 12+ accepts as proof for SET NOT NULL. */
 function checkedColumn(expression: Node | undefined): string | undefined {
@@ -21,11 +21,14 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c (separate transaction); then SET NOT NULL (instant on PG 12+) and DROP CONSTRAINT c.',
   messages: { setNotNull: ({ table, column, version }: { table: string; column: string; version: string }) => `SET NOT NULL on ${table}.${column} scans the table under ACCESS EXCLUSIVE (assuming ${version})` },
+  history: (count) => appliedMigrations(count, 'sets NOT NULL without a validated CHECK', 'set NOT NULL without a validated CHECK'),
   check(ctx) {
     const { major, source } = ctx.project.pgVersion;
     const validated = new Set<string>();
     const notValid = new Map<string, string>();
-    for (const { file, entry, table, command } of alterTableCommands(ctx.project)) {
+    const unproven: Array<TableCommand & { column: string }> = [];
+    for (const found of alterTableCommands(ctx.project)) {
+      const { entry, table, command } = found;
       const constraint = constraintOf(command.def);
       if (command.subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_CHECK') {
         const column = checkedColumn(constraint.raw_expr);
@@ -39,12 +42,18 @@ export default defineMigrationRule({
       if (command.subtype !== 'AT_SetNotNull' || !entry.isExisting(table)) continue;
       const column = (command.name ?? '').toLowerCase();
       if (major >= 12 && validated.has(`${table}.${column}`)) continue;
+      unproven.push({ ...found, column });
+    }
+    // One finding per statement: one ALTER TABLE scans the table once for all the columns it sets NOT NULL.
+    for (const { file, entry, items } of byStatement(unproven)) {
+      const table = items[0]?.table ?? '';
+      const columns = items.map((item) => item.column);
       ctx.report({
         messageId: 'setNotNull',
-        data: { table, column, version: `PostgreSQL ${major} from ${source}` },
+        data: { table, column: listNames(columns), version: `PostgreSQL ${major} from ${source}` },
         location: statementLocation(file, entry.statement),
-        key: column,
-        detail: `Looked in this and earlier migrations for a validated CHECK (${column} IS NOT NULL) on ${table} before: ${quote(entry.statement)}`,
+        key: columns.join(','),
+        detail: `Looked in this and earlier migrations for a validated CHECK (col IS NOT NULL) on ${table} for ${listNames(columns)} before: ${quote(entry.statement)}`,
       });
     }
   },

@@ -1,5 +1,5 @@
 // Protects against primary keys whose index is built under ACCESS EXCLUSIVE. docs/migrations.md#adding-serial-primary-key-field
-import { addedConstraints, defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
+import { addedConstraints, appliedMigrations, defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'adding-serial-primary-key-field',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'CREATE UNIQUE INDEX CONCURRENTLY idx ON t (id); then ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX idx.',
   messages: { primaryKey: ({ table }: { table: string }) => `PRIMARY KEY on existing table ${table} builds its index under ACCESS EXCLUSIVE` },
+  history: (count) => appliedMigrations(count, 'adds a PRIMARY KEY without USING INDEX', 'add PRIMARY KEYs without USING INDEX'),
   check(ctx) {
     for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
       for (const constraint of addedConstraints(command)) {

@@ -1,5 +1,5 @@
 // Protects against a domain constraint that scans every column using the domain. docs/migrations.md#ban-alter-domain-with-add-constraint
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-alter-domain-with-add-constraint',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'medium',
   fix: 'Add the constraint NOT VALID and VALIDATE it later, or put CHECK constraints on the tables (NOT VALID, then VALIDATE).',
   messages: { domain: () => 'ALTER DOMAIN … ADD CONSTRAINT validates every column that uses the domain' },
+  history: (count) => appliedMigrations(count, 'adds a constraint to a domain', 'add constraints to domains'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('AlterDomainStmt' in entry.node) || entry.node.AlterDomainStmt.subtype !== 'C') continue;

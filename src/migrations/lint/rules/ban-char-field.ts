@@ -1,6 +1,6 @@
 // char(n) column. docs/migrations.md#ban-char-field
 import { reportColumnTypes } from '../columns.js';
-import { defineMigrationRule } from '../context.js';
+import { appliedMigrations, defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-char-field',
@@ -10,7 +10,8 @@ export default defineMigrationRule({
   severity: 'low',
   fix: 'Use text (with a CHECK constraint on the length if needed).',
   enabledByDefault: false,
-  messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table}.${column} is char(n)` },
+  messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table} (${column}): char(n)` },
+  history: (count) => appliedMigrations(count, 'declares char(n) columns', 'declare char(n) columns'),
   check(ctx) {
     reportColumnTypes(ctx, (type) => type === 'bpchar');
   },

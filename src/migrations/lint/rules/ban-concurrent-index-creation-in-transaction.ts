@@ -1,5 +1,5 @@
 // Protects against CONCURRENTLY statements that fail because the runner wraps them in a transaction. docs/migrations.md#ban-concurrent-index-creation-in-transaction
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 import type { LintedStatement } from '../context.js';
 
 function concurrentKind(entry: LintedStatement): string | undefined {
@@ -28,6 +28,7 @@ export default defineMigrationRule({
   messages: {
     inTransaction: ({ kind, reason }: { kind: string; reason: string }) => `${kind} will fail: it runs inside a transaction (${reason})`,
   },
+  history: (count) => appliedMigrations(count, 'runs CONCURRENTLY inside a transaction', 'run CONCURRENTLY inside a transaction'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       const kind = concurrentKind(entry);

@@ -1,5 +1,5 @@
 // Protects against domain constraints that later cannot be changed without scanning every user. docs/migrations.md#ban-create-domain-with-constraint
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-create-domain-with-constraint',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'low',
   fix: 'Create the domain without constraints and put CHECK constraints on the table columns.',
   messages: { domain: () => 'CREATE DOMAIN with a constraint' },
+  history: (count) => appliedMigrations(count, 'creates a domain with a constraint', 'create domains with constraints'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('CreateDomainStmt' in entry.node) || (entry.node.CreateDomainStmt.constraints ?? []).length === 0) continue;

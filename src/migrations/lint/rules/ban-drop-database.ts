@@ -1,5 +1,5 @@
 // Protects against a migration that drops a whole database. docs/migrations.md#ban-drop-database
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-drop-database',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'critical',
   fix: 'Remove DROP DATABASE from migrations; drop databases by hand, after a backup.',
   messages: { drop: ({ database }: { database: string }) => `database ${database} is dropped by a migration` },
+  history: (count) => appliedMigrations(count, 'drops a database', 'drop databases'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('DropdbStmt' in entry.node)) continue;

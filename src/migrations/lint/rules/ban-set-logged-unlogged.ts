@@ -1,5 +1,5 @@
 // Protects against SET LOGGED / SET UNLOGGED rewriting the whole table under ACCESS EXCLUSIVE. docs/migrations.md#ban-set-logged-unlogged
-import { defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, existingTableCommands, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-set-logged-unlogged',
@@ -8,6 +8,7 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Create a new table with the wanted persistence, copy in batches and swap names in a short transaction; keep production tables LOGGED.',
   messages: { persistence: ({ table, mode }: { table: string; mode: string }) => `SET ${mode} rewrites ${table} under ACCESS EXCLUSIVE` },
+  history: (count) => appliedMigrations(count, 'sets a table LOGGED or UNLOGGED', 'set tables LOGGED or UNLOGGED'),
   check(ctx) {
     for (const { file, entry, table, command } of existingTableCommands(ctx.project)) {
       if (command.subtype !== 'AT_SetLogged' && command.subtype !== 'AT_SetUnLogged') continue;

@@ -1,5 +1,5 @@
 // Protects against TRUNCATE … CASCADE silently emptying every referencing table. docs/migrations.md#ban-truncate-cascade
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-truncate-cascade',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'critical',
   fix: 'Truncate the intended tables explicitly (list them), without CASCADE.',
   messages: { cascade: () => 'TRUNCATE … CASCADE empties every referencing table too' },
+  history: (count) => appliedMigrations(count, 'truncates with CASCADE', 'truncate with CASCADE'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('TruncateStmt' in entry.node) || entry.node.TruncateStmt.behavior !== 'DROP_CASCADE') continue;

@@ -1,5 +1,5 @@
 // Protects against a file that opens a transaction and never commits it. docs/migrations.md#ban-uncommitted-transaction
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'ban-uncommitted-transaction',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'medium',
   fix: 'Add COMMIT at the end of the file, or remove BEGIN and let the runner manage the transaction.',
   messages: { uncommitted: () => 'this BEGIN is never committed in the file' },
+  history: (count) => appliedMigrations(count, 'leaves a BEGIN uncommitted', 'leave a BEGIN uncommitted'),
   check(ctx) {
     for (const file of ctx.project.files) {
       let open: (typeof file.statements)[number] | undefined;

@@ -2,8 +2,8 @@
 import type { TypeName } from 'libpg-query';
 import { typeNameOf, typmodsOf } from '../../sql/ast.js';
 import { isBinaryCoercible } from '../../sql/column-types.js';
-import { declaredColumns } from '../columns.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { type DeclaredColumn, declaredColumns } from '../columns.js';
+import { appliedMigrations, byStatement, defineMigrationRule, listNames, quote, statementLocation } from '../context.js';
 
 function describeType(typeName: TypeName): string {
   const mods = typmodsOf(typeName);
@@ -19,29 +19,38 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Add a new column of the new type, write to both, backfill in batches, switch reads, then drop the old column (expand/contract).',
   messages: {
-    rewrite: ({ table, column, change }: { table: string; column: string; change: string }) => `changing ${table}.${column} ${change} rewrites the table under ACCESS EXCLUSIVE`,
+    rewrite: ({ table, change }: { table: string; column: string; change: string }) => `changing ${change} rewrites ${table} under ACCESS EXCLUSIVE`,
   },
+  history: (count) => appliedMigrations(count, 'changes a column type in a way that rewrites the table', 'change column types in ways that rewrite the table'),
   check(ctx) {
     // Declared types in run order: each ALTER … TYPE is compared with the latest earlier declaration.
     const columns = new Map<string, TypeName>();
+    const rewrites: Array<DeclaredColumn & { change: string; previous: TypeName | undefined; hasUsing: boolean }> = [];
     for (const declared of declaredColumns(ctx.project)) {
       const key = `${declared.table}.${declared.column.toLowerCase()}`;
       const previous = columns.get(key);
       columns.set(key, declared.typeName);
       if (declared.kind !== 'alter-type' || !declared.entry.isExisting(declared.table)) continue;
-      const { table, column: name, typeName, entry, file } = declared;
       const hasUsing = declared.definition.raw_default !== undefined;
-      if (previous !== undefined && !hasUsing && isBinaryCoercible(previous, typeName)) continue;
-      const change = previous === undefined ? `to ${describeType(typeName)}` : `from ${describeType(previous)} to ${describeType(typeName)}`;
+      if (previous !== undefined && !hasUsing && isBinaryCoercible(previous, declared.typeName)) continue;
+      const change = previous === undefined ? `to ${describeType(declared.typeName)}` : `from ${describeType(previous)} to ${describeType(declared.typeName)}`;
+      rewrites.push({ ...declared, change, previous, hasUsing });
+    }
+    // One finding per statement: one ALTER TABLE rewrites the table once, however many columns it retypes.
+    for (const { file, entry, items } of byStatement(rewrites)) {
+      const table = items[0]?.table ?? '';
+      const changes = items.map((item) => `${table}.${item.column} ${item.change}`);
+      const unknown = items.filter((item) => item.previous === undefined).map((item) => item.column);
       ctx.report({
         messageId: 'rewrite',
-        data: { table, column: name, change },
+        data: { table, column: listNames(items.map((item) => item.column)), change: listNames(changes) },
         location: statementLocation(file, entry.statement),
-        key: name,
-        detail:
-          previous === undefined
-            ? `The old type of ${table}.${name} is not declared in earlier migrations, so the change cannot be shown to be binary coercible: ${quote(entry.statement)}`
-            : `Compared the type declared earlier (${describeType(previous)}) with: ${quote(entry.statement)}${hasUsing ? ' (a USING clause always rewrites)' : ''}`,
+        key: items.map((item) => item.column).join(','),
+        detail: `${
+          unknown.length > 0
+            ? `The old type of ${listNames(unknown.map((column) => `${table}.${column}`))} is not declared in earlier migrations, so the change cannot be shown to be binary coercible. `
+            : ''
+        }Compared the types declared earlier with: ${quote(entry.statement)}${items.some((item) => item.hasUsing) ? ' (a USING clause always rewrites)' : ''}`,
       });
     }
   },

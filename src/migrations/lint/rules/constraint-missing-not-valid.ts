@@ -1,6 +1,7 @@
 // Protects against CHECK/FOREIGN KEY constraints that scan the whole table under a lock. docs/migrations.md#constraint-missing-not-valid
 import { constraintOf, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, listNames, quote, statementLocation } from '../context.js';
+import { ADDING_FOREIGN_KEY_RULE } from './adding-foreign-key-constraint.js';
 
 export default defineMigrationRule({
   name: 'constraint-missing-not-valid',
@@ -11,10 +12,13 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Add the constraint with NOT VALID in one migration, then run ALTER TABLE … VALIDATE CONSTRAINT in a later migration (its own transaction): validation only takes SHARE UPDATE EXCLUSIVE.',
   messages: {
-    missingNotValid: ({ table, kind }: { table: string; kind: string }) => `${kind} constraint on existing table ${table} is added without NOT VALID`,
+    missingNotValid: ({ table, kind }: { table: string; kind: string }) => `${kind} constraint(s) on existing table ${table} added without NOT VALID`,
     validateSameTransaction: ({ constraint }: { constraint: string }) => `VALIDATE CONSTRAINT ${constraint} runs in the same transaction that added it NOT VALID`,
   },
+  history: (count) => appliedMigrations(count, 'adds a constraint to an existing table without NOT VALID (or validates it in the same transaction)', 'add constraints to existing tables without NOT VALID (or validate them in the same transaction)'),
   check(ctx) {
+    // A validated FOREIGN KEY is adding-foreign-key-constraint's finding; this rule reports it only when that one is off.
+    const foreignKeysElsewhere = ctx.project.enabledRules.has(ADDING_FOREIGN_KEY_RULE);
     for (const file of ctx.project.files) {
       /** Constraint name → the transaction that added it NOT VALID to an existing table. */
       const addedNotValid = new Map<string, number | undefined>();
@@ -22,20 +26,16 @@ export default defineMigrationRule({
         const alter = entry.alter;
         if (alter === undefined) continue;
         const table = relationKey(alter.relation);
+        /** Constraints of this statement added without NOT VALID: one finding for the statement. */
+        const validated: Array<{ name: string; kind: string }> = [];
         for (const command of alter.commands) {
           const constraint = constraintOf(command.def);
           if (command.subtype === 'AT_AddConstraint' && (constraint?.contype === 'CONSTR_CHECK' || constraint?.contype === 'CONSTR_FOREIGN')) {
             if (constraint.skip_validation === true) {
               // Validating a table created in this file is instant: it is empty.
               if (constraint.conname !== undefined && entry.isExisting(table)) addedNotValid.set(constraint.conname, entry.transaction);
-            } else if (entry.isExisting(table)) {
-              ctx.report({
-                messageId: 'missingNotValid',
-                data: { table, kind: constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY' },
-                location: statementLocation(file, entry.statement),
-                key: constraint.conname ?? '',
-                detail: `Looked for NOT VALID in: ${quote(entry.statement)}`,
-              });
+            } else if (entry.isExisting(table) && !(constraint.contype === 'CONSTR_FOREIGN' && foreignKeysElsewhere)) {
+              validated.push({ name: constraint.conname ?? '', kind: constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY' });
             }
           }
           const addedIn = command.name === undefined ? undefined : addedNotValid.get(command.name);
@@ -49,6 +49,14 @@ export default defineMigrationRule({
             });
           }
         }
+        if (validated.length === 0) continue;
+        ctx.report({
+          messageId: 'missingNotValid',
+          data: { table, kind: listNames([...new Set(validated.map((item) => item.kind))]) },
+          location: statementLocation(file, entry.statement),
+          key: validated.map((item) => item.name).join(','),
+          detail: `Looked for NOT VALID on ${listNames(validated.map((item) => (item.name === '' ? `the ${item.kind} constraint` : item.name)))} in: ${quote(entry.statement)}`,
+        });
       }
     }
   },

@@ -1,7 +1,7 @@
 // Protects against schema changes hidden from review and linting inside DO blocks. docs/migrations.md#ddl-in-do-block
 import { hasSqlDetails, type Node, parsePlPgSQLSync, parseSync } from 'libpg-query';
 import { alterCommands, isRecord, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, type LintedStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, type LintedStatement, quote, statementLocation } from '../context.js';
 
 const DDL = /\b(ALTER\s+(TABLE|TYPE|DOMAIN|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|COLUMN|INDEX)|TRUNCATE|RENAME)\b/i;
 
@@ -89,6 +89,7 @@ export default defineMigrationRule({
   severity: 'medium',
   fix: 'Write the DDL as plain statements (use IF [NOT] EXISTS for idempotence) so it can be linted and its locks reviewed.',
   messages: { hidden: ({ keyword }: { keyword: string }) => `DO block runs ${keyword}, hidden from static checks` },
+  history: (count) => appliedMigrations(count, 'runs DDL inside a DO block', 'run DDL inside DO blocks'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('DoStmt' in entry.node)) continue;

@@ -2,7 +2,7 @@
 import type { Node } from 'libpg-query';
 import { isRecord, stringsOf, typeNameOf } from '../../sql/ast.js';
 import { declaredColumns } from '../columns.js';
-import { defineMigrationRule, type LintedFile, type LintedStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, type LintedFile, type LintedStatement, quote, statementLocation } from '../context.js';
 
 interface Located {
   readonly file: LintedFile;
@@ -84,6 +84,7 @@ export default defineMigrationRule({
     oldVersion: ({ type, version }: { type: string; version: string }) => `ALTER TYPE ${type} ADD VALUE fails inside a transaction on ${version}`,
     usedTooEarly: ({ value }: { value: string }) => `the new enum value '${value}' is used before the transaction that adds it commits`,
   },
+  history: (count) => appliedMigrations(count, 'uses or adds an enum value inside the transaction that adds it', 'use or add enum values inside the transaction that adds them'),
   check(ctx) {
     const { major, source } = ctx.project.pgVersion;
     ctx.project.files.forEach((file, fileIndex) => {

@@ -2,7 +2,7 @@
 import type { Node } from 'libpg-query';
 import { LOCK_MODES } from '../../locks.js';
 import { insertsLiteralRows, relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, quote, statementLocation } from '../context.js';
 import type { LintedStatement } from '../context.js';
 
 /** The table an INSERT, UPDATE or DELETE writes to. */
@@ -41,6 +41,7 @@ export default defineMigrationRule({
   messages: {
     held: ({ table, why }: { table: string; why: string }) => `ACCESS EXCLUSIVE on ${table} is still held here: ${why}`,
   },
+  history: (count) => appliedMigrations(count, 'keeps working while it holds ACCESS EXCLUSIVE', 'keep working while they hold ACCESS EXCLUSIVE'),
   check(ctx) {
     for (const file of ctx.project.files) {
       let reportedFor: unknown;

@@ -1,7 +1,7 @@
 // varchar(n) column. docs/migrations.md#prefer-text-field
 import { typmodsOf } from '../../sql/ast.js';
 import { reportColumnTypes } from '../columns.js';
-import { defineMigrationRule } from '../context.js';
+import { appliedMigrations, defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'prefer-text-field',
@@ -11,7 +11,8 @@ export default defineMigrationRule({
   severity: 'low',
   fix: 'Use text with CHECK (char_length(col) <= n).',
   enabledByDefault: false,
-  messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table}.${column} is ${type} with a length limit` },
+  messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table} (${column}): ${type} with a length limit` },
+  history: (count) => appliedMigrations(count, 'declares varchar(n) columns', 'declare varchar(n) columns'),
   check(ctx) {
     reportColumnTypes(ctx, (type, declared) => type === 'varchar' && typmodsOf(declared.typeName).length > 0);
   },

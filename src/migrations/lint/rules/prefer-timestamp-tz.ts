@@ -1,6 +1,6 @@
 // timestamp without time zone. docs/migrations.md#prefer-timestamp-tz
 import { reportColumnTypes } from '../columns.js';
-import { defineMigrationRule } from '../context.js';
+import { appliedMigrations, defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'prefer-timestamp-tz',
@@ -10,7 +10,8 @@ export default defineMigrationRule({
   severity: 'low',
   fix: 'Use timestamptz.',
   enabledByDefault: false,
-  messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table}.${column} is timestamp without time zone` },
+  messages: { type: ({ table, column, type }: { table: string; column: string; type: string }) => `${table} (${column}): timestamp without time zone` },
+  history: (count) => appliedMigrations(count, 'declares timestamp columns without time zone', 'declare timestamp columns without time zone'),
   check(ctx) {
     reportColumnTypes(ctx, (type) => type === 'timestamp');
   },

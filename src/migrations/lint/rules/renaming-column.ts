@@ -1,6 +1,6 @@
 // Protects against renames that break the running code during a deploy. docs/migrations.md#renaming-column
 import { relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'renaming-column',
@@ -10,6 +10,7 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Expand/contract: add the new column, write to both, backfill, switch reads, then drop the old column in a later release.',
   messages: { rename: ({ table, from, to }: { table: string; from: string; to: string }) => `column ${table}.${from} renamed to ${to} in one step` },
+  history: (count) => appliedMigrations(count, 'renames a column in one step', 'rename columns in one step'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('RenameStmt' in entry.node) || entry.node.RenameStmt.renameType !== 'OBJECT_COLUMN') continue;

@@ -1,6 +1,6 @@
 // Protects against CREATE INDEX blocking every write to a live table for the whole build. docs/migrations.md#require-concurrent-index-creation
 import { relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, perProject, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, perProject, quote, statementLocation } from '../context.js';
 
 /** Tables the migrations create, and whether with PARTITION BY. */
 const tableKinds = perProject((project): ReadonlyMap<string, 'partitioned' | 'plain'> => {
@@ -19,6 +19,7 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Use CREATE INDEX CONCURRENTLY in a migration the runner does not wrap in a transaction (and check for an INVALID index if it fails).',
   messages: { nonConcurrent: ({ table }: { table: string }) => `CREATE INDEX on existing table ${table} blocks writes until the index is built` },
+  history: (count) => appliedMigrations(count, 'creates an index without CONCURRENTLY', 'create indexes without CONCURRENTLY'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('IndexStmt' in entry.node) || entry.node.IndexStmt.concurrent === true) continue;

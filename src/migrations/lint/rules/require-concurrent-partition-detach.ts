@@ -1,5 +1,5 @@
 // Protects against DETACH PARTITION taking ACCESS EXCLUSIVE on the partitioned table. docs/migrations.md#require-concurrent-partition-detach
-import { alterTableCommands, defineMigrationRule, quote, statementLocation } from '../context.js';
+import { alterTableCommands, appliedMigrations, defineMigrationRule, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'require-concurrent-partition-detach',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Use ALTER TABLE … DETACH PARTITION … CONCURRENTLY (PG 14+) outside a transaction.',
   messages: { detach: ({ table }: { table: string }) => `DETACH PARTITION on ${table} without CONCURRENTLY locks the whole partitioned table` },
+  history: (count) => appliedMigrations(count, 'detaches a partition without CONCURRENTLY', 'detach partitions without CONCURRENTLY'),
   check(ctx) {
     for (const { file, entry, table, command } of alterTableCommands(ctx.project)) {
       if (command.subtype !== 'AT_DetachPartition') continue;

@@ -1,6 +1,6 @@
 // Protects against REFRESH MATERIALIZED VIEW blocking every read of the view. docs/migrations.md#require-concurrent-refresh
 import { relationKey } from '../../sql/ast.js';
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'require-concurrent-refresh',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'medium',
   fix: 'Give the view a unique index and use REFRESH MATERIALIZED VIEW CONCURRENTLY.',
   messages: { refresh: ({ view }: { view: string }) => `REFRESH MATERIALIZED VIEW ${view} blocks reads of the view until it finishes` },
+  history: (count) => appliedMigrations(count, 'refreshes a materialized view without CONCURRENTLY', 'refresh materialized views without CONCURRENTLY'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('RefreshMatViewStmt' in entry.node) || entry.node.RefreshMatViewStmt.concurrent === true) continue;

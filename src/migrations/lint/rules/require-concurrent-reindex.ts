@@ -1,5 +1,5 @@
 // Protects against REINDEX locking the table against writes and the index against reads. docs/migrations.md#require-concurrent-reindex
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'require-concurrent-reindex',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Use REINDEX … CONCURRENTLY (PG 12+) in a migration the runner does not wrap in a transaction.',
   messages: { reindex: () => 'REINDEX without CONCURRENTLY blocks the table while it rebuilds' },
+  history: (count) => appliedMigrations(count, 'reindexes without CONCURRENTLY', 'reindex without CONCURRENTLY'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       if (!('ReindexStmt' in entry.node)) continue;

@@ -1,5 +1,5 @@
 // Protects against migrations that Postgres cannot parse (they fail at deploy time). docs/migrations.md#syntax-error
-import { defineMigrationRule } from '../context.js';
+import { appliedMigrations, defineMigrationRule } from '../context.js';
 
 export default defineMigrationRule({
   name: 'syntax-error',
@@ -9,6 +9,7 @@ export default defineMigrationRule({
   severity: 'high',
   fix: 'Fix the SQL at the reported position (run it against a local database to confirm).',
   messages: { syntax: ({ message }: { message: string }) => `Postgres cannot parse this migration: ${message}` },
+  history: (count) => appliedMigrations(count, 'does not parse as PostgreSQL', 'do not parse as PostgreSQL'),
   check(ctx) {
     for (const file of ctx.project.files) {
       const error = file.parsed.syntaxError;

@@ -1,5 +1,5 @@
 // Protects against BEGIN/COMMIT inside a migration the runner already wraps in a transaction. docs/migrations.md#transaction-nesting
-import { defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
+import { appliedMigrations, defineMigrationRule, eachStatement, quote, statementLocation } from '../context.js';
 
 export default defineMigrationRule({
   name: 'transaction-nesting',
@@ -10,6 +10,7 @@ export default defineMigrationRule({
   severity: 'medium',
   fix: 'Remove BEGIN/COMMIT from the file and let the runner manage the transaction (or switch the runner\'s transaction off for this file).',
   messages: { nested: ({ kind, reason }: { kind: string; reason: string }) => `${kind} inside a transaction the runner already opened (${reason})` },
+  history: (count) => appliedMigrations(count, 'controls transactions inside the runner\'s transaction', 'control transactions inside the runner\'s transaction'),
   check(ctx) {
     for (const { file, entry } of eachStatement(ctx.project)) {
       // A file sent as one query (Prisma, golang-migrate) runs in an implicit transaction that BEGIN simply

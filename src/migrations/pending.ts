@@ -1,0 +1,69 @@
+// Which migrations are pending (about to run) and which are applied history, from git: what is linted in full
+// depends on it. docs/migrations.md#pending-and-applied-migrations
+import * as path from 'node:path';
+import { readRegularFile } from '../core/safe-read.js';
+import { err, ok, type Result, type UserError } from '../core/result.js';
+import { resolveChanges } from '../project/changes.js';
+import type { GitEnvironment } from '../project/git.js';
+import type { Migration, MigrationSet } from './types.js';
+
+/** Migration files are small; a bigger one is compared as changed rather than read whole. */
+const MAX_COMPARED_BYTES = 64 * 1024 * 1024;
+
+export interface PendingDecision {
+  /** `Migration.path` of every pending migration: added or changed since the base, or not committed yet. */
+  readonly pending: ReadonlySet<string>;
+  /** One line for the report: which base was used and why, or why git could not tell. */
+  readonly explanation: string;
+  /** False when git could not answer (no repository, git missing or failing): every migration counts as applied. */
+  readonly fromGit: boolean;
+  /** Last commit dates (`YYYY-MM-DD`) of files, when git answered. */
+  readonly dates?: (paths: readonly string[]) => ReadonlyMap<string, string>;
+}
+
+export interface PendingOptions {
+  /** `--since REF`; an unknown ref, or `--since` outside git, is a usage error. */
+  readonly since?: string;
+  /** The run's environment: git runs in it, and CI names the pull/merge request base in it. */
+  readonly env?: GitEnvironment;
+}
+
+/** The files that make up a migration: its path, its up and its down. */
+function filesOf(migration: Migration): string[] {
+  return [...new Set([migration.path, ...(migration.up === undefined ? [] : [migration.up.path]), ...(migration.down === undefined ? [] : [migration.down.path])])];
+}
+
+/**
+ * Decides which migrations are pending: those whose files (up or down) were added or changed since the base —
+ * `--since REF`, else the pull/merge request base CI names (`GITHUB_BASE_REF`, `CI_MERGE_REQUEST_DIFF_BASE_SHA`,
+ * `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`), else the merge-base with the default branch when HEAD is not on it —
+ * plus uncommitted and untracked ones. The rest already ran. Outside git every migration counts as applied.
+ *
+ * @example
+ * const decision = decidePending('/repo', sets, { env: io.env });
+ * if (decision.ok) decision.value.pending.has('prisma/migrations/20240201000000_idx/migration.sql');
+ */
+export function decidePending(root: string, sets: readonly MigrationSet[], options: PendingOptions = {}): Result<PendingDecision, UserError> {
+  const candidates = [...new Set(sets.flatMap((set) => set.migrations.flatMap(filesOf)))];
+  // Nothing to decide: a scan of a repository without migrations starts no git process for it.
+  if (candidates.length === 0 && options.since === undefined) return ok({ pending: new Set(), fromGit: false, explanation: 'no migrations found' });
+  const changes = resolveChanges(root, {
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    candidates,
+    readFile: (local) => {
+      const read = readRegularFile(path.join(root, local), MAX_COMPARED_BYTES);
+      return read.ok ? read.value : undefined;
+    },
+  });
+  if (!changes.ok) return err(changes.error);
+  if (!changes.value.ok) {
+    return ok({ pending: new Set(), fromGit: false, explanation: `git cannot tell which migrations are new (${changes.value.error.reason}), so every migration counts as applied` });
+  }
+  const { committed, uncommitted, explanation, repository } = changes.value.value;
+  const pending = new Set<string>();
+  for (const set of sets) {
+    for (const migration of set.migrations) if (filesOf(migration).some((file) => committed.has(file) || uncommitted.has(file))) pending.add(migration.path);
+  }
+  return ok({ pending, explanation, fromGit: true, dates: (paths) => repository.lastCommitDates(paths) });
+}

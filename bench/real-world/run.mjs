@@ -104,7 +104,7 @@ function gapFound(gap, findings) {
   return findings.some((finding) => {
     if (finding.suppression !== undefined || SEVERITY_RANK[finding.severity] < minimum) return false;
     if (!(Array.isArray(gap.rule) ? gap.rule : [gap.rule]).includes(finding.ruleId)) return false;
-    if (gap.path === undefined) return true;
+    if (gap.path === undefined || gap.path === '' || gap.path === '.') return true;
     const where = finding.location?.kind === 'file' ? finding.location.path : '';
     return where === gap.path || where.startsWith(gap.path.endsWith('/') ? gap.path : `${gap.path}/`);
   });

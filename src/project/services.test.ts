@@ -55,6 +55,18 @@ describe('deployedServices', () => {
     ).toEqual(['apps/api container', 'apps/koa server-entry', 'apps/web framework-app', 'apps/worker platform']);
   });
 
+  it('does not take a library copied into the image for the build as a shipped service', () => {
+    expect(
+      servicesOf({
+        'package.json': WORKSPACE,
+        Dockerfile: 'FROM node:22\nCOPY packages/router/package.json ./packages/router/\nCOPY . .\nCMD ["sh", "-c", "cd /data/apps/web && exec next start"]\n',
+        'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { next: '15.0.0', '@acme/router': '*' } }),
+        'packages/router/package.json': JSON.stringify({ name: '@acme/router', main: 'index.ts', dependencies: { next: '15.0.0' } }),
+        'packages/router/links.tsx': 'export const useLinks = () => [];\n',
+      }),
+    ).toEqual(['apps/web container']);
+  });
+
   it('leaves out test harnesses, docs sites and examples', () => {
     expect(
       servicesOf({

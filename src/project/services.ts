@@ -80,10 +80,12 @@ function containerEvidence(project: Project, pkg: PackageInfo): DeploymentEviden
   for (const info of project.dockerfiles()) {
     if (project.fileRole(info.path) !== 'other' && project.fileRole(info.path) !== 'source') continue;
     const text = project.text(info.path) ?? '';
-    const copies = new RegExp(`^\\s*(?:COPY|ADD)\\b[^\\n]*\\s\\.?/?${escapeRegExp(pkg.dir)}(?:/|\\s)`, 'im').exec(text);
-    const byName = name === undefined ? null : new RegExp(`(?:--filter[= ]|--scope[= ]|turbo\\s+prune\\s+(?:--scope[= ])?|workspace\\s+)['"]?${escapeRegExp(name)}(?:['"\\s.]|$)`, 'm').exec(text);
-    const match = copies ?? byName;
-    if (match !== null) return { kind: 'container', file: info.path, line: text.slice(0, match.index).split('\n').length + (text[match.index] === '\n' ? 1 : 0), what: `${info.path} ${copies !== null ? `copies ${pkg.dir}` : `builds ${name ?? pkg.dir}`}` };
+    // Copying a package into an image proves nothing (a monorepo copies every library it builds with); starting
+    // it does: a CMD/ENTRYPOINT that runs a file under its folder, or a build that targets it by name.
+    const starts = new RegExp(`^\\s*(?:CMD|ENTRYPOINT)\\b[^\\n]*['"\\s/]${escapeRegExp(pkg.dir)}(?:[/'"\\s]|$)`, 'im').exec(text);
+    const byName = name === undefined ? null : new RegExp(`(?:--filter[= ]|--scope[= ]|turbo\\s+prune\\s+(?:--scope[= ])?|\\bworkspace\\s+)['"]?${escapeRegExp(name)}(?:['"\\s.]|$)`, 'm').exec(text);
+    const match = starts ?? byName;
+    if (match !== null) return { kind: 'container', file: info.path, line: text.slice(0, match.index).split('\n').length + (text[match.index] === '\n' ? 1 : 0), what: `${info.path} ${starts !== null ? `starts ${pkg.dir}` : `builds ${name ?? pkg.dir}`}` };
   }
   return undefined;
 }

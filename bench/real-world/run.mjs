@@ -106,7 +106,10 @@ function gapFound(gap, findings) {
     if (!(Array.isArray(gap.rule) ? gap.rule : [gap.rule]).includes(finding.ruleId)) return false;
     if (gap.path === undefined || gap.path === '' || gap.path === '.') return true;
     const where = finding.location?.kind === 'file' ? finding.location.path : '';
-    return where === gap.path || where.startsWith(gap.path.endsWith('/') ? gap.path : `${gap.path}/`);
+    if (where === gap.path || where.startsWith(gap.path.endsWith('/') ? gap.path : `${gap.path}/`)) return true;
+    // A finding about the package that holds the gap (anchored at its package.json, README or server entry) finds it too.
+    const folder = where.includes('/') ? where.slice(0, where.lastIndexOf('/') + 1) : '';
+    return /(?:^|\/)(?:package\.json|README\.md)$/.test(where) && gap.path.startsWith(folder);
   });
 }
 
@@ -169,7 +172,8 @@ function main() {
       }
     }
     for (const finding of active) if (finding.ruleId.startsWith('migrations/')) migrationRules.set(finding.ruleId, (migrationRules.get(finding.ruleId) ?? 0) + 1);
-    const gaps = repoLabels.gaps ?? [];
+    // A gap withdrawn on re-reading stays in the file with the reason, and counts for nothing.
+    const gaps = (repoLabels.gaps ?? []).filter((gap) => gap.withdrawn === undefined);
     for (const gap of gaps) {
       gapsTotal += 1;
       if (gapFound(gap, active)) gapsFound += 1;

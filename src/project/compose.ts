@@ -245,8 +245,11 @@ export function serviceBuildTarget(service: ComposeService): string | undefined 
 export function effectiveEnvironment(file: YamlFile, files: readonly YamlFile[]): ComposeEnvironment {
   const own = composeEnvironment(file);
   if (own !== 'default') return own;
-  const hasDeployedSibling = files.some((other) => other !== file && dirOf(other.path) === dirOf(file.path) && ['production', 'staging'].includes(composeEnvironment(other)));
-  return hasDeployedSibling ? 'development' : 'default';
+  // A production file that only overrides (`command: yarn start`, no image or build of its own) runs on top of this
+  // one (`-f docker-compose.yml -f docker-compose.prod.yml`): this file is then part of production too.
+  const deployedSiblings = files.filter((other) => other !== file && dirOf(other.path) === dirOf(file.path) && ['production', 'staging'].includes(composeEnvironment(other)));
+  if (deployedSiblings.length === 0) return 'default';
+  return deployedSiblings.some((other) => composeServices(other).some((service) => service.image !== undefined || mapGet(service.node, 'build') !== undefined)) ? 'development' : 'default';
 }
 
 /** Images pushed from this repository's builds: a private registry path or a tag chosen by a variable. */

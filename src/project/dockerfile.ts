@@ -1,6 +1,7 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { DockerfileInfo } from './documents.js';
 import type { Project } from './project.js';
+import { composeServices, serviceDockerfile } from './compose.js';
 
 /** One `FROM … [AS name]` block of a Dockerfile with the instructions that follow it. */
 export interface DockerStage {
@@ -102,6 +103,17 @@ function hasCommand(info: DockerfileInfo): boolean {
   return !RUNTIME_BASE.test(base);
 }
 
+const composeBuildCache = new WeakMap<Project, ReadonlySet<string>>();
+
+function builtByCompose(project: Project): ReadonlySet<string> {
+  let built = composeBuildCache.get(project);
+  if (built === undefined) {
+    built = new Set(project.composeFiles().flatMap((file) => composeServices(file).flatMap((service) => serviceDockerfile(service) ?? [])));
+    composeBuildCache.set(project, built);
+  }
+  return built;
+}
+
 const referenceCache = new WeakMap<Project, string>();
 
 /** Everything that can name a Dockerfile to build: compose files, CI, scripts, Makefiles, package.json, docs. */
@@ -126,7 +138,8 @@ export function productionDockerfiles(project: Project): DockerfileInfo[] {
   const all = project.dockerfiles();
   return all.filter((info) => {
     if (DEV_ONLY_DOCKERFILE.test(info.path) || NOT_SHIPPED_ROLES.has(project.fileRole(info.path))) return false;
-    if (!hasCommand(info)) return false;
+    // A Dockerfile without CMD is a base image, unless a compose service builds it and gives the command itself.
+    if (!hasCommand(info) && !builtByCompose(project).has(info.path)) return false;
     const name = info.path.split('/').pop() ?? info.path;
     if (DEFAULT_NAME.test(name)) return true;
     const dir = info.path.slice(0, info.path.length - name.length);

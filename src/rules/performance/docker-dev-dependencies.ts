@@ -1,12 +1,12 @@
 // Protects against bloated runtime images: dev dependencies and the whole build context shipped to production (slower pulls, bigger attack surface). Docs: docs/rules/performance/docker-dev-dependencies.md
-import type { Instruction } from 'dockerfile-ast';
+import { Copy, type Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
 import { dirOf } from '../../project/compose.js';
 import { dockerStages, instructionLocation, productionDockerfiles, stageChain } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
-const FULL_INSTALL = /\b(?:npm\s+(?:ci|install|i)\b(?![^\n&;|]*\s(?:--omit[= ]dev|--production|--only[= ]prod(?:uction)?|-g\b|--global|\w+@))|yarn(?:\s+install)?\s*(?=$|&&|;|\|)(?![^\n]*--prod)|pnpm\s+(?:install|i)\b(?![^\n&;|]*\s(?:--prod|-P\b)))/m;
+const FULL_INSTALL = /\b(?:npm\s+(?:ci|install|i)\b(?![^\n&;|]*\s(?:--omit[= ]dev|--production|--only[= ]prod(?:uction)?|-g\b|--global|\w+@))|yarn(?:\s+install)?(?![^\n&;|]*--prod)(?:\s+--?[\w-]+(?:[= ][\w.-]+)?)*\s*(?=$|&&|;|\|)|pnpm\s+(?:install|i)\b(?![^\n&;|]*\s(?:--prod|-P\b)))/m;
 const PRUNE = /\bnpm\s+prune\b[^\n]*(?:--omit[= ]dev|--production)|\bpnpm\s+prune\b[^\n]*--prod|yarn\s+workspaces\s+focus\b[^\n]*--production|\bpnpm\s+deploy\b[^\n]*--prod|\brm\s+-rf\s+node_modules\b/;
 const NODE_ENV_PRODUCTION = /\bNODE_ENV[= ]+["']?production\b/;
 
@@ -40,6 +40,23 @@ export default defineScanRule({
       const productionEnv = instructions.some((instruction) => ['ENV', 'ARG'].includes(instruction.getKeyword()) && NODE_ENV_PRODUCTION.test(text(instruction).replace(/\s+/, '=')));
       const pruned = instructions.some((instruction) => instruction.getKeyword() === 'RUN' && PRUNE.test(text(instruction)));
       const install = instructions.find((instruction) => instruction.getKeyword() === 'RUN' && FULL_INSTALL.test(text(instruction)) && !NODE_ENV_PRODUCTION.test(text(instruction)));
+      // `COPY --from=build /app/node_modules ./node_modules` ships whatever the build stage installed, devDependencies included.
+      const fromFlag = (instruction: Instruction): string | undefined => (instruction instanceof Copy ? (instruction.getFromFlag()?.getValue() ?? undefined) : undefined);
+      const copiedModules = final.instructions.find((instruction) => instruction.getKeyword() === 'COPY' && fromFlag(instruction) !== undefined && /(?:^|\s)\S*node_modules\/?(?:\s)/.test(text(instruction)));
+      const fromStage = copiedModules === undefined ? undefined : fromFlag(copiedModules)?.toLowerCase();
+      const source = fromStage === undefined ? undefined : stages.find((stage) => stage.from.getBuildStage()?.toLowerCase() === fromStage);
+      const sourceInstructions = source === undefined ? [] : stageChain(stages, source).flatMap((stage) => [...stage.instructions]);
+      const sourceInstalls = sourceInstructions.some((instruction) => instruction.getKeyword() === 'RUN' && FULL_INSTALL.test(text(instruction)) && !NODE_ENV_PRODUCTION.test(text(instruction)));
+      const sourcePruned = sourceInstructions.some((instruction) => (instruction.getKeyword() === 'RUN' && PRUNE.test(text(instruction))) || (['ENV', 'ARG'].includes(instruction.getKeyword()) && NODE_ENV_PRODUCTION.test(text(instruction).replace(/\s+/, '='))));
+      if (hasDevDependencies && copiedModules !== undefined && source !== undefined && sourceInstalls && !sourcePruned && !pruned) {
+        ctx.report({
+          messageId: 'devDependencies',
+          data: { file: path },
+          location: instructionLocation(path, copiedModules),
+          detail: `${path}:${copiedModules.getRange().start.line + 1} copies node_modules from stage "${fromStage ?? ''}", which installs every dependency (no --omit=dev/--prod, no NODE_ENV=production, no prune): devDependencies ship in the runtime image.`,
+        });
+        continue;
+      }
       if (hasDevDependencies && install !== undefined && !productionEnv && !pruned) {
         ctx.report({
           messageId: 'devDependencies',

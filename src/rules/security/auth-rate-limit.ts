@@ -44,6 +44,15 @@ const NOT_GLOBAL = /\bglobal\s*:\s*false\b/;
 
 type Messages = { uncovered: { method: string; path: string } };
 
+const NEXT_AUTH_ROUTE = /(?:^|\/)(?:pages\/api|app\/api)\/(?:[\w-]+\/)*auth\/\[\.\.\.nextauth\](?:\.[cm]?[jt]sx?|\/route\.[cm]?[jt]sx?)$/;
+/** Providers whose sign-in an attacker can repeat: passwords and e-mailed links (OAuth providers redirect to the IdP). */
+const GUESSABLE_PROVIDER = /\b(CredentialsProvider|Credentials|EmailProvider|Email|Nodemailer|Resend)\s*\(\s*\{/;
+
+function nextAuthBase(file: string): string {
+  const match = /(?:pages|app)(\/api\/(?:[\w-]+\/)*auth)\//.exec(file);
+  return match?.[1] ?? '/api/auth';
+}
+
 function isCovered(project: Project, scope: PackageScope, route: RouteDefinition): boolean {
   const source = project.parseSource(route.file);
   if (source === undefined) return true;
@@ -94,6 +103,22 @@ export default defineScanRule({
         return ROUTE_HINT.test(text) && AUTH_LITERAL.test(text);
       });
       const authRoutes = routesIn(project, candidates).filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && isAuthPath(route.path));
+      // NextAuth/Auth.js serves password and magic-link sign-in from its catch-all route: `POST …/callback/credentials`
+      // and `POST …/signin/email` are login routes whenever those providers are configured.
+      for (const file of scope.files.filter((candidate) => NEXT_AUTH_ROUTE.test(candidate))) {
+        const text = project.text(file) ?? '';
+        const provider = GUESSABLE_PROVIDER.exec(text);
+        if (provider === null || INLINE_LIMIT.test(text)) continue;
+        if (findText(project, scope.files.filter((candidate) => /(?:^|\/)(?:src\/)?middleware\.[cm]?[jt]s$/.test(candidate)), LIMITER_NAME) !== undefined) continue;
+        const line = text.slice(0, provider.index).split('\n').length;
+        ctx.report({
+          messageId: 'uncovered',
+          data: { method: 'POST', path: `${nextAuthBase(file)}/${provider[1]?.toLowerCase().startsWith('email') === true ? 'signin/email' : 'callback/credentials'}` },
+          location: { path: file, line },
+          detail: `The package limits requests (${evidence.what}) but NextAuth's ${provider[1] ?? 'credentials'} provider, configured here, signs users in through the catch-all route with no limiter in it, in its callbacks or in Next middleware.`,
+          key: `nextauth ${provider[1] ?? ''}`,
+        });
+      }
       for (const route of authRoutes) {
         if (isCovered(project, scope, route)) continue;
         ctx.report({

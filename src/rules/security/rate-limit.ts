@@ -1,6 +1,6 @@
 // Protects against one client (a bot, a runaway script) exhausting an API that anyone can call. Docs: docs/rules/security/rate-limit.md
 import { noOptions } from '../../core/rule.js';
-import { packageFiles, packageScope, routeFiles, routesIn, serverPackagesWithCode } from '../../project/code-scope.js';
+import { findText, packageFiles, packageScope, routeFiles, routesIn, serverPackagesWithCode } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 import { LOOKED_FOR, rateLimitEvidence } from './rate-limit-evidence.js';
@@ -12,7 +12,10 @@ function isProbeOnlyRoute(method: string, path: string | undefined): boolean {
   return normalised === '' || HEALTH_SEGMENTS.has((normalised.split('/').pop() ?? '').toLowerCase());
 }
 
-type Messages = { missing: { pkg: string; routes: number } };
+/** `app.set('trust proxy', true)` / `app.enable('trust proxy')`: every hop trusted, so X-Forwarded-For decides req.ip. */
+const TRUST_ALL_PROXIES = /\.set\s*\(\s*['"]trust proxy['"]\s*,\s*true\s*\)|\.enable\s*\(\s*['"]trust proxy['"]\s*\)/;
+
+type Messages = { missing: { pkg: string; routes: number }; spoofable: { pkg: string } };
 
 export default defineScanRule({
   id: 'security/rate-limit',
@@ -26,13 +29,30 @@ export default defineScanRule({
   options: noOptions,
   messages: {
     missing: ({ pkg, routes }: Messages['missing']) => `${pkg} serves ${routes} route(s) with no rate limiting anywhere`,
+    spoofable: ({ pkg }: Messages['spoofable']) => `${pkg} trusts every proxy, so clients choose the IP its rate limiter counts`,
   },
   applies: (project: Project) => serverPackagesWithCode(project).length > 0,
   check(ctx) {
     const { project } = ctx;
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
-      if (rateLimitEvidence(project, scope) !== undefined) continue;
+      const evidence = rateLimitEvidence(project, scope);
+      if (evidence !== undefined) {
+        // With `trust proxy` set to true Express takes req.ip from the left-most X-Forwarded-For entry, which the
+        // client writes: a limiter keyed on the IP then counts whatever IP the attacker sends.
+        const trustAll = evidence.kind !== 'proxy' ? findText(project, scope.files, TRUST_ALL_PROXIES) : undefined;
+        if (trustAll !== undefined && pkg.frameworks.includes('express')) {
+          ctx.report({
+            messageId: 'spoofable',
+            data: { pkg: pkg.displayName },
+            location: trustAll,
+            severity: 'medium',
+            detail: `The package limits requests (${evidence.what}), keyed on the client IP by default, and sets trust proxy to true: Express then reads req.ip from the left-most X-Forwarded-For value, which any client can set, so each request can claim a new IP (express-rate-limit reports this as ERR_ERL_PERMISSIVE_TRUST_PROXY).`,
+            fix: "Trust exactly the proxies in front of the app: app.set('trust proxy', 1) for one load balancer (or the proxy's address/subnet), never true; or key the limiter on something the client cannot forge.",
+          });
+        }
+        continue;
+      }
       // A site with pages only (no API routes of its own) is not an API to limit; routes are extracted only now, for the few packages left.
       // A service that answers only its root and a health check (a websocket gateway, a worker) is no API to limit.
       const routes = routesIn(project, routeFiles(project, packageFiles(project, pkg))).filter((route) => !isProbeOnlyRoute(route.method, route.path)).length;

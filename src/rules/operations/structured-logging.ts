@@ -10,7 +10,13 @@ export const STRUCTURED_LOGGERS = ['pino', 'pino-http', 'winston', 'bunyan', 'ne
 const BUILT_IN = /(?:\b[Ff]astify|require\s*\(\s*['"]fastify['"]\s*\))\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)|new\s+ConsoleLogger\s*\(\s*\{[^}]*\bjson\s*:\s*true/;
 const CONSOLE_CALL = /\bconsole\.(?:log|info|warn|error|debug|trace)\s*\(/g;
 
-type Messages = { consoleOnly: { pkg: string; calls: number } };
+type Messages = { consoleOnly: { pkg: string; calls: number }; nestTextLogger: { pkg: string } };
+
+/** Nest's Logger in use: `new Logger(…)`, `Logger.log(…)`, an injected `LoggerService`. */
+const NEST_LOGGER_USE = /\bnew\s+Logger\s*\(|\bLogger\.(?:log|error|warn|debug|verbose)\s*\(|\bthis\.logger\.(?:log|error|warn)\s*\(/;
+const NEST_BOOTSTRAP = /NestFactory\.create\w*\s*(?:<[^>]*>)?\s*\(/;
+/** The default logger replaced: `app.useLogger(…)`, a `logger:` option at bootstrap, a JSON ConsoleLogger, a class implementing LoggerService. */
+const NEST_CUSTOM_LOGGER = /\.useLogger\s*\(|NestFactory\.create\w*\s*(?:<[^>]*>)?\s*\([^)]*\blogger\s*:|new\s+ConsoleLogger\s*\(\s*\{[^}]*\bjson\s*:\s*true|implements\s+LoggerService\b/;
 
 export default defineScanRule({
   id: 'operations/structured-logging',
@@ -25,6 +31,7 @@ export default defineScanRule({
   options: noOptions,
   messages: {
     consoleOnly: ({ pkg, calls }: Messages['consoleOnly']) => `${pkg} logs with console.* (${calls} call(s)) and has no structured logger`,
+    nestTextLogger: ({ pkg }: Messages['nestTextLogger']) => `${pkg} logs through Nest's default text logger, not as structured JSON`,
   },
   applies: (project: Project) => serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).length > 0 || selfHostedAppPackages(project).length > 0,
   check(ctx) {
@@ -39,7 +46,20 @@ export default defineScanRule({
       // In a Next/Remix app only server-side modules log to the server; client components log to the browser.
       const calls = findAllText(project, appPackages.has(pkg) ? serverSideFiles(project, scope.files) : scope.files, CONSOLE_CALL);
       const first = calls[0];
-      if (first === undefined) continue;
+      if (first === undefined) {
+        // Nest logs through its own Logger, whose default ConsoleLogger prints coloured text lines: no console.* needed to be unstructured.
+        const nestLogger = pkg.frameworks.includes('nestjs') ? findText(project, scope.files, NEST_LOGGER_USE) : undefined;
+        const bootstrap = nestLogger === undefined ? undefined : findText(project, scope.files, NEST_BOOTSTRAP);
+        if (nestLogger !== undefined && bootstrap !== undefined && findText(project, scope.files, NEST_CUSTOM_LOGGER) === undefined) {
+          ctx.report({
+            messageId: 'nestTextLogger',
+            data: { pkg: pkg.displayName },
+            location: bootstrap,
+            detail: `The app logs through Nest's Logger (first use ${nestLogger.path}:${nestLogger.line}), and nothing replaces its default text ConsoleLogger: no app.useLogger(…), no logger option to NestFactory.create, no new ConsoleLogger({ json: true }), and none of ${STRUCTURED_LOGGERS.slice(0, 6).join(', ')}, … is imported.`,
+          });
+        }
+        continue;
+      }
       const files = new Set(calls.map((call) => call.path));
       ctx.report({
         messageId: 'consoleOnly',

@@ -18,6 +18,10 @@ const ORIGIN_CHECK = /(?:get|header)\(\s*['"](?:origin|referer|sec-fetch-site)['
 const STATE_CHANGING_ROUTE =
   /\.(?:post|put|patch|delete|all)\s*\(\s*['"`][/*]|\.on\s*\(\s*['"`](?:POST|PUT|PATCH|DELETE)['"`]|@(?:Post|Put|Patch|Delete|All)\s*\(|export\s+(?:async\s+)?(?:function\s+|const\s+)(?:POST|PUT|PATCH|DELETE|action)\b|method\s*:\s*(?:\[[^\]]*)?['"`](?:POST|PUT|PATCH|DELETE)['"`]/g;
 
+/** Auth carried in a cookie the app sets itself (a JWT in `res.cookie('token', …)`) and reads back from the request. */
+const SETS_COOKIE = /\b(?:res|reply|response|ctx)\.(?:cookie|setCookie)\s*\(|\bctx\.cookies\.set\s*\(|\bcookies\(\)\.set\s*\(|\bsetCookie\s*\(\s*c\s*,/;
+const READS_AUTH_COOKIE = /\b(?:req|request)\.(?:signedCookies|cookies)\b[\s\S]{0,80}?(?:token|jwt|auth|session|access)|\b(?:getCookie|getSignedCookie)\s*\([^)]*(?:token|jwt|auth|session|access)|\bctx\.cookies\.get\s*\(\s*['"`]\w*(?:token|jwt|auth|session)/i;
+
 type Messages = { unprotected: { pkg: string; routes: number }; laxOnly: { pkg: string } };
 
 export default defineScanRule({
@@ -41,7 +45,9 @@ export default defineScanRule({
     for (const pkg of serverPackagesWithCode(project)) {
       const scope = packageScope(project, pkg);
       // A session library counts only where the code imports it: a dependency left in package.json sets no cookie.
-      const sessionLibrary = scopeUses(project, scope, COOKIE_SESSION_LIBRARIES)?.name;
+      const sessionLibrary =
+        scopeUses(project, scope, COOKIE_SESSION_LIBRARIES)?.name ??
+        (findText(project, scope.files, SETS_COOKIE) !== undefined && findText(project, scope.files, READS_AUTH_COOKIE) !== undefined ? 'an auth cookie the app sets and reads back' : undefined);
       if (sessionLibrary === undefined) continue;
       if (scopeUses(project, scope, CSRF_LIBRARIES) !== undefined) continue;
       if ([CSRF_CODE, SAME_SITE_STRICT, ORIGIN_CHECK].some((pattern) => findText(project, scope.files, pattern) !== undefined)) continue;

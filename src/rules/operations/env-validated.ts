@@ -6,9 +6,9 @@ import { defineScanRule, listText, serverAnchor } from '../support.js';
 
 /** Libraries whose whole purpose is validating the environment. */
 const ENV_LIBRARIES = ['envalid', '@t3-oss/env-core', '@t3-oss/env-nextjs', '@t3-oss/env-nuxt', 'env-var', 'znv', '@fastify/env', 'env-schema', 'convict', 'dotenv-safe', '@julr/vite-plugin-validate-env', 'arkenv', 'typed-env'];
-/** A schema applied to process.env: zod/valibot/joi/yup/ajv, a parseEnv(process.env) helper, Nest ConfigModule validation. */
+/** A schema applied to the whole of process.env (not `loadStripe(process.env.KEY)`): zod/valibot/joi/yup/ajv, a parseEnv(process.env) helper, Nest ConfigModule validation. */
 const ENV_VALIDATION_CODE =
-  /\.(?:parse|safeParse|parseAsync|safeParseAsync|validate|validateSync|cast|assert)\s*\(\s*(?:[\w$.]+\s*,\s*)?process\.env\b|\b(?:parse|safeParse|validate)\s*\(\s*[\w$.]+\s*,\s*process\.env\b|\b\w*(?:[Pp]arse|[Vv]alidat|[Ll]oad|[Cc]heck|[Rr]ead)\w*\s*\(\s*process\.env\b|\b(?:cleanEnv|createEnv|envSchema)\s*\(|\bvalidationSchema\s*:|\bvalidate\s*:\s*[\w$.]*(?:[Ee]nv|[Cc]onfig|[Vv]alidat)/;
+  /\.(?:parse|safeParse|parseAsync|safeParseAsync|validate|validateSync|cast|assert)\s*\(\s*(?:[\w$.]+\s*,\s*)?process\.env\b(?!\s*(?:\.|\[|\?\.))|\b(?:parse|safeParse|validate)\s*\(\s*[\w$.]+\s*,\s*process\.env\b(?!\s*(?:\.|\[|\?\.))|\b\w*(?:[Pp]arse|[Vv]alidat|[Ll]oad|[Cc]heck|[Rr]ead)\w*\s*\(\s*process\.env\b(?!\s*(?:\.|\[|\?\.))|\b(?:cleanEnv|createEnv|envSchema)\s*\(|\bvalidationSchema\s*:|\bvalidate\s*:\s*[\w$.]*(?:[Ee]nv|[Cc]onfig|[Vv]alidat)/;
 const ENV_READ = /process\.env|import\.meta\.env|Bun\.env/;
 
 type Messages = { unvalidated: { pkg: string } };

@@ -62,7 +62,10 @@ function tagOf(image: string): { tag: string | undefined; digest: boolean } {
   return { tag: colon < 0 ? undefined : withoutDigest.slice(colon + 1), digest };
 }
 
-type Messages = { unpinned: { image: string; latest: boolean } };
+/** Tags that name only a flavour or a channel, never a version: `node:alpine`, `node:lts-slim`, `node:current` follow the newest release. */
+const FLOATING_TAG = /^(?:latest|alpine|slim|bookworm|bullseye|buster|jammy|noble|focal|lts|current|stable|edge|mainline|lts-(?:alpine|slim|bookworm|bullseye)|current-(?:alpine|slim|bookworm|bullseye)|(?:bookworm|bullseye|buster)-slim)$/i;
+
+type Messages = { unpinned: { image: string; latest: boolean; tag?: string } };
 
 export default defineScanRule({
   id: 'security/docker-unpinned-base',
@@ -74,7 +77,8 @@ export default defineScanRule({
   fix: 'Pin a version that matches your other environments, e.g. `FROM node:20.19-bookworm-slim` (optionally `@sha256:…` and let Dependabot/Renovate bump it).',
   options: noOptions,
   messages: {
-    unpinned: ({ image, latest }: Messages['unpinned']) => (latest ? `FROM ${image} follows the moving "latest" tag` : `FROM ${image} has no tag, so Docker pulls "latest"`),
+    unpinned: ({ image, latest, tag }: Messages['unpinned']) =>
+      latest ? `FROM ${image} follows the moving "latest" tag` : tag !== undefined ? `FROM ${image} follows the moving "${tag}" tag, which names no version` : `FROM ${image} has no tag, so Docker pulls "latest"`,
   },
   applies: (project: Project) => productionDockerfiles(project).length > 0,
   check(ctx) {
@@ -88,15 +92,15 @@ export default defineScanRule({
         if (image.toLowerCase() === 'scratch' || stageNames.has(image.toLowerCase())) continue;
         const { tag, digest } = tagOf(image);
         if (digest) continue;
-        if (tag !== undefined && tag !== 'latest') continue;
+        if (tag !== undefined && tag !== 'latest' && !FLOATING_TAG.test(tag)) continue;
         // `FROM ${BASE_IMAGE}` whose default is untagged but whose release build passes BASE_IMAGE (outline/outline pins it by digest in CI).
         if (image !== stage.from.getImage() && argsUsed(stage.from).some((name) => passedAsBuildArg(ctx.project, name))) continue;
         ctx.report({
           messageId: 'unpinned',
-          data: { image, latest: tag === 'latest' },
+          data: { image, latest: tag === 'latest', ...(tag !== undefined && tag !== 'latest' ? { tag } : {}) },
           location: instructionLocation(path, stage.from),
           detail: `\`FROM ${stage.from.getArgumentsContent() ?? ''}\`${image === stage.from.getImage() ? '' : ` resolves to ${image} with the ARG defaults`}: ${
-            tag === undefined ? 'no tag and no @sha256 digest' : 'the tag is "latest" and there is no @sha256 digest'
+            tag === undefined ? 'no tag and no @sha256 digest' : tag === 'latest' ? 'the tag is "latest" and there is no @sha256 digest' : `the tag "${tag}" names a flavour or channel, not a version, and there is no @sha256 digest`
           }. Checked every FROM of ${path} (earlier stages and scratch excluded).`,
         });
       }

@@ -65,6 +65,10 @@ function tagOf(image: string): { tag: string | undefined; digest: boolean } {
 /** Tags that name only a flavour or a channel, never a version: `node:alpine`, `node:lts-slim`, `node:current` follow the newest release. */
 const FLOATING_TAG = /^(?:latest|alpine|slim|bookworm|bullseye|buster|jammy|noble|focal|lts|current|stable|edge|mainline|lts-(?:alpine|slim|bookworm|bullseye)|current-(?:alpine|slim|bookworm|bullseye)|(?:bookworm|bullseye|buster)-slim)$/i;
 
+/** For an OS image a codename is its version (`debian:bookworm` is Debian 12); for a runtime image (`node:bookworm`) it floats. */
+const OS_IMAGE = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu|buildpack-deps)(?::|@|$)/i;
+const CODENAME = /^(?:bookworm|bullseye|buster|jammy|noble|focal)(?:-slim)?$/i;
+
 type Messages = { unpinned: { image: string; latest: boolean; tag?: string } };
 
 export default defineScanRule({
@@ -92,7 +96,7 @@ export default defineScanRule({
         if (image.toLowerCase() === 'scratch' || stageNames.has(image.toLowerCase())) continue;
         const { tag, digest } = tagOf(image);
         if (digest) continue;
-        if (tag !== undefined && tag !== 'latest' && !FLOATING_TAG.test(tag)) continue;
+        if (tag !== undefined && tag !== 'latest' && !(FLOATING_TAG.test(tag) && !(OS_IMAGE.test(image) && CODENAME.test(tag)))) continue;
         // `FROM ${BASE_IMAGE}` whose default is untagged but whose release build passes BASE_IMAGE (outline/outline pins it by digest in CI).
         if (image !== stage.from.getImage() && argsUsed(stage.from).some((name) => passedAsBuildArg(ctx.project, name))) continue;
         ctx.report({

@@ -82,6 +82,12 @@ function hasWebApplication(project: Project, hasMigrations: boolean): boolean {
   return project.dockerfiles().some((info) => deployable(info.path)) || project.composeFiles().some((file) => deployable(file.path));
 }
 
+/** The scanned folder's path inside its git repository, when git knows one and it is not the top. */
+function repositoryPathOf(project: Project): string | undefined {
+  const repository = project.git();
+  return repository.ok && repository.value.prefix !== '' ? repository.value.prefix : undefined;
+}
+
 const PACKAGES_SHOWN = 40;
 
 /**
@@ -198,6 +204,7 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
       sections,
       notes: dedupeNotes([...project.notes, ...migrations.notes]),
       stats: { files: project.files.length, bytes: project.bytesRead, binarySkipped: project.binaryByExtension, rules: outcome.rules.length },
+      ...(repositoryPathOf(project) === undefined ? {} : { repositoryPath: repositoryPathOf(project) }),
       ...(auditable ? {} : { nothingToAudit: 'no web application here (no deployed server package, front end, Dockerfile, compose file or migrations)' }),
     }),
   );

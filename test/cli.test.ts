@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -196,6 +197,33 @@ describe('shipready CLI', () => {
     const second = await runBin(['scan', 'examples/prototype-app', '--format', 'json']);
     expect(first.stdout).toBe(second.stdout);
     expect(first.stdout.length).toBeGreaterThan(100);
+  });
+});
+
+describe('shipready scan of a sub-folder of a git repository', () => {
+  it('honours the ignore file at the repository root and reports SARIF and GitHub paths from the root', async () => {
+    const tree = makeTree({
+      '.gitignore': '.env\n',
+      'apps/api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node src/index.js' }, dependencies: { express: '5.1.0' } }),
+      'apps/api/src/index.js': "const app = require('express')();\napp.get('/projects', (req, res) => res.json([]));\napp.listen(3000);\n",
+      'apps/api/.env': 'STRIPE_SECRET_KEY=sk_live_51NzQ8rKp3Lm7Tw2Vx9Yb4Hc6Jd0aa\n',
+    });
+    try {
+      execFileSync('git', ['init', '--quiet'], { cwd: tree.dir });
+      execFileSync('git', ['add', '.'], { cwd: tree.dir });
+      const scanned = await runBin(['scan', path.join(tree.dir, 'apps/api'), '--format', 'json', '--fail-on', 'none']);
+      const parsed = report(scanned.stdout);
+      expect(parsed.findings.filter((finding) => finding.location?.kind === 'file' && finding.location.path === '.env')).toEqual([]);
+      expect(parsed.repositoryPath).toBe('apps/api');
+      const sarif = await runBin(['scan', path.join(tree.dir, 'apps/api'), '--format', 'sarif', '--fail-on', 'none']);
+      const uris = [...sarif.stdout.matchAll(/"uri": "([^"]+)"/g)].map((match) => match[1]);
+      expect(uris.length).toBeGreaterThan(0);
+      expect(uris.every((uri) => uri?.startsWith('apps/api/') === true || uri?.startsWith('http') === true)).toBe(true);
+      const github = await runBin(['scan', path.join(tree.dir, 'apps/api'), '--format', 'github', '--fail-on', 'none']);
+      expect(github.stdout).toMatch(/file=apps\/api\/src\/index\.js/);
+    } finally {
+      tree.cleanup();
+    }
   });
 });
 

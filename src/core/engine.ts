@@ -167,6 +167,22 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
+ * One finding per rule, message and place: a shared library file that several services import is judged once
+ * per service, and would otherwise be reported once per dependent package. The first report is kept.
+ */
+function dedupeDrafts(drafts: ReadonlyArray<ReturnType<typeof toFinding>>): Array<ReturnType<typeof toFinding>> {
+  const seen = new Set<string>();
+  return drafts.filter((draft) => {
+    const location = draft.location;
+    if (location?.kind !== 'file' || location.line === undefined) return true;
+    const key = `${draft.ruleId}\0${draft.messageId}\0${location.path}\0${location.line}\0${location.column ?? 0}\0${draft.fingerprintContext}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
  * Runs every enabled rule over `project` and returns its findings in canonical order.
  * A rule that throws is a bug: the error is rethrown with the rule id and its cause.
  */
@@ -193,7 +209,7 @@ export async function runRules<Project>(
     }
   }
   ranRules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { findings: assignFingerprints(drafts).sort(compareFindings), rules: ranRules, applied };
+  return { findings: assignFingerprints(dedupeDrafts(drafts)).sort(compareFindings), rules: ranRules, applied };
 }
 
 export type { ChecklistId, Note };

@@ -151,6 +151,12 @@ export const reportSchema = z.object({
   command: z.string(),
   /** The scanned root (as given) or the probed URL(s). */
   target: z.string(),
+  /**
+   * Where the scanned folder sits in its git repository (POSIX, e.g. `apps/api`), when it is a sub-folder:
+   * finding paths stay relative to the scanned folder, and SARIF and GitHub annotations prefix them with this so
+   * code scanning and the Checks UI find the files.
+   */
+  repositoryPath: z.string().optional(),
   verdict: verdictSchema,
   checklist: z.array(checklistEntrySchema),
   findings: z.array(findingSchema),

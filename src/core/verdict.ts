@@ -42,6 +42,8 @@ export interface BuildReportInput {
    * `READY`; findings are still listed and still decide the exit code.
    */
   readonly nothingToAudit?: string;
+  /** The scanned folder's place in its git repository, when it is a sub-folder (see `Report.repositoryPath`). */
+  readonly repositoryPath?: string;
 }
 
 /** How much of a failing checklist item still stands, by the worst active finding in it. */
@@ -200,6 +202,7 @@ export function buildReport(input: BuildReportInput): Report {
     tool: { name: 'shipready', version: input.version },
     command: input.command,
     target: input.target,
+    ...(input.repositoryPath === undefined || input.repositoryPath === '' ? {} : { repositoryPath: input.repositoryPath }),
     verdict: buildVerdict(input.findings, checklist, input.failOn, input.nothingToAudit),
     checklist,
     findings: [...input.findings],

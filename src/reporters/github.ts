@@ -35,7 +35,7 @@ function command(name: AnnotationCommand, properties: ReadonlyArray<[string, str
   return `::${name}${props === '' ? '' : ` ${props}`}::${escapeData(cleanControl(message))}`;
 }
 
-function annotation(finding: Finding): string {
+function annotation(finding: Finding, repositoryPath: string): string {
   const location = finding.location;
   const text = `${finding.message} Fix: ${finding.fix}`;
   if (location?.kind !== 'file') {
@@ -44,7 +44,8 @@ function annotation(finding: Finding): string {
   return command(
     COMMAND[finding.severity],
     [
-      ['file', location.path],
+      // Annotations resolve paths from the repository root, also when a sub-folder was scanned.
+      ['file', repositoryPath === '' ? location.path : `${repositoryPath}/${location.path}`],
       ['line', location.line],
       ['endLine', location.endLine],
       ['col', location.column],
@@ -62,7 +63,7 @@ function annotation(finding: Finding): string {
  * @example renderGithub(report) // '::error file=Dockerfile,line=12,title=security/docker-root-user::…\n'
  */
 export function renderGithub(report: Report): string {
-  const lines = groupFindings(report).current.map(annotation);
+  const lines = groupFindings(report).current.map((finding) => annotation(finding, report.repositoryPath ?? ''));
   lines.push(command('notice', [['title', 'shipready']], report.verdict.summary));
   return `${lines.join('\n')}\n`;
 }

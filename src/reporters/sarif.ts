@@ -117,11 +117,12 @@ function pathToUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-function toLocations(finding: Finding): SarifLocation[] | undefined {
+function toLocations(finding: Finding, repositoryPath: string): SarifLocation[] | undefined {
   const location = finding.location;
   if (location === undefined) return undefined;
   if (location.kind === 'url') return [{ physicalLocation: { artifactLocation: { uri: location.url } } }];
-  const artifactLocation = { uri: pathToUri(location.path), uriBaseId: '%SRCROOT%' as const };
+  // %SRCROOT% is the repository root for code scanning: a sub-folder scan's paths get the folder in front.
+  const artifactLocation = { uri: pathToUri(repositoryPath === '' ? location.path : `${repositoryPath}/${location.path}`), uriBaseId: '%SRCROOT%' as const };
   if (location.line === undefined) return [{ physicalLocation: { artifactLocation } }];
   const region: SarifRegion = {
     startLine: location.line,
@@ -132,8 +133,8 @@ function toLocations(finding: Finding): SarifLocation[] | undefined {
   return [{ physicalLocation: { artifactLocation, region } }];
 }
 
-function toResult(finding: Finding, ruleIndex: number): SarifResult {
-  const locations = toLocations(finding);
+function toResult(finding: Finding, ruleIndex: number, repositoryPath: string): SarifResult {
+  const locations = toLocations(finding, repositoryPath);
   return {
     ruleId: finding.ruleId,
     ruleIndex,
@@ -166,7 +167,7 @@ export function toSarif(report: Report): SarifLog {
     index.set(finding.ruleId, rules.length);
     rules.push(ruleFromFinding(finding));
   }
-  const results = report.findings.map((finding) => toResult(finding, index.get(finding.ruleId) ?? 0));
+  const results = report.findings.map((finding) => toResult(finding, index.get(finding.ruleId) ?? 0, report.repositoryPath ?? ''));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',

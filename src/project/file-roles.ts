@@ -55,7 +55,7 @@ const CODE_SEGMENT = /^(?:src|app|lib|server|api|views?|emails?|mail|pages|compo
 const SCRIPT_FILE = /\.(?:sh|bash|zsh|ps1|bat|cmd)$/i;
 
 const SEED_SEGMENT = /^(?:seeds?|seeders?|seeding|seed[-_]data)$/i;
-const SEED_FILE = /^seed(?:s|er|ers|ing)?(?:[-_.][\w.-]*)?\.[cm]?[jt]s$|[-_.]seed(?:er)?\.[cm]?[jt]s$/i;
+const SEED_FILE = /^seed(?:s|er|ers|ing)?(?:[-_.][\w.-]*)?\.(?:[cm]?[jt]s|sql)$|[-_.]seed(?:er)?\.(?:[cm]?[jt]s|sql)$/i;
 
 const MIGRATION_SEGMENT = /^(?:migrations?|migrate|db[-_]?migrations?|alembic|alterations?|flyway)$/i;
 

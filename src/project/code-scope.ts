@@ -391,3 +391,25 @@ export function importersOf(project: Project, files: readonly string[], file: st
     return false;
   });
 }
+
+/**
+ * The file an import specifier names: relative specifiers resolved against the importer (with the usual
+ * extensions and `index` files), and aliases (`@/lib/x`, `~/x`, `src/x`, a workspace package's subpath) by the
+ * longest file of `files` whose path ends with the specifier's path after its first segment.
+ *
+ * @example resolveImport(project, scope.files, 'app/api/x/route.ts', '@/lib/prisma') // 'lib/prisma.ts'
+ */
+export function resolveImport(project: Project, files: readonly string[], importer: string, specifier: string): string | undefined {
+  const extensions = ['', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
+  if (specifier.startsWith('.')) {
+    const base = path.posix.join(path.posix.dirname(importer), specifier).replace(/\.[cm]?js$/, '');
+    for (const extension of extensions) if (project.has(`${base}${extension}`) && isSourcePath(`${base}${extension}`)) return `${base}${extension}`;
+    return undefined;
+  }
+  const parts = specifier.split('/');
+  // `@/lib/x` and `~/lib/x` drop the alias; `@scope/pkg/sub` its two segments; `pkg/sub` one.
+  const tail = (parts[0] === '@' || parts[0] === '~' || parts[0] === '#' ? parts.slice(1) : parts[0]?.startsWith('@') === true ? parts.slice(2) : parts.slice(1)).join('/');
+  if (tail === '') return undefined;
+  const wanted = new Set(extensions.map((extension) => `/${tail}${extension}`));
+  return files.find((file) => [...wanted].some((ending) => `/${file}`.endsWith(ending)));
+}

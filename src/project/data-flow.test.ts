@@ -63,3 +63,24 @@ describe('data flow', () => {
     expect(sinkOrigin(files, 'src/service.ts')).toBe('safe');
   });
 });
+
+describe('data flow through destructuring', () => {
+  it('keeps the property path: `const { event } = params` reads what callers pass as event', () => {
+    const files = {
+      'src/stats.ts': "export function stats(params: { event: string }) { const { event } = params; sink(`SUM(${event})`); }",
+      'src/route.ts': "import { stats } from './stats';\napp.get('/s', (req) => stats({ ...req.query, event: 'clicks' }));\n",
+    };
+    expect(sinkOrigin(files, 'src/stats.ts')).toBe('safe');
+  });
+
+  it('reads the body destructured from a named request parameter', () => {
+    expect(sinkOrigin({ 'src/a.ts': 'export function create(req, res) { const { body } = req; sink(`x ${body.name}`); }' }, 'src/a.ts')).toBe('request');
+  });
+});
+
+describe('data flow in wrapped route handlers', () => {
+  it('treats what an auth wrapper injects as server context and searchParams as request input', () => {
+    expect(sinkOrigin({ 'app/api/x/route.ts': 'export const GET = withWorkspace(async ({ workspace }) => sink(`w = ${workspace.id}`));' }, 'app/api/x/route.ts')).toBe('safe');
+    expect(sinkOrigin({ 'app/api/x/route.ts': 'export const GET = withWorkspace(async ({ searchParams }) => sink(`o = ${searchParams.sort}`));' }, 'app/api/x/route.ts')).toBe('request');
+  });
+});

@@ -106,7 +106,7 @@ export function createDataFlow(project: Project, scope: readonly string[]): Data
   const state: FlowState = { project, scope, indexes: new Map(), parameterOrigins: new Map(), budget: 0 };
   return {
     originsOf(source, node) {
-      state.budget = 4000;
+      state.budget = 20000;
       return originsOf(state, indexOf(state, source), node, 0);
     },
   };
@@ -134,7 +134,7 @@ function short(file: FileIndex, node: Node): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
-const MAX_DEPTH = 14;
+const MAX_DEPTH = 20;
 
 function originsOf(state: FlowState, file: FileIndex, node: Node, depth: number): Origin[] {
   state.budget -= 1;
@@ -290,24 +290,30 @@ function originsAtPath(state: FlowState, file: FileIndex, value: Node, path: rea
   if (path.length === 0) return originsOf(state, file, value, depth + 1);
   const [head, ...rest] = path;
   if (value.type === 'ObjectExpression') {
-    const origins: Origin[] = [];
-    let matched = false;
+    // Later properties win: a spread before `event: 'composite'` cannot supply `event`.
+    let origins: Origin[] = [];
     for (const property of value.properties) {
       if (property.type === 'SpreadElement') origins.push(...originsAtPath(state, file, property.argument, path, depth + 1));
-      else if (propertyName(property) === head) {
-        matched = true;
-        origins.push(...originsAtPath(state, file, property.value, rest, depth + 1));
-      }
+      else if (propertyName(property) === head) origins = originsAtPath(state, file, property.value, rest, depth + 1);
     }
-    return matched || origins.length > 0 ? origins : [safe('absent property')];
+    return origins.length > 0 ? origins : [safe('absent property')];
   }
   if (value.type === 'AwaitExpression' || value.type === 'ParenthesizedExpression' || value.type === 'TSAsExpression' || value.type === 'TSNonNullExpression') {
     return originsAtPath(state, file, value.type === 'AwaitExpression' ? value.argument : value.expression, path, depth + 1);
   }
+  // `...(cond && { a })`, `x ?? { a }`, `c ? { a } : { b }`: the property in each possible object.
+  if (value.type === 'LogicalExpression') {
+    const right = originsAtPath(state, file, value.right, path, depth + 1);
+    return value.operator === '&&' ? right : [...originsAtPath(state, file, value.left, path, depth + 1), ...right];
+  }
+  if (value.type === 'ConditionalExpression') return [...originsAtPath(state, file, value.consequent, path, depth + 1), ...originsAtPath(state, file, value.alternate, path, depth + 1)];
+  if (value.type === 'Literal' || value.type === 'ArrowFunctionExpression') return [safe('no such property')];
+  // `const { event } = params`: the property of what the name holds, not all of it.
+  if (value.type === 'Identifier') return identifierOrigins(state, file, value, depth + 1, path);
   return originsOf(state, file, value, depth + 1);
 }
 
-function identifierOrigins(state: FlowState, file: FileIndex, node: Node & { type: 'Identifier' }, depth: number): Origin[] {
+function identifierOrigins(state: FlowState, file: FileIndex, node: Node & { type: 'Identifier' }, depth: number, suffix: readonly string[] = []): Origin[] {
   if (node.name === 'undefined' || node.name === 'NaN' || node.name === 'Infinity') return [safe('literal')];
   const binding = resolveBinding(file, node);
   if (binding === undefined) return UPPER_CONSTANT.test(node.name) ? [safe(`constant ${node.name}`)] : [unknown(`${node.name} (${where(file, node)}): declaration not found`)];
@@ -325,14 +331,14 @@ function identifierOrigins(state: FlowState, file: FileIndex, node: Node & { typ
     case 'variable': {
       const declarator = binding.declarator;
       const origins: Origin[] = [];
-      if (declarator.init !== null) origins.push(...originsAtPath(state, file, declarator.init, binding.path, depth));
+      if (declarator.init !== null) origins.push(...originsAtPath(state, file, declarator.init, [...binding.path, ...suffix], depth));
       // `let sql = '…'; sql += …`, `sql = cond ? a : b`, `parts.push(…)`: every value the name is given in its scope.
       if (declarator.id.type === 'Identifier') origins.push(...laterValues(state, file, binding.scope, declarator.id.name, depth));
       if (origins.length === 0) return [safe('declared without a value')];
       return origins;
     }
     case 'parameter':
-      return parameterOrigins(state, file, binding.fn, binding.index, binding.param, binding.path, depth);
+      return parameterOrigins(state, file, binding.fn, binding.index, binding.param, [...binding.path, ...suffix], depth);
   }
 }
 
@@ -477,12 +483,20 @@ function parameterOrigins(state: FlowState, file: FileIndex, fn: Node, index: nu
   }
   if (isFixedType(file, annotationAt(file, param, path))) return [safe(`parameter ${name} typed to fixed values`)];
   // The request itself (handled by member access: `req.body` is input, `req.user` is the session).
-  if (path.length === 0 && isRequestObjectParam(file, param)) return [requestObject(`request ${name} (${where(file, param)})`)];
+  if (isRequestObjectParam(file, param)) {
+    if (path.length === 0) return [requestObject(`request ${name} (${where(file, param)})`)];
+    // `const { body } = req`, `const { user } = req`.
+    const property = path[0] ?? '';
+    if (SESSION_PROPS.has(property)) return [safe(`session ${property}`)];
+    if (REQUEST_INPUT.has(property)) return [input(`${property} of request ${name} (${where(file, param)})`)];
+  }
   // Destructured request in a handler: `({ body, query, params })`, Next's `{ params }`, Remix's `({ request, params })`.
   const head = path[0];
   if (head !== undefined && isHandlerLike(file, fn)) {
-    if (head === 'request' && path.length === 1) return [requestObject(`request of the handler's argument (${where(file, param)})`)];
+    if ((head === 'request' || head === 'req') && path.length === 1) return [requestObject(`request of the handler's argument (${where(file, param)})`)];
     if (REQUEST_INPUT.has(head)) return [input(`${path.join('.')} of the handler's argument (${where(file, param)})`)];
+    // What an auth wrapper hands its handler (`withWorkspace(({ workspace, session }) => …)`) is server context; client input arrives as params, query, body, searchParams.
+    if (index === 0) return [safe(`${head} from the handler's wrapper`)];
   }
   // A callback's parameter stands for the elements of what it iterates (`cols.map((c) => …)`, `rows.forEach((r) => …)`).
   const parent = file.parents.get(fn);
@@ -511,7 +525,11 @@ function isHandlerLike(file: FileIndex, fn: Node): boolean {
   const parent = file.parents.get(fn);
   if (parent?.type === 'CallExpression') {
     const method = methodCall(parent)?.method;
-    return method !== undefined && /^(?:get|post|put|patch|delete|all|use|route|on|handle)$/.test(method);
+    if (method !== undefined && /^(?:get|post|put|patch|delete|all|use|route|on|handle)$/.test(method)) return true;
+    // `export const GET = withWorkspace(async ({ … }) => …)`: a wrapped route handler.
+    const holder = file.parents.get(parent);
+    if (holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') return /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|loader|action|handler)$/.test(holder.id.name);
+    return holder?.type === 'ExportDefaultDeclaration';
   }
   return parent?.type === 'ExportDefaultDeclaration';
 }

@@ -101,7 +101,11 @@ export interface DataFlow {
   originsOf(source: ParsedSource, node: Node): Origin[];
 }
 
-/** Builds the data-flow view for `scope` (the files where callers are looked for). */
+/**
+ * Builds the data-flow view for `scope` (the files where callers of a followed parameter are looked for).
+ *
+ * @example createDataFlow(project, serverCodeFiles(project)).originsOf(source, sqlArgument)
+ */
 export function createDataFlow(project: Project, scope: readonly string[]): DataFlow {
   const state: FlowState = { project, scope, indexes: new Map(), parameterOrigins: new Map(), budget: 0 };
   return {

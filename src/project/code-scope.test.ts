@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
-import { envVariable, packageScope, routesIn, serverCodeFiles } from './code-scope.js';
+import { envVariable, importersOf, isBackgroundJobPath, packageScope, routesIn, serverCodeFiles } from './code-scope.js';
 import { Project } from './project.js';
 import { walkAst } from './ast.js';
 
@@ -59,6 +59,37 @@ describe('code scope helpers', () => {
         if (name !== undefined) names.push(name);
       });
       expect(names).toEqual(['A', 'B', 'VITE_C', 'D']);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('isBackgroundJobPath', () => {
+  it.each([
+    ['apps/web/app/(ee)/api/cron/payouts/route.ts', true],
+    ['apps/web/pages/api/v1/worker/preservation.tsx', true],
+    ['apps/api/src/queues/email.consumer.ts', true],
+    ['src/billing/invoice.job.ts', true],
+    ['apps/web/app/api/links/route.ts', false],
+    ['apps/api/src/tasks/tasks.controller.ts', false],
+  ])('%s → %s', (file, expected) => {
+    expect(isBackgroundJobPath(file)).toBe(expected);
+  });
+});
+
+describe('importersOf', () => {
+  it('finds the files that import a module by its specifier', () => {
+    const { project, cleanup } = open({
+      'package.json': JSON.stringify({ name: 'web' }),
+      'lib/digest/send.ts': 'export const send = () => 1;\n',
+      'lib/digest/index.ts': "export * from './send';\n",
+      'app/api/cron/route.ts': "import { send } from '@/lib/digest/send';\nexport const GET = send;\n",
+      'app/page.ts': "import { other } from './send-later';\n",
+    });
+    try {
+      const files = ['lib/digest/send.ts', 'lib/digest/index.ts', 'app/api/cron/route.ts', 'app/page.ts'];
+      expect(importersOf(project, files, 'lib/digest/send.ts')).toEqual(['lib/digest/index.ts', 'app/api/cron/route.ts']);
     } finally {
       cleanup();
     }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Node } from 'oxc-parser';
 import { stringValue, walkAst } from './ast.js';
 import type { Framework, PackageInfo } from './packages.js';
@@ -479,4 +480,70 @@ export function filesContaining(project: Project, literal: string): ReadonlySet<
     cache.set(literal, found);
   }
   return found;
+}
+
+/** Folders and route segments of work that runs on a schedule or from a queue, not while a user waits. */
+const BACKGROUND_SEGMENT = /^(?:cron|crons|cronjobs?|jobs|workers?|queues?|consumers?|schedulers?|scheduled|background|inngest|trigger)$/i;
+
+/**
+ * True for code of a background job: a cron route (`app/api/cron/…/route.ts`), a worker, a queue consumer, a
+ * scheduler. Its latency is nobody's page load, so per-row queries and slow calls there weigh less.
+ *
+ * @example isBackgroundJobPath('apps/web/app/(ee)/api/cron/payouts/route.ts') // true
+ * @example isBackgroundJobPath('apps/web/app/api/links/route.ts') // false
+ */
+export function isBackgroundJobPath(file: string): boolean {
+  return file.split('/').slice(0, -1).some((segment) => BACKGROUND_SEGMENT.test(segment)) || /(?:^|[./-])(?:cron|worker|consumer|processor|job)\.[cm]?[jt]s$/i.test(file);
+}
+
+/**
+ * Files among `files` that import `file`: a relative specifier that resolves to it, or another specifier (an
+ * alias such as `@/lib/x`) ending in its last two path segments, without the extension (`dir` for
+ * `dir/index.ts`). A text match: cheap enough to run for the few files a rule reports on.
+ *
+ * @example importersOf(project, serverCodeFiles(project), 'lib/year-in-review/send-emails.ts') // ['app/api/cron/year-in-review/route.ts']
+ */
+export function importersOf(project: Project, files: readonly string[], file: string): string[] {
+  const bare = file.replace(/\.[cm]?[jt]sx?$/, '');
+  const target = bare.endsWith('/index') ? bare.slice(0, -'/index'.length) : bare;
+  const parts = target.split('/');
+  const stem = parts.slice(-2).join('/');
+  const last = parts[parts.length - 1] ?? '';
+  if (last === '') return [];
+  const matches = (importer: string, specifier: string): boolean => {
+    const cleaned = specifier.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
+    if (cleaned.startsWith('.')) return path.posix.join(path.posix.dirname(importer), cleaned) === target;
+    return cleaned === stem || cleaned.endsWith(`/${stem}`);
+  };
+  return files.filter((other) => {
+    if (other === file) return false;
+    const text = project.text(other);
+    if (text === undefined || !text.includes(last)) return false;
+    for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"\n]+)['"]/gm)) {
+      if (match[1] !== undefined && matches(other, match[1])) return true;
+    }
+    return false;
+  });
+}
+
+/**
+ * The file an import specifier names: relative specifiers resolved against the importer (with the usual
+ * extensions and `index` files), and aliases (`@/lib/x`, `~/x`, `src/x`, a workspace package's subpath) by the
+ * longest file of `files` whose path ends with the specifier's path after its first segment.
+ *
+ * @example resolveImport(project, scope.files, 'app/api/x/route.ts', '@/lib/prisma') // 'lib/prisma.ts'
+ */
+export function resolveImport(project: Project, files: readonly string[], importer: string, specifier: string): string | undefined {
+  const extensions = ['', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
+  if (specifier.startsWith('.')) {
+    const base = path.posix.join(path.posix.dirname(importer), specifier).replace(/\.[cm]?js$/, '');
+    for (const extension of extensions) if (project.has(`${base}${extension}`) && isSourcePath(`${base}${extension}`)) return `${base}${extension}`;
+    return undefined;
+  }
+  const parts = specifier.split('/');
+  // `@/lib/x` and `~/lib/x` drop the alias; `@scope/pkg/sub` its two segments; `pkg/sub` one.
+  const tail = (parts[0] === '@' || parts[0] === '~' || parts[0] === '#' ? parts.slice(1) : parts[0]?.startsWith('@') === true ? parts.slice(2) : parts.slice(1)).join('/');
+  if (tail === '') return undefined;
+  const wanted = new Set(extensions.map((extension) => `/${tail}${extension}`));
+  return files.find((file) => [...wanted].some((ending) => `/${file}`.endsWith(ending)));
 }

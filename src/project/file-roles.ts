@@ -55,7 +55,7 @@ const CODE_SEGMENT = /^(?:src|app|lib|server|api|views?|emails?|mail|pages|compo
 const SCRIPT_FILE = /\.(?:sh|bash|zsh|ps1|bat|cmd)$/i;
 
 const SEED_SEGMENT = /^(?:seeds?|seeders?|seeding|seed[-_]data)$/i;
-const SEED_FILE = /^seed(?:s|er|ers|ing)?(?:[-_.][\w.-]*)?\.[cm]?[jt]s$|[-_.]seed(?:er)?\.[cm]?[jt]s$/i;
+const SEED_FILE = /^seed(?:s|er|ers|ing)?(?:[-_.][\w.-]*)?\.(?:[cm]?[jt]s|sql)$|[-_.]seed(?:er)?\.(?:[cm]?[jt]s|sql)$/i;
 
 const MIGRATION_SEGMENT = /^(?:migrations?|migrate|db[-_]?migrations?|alembic|alterations?|flyway)$/i;
 
@@ -89,13 +89,22 @@ export function roleOfPath(file: string): FileRole {
   if (LOCKFILE.test(name) || GENERATED_FILE.test(name) || dirs.some((dir) => GENERATED_SEGMENT.test(dir))) return 'generated';
   if (dirs.some((dir) => VENDOR_SEGMENT.test(dir))) return 'bundle';
   if (TEST_FILE.test(name) || dirs.some((dir) => TEST_SEGMENT.test(dir))) return 'test';
-  if (dirs.some((dir) => EXAMPLE_SEGMENT.test(dir)) || EXAMPLE_FILE.test(name) || isTemplatePath(dirs)) return 'example';
+  if (dirs.some((dir) => EXAMPLE_SEGMENT.test(dir)) || isExampleFile(name) || isTemplatePath(dirs)) return 'example';
   if (dirs.some((dir) => MIGRATION_SEGMENT.test(dir))) return 'migration';
   if (SEED_FILE.test(name) || dirs.some((dir) => SEED_SEGMENT.test(dir))) return 'seed';
   if (DOCS_EXTENSION.test(name) || dirs.some((dir) => DOCS_SEGMENT.test(dir))) return 'docs';
   if (CI_PATH.test(file)) return 'ci';
   if (dirs.some((dir) => SCRIPT_SEGMENT.test(dir)) || SCRIPT_FILE.test(name) || isOutsideCode(dirs, TOP_LEVEL_SCRIPT_SEGMENT)) return 'script';
   return SOURCE_EXTENSION.test(name) ? 'source' : 'other';
+}
+
+/**
+ * `config.example.ts`, `.env.template`, `compose.sample.yml` are examples; a module whose name merely ends in a
+ * word such as `-template` (`compile-email-template.command.ts`, `invoice-template.ts`) is code.
+ */
+function isExampleFile(name: string): boolean {
+  if (!EXAMPLE_FILE.test(name)) return false;
+  return !SOURCE_EXTENSION.test(name) || /\.(?:example|sample|template|tpl)\.|^(?:example|sample)\./i.test(name);
 }
 
 /**

@@ -10,7 +10,10 @@ const NEST_METHOD_DECORATORS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** How the route was declared, so rules can explain where they looked. */
-export type RouteStyle = 'method-call' | 'route-chain' | 'route-object' | 'nest-decorator' | 'next-app-route' | 'next-pages-api' | 'remix-route';
+export type RouteStyle = 'method-call' | 'route-chain' | 'route-object' | 'nest-decorator' | 'controller-decorator' | 'next-app-route' | 'next-pages-api' | 'remix-route';
+
+/** Libraries that declare routes with class and method decorators. */
+export type DecoratorLibrary = 'nestjs' | 'routing-controllers' | 'tsoa';
 
 export interface RouteDefinition {
   readonly file: string;
@@ -26,6 +29,8 @@ export interface RouteDefinition {
   readonly endColumn: number;
   /** Handler expressions (functions or references), last one usually the final handler. */
   readonly handlers: readonly Node[];
+  /** For decorator routes: the library whose decorators declare it (its own validation rules apply). */
+  readonly decoratorLibrary?: DecoratorLibrary;
 }
 
 function joinPaths(...parts: Array<string | undefined>): string {
@@ -114,10 +119,10 @@ function exportedNames(source: ParsedSource): Array<{ name: string; node: Node }
  * path literal (optionally after a method name, as in Hono's `app.on('GET', '/x')`), a Fastify route
  * object, or a Nest decorator. `cache.get(key)` does not pass, so utility files stay unparsed.
  */
-export const ROUTE_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(\s*(?:['"`][A-Z]*['"`]\s*,\s*)?['"`][/*]|@(?:Get|Post|Put|Patch|Delete|All|Controller)\b|\.route\s*\(\s*\{/;
+export const ROUTE_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(\s*(?:['"`][A-Z]*['"`]\s*,\s*)?['"`][/*]|@(?:Get|Post|Put|Patch|Delete|All|Controller|JsonController|Route)\b|\.route\s*\(\s*\{/;
 
 /**
- * Every route a file declares, across Express, Fastify, Hono, Koa, NestJS, Next.js and Remix/React Router.
+ * Every route a file declares, across Express, Fastify, Hono, Koa, NestJS, routing-controllers, tsoa, Next.js and Remix/React Router.
  * Method calls need a literal path and a handler argument, so `map.get('/x')` is never a route.
  *
  * @example extractRoutes(project.parseSource('src/app.ts')!, 'express')
@@ -155,7 +160,7 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
 
   walkAst(source.program, (node) => {
     if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
-      collectNestRoutes(node, source, routes, at);
+      collectNestRoutes(node, source, routes, at, framework);
       return;
     }
     if (node.type !== 'CallExpression') return;
@@ -209,13 +214,25 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
   return routes.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+/** The decorator library a file uses, by its imports: routing-controllers and tsoa share Nest's decorator names. */
+function decoratorLibraryOf(source: ParsedSource): DecoratorLibrary {
+  if (/from\s*['"]routing-controllers['"]/.test(source.text)) return 'routing-controllers';
+  if (/from\s*['"]tsoa['"]/.test(source.text)) return 'tsoa';
+  return 'nestjs';
+}
+
+/** Class decorators that make a class a controller: Nest and routing-controllers `@Controller`, routing-controllers `@JsonController`, tsoa `@Route`. */
+const CONTROLLER_DECORATORS = new Set(['Controller', 'JsonController', 'Route']);
+
 function collectNestRoutes(
   node: Class,
   source: ParsedSource,
   routes: RouteDefinition[],
   at: (node: Node) => Pick<RouteDefinition, 'line' | 'column' | 'endLine' | 'endColumn'>,
+  framework: Framework | 'unknown',
 ): void {
-  const controller = node.decorators.map(decoratorCall).find((decorator) => decorator?.name === 'Controller');
+  const library = decoratorLibraryOf(source);
+  const controller = node.decorators.map(decoratorCall).find((decorator) => decorator !== undefined && CONTROLLER_DECORATORS.has(decorator.name) && (decorator.name !== 'Route' || library === 'tsoa'));
   if (controller === undefined) return;
   const prefix = decoratorPath(controller.args);
   for (const element of node.body.body) {
@@ -226,7 +243,11 @@ function collectNestRoutes(
       if (call === undefined || method === undefined) continue;
       const methodPath = decoratorPath(call.args);
       const routePath = prefix === undefined || methodPath === undefined ? undefined : joinPaths(prefix, methodPath);
-      routes.push({ file: source.path, framework: 'nestjs', style: 'nest-decorator', method, path: routePath, ...at(decorator), handlers: [element.value] });
+      routes.push(
+        library === 'nestjs'
+          ? { file: source.path, framework: 'nestjs', style: 'nest-decorator', method, path: routePath, ...at(decorator), handlers: [element.value], decoratorLibrary: library }
+          : { file: source.path, framework, style: 'controller-decorator', method, path: routePath, ...at(decorator), handlers: [element.value], decoratorLibrary: library },
+      );
     }
   }
 }

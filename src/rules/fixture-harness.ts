@@ -32,6 +32,21 @@ export async function findingsOf(rule: RegisteredRule<Project>, dir: string, opt
 }
 
 /**
+ * Runs one rule over a fixture folder and returns `{ path, line, severity }` of each finding: for rules whose
+ * severity depends on context (request path or script, automatic or manual run).
+ *
+ * @example expect(await severitiesOf(rule, dir)).toEqual([{ path: 'prisma/seed.ts', line: 7, severity: 'medium' }]);
+ */
+export async function severitiesOf(rule: RegisteredRule<Project>, dir: string): Promise<Array<ExpectedFinding & { severity: string }>> {
+  const opened = Project.open(dir, { ignore: ['expected.json', 'options.json'] });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const outcome = await runRules([rule], opened.value, opened.value, { docsBaseUrl: '', settings: new Map([[rule.id, { enabled: true, options: undefined }]]) });
+  return outcome.findings
+    .filter((finding) => finding.ruleId === rule.id)
+    .map((finding) => ({ path: finding.location?.kind === 'file' ? finding.location.path : '', ...(finding.location?.kind === 'file' && finding.location.line !== undefined ? { line: finding.location.line } : {}), severity: finding.severity }));
+}
+
+/**
  * Registers one test per fixture folder: `ok.<case>` must give no finding of the rule, `ng.<case>` exactly
  * the findings in its `expected.json` (path and line). A fixture may carry `options.json` for the rule.
  */

@@ -1,8 +1,17 @@
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
-import { testRuleFixtures } from '../fixture-harness.js';
+import { describe, expect, it } from 'vitest';
+import { severitiesOf, testRuleFixtures } from '../fixture-harness.js';
 import rule from './n-plus-one.js';
 
+const fixtures = fileURLToPath(new URL('./fixtures/n-plus-one', import.meta.url));
+
 describe('performance/n-plus-one', () => {
-  testRuleFixtures(rule, fileURLToPath(new URL('./fixtures/n-plus-one', import.meta.url)));
+  testRuleFixtures(rule, fixtures);
+
+  it('is medium for a read per row on a request path, low for per-row writes and cron jobs', async () => {
+    expect(await severitiesOf(rule, `${fixtures}/ng.prisma-loop`)).toEqual([{ path: 'src/projects.ts', line: 6, severity: 'medium' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.per-row-update`)).toEqual([{ path: 'src/reminders.ts', line: 6, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.cron-route`)).toEqual([{ path: 'app/api/cron/domains/route.ts', line: 6, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.helper-of-cron`)).toEqual([{ path: 'lib/digest/send-digests.ts', line: 5, severity: 'low' }]);
+  });
 });

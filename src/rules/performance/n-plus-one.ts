@@ -2,7 +2,8 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { methodCall, walkAst } from '../../project/ast.js';
-import { isFunctionNode, nodeSite, parseGated, serverCodeFiles, type CodeSite } from '../../project/code-scope.js';
+import { importersOf, isBackgroundJobPath, isFunctionNode, nodeSite, nodeText, parseGated, serverCodeFiles, type CodeSite } from '../../project/code-scope.js';
+import type { Severity } from '../../core/severity.js';
 import type { ParsedSource } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -13,11 +14,14 @@ const ORM_METHODS = new Set(['findMany', 'findFirst', 'findUnique', 'findFirstOr
 /** Methods of a database client that query. */
 const CLIENT_METHODS = new Set(['query', 'find', 'findOneByOrFail', 'execute', 'select', 'insert', 'update', 'delete', 'count', 'aggregate', 'raw', 'first', 'where', 'from', 'one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'get', 'all', 'run', '$queryRaw', '$queryRawUnsafe', ...ORM_METHODS]);
 const GATE = /\b(?:findMany|findFirst|findUnique|findOne|findAll|findByPk|findBy|query|execute|select|\$queryRaw)\b/;
-/** A loop that can await per item: for…of/in, an async map/forEach callback, or Promise.all over a map. */
-const LOOP_GATE = /\bfor\s*\([^;)]*\b(?:of|in)\b|\.(?:map|forEach)\s*\(\s*async\b|Promise\.all\s*\(\s*[\w$.]+\.map\s*\(/;
-
-/** Database clients, ORMs and query builders. */
-const DB_CLIENTS = ['pg', 'mysql2', 'mysql', 'knex', 'sequelize', 'typeorm', '@prisma/client', 'prisma', 'drizzle-orm', 'postgres', 'better-sqlite3', 'sqlite3', 'pg-promise', 'slonik', 'mssql', 'kysely', '@mikro-orm/core', 'mongoose', 'mongodb', '@libsql/client', '@neondatabase/serverless', '@vercel/postgres'];
+/** A loop that can await per item: for…of, an async map/forEach callback, or Promise.all over a map. */
+const LOOP_GATE = /\bfor\s*\([^;)]*\bof\b|\.(?:map|forEach)\s*\(\s*async\b|Promise\.all\s*\(\s*[\w$.]+\.map\s*\(/;
+/** Methods that only write: one per row is a batch-write smell (often one updateMany/bulk statement), not a read per row. */
+const WRITE_METHODS = new Set(['update', 'updateMany', 'delete', 'deleteMany', 'create', 'createMany', 'insert', 'upsert', 'save', 'remove', 'destroy', 'increment', 'decrement', 'updateOne', 'deleteOne', 'insertOne', 'set', 'run', 'execute', 'none', '$executeRaw', '$executeRawUnsafe']);
+/** SQL text that reads. */
+const READ_SQL = /^\s*(?:select|with)\b/i;
+/** A literal page size at or below this bounds the outer query: a handful of follow-up queries is not N+1. */
+const SMALL_BATCH = 10;
 
 type Messages = { queryInLoop: { outer: string } };
 
@@ -52,16 +56,44 @@ function isDbCall(node: Node | null | undefined): boolean {
   return root !== undefined && DB_RECEIVER.test(root) && CLIENT_METHODS.has(call.method);
 }
 
-/** Names bound to the result of an awaited query anywhere in the file (`const users = await …`, `const { rows } = await …`). */
-function queryResults(source: ParsedSource): Map<string, string> {
-  const names = new Map<string, string>();
-  walkAst(source.program, (node) => {
+/** True when a query call only writes (`update`, `delete`, `INSERT …`): per-row writes are reported at low. */
+function isWrite(source: ParsedSource, node: Node): boolean {
+  const call = node.type === 'AwaitExpression' ? node.argument : node;
+  if (call.type === 'TaggedTemplateExpression') return !READ_SQL.test(call.quasi.quasis[0]?.value.raw ?? '');
+  if (call.type !== 'CallExpression') return false;
+  const method = methodCall(call)?.method;
+  if (method === undefined) return false;
+  if (method === 'query' || method === 'execute' || method === '$queryRawUnsafe') {
+    const first = call.arguments[0];
+    const text = first === undefined ? '' : nodeText(source, first).replace(/^[`'"]/, '');
+    return /^\s*(?:insert|update|delete|merge|upsert)\b/i.test(text);
+  }
+  return WRITE_METHODS.has(method);
+}
+
+interface QueryResult {
+  readonly line: number;
+  /** The function (or program) that declares the name: the loop must be inside it. */
+  readonly scope: Node;
+  /** A literal `take`/`limit`/`first` at or below SMALL_BATCH. */
+  readonly bounded: boolean;
+}
+
+/** Names bound to the result of an awaited query (`const users = await …`, `const { rows } = await …`), per declaring function. */
+function queryResults(source: ParsedSource): Map<string, QueryResult[]> {
+  const names = new Map<string, QueryResult[]>();
+  const add = (name: string, result: QueryResult): void => {
+    names.set(name, [...(names.get(name) ?? []), result]);
+  };
+  walkAst(source.program, (node, ancestors) => {
     if (node.type !== 'VariableDeclarator' || node.init === null || !isDbCall(node.init)) return;
-    const site = source.lineIndex.position(node.start).line;
-    if (node.id.type === 'Identifier') names.set(node.id.name, `line ${site}`);
+    const scope = [...ancestors].reverse().find((ancestor) => isFunctionNode(ancestor)) ?? source.program;
+    const limit = /\b(?:take|limit|first)\s*[:(]\s*(\d+)\b/.exec(nodeText(source, node.init));
+    const result = { line: source.lineIndex.position(node.start).line, scope, bounded: limit?.[1] !== undefined && Number(limit[1]) <= SMALL_BATCH };
+    if (node.id.type === 'Identifier') add(node.id.name, result);
     if (node.id.type === 'ObjectPattern') {
       for (const property of node.id.properties) {
-        if (property.type === 'Property' && property.value.type === 'Identifier') names.set(property.value.name, `line ${site}`);
+        if (property.type === 'Property' && property.value.type === 'Identifier') add(property.value.name, result);
       }
     }
   });
@@ -112,17 +144,27 @@ export default defineScanRule({
   },
   check(ctx) {
     const { project } = ctx;
-    // Queries run on the server: server packages' scopes and any package with a database client.
-    const files = serverCodeFiles(project, DB_CLIENTS);
+    // Production request paths only: source files in a deployed service's scope (its own and its workspace dependencies'); scripts, seeds, migrations and tests have other roles.
+    const files = serverCodeFiles(project);
     for (const source of parseGated(project, files, (text) => LOOP_GATE.test(text) && GATE.test(text) && text.includes('await'))) {
       const results = queryResults(source);
       if (results.size === 0) continue;
-      const findings: Array<{ site: CodeSite; outer: string; from: string }> = [];
-      walkAst(source.program, (node) => {
+      // A helper only background jobs import (a cron route's batch function) runs where nobody waits either.
+      let background: boolean | undefined = isBackgroundJobPath(source.path) ? true : undefined;
+      const isBackground = (): boolean => {
+        if (background === undefined) {
+          const importers = importersOf(project, files, source.path);
+          background = importers.length > 0 && importers.every((importer) => isBackgroundJobPath(importer));
+        }
+        return background;
+      };
+      const findings: Array<{ site: CodeSite; outer: string; from: string; severity: Severity; why: string }> = [];
+      walkAst(source.program, (node, ancestors) => {
         let iterable: Node | undefined;
         let body: Node | undefined;
         let isCallback = false;
-        if (node.type === 'ForOfStatement' || node.type === 'ForInStatement') {
+        // `for…in` walks keys or indices, not rows.
+        if (node.type === 'ForOfStatement') {
           iterable = node.right;
           body = node.body;
         } else if (node.type === 'CallExpression') {
@@ -136,18 +178,29 @@ export default defineScanRule({
         }
         if (iterable === undefined || body === undefined) return;
         const name = iterableRoot(iterable);
-        const from = name === undefined ? undefined : results.get(name);
+        const from = name === undefined ? undefined : results.get(name)?.find((result) => result.scope === source.program || ancestors.includes(result.scope));
         if (name === undefined || from === undefined) return;
         const inner = innerQuery(body, isCallback);
         if (inner === undefined) return;
-        findings.push({ site: nodeSite(source, inner), outer: name, from });
+        const write = isWrite(source, inner);
+        // A read per row on a request path is the N+1 that slows pages; per-row writes, small bounded batches and background jobs are worth a look, not a fix now.
+        const severity: Severity = write || from.bounded || isBackground() ? 'low' : 'medium';
+        const why = write
+          ? 'The query in the loop writes (update/delete/insert) a row-specific change: often one batched statement, sometimes unavoidable (low).'
+          : from.bounded
+            ? `The outer query is limited to at most ${SMALL_BATCH} rows (low).`
+            : isBackground()
+              ? 'The file is a background job (cron, worker, queue path) or only background jobs import it: not a request path (low).'
+              : 'The loop reads once per row on a request path of a deployed service (medium).';
+        findings.push({ site: nodeSite(source, inner), outer: name, from: `line ${from.line}`, severity, why });
       });
       for (const finding of findings) {
         ctx.report({
           messageId: 'queryInLoop',
           data: { outer: finding.outer },
           location: finding.site,
-          detail: `${finding.outer} holds the result of a query (${finding.from}); this query runs inside a loop (for…of, .map or .forEach) over it, once per row. Recognised clients: Prisma, Drizzle, Knex, TypeORM, Sequelize, pg/mysql2 (receivers named prisma, db, knex, pool, client, sql, …Repository).`,
+          severity: finding.severity,
+          detail: `${finding.outer} holds the result of a query (${finding.from}); this query runs inside a loop (for…of, .map or .forEach) over it, once per row. ${finding.why} Recognised clients: Prisma, Drizzle, Knex, TypeORM, Sequelize, pg/mysql2 (receivers named prisma, db, knex, pool, client, sql, …Repository).`,
           key: `${finding.site.line}:${finding.site.column}`,
         });
       }

@@ -1,8 +1,20 @@
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
-import { testRuleFixtures } from '../fixture-harness.js';
+import { describe, expect, it } from 'vitest';
+import { severitiesOf, testRuleFixtures } from '../fixture-harness.js';
 import rule from './input-validation.js';
 
+const fixtures = fileURLToPath(new URL('./fixtures/input-validation', import.meta.url));
+
 describe('security/input-validation', () => {
-  testRuleFixtures(rule, fileURLToPath(new URL('./fixtures/input-validation', import.meta.url)));
+  testRuleFixtures(rule, fixtures);
+
+  it('is high for a whole body written to the database, medium for body fields, low for ids and background jobs', async () => {
+    expect(await severitiesOf(rule, `${fixtures}/ng.mass-assignment`)).toEqual([{ path: 'src/routes.ts', line: 6, severity: 'high' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.body-into-service-write`)).toEqual([{ path: 'src/routes.ts', line: 6, severity: 'high' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.express-trusts-body`)).toEqual([
+      { path: 'src/routes.ts', line: 6, severity: 'medium' },
+      { path: 'src/routes.ts', line: 11, severity: 'low' },
+    ]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.cron-route`)).toEqual([{ path: 'app/api/cron/digest/route.ts', line: 3, severity: 'low' }]);
+  });
 });

@@ -1,0 +1,35 @@
+import { parseSync } from 'oxc-parser';
+import { describe, expect, it } from 'vitest';
+import { LineIndex } from './line-index.js';
+import type { ParsedSource } from './project.js';
+import { extractRoutes } from './routes.js';
+
+function parse(path: string, text: string): ParsedSource {
+  const result = parseSync(path, text);
+  return { path, text, program: result.program, comments: result.comments, lineIndex: new LineIndex(text) };
+}
+
+describe('extractRoutes: decorator controllers', () => {
+  it('reads NestJS controllers', () => {
+    const source = parse('src/users.controller.ts', "import { Controller, Get } from '@nestjs/common';\n@Controller('users')\nexport class UsersController {\n  @Get(':id')\n  one() {}\n}\n");
+    expect(extractRoutes(source, 'nestjs').map((route) => [route.method, route.path, route.style, route.decoratorLibrary, route.line])).toEqual([['GET', '/users/:id', 'nest-decorator', 'nestjs', 4]]);
+  });
+
+  it('reads routing-controllers @JsonController classes with the package framework', () => {
+    const source = parse(
+      'src/api/controllers/UserController.ts',
+      "import { Body, Get, JsonController, Post } from 'routing-controllers';\n@JsonController('/users')\nexport class UserController {\n  @Get('/:id')\n  one() {}\n  @Post()\n  create(@Body() body: CreateUserBody) {}\n}\n",
+    );
+    expect(extractRoutes(source, 'express').map((route) => [route.method, route.path, route.framework, route.style, route.decoratorLibrary])).toEqual([
+      ['GET', '/users/:id', 'express', 'controller-decorator', 'routing-controllers'],
+      ['POST', '/users', 'express', 'controller-decorator', 'routing-controllers'],
+    ]);
+  });
+
+  it('reads tsoa @Route classes, and ignores a @Route decorator of another library', () => {
+    const tsoa = parse('src/users/usersController.ts', "import { Body, Controller, Get, Post, Route } from 'tsoa';\n@Route('users')\nexport class UsersController extends Controller {\n  @Get('{userId}')\n  public async getUser() {}\n}\n");
+    expect(extractRoutes(tsoa, 'express').map((route) => [route.method, route.path, route.decoratorLibrary])).toEqual([['GET', '/users/{userId}', 'tsoa']]);
+    const other = parse('src/menu.ts', "import { Route } from './menu-lib';\n@Route('home')\nexport class Home {\n  @Get('x')\n  open() {}\n}\n");
+    expect(extractRoutes(other, 'express')).toEqual([]);
+  });
+});

@@ -17,4 +17,10 @@ describe('security/input-validation', () => {
     ]);
     expect(await severitiesOf(rule, `${fixtures}/ng.cron-route`)).toEqual([{ path: 'app/api/cron/digest/route.ts', line: 3, severity: 'low' }]);
   });
+
+  it('reports the same body-fields gap on many routes of a package once at medium, each route at low', async () => {
+    const found = await severitiesOf(rule, `${fixtures}/ng.many-routes-one-practice`);
+    expect(found.filter((finding) => finding.severity === 'medium')).toEqual([{ path: 'src/index.ts', line: 6, severity: 'medium' }]);
+    expect(found.filter((finding) => finding.severity === 'low')).toHaveLength(9);
+  });
 });

@@ -67,7 +67,10 @@ interface Read {
   readonly fields: readonly string[];
 }
 
-type Messages = { unvalidated: { method: string; path: string; reads: string } };
+type Messages = { unvalidated: { method: string; path: string; reads: string }; practice: { pkg: string; routes: number } };
+
+/** More unvalidated-body routes than this in one package are one practice, reported once (see the end of `check`). */
+const PRACTICE_THRESHOLD = 8;
 
 /** True when the file reads input somewhere that is not validated in place, so its handlers must be looked at. */
 function hasUnwrappedRead(text: string): boolean {
@@ -690,11 +693,13 @@ export default defineScanRule({
   options: noOptions,
   messages: {
     unvalidated: ({ method, path, reads }: Messages['unvalidated']) => `${method} ${path} uses ${reads} without validating it against a schema`,
+    practice: ({ pkg, routes }: Messages['practice']) => `${routes} route handlers of ${pkg} use body fields without a schema`,
   },
   applies: (project: Project) => serverPackagesWithCode(project).length > 0,
   check(ctx) {
     const { project } = ctx;
     const contexts = new Map<string, Context>();
+    const pending: Array<{ pkg: string; input: Parameters<typeof ctx.report>[0] }> = [];
     // Only files that declare routes and read input without validating it in place are parsed.
     const candidates = serverPackagesWithCode(project)
       .flatMap((pkg) => packageFiles(project, pkg))
@@ -737,7 +742,7 @@ export default defineScanRule({
                 ? `Body fields are used unchecked (${decisive.where}): wrong types and sizes reach the code and the database (medium).`
                 : `Only path, query or header values are read (${decisive.where}); handed to a parameterising ORM they are low risk (low).`;
       const internalNote = internal === undefined ? '' : ` The route is ${internal} (low).`;
-      ctx.report({
+      pending.push({ pkg: pkg.displayName, input: {
         messageId: 'unvalidated',
         data: { method: route.method, path: routePath, reads: describe(reads) },
         location: { path: route.file, line: route.line, column: route.column, endLine: route.endLine, endColumn: route.endColumn },
@@ -746,7 +751,29 @@ export default defineScanRule({
           `The handler of ${route.method} ${routePath} (${route.style}, ${route.framework}${route.decoratorLibrary === undefined ? '' : `, ${route.decoratorLibrary}`}) uses ${describe(reads)}. ${why}${internalNote} Looked for a schema check in the middleware before it, in the handler and in the functions it hands the input to ` +
           '(.parse/.safeParse/.validate, validate*()/parse*() helpers, express-validator, zValidator/c.req.valid, Fastify `schema`, Nest ValidationPipe with DTO classes, routing-controllers validation, typeof checks on every field); found none.',
         key: `${route.method} ${routePath}`,
-      });
+      } });
     }
+    // The same medium gap on many routes of one package is one practice to change (a validation layer), not a
+    // ticket per route: it is reported once at medium with the count, and each route stays listed at low.
+    // Mass assignment (high) is reported route by route: each one is exploitable on its own.
+    const mediumByPackage = new Map<string, number>();
+    for (const { pkg, input } of pending) if (input.severity === 'medium') mediumByPackage.set(pkg, (mediumByPackage.get(pkg) ?? 0) + 1);
+    for (const [pkg, count] of mediumByPackage) {
+      if (count <= PRACTICE_THRESHOLD) continue;
+      const routes = pending.filter((entry) => entry.pkg === pkg && entry.input.severity === 'medium');
+      const first = routes[0]?.input;
+      if (first === undefined) continue;
+      const names = routes.slice(0, 6).map((entry) => (entry.input.key ?? '').toString());
+      ctx.report({
+        messageId: 'practice',
+        data: { pkg, routes: count },
+        ...(first.location === undefined ? {} : { location: first.location }),
+        severity: 'medium',
+        detail: `${count} route handlers of ${pkg} use body fields without a schema (${names.join(', ')}${count > names.length ? `, and ${count - names.length} more` : ''}); each is listed at low. One validation layer (a schema per route, parsed at the boundary) fixes them all.`,
+        key: 'practice',
+      });
+      for (const entry of routes) pending[pending.indexOf(entry)] = { pkg, input: { ...entry.input, severity: 'low' } };
+    }
+    for (const { input } of pending) ctx.report(input);
   },
 });

@@ -345,6 +345,8 @@ export function nodeText(source: ParsedSource, node: { start: number; end: numbe
 
 /** Function-like nodes of a file by declared name (`function f`, `const f = () =>`, `const f = function`). */
 export function namedFunctions(source: ParsedSource): Map<string, Node> {
+  const cached = namedFunctionCache.get(source);
+  if (cached !== undefined) return cached;
   const functions = new Map<string, Node>();
   walkAst(source.program, (node) => {
     if (node.type === 'FunctionDeclaration' && node.id !== null) functions.set(node.id.name, node);
@@ -353,8 +355,12 @@ export function namedFunctions(source: ParsedSource): Map<string, Node> {
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression' || init.type === 'CallExpression') functions.set(node.id.name, init);
     }
   });
+  namedFunctionCache.set(source, functions);
   return functions;
 }
+
+/** Per parsed file: every rule that resolves handlers asks for the same files' functions again and again. */
+const namedFunctionCache = new WeakMap<ParsedSource, Map<string, Node>>();
 
 /** True for functions and arrows. */
 export function isFunctionNode(node: Node): boolean {
@@ -392,16 +398,44 @@ export interface FoundFunction {
 export function resolveFunction(project: Project, files: readonly string[], source: ParsedSource, name: string): FoundFunction | undefined {
   const local = namedFunctions(source).get(name);
   if (local !== undefined) return { source, node: local };
-  const declaration = new RegExp(`(?:function\\s*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b|(?:const|let|var)\\s+${name.replace(/\$/g, '\\$')}\\s*[:=])`);
-  for (const file of files) {
+  // Rules ask for the same names (`findUnique`, `map`, `json`) thousands of times: the files that declare each
+  // name are indexed once per file list, so a lookup no longer scans every file.
+  for (const file of declarationIndex(project, files).get(name) ?? []) {
     if (file === source.path) continue;
-    const text = project.text(file);
-    if (text === undefined || !text.includes(name) || !declaration.test(text)) continue;
     const other = project.parseSource(file);
     const found = other === undefined ? undefined : namedFunctions(other).get(name);
     if (other !== undefined && found !== undefined) return { source: other, node: found };
   }
   return undefined;
+}
+
+const DECLARATION = /(?:function\s*\*?\s*([\w$]+)|(?:const|let|var)\s+([\w$]+)\s*[:=])/g;
+const declarationIndexes = new WeakMap<Project, WeakMap<readonly string[], Map<string, string[]>>>();
+
+/** Name → files of `files` that declare a function or variable by that name, built once per file list. */
+function declarationIndex(project: Project, files: readonly string[]): Map<string, string[]> {
+  let perProject = declarationIndexes.get(project);
+  if (perProject === undefined) {
+    perProject = new WeakMap();
+    declarationIndexes.set(project, perProject);
+  }
+  let index = perProject.get(files);
+  if (index === undefined) {
+    index = new Map();
+    for (const file of files) {
+      const text = project.text(file);
+      if (text === undefined) continue;
+      for (const match of text.matchAll(DECLARATION)) {
+        const declared = match[1] ?? match[2];
+        if (declared === undefined) continue;
+        const list = index.get(declared) ?? [];
+        if (list[list.length - 1] !== file) list.push(file);
+        index.set(declared, list);
+      }
+    }
+    perProject.set(files, index);
+  }
+  return index;
 }
 
 /**
@@ -544,6 +578,38 @@ export function resolveImport(project: Project, files: readonly string[], import
   // `@/lib/x` and `~/lib/x` drop the alias; `@scope/pkg/sub` its two segments; `pkg/sub` one.
   const tail = (parts[0] === '@' || parts[0] === '~' || parts[0] === '#' ? parts.slice(1) : parts[0]?.startsWith('@') === true ? parts.slice(2) : parts.slice(1)).join('/');
   if (tail === '') return undefined;
-  const wanted = new Set(extensions.map((extension) => `/${tail}${extension}`));
-  return files.find((file) => [...wanted].some((ending) => `/${file}`.endsWith(ending)));
+  const cache = aliasCache(project, files);
+  const cached = cache.results.get(tail);
+  if (cached !== undefined) return cached ?? undefined;
+  // Only files named like the specifier's last segment (or `index` under it) can end with it.
+  const last = tail.split('/').pop() ?? tail;
+  const candidates = [...(cache.byStem.get(last) ?? []), ...(cache.byStem.get('index') ?? [])];
+  const wanted = extensions.map((extension) => `/${tail}${extension}`);
+  const found = candidates.find((file) => wanted.some((ending) => `/${file}`.endsWith(ending)));
+  cache.results.set(tail, found ?? null);
+  return found;
+}
+
+const aliasCaches = new WeakMap<Project, WeakMap<readonly string[], { byStem: Map<string, string[]>; results: Map<string, string | null> }>>();
+
+/** Files of a list by their name without extension, and resolved aliases, kept per file list. */
+function aliasCache(project: Project, files: readonly string[]): { byStem: Map<string, string[]>; results: Map<string, string | null> } {
+  let perProject = aliasCaches.get(project);
+  if (perProject === undefined) {
+    perProject = new WeakMap();
+    aliasCaches.set(project, perProject);
+  }
+  let cache = perProject.get(files);
+  if (cache === undefined) {
+    const byStem = new Map<string, string[]>();
+    for (const file of files) {
+      const stem = (file.split('/').pop() ?? file).replace(/\.[^.]+$/, '');
+      const list = byStem.get(stem) ?? [];
+      list.push(file);
+      byStem.set(stem, list);
+    }
+    cache = { byStem, results: new Map() };
+    perProject.set(files, cache);
+  }
+  return cache;
 }

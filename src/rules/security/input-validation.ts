@@ -122,6 +122,19 @@ function resolveHandlers(ctx: Context, source: ParsedSource, node: Node, depth =
  * A method or exported function called `name` on `object`: in the files `source` imports (a controller module,
  * a service class), else by name in the scope. Class methods, object-literal members and `exports.name = …`.
  */
+const classFiles = new WeakMap<Context, Map<string, string | undefined>>();
+
+/** The scope file that declares `class Name`, looked up once per name and package. */
+function classFile(ctx: Context, className: string): string | undefined {
+  let cache = classFiles.get(ctx);
+  if (cache === undefined) {
+    cache = new Map();
+    classFiles.set(ctx, cache);
+  }
+  if (!cache.has(className)) cache.set(className, findText(ctx.project, ctx.scope.files.filter((file) => ctx.project.text(file)?.includes(className) === true), new RegExp(`\\bclass\\s+${className}\\b`))?.path);
+  return cache.get(className);
+}
+
 function findMethod(ctx: Context, source: ParsedSource, object: Node, name: string): Handler | undefined {
   const candidates: string[] = [];
   for (const statement of source.program.body) {
@@ -139,7 +152,7 @@ function findMethod(ctx: Context, source: ParsedSource, object: Node, name: stri
   const ordered = [...candidates.filter((file) => objectName !== '' && file.toLowerCase().replace(/[^a-z]/g, '').includes(objectName)), ...candidates, source.path];
   const className = object.type === 'Identifier' && /^[A-Z]/.test(object.name) ? object.name : undefined;
   // A class imported from a workspace package (`@acme/commands`): the file of the scope that declares it.
-  const declaring = className === undefined ? undefined : findText(ctx.project, ctx.scope.files, new RegExp(`\\bclass\\s+${className}\\b`))?.path;
+  const declaring = className === undefined ? undefined : classFile(ctx, className);
   if (declaring !== undefined) ordered.unshift(declaring);
   // A static call on a class (`UpsertCommand.create(…)`): its method, or its base class's, before any other `create`.
   if (className !== undefined) {
@@ -215,15 +228,33 @@ function importedFunction(ctx: Context, source: ParsedSource, local: string): Ha
 }
 
 function methodIn(source: ParsedSource, name: string): Node | undefined {
-  let found: Node | undefined;
+  return methodIndex(source).get(name) ?? namedFunctions(source).get(name);
+}
+
+const methodIndexes = new WeakMap<ParsedSource, Map<string, Node>>();
+
+/**
+ * Methods, function-valued properties and `exports.x =` functions of a file by name, first one kept, built in one
+ * walk per file: route handlers ask the same files for many names.
+ */
+function methodIndex(source: ParsedSource): Map<string, Node> {
+  const cached = methodIndexes.get(source);
+  if (cached !== undefined) return cached;
+  const methods = new Map<string, Node>();
+  const keep = (name: string, node: Node): void => {
+    if (!methods.has(name)) methods.set(name, node);
+  };
   walkAst(source.program, (node) => {
-    if (found !== undefined) return false;
-    if (node.type === 'MethodDefinition' && node.key.type === 'Identifier' && node.key.name === name) found = node.value;
-    if ((node.type === 'Property' || node.type === 'PropertyDefinition') && node.key.type === 'Identifier' && node.key.name === name && node.value !== null && (isFunctionNode(node.value) || node.value.type === 'CallExpression')) found = node.value;
-    if (node.type === 'AssignmentExpression' && dottedName(node.left)?.endsWith(`.${name}`) === true && /^(?:module\.)?exports\./.test(dottedName(node.left) ?? '') && (isFunctionNode(node.right) || node.right.type === 'CallExpression')) found = node.right;
+    if (node.type === 'MethodDefinition' && node.key.type === 'Identifier') keep(node.key.name, node.value);
+    if ((node.type === 'Property' || node.type === 'PropertyDefinition') && node.key.type === 'Identifier' && node.value !== null && (isFunctionNode(node.value) || node.value.type === 'CallExpression')) keep(node.key.name, node.value);
+    if (node.type === 'AssignmentExpression' && /^(?:module\.)?exports\./.test(dottedName(node.left) ?? '') && (isFunctionNode(node.right) || node.right.type === 'CallExpression')) {
+      const assigned = dottedName(node.left)?.split('.').pop();
+      if (assigned !== undefined) keep(assigned, node.right);
+    }
     return undefined;
   });
-  return found ?? namedFunctions(source).get(name);
+  methodIndexes.set(source, methods);
+  return methods;
 }
 
 /**

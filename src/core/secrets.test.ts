@@ -121,8 +121,8 @@ describe('value judgement helpers', () => {
   });
 
   it('reads names for what they hold', () => {
-    expect(['JWT_SECRET', 'dbPassword', 'stripe.apiKey', 'REFRESH_TOKEN_SECRET', 'AUTH_TOKEN', 'pass'].every(isSecretName)).toBe(true);
-    expect(['NOVU_TEMPLATEID_PASSWORD_RESET', 'maxOutputTokens', 'tokenType', 'AUTH_TOKEN_EXPIRES', 'isPasswordValid', 'PASSWORD_MIN_LENGTH'].some(isSecretName)).toBe(false);
+    expect(['JWT_SECRET', 'dbPassword', 'stripe.apiKey', 'REFRESH_TOKEN_SECRET', 'AUTH_TOKEN', 'pass', 'SECRET_KEY_BASE', 'PGPASSWORD', 'STRIPE_KEY', 'DB_PASSWORD_PROD', 'x-api-key'].every(isSecretName)).toBe(true);
+    expect(['NOVU_TEMPLATEID_PASSWORD_RESET', 'maxOutputTokens', 'tokenType', 'AUTH_TOKEN_EXPIRES', 'isPasswordValid', 'PASSWORD_MIN_LENGTH', 'ApiKeyEnvironment', 'cacheKey', 'forgotPassword'].some(isSecretName)).toBe(false);
   });
 });
 

@@ -255,28 +255,42 @@ function jwtMatches(text: string, hits: ReadonlySet<string>): SecretMatch[] {
   return found;
 }
 
-/** The last word of a name says what it holds: `PASSWORD_RESET`, `maxOutputTokens`, `tokenType` do not hold secrets. */
-const NON_SECRET_TAIL =
-  /(?:^|[^a-z])(?:url|uri|urls|path|file|dir|name|names|id|ids|header|length|len|ttl|expires?|expiry|expiration|exp|enabled|required|type|types|prefix|suffix|field|param|reset|template|templateid|count|max|min|limit|timeout|regex|pattern|format|hint|label|placeholder|message|error|errors|route|endpoint|env|var|schema|hashed|hash|policy|strength|mode|version|location|scope|scopes|audience|issuer|algorithm|alg|method|provider|rotation|days|hours|minutes|seconds|interval|input|button|validation|strategy|status|state|tokens|size|host|port|user|username|email|mask|visible|sent|at|on|by|key_id|keyid|usage|cookie|storage|ref|reference|disabled|disable|enable|flag)$/i;
-const NON_SECRET_HEAD = /^(?:is|has|show|hide|enable|disable|use|should|can|max|min|num|allow|require|validate|forgot|reset|confirm|new|old|current|repeat)(?:[A-Z_-]|$)/;
-const SECRET_NOUN = /secret|passw|passphrase|pwd|token|api[-_]?key|apikey|private[-_]?key|privatekey|access[-_]?key|auth[-_]?key|signing[-_]?key|encryption[-_]?key|master[-_]?key|credential|client[-_]?key|_key$|^pass$|^key$/i;
+/** Words a name may end with that say which environment or version it is for, not what it holds (`SECRET_KEY_BASE`, `DB_PASSWORD_PROD`). */
+const QUALIFIER_WORD = /^(?:prod|production|live|staging|stage|dev|development|test|base|primary|secondary|old|new|current|next|previous|v?\d+)$/;
+/** The last word of a secret's name: it holds a secret, password, token, API or private key, or credentials. */
+const SECRET_WORD = /(?:secret|passw(?:or)?d|pwd|passphrase|token|apikey|privatekey|secretkey|accesskey|credentials?)$|^pass$/;
+/** Words before a final `key` that make it a credential (`STRIPE_KEY` is one by convention, `cacheKey` is not). */
+const KEY_QUALIFIER = /^(?:api|private|secret|access|auth|signing|sign|encryption|encrypt|master|client|app|service|license|webhook|jwt|session|cookie|hmac|crypto|write|admin|root|deploy|ssh|gpg|pgp|account|storage|server|stripe|openai|anthropic|sendgrid|mailgun|resend|twilio|aws|gcp|azure)$/;
+/** camelCase form fields about a password rather than holding one (`forgotPassword`, `isPasswordValid`). */
+const FIELD_HEAD = /^(?:is|has|show|hide|enable|disable|use|should|can|max|min|num|allow|require|validate|forgot|reset|confirm|new|old|current|repeat)$/;
 
-/** Splits camelCase and separators so the head and tail words of a name can be read. */
-function words(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+/** The words of a name, lowercased: `dbPassword` → db, password; `AUTH_TOKEN_SECRET` → auth, token, secret. */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== '')
+    .map((word) => word.toLowerCase());
 }
 
 /**
- * True when a name says its value is a secret (`JWT_SECRET`, `dbPassword`, `stripe.apiKey`) and not a setting
- * about one (`PASSWORD_RESET`, `maxOutputTokens`, `isTokenValid`, `AUTH_TOKEN_EXPIRES`).
+ * True when a name says its value is a secret (`JWT_SECRET`, `dbPassword`, `stripe.apiKey`, `SECRET_KEY_BASE`)
+ * and not a setting about one (`PASSWORD_RESET`, `maxOutputTokens`, `isTokenValid`, `AUTH_TOKEN_EXPIRES`,
+ * `ApiKeyEnvironment`): its last word, environment qualifiers aside, must name the secret.
  *
  * @example isSecretName('NOVU_TEMPLATEID_PASSWORD_RESET') // false
  * @example isSecretName('REFRESH_TOKEN_SECRET') // true
  */
 export function isSecretName(name: string): boolean {
   const last = name.split(/[./:[\]]/).filter((part) => part !== '').pop() ?? name;
-  if (!SECRET_NOUN.test(last)) return false;
-  return !NON_SECRET_TAIL.test(words(last)) && !NON_SECRET_HEAD.test(last);
+  const words = nameWords(last);
+  while (words.length > 1 && QUALIFIER_WORD.test(words[words.length - 1] ?? '')) words.pop();
+  const final = words[words.length - 1] ?? '';
+  const isEnvStyle = /^[A-Z0-9_]+$/.test(last);
+  if (!isEnvStyle && words.length > 1 && FIELD_HEAD.test(words[0] ?? '')) return false;
+  if (SECRET_WORD.test(final)) return true;
+  if (final !== 'key' || words.length < 2) return false;
+  return isEnvStyle || KEY_QUALIFIER.test(words[words.length - 2] ?? '');
 }
 
 function genericAssignmentMatches(text: string, syntax: TextSyntax, hits: ReadonlySet<string>): SecretMatch[] {

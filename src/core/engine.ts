@@ -1,8 +1,8 @@
 import type { ChecklistId } from './checklist.js';
 import { fingerprint } from './fingerprint.js';
-import { redactText, redactUrl } from './redact.js';
+import { maskSpans, redactText, redactUrl, sensitiveSpans, type Span } from './redact.js';
 import type { Finding, Location, Note, RuleMeta, Snippet } from './report.js';
-import type { RawReport, RegisteredRule, RuleMetadata } from './rule.js';
+import type { RawReport, RegisteredRule, RuleMetadata, SecretSpan } from './rule.js';
 import { severityRank, type Severity } from './severity.js';
 
 /** Read access to the text of scanned files, for code frames, fingerprints and suppressions. */
@@ -51,23 +51,97 @@ export function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
-/** Findings usually arrive file by file: remembering the last split keeps many findings in one big file linear. */
-let lastSplit: { text: string; lines: string[] } | undefined;
-
-function cachedLines(text: string): string[] {
-  if (lastSplit?.text !== text) lastSplit = { text, lines: splitLines(text) };
-  return lastSplit.lines;
+interface FileView {
+  readonly text: string;
+  readonly lines: string[];
+  /** Offset of the first character of each line. */
+  readonly lineStarts: number[];
+  /** What the secret detectors find in the whole file, computed once: a snippet line alone may not show it is secret (a key body). */
+  spans?: readonly Span[];
 }
 
-function snippetFor(lines: readonly string[], location: Location | undefined, secrets: readonly string[]): Snippet | undefined {
-  if (location?.kind !== 'file' || location.line === undefined) return undefined;
-  const first = Math.max(1, location.line - SNIPPET_CONTEXT);
-  const last = Math.min(lines.length, Math.max(location.line, location.endLine ?? location.line) + SNIPPET_CONTEXT, first + SNIPPET_MAX_LINES - 1);
-  const picked: string[] = [];
-  for (let lineNumber = first; lineNumber <= last; lineNumber++) {
-    picked.push(redactText(clipLine(lines[lineNumber - 1] ?? '', location.column), secrets));
+/** Findings usually arrive file by file: remembering the last few views keeps many findings in one big file linear. */
+const views = new Map<string, FileView>();
+const VIEW_CACHE_SIZE = 16;
+
+function fileView(path: string, text: string): FileView {
+  const cached = views.get(path);
+  if (cached !== undefined && cached.text === text) return cached;
+  const lines = splitLines(text);
+  const lineStarts: number[] = [];
+  let offset = 0;
+  for (let index = 0; index < lines.length; index++) {
+    lineStarts.push(offset);
+    offset += (lines[index] ?? '').length + (text[offset + (lines[index] ?? '').length] === '\r' ? 2 : 1);
   }
-  return { startLine: first, lines: picked };
+  const view: FileView = { text, lines, lineStarts };
+  views.delete(path);
+  views.set(path, view);
+  while (views.size > VIEW_CACHE_SIZE) {
+    const oldest = views.keys().next().value;
+    if (oldest === undefined) break;
+    views.delete(oldest);
+  }
+  return view;
+}
+
+function detectedSpans(view: FileView, path: string): readonly Span[] {
+  view.spans ??= sensitiveSpans(view.text, { path });
+  return view.spans;
+}
+
+function offsetOf(view: FileView, line: number, column: number): number {
+  return Math.min(view.text.length, (view.lineStarts[line - 1] ?? view.text.length) + Math.max(0, column - 1));
+}
+
+/** 1-based line holding `offset` (binary search over line starts). */
+function lineOf(view: FileView, offset: number): number {
+  let low = 0;
+  let high = view.lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((view.lineStarts[middle] ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
+}
+
+/** Offsets of the rule's secret spans and of every occurrence of its explicit secret values in the file. */
+function ruleSpans(view: FileView, spans: readonly SecretSpan[], secrets: readonly string[]): Span[] {
+  const found = spans.map((span) => ({ start: offsetOf(view, span.line, span.column), end: offsetOf(view, span.endLine, span.endColumn) }));
+  for (const secret of new Set(secrets)) {
+    if (secret.length < 4) continue;
+    for (let at = view.text.indexOf(secret); at >= 0; at = view.text.indexOf(secret, at + secret.length)) found.push({ start: at, end: at + secret.length });
+  }
+  return found;
+}
+
+/**
+ * Lines `first`..`last` (1-based) with every secret span masked. The masked window is widened to whole spans,
+ * so a line inside a private key body is masked as part of its block (never by its own first characters).
+ */
+function maskedLines(view: FileView, first: number, last: number, spans: readonly Span[]): string[] {
+  const from = view.lineStarts[first - 1] ?? view.text.length;
+  const to = last < view.lineStarts.length ? (view.lineStarts[last] ?? view.text.length) : view.text.length;
+  const touching = spans.filter((span) => span.start < to && span.end > from);
+  if (touching.length === 0) return view.lines.slice(first - 1, last);
+  const windowStart = view.text.lastIndexOf('\n', Math.min(from, ...touching.map((span) => span.start)) - 1) + 1;
+  const widestEnd = Math.max(to, ...touching.map((span) => span.end));
+  const newline = view.text.indexOf('\n', widestEnd);
+  const windowEnd = newline < 0 ? view.text.length : newline;
+  const masked = splitLines(maskSpans(view.text.slice(windowStart, windowEnd), touching.map((span) => ({ start: Math.max(0, span.start - windowStart), end: Math.min(windowEnd, span.end) - windowStart }))));
+  const windowFirstLine = lineOf(view, windowStart);
+  return masked.slice(first - windowFirstLine, last - windowFirstLine + 1);
+}
+
+function snippetFor(view: FileView | undefined, location: Location | undefined, spans: readonly Span[], secrets: readonly string[]): Snippet | undefined {
+  if (view === undefined || location?.kind !== 'file' || location.line === undefined) return undefined;
+  const first = Math.max(1, location.line - SNIPPET_CONTEXT);
+  const last = Math.min(view.lines.length, Math.max(location.line, location.endLine ?? location.line) + SNIPPET_CONTEXT, first + SNIPPET_MAX_LINES - 1);
+  if (last < first) return { startLine: first, lines: [] };
+  // Masked before clipping: a clipped secret no longer matches anything that could mask it.
+  const lines = maskedLines(view, first, last, spans).map((line) => clipLine(redactText(line, secrets), location.column));
+  return { startLine: first, lines };
 }
 
 export function toRuleMeta(rule: RuleMetadata, docsBaseUrl: string): RuleMeta {
@@ -100,11 +174,14 @@ export function toFinding(
   severityOverride?: Severity,
 ): Omit<Finding, 'fingerprint'> & { fingerprintContext: string; fingerprintPath: string } {
   const location = toLocation(raw.location);
-  const secrets = raw.secrets ?? [];
   const text = location?.kind === 'file' ? sources.text(location.path) : undefined;
-  const lines = text === undefined ? [] : cachedLines(text);
-  const snippet = snippetFor(lines, location, secrets);
-  const flaggedLine = location?.kind === 'file' && location.line !== undefined ? (lines[location.line - 1] ?? '') : '';
+  const view = text === undefined || location?.kind !== 'file' ? undefined : fileView(location.path, text);
+  const own = view === undefined ? [] : ruleSpans(view, raw.secretSpans ?? [], raw.secrets ?? []);
+  // The text at the rule's spans is masked by value too, wherever it reappears (message, detail, other lines).
+  const secrets = [...(raw.secrets ?? []), ...own.filter((span) => span.end - span.start >= 4).map((span) => view?.text.slice(span.start, span.end) ?? '')];
+  const spans = view === undefined || location?.kind !== 'file' ? own : [...detectedSpans(view, location.path), ...own];
+  const snippet = snippetFor(view, location, spans, secrets);
+  const flaggedLine = view !== undefined && location?.kind === 'file' && location.line !== undefined ? (maskedLines(view, location.line, location.line, spans)[0] ?? '') : '';
   return {
     ruleId: rule.id,
     messageId: raw.messageId,

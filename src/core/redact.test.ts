@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecret, redactText, redactUrl } from './redact.js';
+import { maskSecret, maskSpans, maskValues, redactText, redactUrl } from './redact.js';
 import { findSecrets, looksRandom } from './secrets.js';
 
 const STRIPE = `sk_live_${'51NzQ8rKp3Lm7Tw2Vx9Yb4Hc6Jd'}`;
@@ -38,14 +38,14 @@ describe('secret detectors', () => {
   });
 
   it('needs both a secret-like name and a random value for generic assignments', () => {
-    expect(findSecrets('SESSION_SECRET=4f9a8b2c7d1e6f3a9b8c7d2e1f4a5b6c').map((match) => match.kind)).toEqual(['secret-assignment']);
+    expect(findSecrets('SESSION_SECRET=4f9a8b2c7d1e6f3a9b8c7d2e1f4a5b6c', { path: '.env' }).map((match) => match.kind)).toEqual(['secret-assignment']);
     expect(findSecrets('BUILD_ID=4f9a8b2c7d1e6f3a9b8c7d2e1f4a5b6c')).toEqual([]);
     expect(looksRandom('this-is-my-password-for-dev')).toBe(false);
   });
 
-  it('ignores local development connection strings', () => {
-    expect(findSecrets('DATABASE_URL=postgres://postgres:postgres@localhost:5432/app')).toEqual([]);
-    expect(findSecrets('DATABASE_URL=postgres://app:app@db:5432/app')).toEqual([]);
+  it('dismisses local development connection strings (still masked, never a finding)', () => {
+    expect(findSecrets('DATABASE_URL=postgres://postgres:postgres@localhost:5432/app').map((match) => match.dismissed?.reason)).toEqual(['placeholder']);
+    expect(findSecrets('DATABASE_URL=postgres://app:Zq8vN3kP2xL7wR4t@db:5432/app').map((match) => match.dismissed?.reason)).toEqual(['local-default']);
   });
 });
 
@@ -62,5 +62,41 @@ describe('connection-string passwords with awkward characters', () => {
     const out = redactText('DATABASE_URL=postgres://admin:pa%zzword9XkQ2@db.example.com/app');
     expect(out).not.toContain('word9XkQ2');
     expect(findSecrets('postgres://admin:pa%zzword9XkQ2@db.example.com/app').map((match) => match.kind)).toEqual(['connection-string-password']);
+  });
+});
+
+describe('masking by span', () => {
+  it('masks whatever the value holds', () => {
+    for (const value of ['p#ss$w0rd!x', "it's \"q\" \\ x", 'pa ss wo rd 9', 'pässwörd✓9x', 'a=b=c=d=e=f']) {
+      const text = `KEY="${value}" # note`;
+      const out = maskSpans(text, [{ start: 5, end: 5 + value.length }]);
+      expect(out).toBe(`KEY="${maskSecret(value)}" # note`);
+      expect(maskValues(text, [value])).toBe(out);
+    }
+  });
+
+  it('masks a multi-line span line by line, keeping line count and the header', () => {
+    const text = 'k = `-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----`;\nnext';
+    const start = text.indexOf('\n');
+    const end = text.indexOf('`;');
+    const out = maskSpans(text, [{ start, end }]);
+    expect(out.split('\n')).toEqual(['k = `-----BEGIN PRIVATE KEY-----', '••••', '••••', '••••`;', 'next']);
+  });
+
+  it('masks a private key block whole in free text, and a JWT past any length', () => {
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvuNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s';
+    const pem = `-----BEGIN PRIVATE KEY-----\n${body.slice(0, 64)}\n${body.slice(64)}\n-----END PRIVATE KEY-----`;
+    const out = redactText(pem);
+    expect(out.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
+    expect(out).not.toContain(body.slice(0, 12));
+    expect(out).not.toContain(body.slice(70, 82));
+    expect(out).not.toContain('-----END');
+    const token = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.${'s1gNaTuRe'.repeat(30)}`;
+    expect(redactText(`ACCESS_TOKEN=${token}`)).toBe('ACCESS_TOKEN=eyJh••••');
+  });
+
+  it('masks URL passwords holding # and @, and secret query values, without re-encoding', () => {
+    expect(redactUrl('postgres://app:p#ss@w0rd@db.example.com/app')).toBe('postgres://app:p#••••@db.example.com/app');
+    expect(redactUrl('https://api.example.com/hook?page=2&api_key=Zq8vN3kP2xL7&x=1')).toBe('https://api.example.com/hook?page=2&api_key=Zq8••••&x=1');
   });
 });

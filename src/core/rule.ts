@@ -7,6 +7,14 @@ export type ReportLocation =
   | { readonly path: string; readonly line?: number; readonly column?: number; readonly endLine?: number; readonly endColumn?: number }
   | { readonly url: string };
 
+/** A secret's place in the reported file: 1-based lines and columns, the end column exclusive. */
+export interface SecretSpan {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
 /**
  * What a rule hands to `ctx.report`. The engine adds severity, category, checklist, fingerprint and the
  * redacted code frame, so a rule only states what it saw and where.
@@ -21,8 +29,13 @@ export interface ReportInput<MessageId extends string, Data> {
   readonly fix?: string;
   /** Overrides the rule's default severity for this finding (e.g. a production-only compose file). */
   readonly severity?: Severity;
-  /** Secret values to mask wherever they appear in the message, snippet and detail. */
+  /** Secret values to mask wherever they appear in the message, snippet and detail (found by exact search, any characters). */
   readonly secrets?: readonly string[];
+  /**
+   * Where the secrets are in the reported file (1-based, end column exclusive): the code frame masks these
+   * spans whatever they hold, including the lines of a multi-line value such as a private key body.
+   */
+  readonly secretSpans?: readonly SecretSpan[];
   /** Distinguishes several findings of one rule on the same line in the fingerprint. */
   readonly key?: string;
   readonly inconclusive?: boolean;

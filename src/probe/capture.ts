@@ -5,7 +5,9 @@
  */
 
 import { z } from 'zod';
+import { maskSecret, redactText, redactUrl } from '../core/redact.js';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
+import { findSecrets } from '../core/secrets.js';
 import { requestKey, type Exchange, type ProbeRequest, type Transport } from './transport.js';
 
 export const CAPTURE_FORMAT_VERSION = 1;
@@ -45,6 +47,7 @@ const exchangeSchema = z.object({
       body: z.string(),
       wireBytes: z.number().int(),
       truncated: z.boolean(),
+      maskedCredentials: z.number().int().optional(),
     })
     .optional(),
   error: z
@@ -141,6 +144,44 @@ export class ReplayTransport implements Transport {
     }
     return { ...next, request };
   }
+}
+
+/** `name=value; attributes` with the value masked: the checks read names and attributes, never values. */
+function maskCookie(raw: string): string {
+  const equals = raw.indexOf('=');
+  if (equals < 0) return raw;
+  const end = raw.indexOf(';', equals);
+  const value = raw.slice(equals + 1, end < 0 ? undefined : end).trim();
+  return value.length < 4 ? raw : `${raw.slice(0, equals + 1)}${maskSecret(value)}${end < 0 ? '' : raw.slice(end)}`;
+}
+
+/**
+ * An exchange as a capture stores it: URLs, header values and bodies pass through the same redaction as
+ * every report, and cookie values are masked, so a capture shared for review holds no session token, no
+ * exposed `.env` value and no credential from a source map. The number of credentials masked in the body is
+ * kept, so a replay grades the exposure as the live run did.
+ *
+ * @example toCapturedExchange(exchange).response?.body // '…STRIPE_SECRET_KEY=sk_l••••…'
+ */
+export function toCapturedExchange(exchange: Exchange): Capture['exchanges'][number] {
+  const { request, response, ...rest } = exchange;
+  const redactHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redactText(value)]));
+  const credentials = response === undefined ? 0 : findSecrets(response.body).filter((match) => match.strength !== 'weak' && match.dismissed === undefined).length + (response.maskedCredentials ?? 0);
+  return {
+    ...rest,
+    request: { ...request, url: redactUrl(request.url), ...(request.headers === undefined ? {} : { headers: redactHeaders(request.headers) }) },
+    ...(response === undefined
+      ? {}
+      : {
+          response: {
+            ...response,
+            headers: redactHeaders(response.headers),
+            setCookie: response.setCookie.map(maskCookie),
+            body: redactText(response.body),
+            ...(credentials === 0 ? {} : { maskedCredentials: credentials }),
+          },
+        }),
+  };
 }
 
 /** Parses capture JSON; a malformed file is a user error naming the first problems. */

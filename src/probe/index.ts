@@ -11,14 +11,13 @@ import { err, ok, userError, type Result, type UserError } from '../core/result.
 import type { Severity } from '../core/severity.js';
 import { buildReport, type BuildReportInput } from '../core/verdict.js';
 import { applyBaseline } from '../core/baseline.js';
-import { CAPTURE_FORMAT_VERSION, RecordingTransport, ReplayTransport, type Capture, type DeepScanRecord, type DnsObservation } from './capture.js';
+import { CAPTURE_FORMAT_VERSION, RecordingTransport, ReplayTransport, toCapturedExchange, type Capture, type DeepScanRecord, type DnsObservation } from './capture.js';
 import { ProbeClient } from './context.js';
 import { observeDns, type Resolver } from './dns.js';
 import { LiveTransport, normaliseHost } from './http.js';
 import { PROBE_RULE_BY_ID, PROBE_RULES } from './rules.js';
 import { probeTarget, type TargetOutcome } from './target.js';
 import { LiveTlsInspector, ReplayTlsInspector } from './tls.js';
-import type { Exchange } from './transport.js';
 import { DEFAULT_LOGIN_ATTEMPTS } from './checks/operations.js';
 import { deepScanHostPort, foldTestssl, runDeepScan, type DeepScanRunner } from './deep.js';
 import { DOCS_BASE_URL } from '../core/meta.js';
@@ -87,15 +86,6 @@ export function parseTargets(raw: readonly string[]): Result<URL[], UserError> {
     if (!urls.some((existing) => existing.href === url.href)) urls.push(url);
   }
   return ok(urls);
-}
-
-function toCaptured(exchange: Exchange): Capture['exchanges'][number] {
-  const { request, response, ...rest } = exchange;
-  return {
-    ...rest,
-    request: { ...request, ...(request.headers === undefined ? {} : { headers: { ...request.headers } }) },
-    ...(response === undefined ? {} : { response: { ...response, headers: { ...response.headers }, setCookie: [...response.setCookie] } }),
-  };
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, run: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -285,9 +275,9 @@ export async function runProbe(rawTargets: readonly string[], options: ProbeOpti
     version: CAPTURE_FORMAT_VERSION,
     tool: `shipready ${options.version}`,
     createdAt: replay?.createdAt ?? now.toISOString(),
-    targets: targets.map((url) => url.href),
+    targets: targets.map((url) => redactUrl(url.href)),
     seed,
-    exchanges: exchanges.map(toCaptured),
+    exchanges: exchanges.map(toCapturedExchange),
     tls: replay?.tls ?? tlsLog,
     dns: replay?.dns ?? dnsLog,
     ...(deepRecords.length === 0 ? {} : { deep: deepRecords }),

@@ -212,6 +212,45 @@ describe('probe: capture and report', () => {
     expect(ids(replayed.value.report)).toContain('security/exposed-env-file');
   });
 
+  it('writes no secret into a capture (exposed files, source maps, cookies), and its replay grades them as the live run did', async () => {
+    const key = `sk_live_${'51Hq8Zr2Kx9mWp4Tn7Vb3Lc6Yd'}`;
+    const password = 'Xy7p#Q2r$T9vLm';
+    const session = 'e9Jk2Lm4Np6Qr8St0Uv2Wx4Yz6Ab8Cd';
+    const server = await serve((req, res) => {
+      switch (req.url) {
+        case '/':
+          send(res, 200, '<html><script src="/assets/app-3f9a1c2b.js"></script></html>', { 'set-cookie': `sid=${session}; Path=/` });
+          return;
+        case '/assets/app-3f9a1c2b.js':
+          send(res, 200, 'console.log(1);\n//# sourceMappingURL=app-3f9a1c2b.js.map', { 'content-type': 'application/javascript' });
+          return;
+        case '/assets/app-3f9a1c2b.js.map':
+          send(res, 200, JSON.stringify({ version: 3, sources: ['src/pay.ts'], sourcesContent: [`const stripe = "${key}";`], mappings: 'AAAA' }), { 'content-type': 'application/json' });
+          return;
+        case '/.env':
+          send(res, 200, `NODE_ENV=production\nSTRIPE_KEY=${key}\nDATABASE_URL=postgres://app:${password}@db.internal.example.com/app\n`, { 'content-type': 'text/plain' });
+          return;
+        default:
+          send(res, 404, 'Not Found', { 'content-type': 'text/plain' });
+      }
+    });
+    const live = await runProbe([server.url], { ...FAST });
+    if (!live.ok) throw new Error(live.error.message);
+    const saved = serialiseCapture(live.value.capture);
+    for (const secret of [key, password, session]) {
+      for (let at = 0; at + 8 <= secret.length; at++) expect(saved).not.toContain(secret.slice(at, at + 8));
+    }
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    const parsed = parseCapture(saved, 'capture.json');
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const replayed = await runProbe([], { version: '0.0.0-test', fromCapture: parsed.value });
+    if (!replayed.ok) throw new Error(replayed.error.message);
+    const graded = (report: typeof live.value.report) => report.findings.map((finding) => [finding.ruleId, finding.severity, finding.fingerprint]);
+    expect(graded(replayed.value.report)).toEqual(graded(live.value.report));
+    expect(findingsOf(replayed.value.report, 'security/exposed-source-maps')).toEqual([{ url: `${server.url}assets/app-3f9a1c2b.js.map`, severity: 'high', messageId: 'exposed' }]);
+  });
+
   it('puts the grade first and fills probe checklist items', async () => {
     const server = await serve(spaHandler);
     const { report } = await probeOk(server.url);

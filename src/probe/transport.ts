@@ -32,6 +32,11 @@ export interface ProbeResponse {
   /** Bytes on the wire before decompression (up to the cap). */
   readonly wireBytes: number;
   readonly truncated: boolean;
+  /**
+   * Set on responses replayed from a capture: how many credential-shaped values the capture masked in the
+   * body, so a replay grades an exposed file as the live run did although the values are gone.
+   */
+  readonly maskedCredentials?: number;
 }
 
 export interface CertificateFacts {

@@ -44,9 +44,9 @@ function basename(file: string): string {
 }
 
 const TEST_SEGMENT =
-  /^(?:__)?(?:tests?|specs?|mocks?|stubs?|fakes?|fixtures?|testdata|test[-_]?data|e2e|cypress|playwright|stories|snapshots|testing|test[-_]?utils?|test[-_]?helpers?|test[-_]?support|integration[-_]?tests?|e2e[-_]tests?|tests?[-_]e2e|[\w.-]+[-_](?:e2e|tests?|spec))(?:__)?$/i;
+  /^(?:__)?(?:tests?|specs?|mocks?|stubs?|fakes?|fixtures?|testdata|test[-_]?data|e2e|cypress|playwright|stories|snapshots|testing|testing[-_](?:utils?|helpers?|library|lib|kit|tools?)|test[-_]?utils?|test[-_]?helpers?|test[-_]?support|integration[-_]?tests?|e2e[-_]tests?|tests?[-_]e2e|[\w.-]+[-_](?:e2e|tests?|spec))(?:__)?$/i;
 const TEST_FILE =
-  /\.(?:test|spec|e2e|cy|stories|story|fixtures?|mocks?|test-d|bench)\.[cm]?[jt]sx?$|^(?:setup-?tests?|tests?-?setup|vitest[.-]?setup|jest[.-]?setup|jest\.(?:config|preset)|vitest\.(?:config|workspace)|playwright\.config|cypress\.config|karma\.conf|test-utils?|testUtils?)(?:\.[\w-]+)*\.[cm]?[jt]sx?$|^\.env\.(?:test|testing|e2e|ci)(?:\.local)?$/i;
+  /\.(?:test|spec|e2e|cy|stories|story|fixtures?|mocks?|test-d|bench)\.[cm]?[jt]sx?$|^(?:setup-?tests?|tests?-?setup|vitest[.-]?setup|jest[.-]?setup|jest\.(?:config|preset)|vitest\.(?:config|workspace)|playwright\.config|cypress\.config|karma\.conf|test-utils?|testUtils?|mock[-_]?data|mocks)(?:\.[\w-]+)*\.[cm]?[jt]sx?$|^\.env\.(?:test|testing|e2e|ci|spec)(?:\.local)?$/i;
 
 const SCRIPT_SEGMENT = /^(?:scripts?|codemods?|load-?tests?|k6)$/i;
 /** Named like scripts, but also used inside an app for production code (an AI agent's `tools/`): only outside `src/`, `app/`, `lib/`. */

@@ -133,11 +133,16 @@ export class Project implements SourceText {
    * @example project.isTracked('.env') // false when .env is untracked (and, being walked, not ignored)
    */
   isTracked(file: string): boolean | undefined {
+    return this.trackedSet()?.has(file);
+  }
+
+  /** The tracked files, read once: rules ask file by file, and building the set costs a pass over the index. */
+  private readonly trackedSet = memo((): ReadonlySet<string> | undefined => {
     const repository = this.git();
     if (!repository.ok) return undefined;
     const tracked = repository.value.trackedFiles();
-    return tracked.ok ? tracked.value.has(file) : undefined;
-  }
+    return tracked.ok ? tracked.value : undefined;
+  });
 
   has(file: string): boolean {
     return this.filesByPath.has(file);

@@ -158,9 +158,12 @@ export async function runExposureChecks(client: ProbeClient, input: ExposureInpu
       if (exchange.error?.code === 'THROTTLED') throttled = true;
       const response = exchange.response;
       if (response === undefined || !exposedBody(response, probe.path, probe, calibration)) return;
-      const secrets = probe.ruleId === 'security/exposed-env-file' || probe.ruleId === 'security/exposed-config-files' ? findSecrets(response.body).map((match) => match.value) : [];
+      const matches = probe.ruleId === 'security/exposed-env-file' || probe.ruleId === 'security/exposed-config-files' ? findSecrets(response.body, { syntax: probe.ruleId === 'security/exposed-env-file' ? 'env' : 'text' }) : [];
+      // Every match is masked; the count is of credentials, and includes those a capture already masked.
+      const secrets = matches.map((match) => match.value);
+      const credentials = matches.filter((match) => match.strength !== 'weak' && match.dismissed === undefined).length + (response.maskedCredentials ?? 0);
       const names = probe.ruleId === 'security/exposed-env-file' ? [...response.body.matchAll(/^(?:export\s+)?([A-Z][A-Z0-9_]{1,64})\s*=/gm)].map((match) => match[1]).slice(0, 8) : [];
-      record(sink, url, exchange, probe.ruleId, `${probe.what} served at ${probe.path}`, names.length > 0 ? `variables: ${names.join(', ')}${secrets.length > 0 ? `; ${secrets.length} secret-looking value(s)` : ''}` : `starts: ${excerpt(response.body, 80)}`, { ...(secrets.length > 0 ? { secrets } : {}), key: probe.path, ...(probe.severity === undefined ? {} : { severity: probe.severity }) });
+      record(sink, url, exchange, probe.ruleId, `${probe.what} served at ${probe.path}`, names.length > 0 ? `variables: ${names.join(', ')}${credentials > 0 ? `; ${credentials} secret-looking value(s)` : ''}` : `starts: ${excerpt(response.body, 80)}`, { ...(secrets.length > 0 ? { secrets } : {}), key: probe.path, ...(probe.severity === undefined ? {} : { severity: probe.severity }) });
     }),
   );
   const mapUrls = new Set<string>();
@@ -185,9 +188,10 @@ export async function runExposureChecks(client: ProbeClient, input: ExposureInpu
     const path = new URL(url).pathname;
     if (!exposedBody(response, path, { signature: /"mappings"\s*:/, types: /^(?:application\/json|application\/octet-stream|text\/plain|)$/, pathClass: 'data' }, calibration)) continue;
     const sourcesContent = /"sourcesContent"\s*:\s*\[\s*"/.test(response.body);
-    const secrets = sourcesContent ? findSecrets(response.body).filter((match) => !match.isPlaceholder).map((match) => match.value) : [];
-    const severity: Severity = secrets.length > 0 ? 'high' : sourcesContent ? 'medium' : 'low';
-    const what = secrets.length > 0 ? `with original sources holding ${secrets.length} secret-looking value(s)` : sourcesContent ? 'with the original source code (sourcesContent)' : 'without sourcesContent';
+    const secrets = sourcesContent ? findSecrets(response.body).filter((match) => match.strength !== 'weak' && match.dismissed === undefined).map((match) => match.value) : [];
+    const credentials = secrets.length + (sourcesContent ? (response.maskedCredentials ?? 0) : 0);
+    const severity: Severity = credentials > 0 ? 'high' : sourcesContent ? 'medium' : 'low';
+    const what = credentials > 0 ? `with original sources holding ${credentials} secret-looking value(s)` : sourcesContent ? 'with the original source code (sourcesContent)' : 'without sourcesContent';
     record(sink, url, exchange, 'security/exposed-source-maps', `source map served ${what}`, `"mappings" found${sourcesContent ? ', "sourcesContent" present' : ''}`, { severity, secrets, key: path });
   }
   const directories = new Set<string>();

@@ -75,7 +75,7 @@ export default defineScanRule({
           const keyword = instruction.getKeyword();
           if (keyword !== 'ARG' && keyword !== 'ENV') continue;
           for (const variable of variables(instruction)) {
-            const literal = variable.value === undefined ? undefined : findSecrets(`${variable.name}=${variable.value}`).find((match) => !match.isPlaceholder);
+            const literal = variable.value === undefined ? undefined : findSecrets(`${variable.name}=${variable.value}`, { syntax: 'shell' }).find((match) => match.strength !== 'weak' && match.dismissed === undefined);
             const secretName = SECRET_NAME.test(variable.name) && !NOT_A_SECRET.test(variable.name) && !published.has(variable.name);
             // Build stages that are not shipped only leak literal values (which are in git anyway).
             const value = variable.value ?? '';

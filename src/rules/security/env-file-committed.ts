@@ -1,32 +1,57 @@
 // Protects against production credentials in the repository: a real `.env` committed is readable by everyone with a clone, forever. Docs: docs/rules/security/env-file-committed.md
+import type { SecretSpan } from '../../core/rule.js';
 import { noOptions } from '../../core/rule.js';
-import { findSecrets, isPlaceholder } from '../../core/secrets.js';
+import { readValue } from '../../core/secret-syntax.js';
+import { isPublicName, isStructuredNonSecret } from '../../core/secret-values.js';
+import { findSecrets, isPlaceholder, isSecretName } from '../../core/secrets.js';
 import type { EnvEntry, EnvFile } from '../../project/documents.js';
-import { isTestPath, type Project } from '../../project/project.js';
+import type { FileRole } from '../../project/file-roles.js';
+import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
-const SECRET_KEY = /secret|token|passw(?:or)?d|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing|encryption|credential/i;
 const DEV_VALUES = /^(?:password|postgres|pass|secret|root|admin|mysql|guest|changeme|test|dev|local|true|false|\d+)$/i;
-const PUBLIC_PREFIX = /^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_|GATSBY_)/;
-/** Env files for tests and CI hold fixtures, not credentials. */
-const TEST_ENV = /^\.env\.(?:test|testing|ci|e2e|spec)(?:\.local)?$/i;
+/** Env files for tests and CI, and env files inside tests, examples and docs, hold fixtures and samples, not credentials. */
+const NOT_CONFIGURATION: ReadonlySet<FileRole> = new Set(['test', 'example', 'docs', 'generated', 'shipready-output']);
 
-/** Entries whose values look like real credentials. */
-function realSecrets(file: EnvFile, text: string): Array<{ entry: EnvEntry; value: string }> {
-  const found: Array<{ entry: EnvEntry; value: string }> = [];
+interface EnvSecret {
+  readonly entry: EnvEntry;
+  readonly value: string;
+  readonly span: SecretSpan;
+  readonly evidence: string;
+}
+
+/** Where the entry's value is on its line, quotes excluded, read the way env parsers read it (to the closing quote, or to a ` #` comment). */
+function valueSpan(lineText: string): { start: number; end: number; value: string } | undefined {
+  const equals = lineText.indexOf('=');
+  if (equals < 0) return undefined;
+  let at = equals + 1;
+  while (lineText[at] === ' ' || lineText[at] === '\t') at += 1;
+  const value = readValue(lineText, at, 'env');
+  return value === undefined || value.value !== '' ? value : undefined;
+}
+
+/**
+ * Entries whose values are credentials: a detector match (provider format, real connection-string password,
+ * high-entropy literal) that is not dismissed, or a secret-named key (`JWT_SECRET`, `DB_PASSWORD`, not
+ * `PASSWORD_RESET_URL`) holding a value of 8+ characters that is not a placeholder, a dev value or a URL.
+ */
+function realSecrets(file: EnvFile, text: string): EnvSecret[] {
+  const found: EnvSecret[] = [];
   const lines = text.split('\n');
   for (const entry of file.entries) {
     // Browser-exposed variables end up in the client bundle by design: committing them leaks nothing new.
-    if (PUBLIC_PREFIX.test(entry.key)) continue;
-    const lineText = lines[entry.line - 1] ?? '';
-    const secret = findSecrets(lineText).find((match) => !match.isPlaceholder);
-    if (secret !== undefined) {
-      found.push({ entry, value: secret.value });
+    if (isPublicName(entry.key)) continue;
+    const lineText = (lines[entry.line - 1] ?? '').replace(/\r$/, '');
+    const span = valueSpan(lineText);
+    if (span === undefined) continue;
+    const detected = findSecrets(lineText, { syntax: 'env' }).find((match) => match.dismissed === undefined && match.strength !== 'weak');
+    if (detected !== undefined) {
+      found.push({ entry, value: detected.value, span: { line: entry.line, column: detected.start + 1, endLine: entry.line, endColumn: detected.end + 1 }, evidence: `${detected.kind}: ${detected.evidence}` });
       continue;
     }
     const value = entry.value;
-    if (!SECRET_KEY.test(entry.key) || /_(?:URL|DSN)$/i.test(entry.key) || value.length < 8 || isPlaceholder(value) || DEV_VALUES.test(value)) continue;
-    found.push({ entry, value });
+    if (!isSecretName(entry.key) || /_(?:URL|URI|DSN)$/i.test(entry.key) || value.length < 8 || isPlaceholder(value) || DEV_VALUES.test(value) || isStructuredNonSecret(value)) continue;
+    found.push({ entry, value: span.value, span: { line: entry.line, column: span.start + 1, endLine: entry.line, endColumn: span.end + 1 }, evidence: `${entry.key} holds a ${value.length}-character value that is not a placeholder or a dev default` });
   }
   return found;
 }
@@ -36,7 +61,8 @@ type Messages = { committed: { file: string; keys: string; tracked: boolean } };
 export default defineScanRule({
   id: 'security/env-file-committed',
   title: 'No real .env file is committed',
-  description: 'Environment files with real values (.env, .env.production, .env.local…) stay out of git; only templates (.env.example) with placeholders are committed.',
+  description:
+    'Environment files with real values (.env, .env.production, .env.local…) stay out of git; only templates (.env.example) with placeholders are committed. Test and CI env files (.env.test, .env.ci, .env.e2e) and env files under test, example and docs folders are fixtures, not configuration.',
   category: 'security',
   severity: 'critical',
   checklist: 'secrets',
@@ -48,23 +74,26 @@ export default defineScanRule({
   },
   applies: (project: Project) => project.envFiles().some((file) => !file.isTemplate),
   check(ctx) {
-    const candidates = ctx.project.envFiles().filter((file) => !file.isTemplate && !isTestPath(file.path) && !TEST_ENV.test(file.path.split('/').pop() ?? ''));
-    const repository = ctx.project.git();
+    const { project } = ctx;
+    const candidates = project.envFiles().filter((file) => !file.isTemplate && !NOT_CONFIGURATION.has(project.fileRole(file.path)));
+    const repository = project.git();
     for (const file of candidates) {
-      const isTracked = ctx.project.isTracked(file.path);
+      const isTracked = project.isTracked(file.path);
       if (isTracked === false) continue;
-      const secrets = realSecrets(file, ctx.project.text(file.path) ?? '');
+      const secrets = realSecrets(file, project.text(file.path) ?? '');
       const first = secrets[0];
       if (first === undefined) continue;
       const keys = secrets.map((secret) => secret.entry.key);
+      const role = project.fileRole(file.path);
       ctx.report({
         messageId: 'committed',
         data: { file: file.path, keys: keys.slice(0, 5).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : ''), tracked: isTracked === true },
         location: { path: file.path, line: first.entry.line },
         detail: `${
           isTracked === true ? `\`git ls-files\` lists ${file.path}` : `${file.path} is present and no .gitignore excludes it (git could not answer: ${repository.ok ? 'the index could not be read' : repository.error.message})`
-        }; ${keys.length} entr${keys.length === 1 ? 'y has' : 'ies have'} a value that is not a placeholder (secret patterns, or secret-named keys with non-trivial values), first at line ${first.entry.line}.`,
+        }; file role: ${role}; ${keys.length} entr${keys.length === 1 ? 'y has' : 'ies have'} a real value, first at line ${first.entry.line} (${first.evidence}).`,
         secrets: secrets.map((secret) => secret.value),
+        secretSpans: secrets.map((secret) => secret.span),
       });
     }
   },

@@ -2,24 +2,29 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, propertyName, stringValue, walkAst } from '../../project/ast.js';
+import { isIdentifierLike, isPlaceholder, isSentence, isStructuredNonSecret, isUuid } from '../../core/secret-values.js';
+import { isSecretName } from '../../core/secrets.js';
 import { envVariable, nodeSite, parseGated, serverCodeFiles } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
-/** Environment variable names that hold a secret. */
-const SECRET_ENV = /SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE_KEY|API_KEY|APIKEY|SIGNING_KEY|ENCRYPTION_KEY|CREDENTIAL|COOKIE_KEY|SESSION_KEY/i;
 /** Object keys whose value is a secret (session/JWT/cookie config, database and SMTP credentials). */
 const SECRET_PROPERTY =
   /^(?:secret|secrets|jwtSecret|jwt_secret|sessionSecret|session_secret|cookieSecret|cookie_secret|secretOrKey|secretOrPrivateKey|password|passwd|pass|pwd|privateKey|private_key|clientSecret|client_secret|apiKey|api_key|secretKey|secret_key|accessToken|access_token|authToken|auth_token|signingKey|signing_key|encryptionKey|encryption_key|keys)$/i;
 /** Variable names that end like a secret (`JWT_SECRET`, `dbPassword`, `stripeApiKey`). */
 const SECRET_VARIABLE = /(?:secret|password|passwd|pwd|apikey|api_key|privatekey|private_key|accesstoken|access_token|authtoken|auth_token|signingkey|signing_key)$/i;
+/**
+ * Names whose value is a signing or encryption key whatever it looks like: a session secret of
+ * `'keyboard cat'` or a `JWT_SECRET || 'dev-secret'` fallback signs real tokens. Passwords, tokens and API
+ * keys are judged by their value, because the same names also hold error codes and storage keys.
+ */
+const KEY_NAME = /(?:secret|secrets|secret_?key|secretorkey|secretorprivatekey|private_?key|signing_?key|encryption_?key|jwt_?key|session_?key|cookie_?key|passphrase|^keys)$/i;
 /** Calls whose argument at the index is a signing key or cookie secret. */
 const SECRET_ARGUMENT: ReadonlyMap<string, number> = new Map([
   ['sign', 1], ['verify', 1], ['cookieParser', 0], ['createHmac', 1], ['cookieSession', -1],
 ]);
 /** Config sections that only apply to local development or tests. */
 const DEV_SECTION = /^(?:development|dev|local|test|testing)$/i;
-/** Cheap gate: a secret-named key or variable assigned a literal, a secret env read with a literal fallback, or a literal key argument. */
 /** Packages whose use means the code handles credentials even without an HTTP framework (workers, scripts). */
 const CREDENTIAL_CONSUMERS = [
   'pg', 'mysql2', 'mysql', 'mongodb', 'mongoose', 'redis', 'ioredis', 'knex', 'sequelize', 'typeorm', '@prisma/client', 'drizzle-orm', 'postgres',
@@ -27,26 +32,42 @@ const CREDENTIAL_CONSUMERS = [
 ];
 /** First, cheap pass: any secret-like word at all. */
 const WORD_GATE = /[Ss]ecret|SECRET|[Pp]assw|PASSW|[Tt]oken|TOKEN|[Aa]pi_?[Kk]ey|API_?KEY|[Pp]rivate_?[Kk]ey|PRIVATE_?KEY|[Ss]igning|SIGNING|[Ee]ncryption|ENCRYPTION|[Cc]redential|CREDENTIAL|cookieParser|createHmac|pwd|PWD/;
+/** Second pass: a secret-named key or variable assigned a literal, a secret env read with a literal fallback, or a literal key argument. */
 const GATE =
   /(?:secret|passw|pwd|token|api_?key|private_?key|signing_?key|encryption_?key|keys)\w*['"]?\s*[:=]\s*['"`]|(?:secret|passw|pwd|token|key|credential|passphrase)\w*['"\]]*\s*(?:\|\||\?\?)\s*['"`]|cookieParser\s*\(\s*['"`]|\b(?:sign|verify|createHmac)\s*\([^,()]+,\s*['"`]/i;
 const CLIENT_PATH = /\.[cm]?[jt]sx$|(?:^|\/)(?:locales?|i18n|translations|lang)\//i;
 
 type Messages = { envFallback: { name: string }; literal: { what: string } };
 
-function envName(node: Node): string | undefined {
-  return envVariable(node);
+/** How strongly the place proves the literal is a key: `key` (it signs or encrypts), or `credential` (a password, token or API key by name only). */
+type Sink = 'key' | 'credential';
+
+/**
+ * Why a literal is not worth reporting, or undefined when it is a credential. Everywhere: empty values,
+ * placeholders (`'<client-secret>'`, `'N/A'`, `'dummy'`, `'string'`), the name itself, env references,
+ * paths and URLs, prefixes (`'fbocs_'`), labels and messages. For passwords, tokens and API keys also
+ * identifiers (`'incorrectPassword'`, `'umami.auth'`, `'password-reset'`), ids and values too short for a
+ * credential: those names hold error codes, storage keys and template ids as often as secrets.
+ */
+function rejection(value: string, name: string, sink: Sink): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return 'empty';
+  if (isPlaceholder(trimmed)) return 'a placeholder';
+  if (trimmed.toLowerCase() === name.toLowerCase() || /^\$\{?[A-Z_]+\}?$/.test(trimmed)) return 'the name of the value, not the value';
+  if (isStructuredNonSecret(trimmed) || trimmed.startsWith('/')) return 'a path, URL or other structured value';
+  if (/^[A-Za-z]{1,10}[_-]$/.test(trimmed)) return 'a prefix';
+  // 'Enter your password' is a label; 'keyboard cat' is a session secret.
+  if (isSentence(trimmed) || (/pass|pwd/i.test(name) && /\s/.test(trimmed))) return 'a label or message';
+  if (/^[A-Z][a-z]+$/.test(trimmed)) return 'a capitalised word (a label)';
+  if (sink === 'key') return undefined;
+  if (isIdentifierLike(trimmed) || /^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/.test(trimmed)) return 'an identifier (error code, storage key or template id)';
+  if (isUuid(trimmed)) return 'an id';
+  if (trimmed.length < 6) return 'too short for a credential';
+  return undefined;
 }
 
-/** A literal worth reporting: not empty, not a label ('Password'), not a placeholder of the name itself. */
-function secretLiteral(node: Node | null | undefined, key: string): string | undefined {
-  const value = stringValue(node);
-  if (value === undefined || value.trim() === '') return undefined;
-  // 'Enter your password' is a label; 'keyboard cat' is a session secret.
-  if (/pass|pwd/i.test(key) && /\s/.test(value.trim())) return undefined;
-  // Route, field and header names: '/reset-password', 'forgot-password', 'x-auth-token', 'reset_token'.
-  if (value.startsWith('/') || (/^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/.test(value) && /passw|token|pwd/.test(value))) return undefined;
-  if (value.toLowerCase() === key.toLowerCase() || /^[A-Z][a-z]+$/.test(value) || /^\$\{?[A-Z_]+\}?$/.test(value)) return undefined;
-  return value;
+function sinkOf(name: string): Sink {
+  return KEY_NAME.test(name) ? 'key' : 'credential';
 }
 
 function isSpaPackage(project: Project, file: string): boolean {
@@ -81,10 +102,19 @@ export default defineScanRule({
     const files = serverCodeFiles(project, CREDENTIAL_CONSUMERS);
     const report = (source: ParsedSource, node: Node, value: string, finding: { messageId: 'envFallback'; name: string } | { messageId: 'literal'; what: string }, detail: string): void => {
       const location = nodeSite(source, node);
-      if (finding.messageId === 'envFallback') ctx.report({ messageId: 'envFallback', data: { name: finding.name }, location, detail, secrets: [value] });
-      else ctx.report({ messageId: 'literal', data: { what: finding.what }, location, detail, secrets: [value] });
+      // The span inside the quotes, as written in the file (escapes included), is what the code frame masks.
+      const inner = nodeSite(source, { start: node.start + 1, end: Math.max(node.start + 1, node.end - 1) });
+      const raw = source.text.slice(node.start + 1, node.end - 1);
+      const secretSpans = [{ line: inner.line, column: inner.column ?? 1, endLine: inner.endLine ?? inner.line, endColumn: inner.endColumn ?? 1 }];
+      const shared = { location, secrets: [value, raw], secretSpans, detail: `${detail} File role: ${project.fileRole(source.path)}.` };
+      if (finding.messageId === 'envFallback') ctx.report({ messageId: 'envFallback', data: { name: finding.name }, ...shared });
+      else ctx.report({ messageId: 'literal', data: { what: finding.what }, ...shared });
     };
-    const serverFiles = files.filter((file) => !CLIENT_PATH.test(file) && !isSpaPackage(project, file));
+    const judged = (node: Node | null | undefined, name: string, sink: Sink): string | undefined => {
+      const value = stringValue(node);
+      return value === undefined || rejection(value, name, sink) !== undefined ? undefined : value;
+    };
+    const serverFiles = files.filter((file) => !CLIENT_PATH.test(file) && !isSpaPackage(project, file) && project.fileRole(file) === 'source');
     for (const source of parseGated(project, serverFiles, (text) => WORD_GATE.test(text) && GATE.test(text))) {
       if (!isServerFile(project, source.path, source.text)) continue;
       const reported = new Set<number>();
@@ -92,28 +122,31 @@ export default defineScanRule({
         // `development: { connection: { password: 'postgres' } }` (knexfile, ormconfig): local-only credentials.
         if (ancestors.some((ancestor) => DEV_SECTION.test(propertyName(ancestor) ?? ''))) return false;
         if (node.type === 'LogicalExpression' && (node.operator === '||' || node.operator === '??')) {
-          const name = envName(node.left);
-          const value = name === undefined ? undefined : secretLiteral(node.right, name);
-          if (name !== undefined && value !== undefined && SECRET_ENV.test(name) && !reported.has(node.right.start)) {
+          const name = envVariable(node.left);
+          const sink = name === undefined ? 'credential' : sinkOf(name);
+          const value = name === undefined || !isSecretName(name) ? undefined : judged(node.right, name, sink);
+          if (name !== undefined && value !== undefined && !reported.has(node.right.start)) {
             reported.add(node.right.start);
-            report(source, node.right, value, { messageId: 'envFallback', name }, `Looked for secret-named environment reads (${SECRET_ENV.source}) with a || / ?? fallback to a string literal; a deploy without ${name} runs with this value instead of failing.`);
+            report(source, node.right, value, { messageId: 'envFallback', name }, `${name} names ${sink === 'key' ? 'a signing or encryption key' : 'a credential'} and falls back to a ${value.length}-character string literal${sink === 'key' ? '' : ' that reads like a credential (not a placeholder, identifier, id or message)'}; a deploy without ${name} runs with this value instead of failing.`);
           }
           return;
         }
         const key = propertyName(node);
         if (key !== undefined && node.type === 'Property' && SECRET_PROPERTY.test(key)) {
-          const value = secretLiteral(node.value, key);
+          const sink = sinkOf(key);
+          const value = judged(node.value, key, sink);
           if (value !== undefined && !reported.has(node.value.start)) {
             reported.add(node.value.start);
-            report(source, node.value, value, { messageId: 'literal', what: `The "${key}" option` }, `Looked for secret-named object keys (secret, password, privateKey, apiKey, clientSecret, …) whose value is a string literal in server code.`);
+            report(source, node.value, value, { messageId: 'literal', what: `The "${key}" option` }, `The object key "${key}" holds ${sink === 'key' ? 'a signing or encryption key' : 'a credential'}, and its value is a ${value.length}-character string literal in server code${sink === 'key' ? '' : ' that reads like a credential (not a placeholder, identifier, id or message)'}.`);
           }
           return;
         }
         if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && SECRET_VARIABLE.test(node.id.name)) {
-          const value = secretLiteral(node.init, node.id.name);
+          const sink = sinkOf(node.id.name);
+          const value = judged(node.init, node.id.name, sink);
           if (value !== undefined && node.init !== null && !reported.has(node.init.start)) {
             reported.add(node.init.start);
-            report(source, node.init, value, { messageId: 'literal', what: node.id.name }, `Looked for variables named like a secret (…SECRET, …PASSWORD, …API_KEY, …TOKEN) initialised with a string literal in server code.`);
+            report(source, node.init, value, { messageId: 'literal', what: node.id.name }, `The variable ${node.id.name} is named like ${sink === 'key' ? 'a signing or encryption key' : 'a credential'} and is initialised with a ${value.length}-character string literal in server code${sink === 'key' ? '' : ' that reads like a credential (not a placeholder, identifier, id or message)'}.`);
           }
           return;
         }
@@ -123,10 +156,10 @@ export default defineScanRule({
           if (callee === undefined || index === undefined || index < 0) return;
           if ((callee === 'sign' || callee === 'verify') && !/\bjwt|jsonwebtoken|jose\b/i.test(dottedName(node.callee) ?? '') && !source.text.includes('jsonwebtoken')) return;
           const argument = node.arguments[index];
-          const value = argument === undefined ? undefined : secretLiteral(argument, '');
+          const value = argument === undefined ? undefined : judged(argument, '', 'key');
           if (argument !== undefined && value !== undefined && !reported.has(argument.start)) {
             reported.add(argument.start);
-            report(source, argument, value, { messageId: 'literal', what: `The key passed to ${callee}()` }, `Looked for string literals passed as the signing key or secret of jwt.sign/verify, cookieParser and createHmac.`);
+            report(source, argument, value, { messageId: 'literal', what: `The key passed to ${callee}()` }, `A ${value.length}-character string literal is passed as the signing key or secret of ${callee}() (looked at jwt.sign/verify, cookieParser and createHmac).`);
           }
         }
       });

@@ -1,15 +1,10 @@
 // Protects against credentials committed to the repository, where every clone and CI log can leak them. Docs: docs/rules/security/secret-committed.md
 import { noOptions } from '../../core/rule.js';
-import { findSecrets } from '../../core/secrets.js';
-import { ciFiles } from '../../project/ci.js';
-import { isTestPath } from '../../project/project.js';
+import { findSecrets, type SecretMatch } from '../../core/secrets.js';
+import type { Severity } from '../../core/severity.js';
+import type { FileRole } from '../../project/file-roles.js';
 import { defineScanRule, positionOf } from '../support.js';
 
-/** Files whose secret-looking strings are hashes or generated data, not credentials. */
-const GENERATED = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|composer\.lock|Gemfile\.lock|go\.sum|Cargo\.lock|poetry\.lock)$|\.(?:map|snap)$/;
-const DOCS = /\.(?:md|mdx|markdown|rst|txt|adoc)$/i;
-/** Env templates (`.env.example`, `env-example-relational`, `config.sample.env`): their values are samples for local setups. */
-const ENV_TEMPLATE = /(?:^|\/)\.?env[\w.-]*[.-](?:example|sample|template|dist|tpl)(?:[.-][\w.-]*)?$|(?:^|\/)[\w.-]*(?:example|sample|template)\.env$/i;
 /** A sibling that runs the block in test mode: `NODE_ENV: test` in YAML, `-e NODE_ENV="test" \` in a `docker run`, `export NODE_ENV=test`. */
 const TEST_ENV = /^\s*(?:-\s+|-e\s+|--env[\s=]+|export\s+)?["']?(?:NODE_ENV|APP_ENV|ENVIRONMENT|ENV|RAILS_ENV|RACK_ENV|MIX_ENV|FLASK_ENV|DJANGO_ENV)\s*[:=]\s*['"]?test(?:ing)?['"]?\s*\\?\s*(?:#.*)?$/i;
 
@@ -36,13 +31,44 @@ function inTestEnvBlock(text: string, offset: number): boolean {
   return false;
 }
 
+/** Roles whose secrets are samples, fixtures or generated data: a real provider key there is still worth a look, nothing more. */
+const SAMPLE: ReadonlySet<FileRole> = new Set(['test', 'example', 'docs', 'generated', 'shipready-output']);
+/** Roles that run outside production: their generic literals are fixtures and local settings. */
+const TOOLING: ReadonlySet<FileRole> = new Set(['ci', 'script', 'seed', 'migration']);
+
+/**
+ * The severity of a match by what it proves and where it is, or undefined when it is no finding: a provider
+ * format or verified structure is critical wherever production or its tooling reads it (a real key in a CI
+ * workflow or a deploy script is as leaked as one in source); a generic high-entropy literal is at most high,
+ * in production source and configuration only; samples, tests, docs and generated files are info at most.
+ */
+function severityOf(secret: SecretMatch, role: FileRole, inTestBlock: boolean): Severity | undefined {
+  const proven = secret.strength === 'provider' || secret.strength === 'structure';
+  if (secret.strength === 'weak') return undefined;
+  if (secret.dismissed !== undefined) {
+    // A test-mode key or a documented example is real text worth knowing about, never a leak of production access.
+    return proven && (secret.dismissed.reason === 'test-mode' || secret.dismissed.reason === 'documentation') ? 'info' : undefined;
+  }
+  if (SAMPLE.has(role)) return proven ? 'info' : undefined;
+  if (proven) return 'critical';
+  if (TOOLING.has(role)) return role === 'ci' && !inTestBlock ? 'low' : undefined;
+  // Minified and vendored code is full of hashes and nonces; a generic literal there is rarely anyone's key.
+  return role === 'bundle' ? 'low' : 'high';
+}
+
+function strengthText(secret: SecretMatch): string {
+  if (secret.strength === 'provider') return 'provider token format';
+  if (secret.strength === 'structure') return 'verified structure';
+  return 'generic high-entropy literal';
+}
+
 type Messages = { committed: { description: string; file: string } };
 
 export default defineScanRule({
   id: 'security/secret-committed',
   title: 'No secrets committed to the repository',
   description:
-    'Provider keys (AWS, Stripe live, GitHub, Slack, Google, OpenAI, Anthropic, npm, SendGrid), private key blocks, credentialed connection strings to non-local hosts, and high-entropy values assigned to secret-named keys. Placeholders, test fixtures, lockfiles and git-ignored files are not reported.',
+    'Values that are credentials by their own shape: provider token formats (AWS, GCP, Azure, GitHub, GitLab, Slack, Stripe, Twilio, SendGrid, OpenAI, Anthropic, npm, Vercel, Supabase, …), private key blocks with a real body, connection strings with a real password to a non-local host, service-role JWTs, and high-entropy literals under secret-named keys that are not placeholders, identifiers, ids, hashes, public keys or documentation examples. Severity follows the file role and git tracking.',
   category: 'security',
   severity: 'critical',
   checklist: 'secrets',
@@ -53,29 +79,33 @@ export default defineScanRule({
     committed: ({ description, file }: Messages['committed']) => `${description} committed in ${file}`,
   },
   check(ctx) {
-    const ci = new Set(ciFiles(ctx.project).map((file) => file.path));
-    for (const file of ctx.project.files) {
-      if (isTestPath(file.path) || GENERATED.test(file.path)) continue;
-      const text = ctx.project.text(file.path);
+    const { project } = ctx;
+    for (const file of project.files) {
+      const text = project.text(file.path);
       if (text === undefined) continue;
-      const isDoc = DOCS.test(file.path);
-      for (const secret of findSecrets(text)) {
-        if (secret.isPlaceholder) continue;
-        // Docs show example assignments; only a provider-format key in prose is a real leak.
-        if (isDoc && (secret.kind === 'secret-assignment' || secret.kind === 'connection-string-password')) continue;
-        // A generic high-entropy value in a CI block that runs the tests is a test fixture; provider-format keys still count.
-        if (secret.kind === 'secret-assignment' && ci.has(file.path) && inTestEnvBlock(text, secret.start)) continue;
-        // Env templates ship sample values on purpose (Infisical's .env.example); only a provider-format key there is a leak.
-        if (secret.kind === 'secret-assignment' && ENV_TEMPLATE.test(file.path)) continue;
+      const secrets = findSecrets(text, { path: file.path });
+      if (secrets.length === 0) continue;
+      // Git answers for the whole repository at once; a file git does not track is not committed.
+      const tracked = project.isTracked(file.path);
+      if (tracked === false) continue;
+      const role = project.fileRole(file.path);
+      for (const secret of secrets) {
+        const inTestBlock = role === 'ci' && secret.strength === 'generic' && inTestEnvBlock(text, secret.start);
+        const severity = severityOf(secret, role, inTestBlock);
+        if (severity === undefined) continue;
         const start = positionOf(text, secret.start);
         const end = positionOf(text, secret.end);
+        const span = { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+        const tracking = tracked === true ? 'git tracks the file' : 'git could not say whether it tracks the file (no repository or no git); it is present and not git-ignored';
+        const why = secret.dismissed === undefined ? '' : ` Reported as info only: ${secret.dismissed.detail}.`;
         ctx.report({
           messageId: 'committed',
           data: { description: secret.description, file: file.path },
-          location: { path: file.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column },
+          location: { path: file.path, ...span },
           secrets: [secret.value],
-          detail: `Matched the ${secret.kind} detector (${secret.value.length} characters, not a placeholder) in a tracked, non-test file.`,
-          ...(secret.kind === 'secret-assignment' ? { severity: 'high' as const } : {}),
+          secretSpans: [span],
+          detail: `Detector ${secret.kind} (${strengthText(secret)}): ${secret.evidence}. File role: ${role}; ${tracking}.${why}`,
+          ...(severity === 'critical' ? {} : { severity }),
           key: secret.kind,
         });
       }

@@ -17,6 +17,7 @@ export interface ProductionCommand {
 
 /** npm scripts that run on start, deploy or release (hosting platforms run `build` in production too). */
 const PRODUCTION_SCRIPT = /^(?:pre|post)?(?:start|deploy|release|build|install|serve|prod|production)(?::[\w:-]+)?$|(?:^|:)(?:prod|production|deploy|release)$/;
+const NOT_PRODUCTION_SCRIPT = /(?:^|[._-])(?:ci|test|tests|testing|e2e|dev|development|local)(?:[._-]|$)/i;
 const DEPLOY_CONTEXT = /deploy|release|production|\bprod\b|rollout|\bship\b|entrypoint|\bstart/i;
 
 /** The folder a file sits in (`deploy` for `deploy/release.sh`): its name says what the script is for. */
@@ -40,6 +41,8 @@ export function productionCommands(project: Project): readonly ProductionCommand
   const commands: ProductionCommand[] = [];
   for (const unit of shellUnits(project)) {
     if (unit.kind === 'npm' && PRODUCTION_SCRIPT.test(unit.name)) commands.push({ file: unit.file, line: unit.line, text: unit.text, where: `npm script "${unit.name}"` });
+    // `startup.ci.sh`, `start-dev.sh`, `deploy.test.sh`: scripts named for CI, tests or development start nothing in production.
+    if (unit.kind === 'script' && NOT_PRODUCTION_SCRIPT.test(unit.name)) continue;
     if (unit.kind !== 'npm' && (DEPLOY_CONTEXT.test(unit.name) || (unit.kind === 'script' && DEPLOY_CONTEXT.test(parentFolder(unit.file))))) {
       for (const [index, lineText] of unit.text.split('\n').entries()) {
         if (lineText.trim() === '' || lineText.trim().startsWith('#')) continue;

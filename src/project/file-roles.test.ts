@@ -22,6 +22,8 @@ describe('roleOfPath', () => {
     ['apps/web/scripts/dev/simulate-webhook.ts', 'script'],
     ['apps/web/scripts/dev/seed.ts', 'seed'],
     ['tools/release.ts', 'script'],
+    ['.install-scripts/helpers/replace.ts', 'script'],
+    ['.husky/install.mjs', 'script'],
     ['apps/web/lib/ai/tools/search.ts', 'source'],
     ['prisma/seed.ts', 'seed'],
     ['src/db/seeds/users.ts', 'seed'],

@@ -95,6 +95,8 @@ export function roleOfPath(file: string): FileRole {
   if (DOCS_EXTENSION.test(name) || dirs.some((dir) => DOCS_SEGMENT.test(dir))) return 'docs';
   if (CI_PATH.test(file)) return 'ci';
   if (dirs.some((dir) => SCRIPT_SEGMENT.test(dir)) || SCRIPT_FILE.test(name) || isOutsideCode(dirs, TOP_LEVEL_SCRIPT_SEGMENT)) return 'script';
+  // Hidden folders (`.install-scripts/`, `.husky/`, `.vscode/`, `.storybook/`) hold tooling, never code that serves requests.
+  if (SOURCE_EXTENSION.test(name) && dirs.some((dir) => dir.startsWith('.') && dir !== '.well-known' && dir.length > 1)) return 'script';
   return SOURCE_EXTENSION.test(name) ? 'source' : 'other';
 }
 

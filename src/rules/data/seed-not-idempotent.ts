@@ -311,8 +311,13 @@ function analyse(source: ParsedSource, usesModels: boolean): FileAnalysis {
   return { writes, guards };
 }
 
-/** Where the seed runs by itself (deploy, release, container start), if anywhere: then a non-idempotent seed hits real databases. */
-function automaticSeedRun(project: Project): { file: string; line: number; where: string } | undefined {
+/**
+ * Where a seed runs by itself (deploy, release, container start), if anywhere: then a non-idempotent seed hits real
+ * databases, and the accounts it creates exist in production.
+ *
+ * @example automaticSeedRun(project)?.where // 'Procfile'
+ */
+export function automaticSeedRun(project: Project): { file: string; line: number; where: string; text: string } | undefined {
   const npmScripts = new Map<string, string[]>();
   for (const unit of shellUnits(project)) if (unit.kind === 'npm') npmScripts.set(unit.name, [...(npmScripts.get(unit.name) ?? []), unit.text]);
   const runsSeed = (text: string, depth: number): boolean => {
@@ -323,7 +328,7 @@ function automaticSeedRun(project: Project): { file: string; line: number; where
   for (const command of productionCommands(project)) {
     // `build` scripts run in CI and on hosting platforms, but a seed there is rare and usually a guard; only start/deploy/release paths count.
     if (/npm script "(?:pre|post)?build/.test(command.where)) continue;
-    if (runsSeed(command.text, 0)) return { file: command.file, line: command.line, where: command.where };
+    if (runsSeed(command.text, 0)) return { file: command.file, line: command.line, where: command.where, text: command.text };
   }
   return undefined;
 }

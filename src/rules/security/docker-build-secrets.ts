@@ -47,7 +47,21 @@ function variables(instruction: Instruction): Variable[] {
   );
 }
 
-type Messages = { baked: { name: string; keyword: string; file: string } };
+/** The .dockerignore that applies to a Dockerfile's usual build context (its own folder, then the repository root). */
+function dockerignoreOf(project: Project, dockerfile: string): string | undefined {
+  const dir = dockerfile.includes('/') ? dockerfile.slice(0, dockerfile.lastIndexOf('/')) : '';
+  return [`${dir === '' ? '' : `${dir}/`}${dockerfile.split('/').pop() ?? ''}.dockerignore`, `${dir === '' ? '' : `${dir}/`}.dockerignore`, '.dockerignore'].find((candidate) => project.has(candidate));
+}
+
+/** True when the .dockerignore excludes `.env` (`.env`, `.env*`, `*.env`, `**\/.env`, or everything but an allow-list). */
+function ignoresEnvFiles(project: Project, dockerfile: string): boolean {
+  const file = dockerignoreOf(project, dockerfile);
+  if (file === undefined) return false;
+  const lines = (project.text(file) ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return lines.some((line) => /^(?:\*\*\/|\/)?(?:\.env|\.env\*|\.env\.\*|\*\.env|\.env\*\*|\*)$/.test(line) || line === '**');
+}
+
+type Messages = { baked: { name: string; keyword: string; file: string }; copiesEnvFile: { file: string } };
 
 export default defineScanRule({
   id: 'security/docker-build-secrets',
@@ -62,6 +76,7 @@ export default defineScanRule({
   options: noOptions,
   messages: {
     baked: ({ name, keyword, file }: Messages['baked']) => `${file}: ${keyword} ${name} bakes a secret into the image (visible in docker history/inspect)`,
+    copiesEnvFile: ({ file }: Messages['copiesEnvFile']) => `${file} copies the whole build context, and no .dockerignore keeps .env out: a local .env is baked into the image`,
   },
   applies: (project: Project) => productionDockerfiles(project).length > 0,
   check(ctx) {
@@ -70,6 +85,17 @@ export default defineScanRule({
       const final = stages[stages.length - 1];
       const shipped = new Set(final === undefined ? [] : stageChain(stages, final));
       const published = publishedToClient(stages.flatMap((stage) => stage.instructions));
+      const copyAll = final?.instructions.find((instruction) => (instruction.getKeyword() === 'COPY' || instruction.getKeyword() === 'ADD') && /^(?:--\S+\s+)*\.\/?\s+\S+$/.test((instruction.getArgumentsContent() ?? '').trim()));
+      if (copyAll !== undefined && !ignoresEnvFiles(ctx.project, path)) {
+        ctx.report({
+          messageId: 'copiesEnvFile',
+          data: { file: path },
+          location: instructionLocation(path, copyAll),
+          severity: 'medium',
+          detail: `\`${copyAll.getKeyword()} ${copyAll.getArgumentsContent() ?? ''}\` at ${path}:${copyAll.getRange().start.line + 1} copies the build context into the shipped stage, and ${dockerignoreOf(ctx.project, path) ?? 'no .dockerignore beside the build context'} excludes .env: whoever builds the image from a checkout with a .env (every developer, a CI job that writes one) ships its secrets in a layer anyone who pulls the image can read.`,
+          fix: 'Add `.env` and `.env.*` (keeping `!.env.example`) to .dockerignore, or copy only what the image needs (package files, the build output).',
+        });
+      }
       for (const stage of stages) {
         for (const instruction of stage.instructions) {
           const keyword = instruction.getKeyword();

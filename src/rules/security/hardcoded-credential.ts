@@ -1,11 +1,12 @@
 // Protects against secrets that ship with the code: a JWT/session secret or password literal, including `process.env.X || 'literal'` fallbacks. Docs: docs/rules/security/hardcoded-credential.md
 import type { Node } from 'oxc-parser';
+import { automaticSeedRun } from '../data/seed-not-idempotent.js';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, propertyName, stringValue, walkAst } from '../../project/ast.js';
 import { isIdentifierLike, isPlaceholder, isSentence, isStructuredNonSecret, isUuid } from '../../core/secret-values.js';
 import { isSecretName } from '../../core/secrets.js';
 import { envVariable, nodeSite, parseGated, serverCodeFiles } from '../../project/code-scope.js';
-import type { ParsedSource, Project } from '../../project/project.js';
+import { isSourcePath, type ParsedSource, type Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
 /** Object keys whose value is a secret (session/JWT/cookie config, database and SMTP credentials). */
@@ -37,7 +38,33 @@ const GATE =
   /(?:secret|passw|pwd|token|api_?key|private_?key|signing_?key|encryption_?key|keys)\w*['"]?\s*[:=]\s*['"`]|(?:secret|passw|pwd|token|key|credential|passphrase)\w*['"\]]*\s*(?:\|\||\?\?)\s*['"`]|cookieParser\s*\(\s*['"`]|\b(?:sign|verify|createHmac)\s*\([^,()]+,\s*['"`]/i;
 const CLIENT_PATH = /\.[cm]?[jt]sx$|(?:^|\/)(?:locales?|i18n|translations|lang)\//i;
 
-type Messages = { envFallback: { name: string }; literal: { what: string } };
+/**
+ * The folders of the seed scripts a deploy command runs, followed through npm scripts (`npm run seed:run:relational`
+ * → `ts-node ./src/database/seeds/relational/run-seed.ts` → `src/database/seeds/relational/`); empty when none is named.
+ */
+function seedRoots(project: Project, command: string): string[] {
+  const scripts = new Map(project.packages().flatMap((pkg) => Object.entries(pkg.manifest.scripts)));
+  const roots = new Set<string>();
+  const visit = (text: string, depth: number): void => {
+    for (const token of text.split(/[\s"'`;&|()]+/)) {
+      const file = token.replace(/^\.\//, '');
+      if (/seed/i.test(file) && file.includes('/') && /\.[cm]?[jt]s$/.test(file)) roots.add(file.slice(0, file.lastIndexOf('/') + 1));
+    }
+    if (depth > 3) return;
+    for (const match of text.matchAll(/\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)/g)) {
+      const script = match[1] === undefined ? undefined : scripts.get(match[1]);
+      if (script !== undefined) visit(script, depth + 1);
+    }
+  };
+  visit(command, 0);
+  return [...roots];
+}
+
+/** Names a seed gives an account's password, clear or hashed. */
+const SEED_PASSWORD_NAME = /^(?:password|passwd|pass|hashedPassword|passwordHash|adminPassword|defaultPassword)$/i;
+
+type Messages = {
+  seededAccount: { where: string }; envFallback: { name: string }; literal: { what: string } };
 
 /** How strongly the place proves the literal is a key: `key` (it signs or encrypts), or `credential` (a password, token or API key by name only). */
 type Sink = 'key' | 'credential';
@@ -95,9 +122,40 @@ export default defineScanRule({
   messages: {
     envFallback: ({ name }: Messages['envFallback']) => `${name} falls back to a literal secret when the variable is not set`,
     literal: ({ what }: Messages['literal']) => `${what} is a literal written in the code`,
+    seededAccount: ({ where }: Messages['seededAccount']) => `The seed that ${where} runs creates an account whose password is written in the code`,
   },
   check(ctx) {
     const { project } = ctx;
+    // A seed is sample data, unless the deploy runs it: then its accounts, and their known passwords, exist in production.
+    const seedRun = automaticSeedRun(project);
+    if (seedRun !== undefined) {
+      const roots = seedRoots(project, seedRun.text);
+      const seeds = project.files
+        .map((file) => file.path)
+        .filter((file) => project.fileRole(file) === 'seed' && isSourcePath(file) && (roots.length === 0 || roots.some((root) => file.startsWith(root))));
+      for (const source of parseGated(project, seeds, (text) => /passw/i.test(text))) {
+        walkAst(source.program, (node) => {
+          // `password: 'secret'`, `password: await bcrypt.hash('secret', salt)`, `const password = await hash('secret')`.
+          const named = node.type === 'Property' ? propertyName(node) : node.type === 'VariableDeclarator' && node.id.type === 'Identifier' ? node.id.name : undefined;
+          const valueNode = node.type === 'Property' ? node.value : node.type === 'VariableDeclarator' ? node.init : null;
+          if (named === undefined || valueNode === null || !SEED_PASSWORD_NAME.test(named)) return;
+          const value = valueNode.type === 'AwaitExpression' ? valueNode.argument : valueNode;
+          const literal = stringValue(value) ?? (value.type === 'CallExpression' ? stringValue(value.arguments[0]) : undefined);
+          if (literal === undefined || literal === '') return;
+          const site = nodeSite(source, value);
+          ctx.report({
+            messageId: 'seededAccount',
+            data: { where: seedRun.where },
+            location: site,
+            severity: 'high',
+            secrets: [literal],
+            detail: `${seedRun.where} (${seedRun.file}:${seedRun.line}) runs the seed on every deploy or start, and ${source.path}:${site.line} gives the account it creates a password written in the code (${literal.length} characters): anyone who reads the repository can log in to every environment it is deployed to.`,
+            fix: 'Do not seed accounts on deploy; create the first admin from a one-off command that reads the password from the environment (and forces a change on first login), or seed only in development.',
+            key: `seed ${site.line}`,
+          });
+        });
+      }
+    }
     // Server code: every server package's scope, plus packages that hold what secrets protect (database, tokens, sessions, mail).
     const files = serverCodeFiles(project, CREDENTIAL_CONSUMERS);
     const report = (source: ParsedSource, node: Node, value: string, finding: { messageId: 'envFallback'; name: string } | { messageId: 'literal'; what: string }, detail: string): void => {

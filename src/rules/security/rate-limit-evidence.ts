@@ -33,6 +33,8 @@ function isCall(text: string, index: number, match: string): boolean {
 const PROXY_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|haproxy\.cfg|[^/]*\.toml|[^/]*\.tf)$/i;
 const PROXY_LIMIT = /\blimit_req(?:_zone)?\b|\brate_?limit\b|\bratelimit\b|\bhttp_req_rate\b|\blocal_ratelimit\b|\blimit-(?:rps|rpm|connections)\b|\brate_based_statement\b|\bthrottling_(?:rate|burst)_limit\b|\bthrottle_settings\b/i;
 
+const ARCJET_RATE_RULE = /\b(?:slidingWindow|fixedWindow|tokenBucket)\s*\(/;
+
 export interface LimitEvidence {
   readonly kind: 'library' | 'code' | 'proxy';
   readonly what: string;
@@ -41,8 +43,12 @@ export interface LimitEvidence {
 
 /** The first piece of rate-limiting evidence for the scope, or undefined. */
 export function rateLimitEvidence(project: Project, scope: PackageScope): LimitEvidence | undefined {
-  const library = scopeUses(project, scope, RATE_LIMIT_LIBRARIES);
+  const library = scopeUses(project, scope, RATE_LIMIT_LIBRARIES.filter((name) => name !== '@arcjet/'));
   if (library !== undefined) return { kind: 'library', what: library.name, site: library.site };
+  // Arcjet is a security suite: bot detection and shield limit nothing; only its rate-limit rules do.
+  const arcjet = scopeUses(project, scope, ['@arcjet/']);
+  const arcjetRule = arcjet === undefined ? undefined : findText(project, scope.files, ARCJET_RATE_RULE);
+  if (arcjet !== undefined && arcjetRule !== undefined) return { kind: 'library', what: `${arcjet.name} (rate-limit rule)`, site: arcjetRule };
   const code = limiterCall(project, scope.files);
   if (code !== undefined) return { kind: 'code', what: 'a limiter in code', site: code };
   const proxy = proxyLimit(project);

@@ -33,3 +33,18 @@ describe('extractRoutes: decorator controllers', () => {
     expect(extractRoutes(other, 'express')).toEqual([]);
   });
 });
+
+describe('extractRoutes: Fastify route objects', () => {
+  it('reads route objects kept in a list and registered in a loop, once each with the inline form', () => {
+    const source = parse(
+      'src/endpoints/auth/auth.routes.js',
+      "const routes = [\n  { method: 'POST', url: '/login', schema: LoginSchema, handler: doLogin },\n  { method: ['GET', 'HEAD'], url: '/me', handler: getMe },\n];\nfastify.route({ method: 'DELETE', url: '/session', handler: deleteSession });\nconst options = { method: 'POST', url: 'not-a-path', handler: x };\nmodule.exports = routes;\n",
+    );
+    expect(extractRoutes(source, 'fastify').map((route) => [route.method, route.path, route.line])).toEqual([
+      ['POST', '/login', 2],
+      ['GET', '/me', 3],
+      ['HEAD', '/me', 3],
+      ['DELETE', '/session', 5],
+    ]);
+  });
+});

@@ -119,7 +119,7 @@ function exportedNames(source: ParsedSource): Array<{ name: string; node: Node }
  * path literal (optionally after a method name, as in Hono's `app.on('GET', '/x')`), a Fastify route
  * object, or a Nest decorator. `cache.get(key)` does not pass, so utility files stay unparsed.
  */
-export const ROUTE_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(\s*(?:['"`][A-Z]*['"`]\s*,\s*)?['"`][/*]|@(?:Get|Post|Put|Patch|Delete|All|Controller|JsonController|Route)\b|\.route\s*\(\s*\{/;
+export const ROUTE_HINT = /\.(?:get|post|put|patch|delete|all|head|options|route|on)\s*\(\s*(?:['"`][A-Z]*['"`]\s*,\s*)?['"`][/*]|@(?:Get|Post|Put|Patch|Delete|All|Controller|JsonController|Route)\b|\.route\s*\(\s*\{|\bmethod\s*:\s*['"`](?:GET|POST|PUT|PATCH|DELETE)['"`][\s\S]{0,200}?\burl\s*:\s*['"`]\//;
 
 /**
  * Every route a file declares, across Express, Fastify, Hono, Koa, NestJS, routing-controllers, tsoa, Next.js and Remix/React Router.
@@ -158,9 +158,22 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
   if (remixRoute !== undefined) fileRoute('remix-route', remixRoute, framework === 'react-router' ? 'react-router' : 'remix');
   if (!ROUTE_HINT.test(source.text)) return routes;
 
+  const routeCallOptions = new Set<number>();
   walkAst(source.program, (node) => {
     if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
       collectNestRoutes(node, source, routes, at, framework);
+      return;
+    }
+    // Fastify route objects kept in a list and registered in a loop (`routes.forEach((route) => fastify.route(route))`):
+    // an object with a literal method, a path `url` and a handler is a route wherever it is written.
+    if (node.type === 'ObjectExpression' && framework === 'fastify' && !routeCallOptions.has(node.start)) {
+      const url = stringValue(objectProperty(node, 'url'));
+      const methodNode = objectProperty(node, 'method');
+      const handler = objectProperty(node, 'handler');
+      const methods = methodNode?.type === 'ArrayExpression' ? methodNode.elements.map((element) => stringValue(element)) : [stringValue(methodNode)];
+      if (handler !== undefined && looksLikeRoutePath(url) && methods.every((name) => name !== undefined && METHOD_SET.has(name.toLowerCase()))) {
+        for (const routeMethod of methods) routes.push({ file: source.path, framework, style: 'route-object', method: (routeMethod ?? 'ALL').toUpperCase(), path: url, ...at(node), handlers: [handler] });
+      }
       return;
     }
     if (node.type !== 'CallExpression') return;
@@ -193,6 +206,7 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
     }
     if (call.method === 'route' && node.arguments[0]?.type === 'ObjectExpression') {
       const options = node.arguments[0];
+      routeCallOptions.add(options.start);
       const url = stringValue(objectProperty(options, 'url') ?? objectProperty(options, 'path'));
       const methodNode = objectProperty(options, 'method');
       const methods = methodNode?.type === 'ArrayExpression' ? methodNode.elements.map((element) => stringValue(element)) : [stringValue(methodNode)];

@@ -164,7 +164,7 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
       now: options.now ?? new Date(),
       failOn: options.failOn ?? config.failOn ?? 'high',
       sections,
-      notes: dedupeNotes([...project.notes, ...migrations.notes]),
+      notes: dedupeNotes([...(config.notes ?? []), ...project.notes, ...migrations.notes]),
       stats: { files: project.files.length, bytes: project.bytesRead, binarySkipped: project.binaryByExtension, rules: outcome.rules.length },
     }),
   );

@@ -104,8 +104,8 @@ export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersi
  * const sets = listMigrations('.');
  * if (sets.ok) sets.value.forEach((set) => console.log(set.framework, set.dir));
  */
-export function listMigrations(root: string, options: Pick<MigrationOptions, 'files'> = {}): Result<MigrationSet[], UserError> {
-  return discoverMigrations(root, options.files === undefined ? {} : { files: options.files });
+export function listMigrations(root: string, options: Pick<MigrationOptions, 'files'> & { readonly notes?: Note[] } = {}): Result<MigrationSet[], UserError> {
+  return discoverMigrations(root, { ...(options.files === undefined ? {} : { files: options.files }), ...(options.notes === undefined ? {} : { notes: options.notes }) });
 }
 
 /**
@@ -116,7 +116,8 @@ export function listMigrations(root: string, options: Pick<MigrationOptions, 'fi
  * if (result.ok) console.log(result.value.findings.length);
  */
 export async function lintMigrations(root: string, options: MigrationOptions = {}): Promise<Result<MigrationLintResult, UserError>> {
-  const listed = listMigrations(root, options);
+  const discoveryNotes: Note[] = [];
+  const listed = listMigrations(root, { ...(options.files === undefined ? {} : { files: options.files }), notes: discoveryNotes });
   if (!listed.ok) return listed;
   const captureNotes: Note[] = [];
   const captureStats: Record<string, number> = {};
@@ -142,7 +143,7 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
     ...(onlyPaths === undefined ? {} : { onlyPaths }),
   });
   const migrationCount = sets.reduce((sum, set) => sum + set.migrations.length, 0);
-  const notes = [...captureNotes, ...outcome.notes];
+  const notes = [...discoveryNotes, ...captureNotes, ...outcome.notes];
   if (options.since !== undefined) {
     const changedCount = sets.flatMap((set) => set.migrations).filter((migration) => onlyPaths?.has(migration.path) === true).length;
     notes.push({ kind: 'info', message: `--since ${options.since}: ${changedCount} of ${migrationCount} migration(s) added or changed; findings in the others are history and not reported` });

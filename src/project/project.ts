@@ -19,8 +19,7 @@ import { roleOf, roleOfPath, type FileRole } from './file-roles.js';
 import { buildPackages, type PackageInfo } from './packages.js';
 import { deployedServices } from './services.js';
 import { extractRoutes, ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
-import { realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
-import { errorCode } from '../core/fs-errors.js';
+import { DEFAULT_MAX_FILE_SIZE, describeRefusal, realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
 import { GitRepository, type GitEnvironment, type GitUnavailable } from './git.js';
 
 export interface ParsedSource {
@@ -95,6 +94,7 @@ export class Project implements SourceText {
   readonly notes: Note[];
   readonly binaryByExtension: number;
   private readonly fs: FileSystem;
+  private readonly maxFileSize: number;
   private readonly texts = new Map<string, string | null>();
   /** Recently parsed files only: a whole monorepo of ASTs does not fit in memory. Views that need every file memoize their facts instead. */
   private readonly parsed = new Map<string, ParsedSource | null>();
@@ -103,8 +103,9 @@ export class Project implements SourceText {
   private readonly filesByPath: ReadonlyMap<string, FileEntry>;
   bytesRead = 0;
 
-  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem, env: GitEnvironment | undefined) {
+  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem, env: GitEnvironment | undefined, maxFileSize: number) {
     this.root = root;
+    this.maxFileSize = maxFileSize;
     this.env = env;
     this.files = files;
     this.notes = notes;
@@ -117,7 +118,7 @@ export class Project implements SourceText {
     const walked = walk(root, options);
     if (!walked.ok) return walked;
     const { files, notes, binaryByExtension } = walked.value;
-    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem, options.env));
+    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem, options.env, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE));
   }
 
   /**
@@ -151,15 +152,15 @@ export class Project implements SourceText {
     const cached = this.texts.get(file);
     if (cached !== undefined) return cached ?? undefined;
     if (!this.filesByPath.has(file)) return undefined;
-    let buffer: Buffer;
-    try {
-      buffer = this.fs.readFileSync(path.join(this.root, file));
-    } catch (error) {
-      const code = errorCode(error) ?? 'error';
-      this.notes.push({ kind: 'skipped-file', path: file, message: `not readable (${code})` });
+    // Read through readRegularFile and capped at the walk's limit: a file swapped for a FIFO or device after the
+    // walk cannot block the scan, and one that grew since cannot make it read without end.
+    const read = this.fs.readRegularFile(path.join(this.root, file), this.maxFileSize);
+    if (!read.ok) {
+      this.notes.push({ kind: 'skipped-file', path: file, message: describeRefusal(read.error) });
       this.texts.set(file, null);
       return undefined;
     }
+    const buffer = read.value;
     this.bytesRead += buffer.length;
     if (buffer.subarray(0, 8000).includes(0)) {
       this.notes.push({ kind: 'skipped-file', path: file, message: 'binary content' });

@@ -1,6 +1,7 @@
 import type { Node } from 'oxc-parser';
 import { stringValue, walkAst } from './ast.js';
 import type { Framework, PackageInfo } from './packages.js';
+import { lineIndexOf } from './line-index.js';
 import { isSourcePath, type ParsedSource, type Project } from './project.js';
 import { ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 
@@ -145,13 +146,7 @@ export function siteAt(path: string, text: string, start: number, end: number): 
 }
 
 function positionIn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) {
-    line += 1;
-    lineStart = index + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
+  return lineIndexOf(text).position(offset);
 }
 
 /** The site of an AST node in a parsed file. */

@@ -15,6 +15,7 @@ import {
   type YamlFile,
 } from './documents.js';
 import { LineIndex } from './line-index.js';
+import { tooDeeplyNested } from './nesting.js';
 import { roleOf, roleOfPath, type FileRole } from './file-roles.js';
 import { buildPackages, type PackageInfo } from './packages.js';
 import { deployedServices } from './services.js';
@@ -195,6 +196,12 @@ export class Project implements SourceText {
     }
     const text = this.text(file);
     if (text === undefined) {
+      this.remember(file, null);
+      return undefined;
+    }
+    const tooDeep = tooDeeplyNested(text);
+    if (tooDeep !== undefined) {
+      this.notes.push({ kind: 'parse-error', path: file, message: `${tooDeep}: not parsed, so checks that read its syntax skipped it` });
       this.remember(file, null);
       return undefined;
     }

@@ -1,4 +1,5 @@
 import type { ChecklistId } from './checklist.js';
+import { DEFAULT_FILE_BUDGET_MS, FileBudgetExceeded, withFileBudget } from './file-budget.js';
 import { fingerprint } from './fingerprint.js';
 import { redactText, redactUrl } from './redact.js';
 import type { Finding, Location, Note, RuleMeta, Snippet } from './report.js';
@@ -24,6 +25,10 @@ export interface RunRulesOptions {
   readonly docsBaseUrl: string;
   /** Called once per rule as it starts, for progress on a TTY. */
   readonly onRule?: (ruleId: string, index: number, total: number) => void;
+  /** Time one rule may spend on one file (see core/file-budget.ts); default 10 s. */
+  readonly fileBudgetMs?: number;
+  /** Milliseconds from any origin, for the file budget; tests pass a fake clock. */
+  readonly now?: () => number;
 }
 
 export interface RuleRunOutcome {
@@ -32,7 +37,12 @@ export interface RuleRunOutcome {
   readonly rules: RuleMeta[];
   /** Ids of enabled rules whose `applies` returned true: their silence is evidence of a pass. */
   readonly applied: ReadonlySet<string>;
+  /** Files a rule ran out of time on and skipped (`rule-error` notes naming the rule and the file). */
+  readonly notes: Note[];
 }
+
+/** A rule that runs out of time on this many files is stopped: its input is hostile, not one odd file. */
+const MAX_FILES_OVER_BUDGET = 3;
 
 const SNIPPET_CONTEXT = 1;
 const SNIPPET_MAX_LINES = 6;
@@ -187,6 +197,9 @@ export async function runRules<Project>(
   const drafts: Array<ReturnType<typeof toFinding>> = [];
   const ranRules: RuleMeta[] = [];
   const applied = new Set<string>();
+  const notes: Note[] = [];
+  const limitMs = options.fileBudgetMs ?? DEFAULT_FILE_BUDGET_MS;
+  const now = options.now ?? (() => performance.now());
   const enabled = rules.filter((rule) => options.settings?.get(rule.id)?.enabled ?? rule.enabledByDefault ?? true);
   for (const [index, rule] of enabled.entries()) {
     options.onRule?.(rule.id, index, enabled.length);
@@ -194,14 +207,30 @@ export async function runRules<Project>(
     ranRules.push(toRuleMeta({ ...rule, severity: setting?.severity ?? rule.severity }, options.docsBaseUrl));
     if (!rule.applies(project)) continue;
     applied.add(rule.id);
-    try {
-      await rule.run(project, setting?.options, (raw) => drafts.push(toFinding(rule, raw, sources, options.docsBaseUrl, setting?.severity)));
-    } catch (cause) {
-      throw new Error(`rule ${rule.id} failed`, { cause });
+    // A rule that runs out of time on a file is run again without it, so its findings on every other file are
+    // complete; its silence is then no evidence of a pass (the file went unchecked), so it no longer counts as applied.
+    const hidden = new Set<string>();
+    for (;;) {
+      const ruleDrafts: Array<ReturnType<typeof toFinding>> = [];
+      try {
+        await withFileBudget({ limitMs, now, hidden }, () => rule.run(project, setting?.options, (raw) => ruleDrafts.push(toFinding(rule, raw, sources, options.docsBaseUrl, setting?.severity))));
+        drafts.push(...ruleDrafts);
+        break;
+      } catch (cause) {
+        if (!(cause instanceof FileBudgetExceeded)) throw new Error(`rule ${rule.id} failed`, { cause });
+        hidden.add(cause.file);
+        applied.delete(rule.id);
+        const seconds = Math.round(limitMs / 1000);
+        if (hidden.size >= MAX_FILES_OVER_BUDGET) {
+          notes.push({ kind: 'rule-error', path: cause.file, message: `${rule.id} spent more than ${seconds} s on this file, the ${hidden.size}th such file: the rule was stopped and reports nothing` });
+          break;
+        }
+        notes.push({ kind: 'rule-error', path: cause.file, message: `${rule.id} spent more than ${seconds} s on this file and skipped it; it checked every other file` });
+      }
     }
   }
   ranRules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { findings: assignFingerprints(drafts).sort(compareFindings), rules: ranRules, applied };
+  return { findings: assignFingerprints(drafts).sort(compareFindings), rules: ranRules, applied, notes };
 }
 
 export type { ChecklistId, Note };

@@ -1,6 +1,7 @@
 import type { Node } from 'oxc-parser';
 import { stringValue, walkAst } from './ast.js';
 import type { Framework, PackageInfo } from './packages.js';
+import { isHiddenFile, tick } from '../core/file-budget.js';
 import { lineIndexOf } from './line-index.js';
 import { isSourcePath, type ParsedSource, type Project } from './project.js';
 import { ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
@@ -163,6 +164,7 @@ export function nodeSite(source: ParsedSource, node: { start: number; end: numbe
  */
 export function findText(project: Project, files: readonly string[], pattern: RegExp): CodeSite | undefined {
   for (const file of files) {
+    if (isHiddenFile(file)) continue;
     const text = project.text(file);
     if (text === undefined) continue;
     const match = pattern.exec(text);
@@ -175,10 +177,12 @@ export function findText(project: Project, files: readonly string[], pattern: Re
 export function findAllText(project: Project, files: readonly string[], pattern: RegExp): CodeSite[] {
   const sites: CodeSite[] = [];
   for (const file of files) {
+    if (isHiddenFile(file)) continue;
     const text = project.text(file);
     if (text === undefined) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      tick();
       sites.push(siteAt(file, text, match.index, match.index + match[0].length));
       if (match[0] === '') pattern.lastIndex += 1;
     }
@@ -190,6 +194,7 @@ export function findAllText(project: Project, files: readonly string[], pattern:
 export function parseGated(project: Project, files: readonly string[], gate: (text: string) => boolean): ParsedSource[] {
   const parsed: ParsedSource[] = [];
   for (const file of files) {
+    if (isHiddenFile(file)) continue;
     const text = project.text(file);
     if (text === undefined || !gate(text)) continue;
     const source = project.parseSource(file);

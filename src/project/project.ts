@@ -16,6 +16,8 @@ import {
 } from './documents.js';
 import { LineIndex } from './line-index.js';
 import { tooDeeplyNested } from './nesting.js';
+import { rememberProgramFile } from './ast.js';
+import { focusFile, isHiddenFile, tick } from '../core/file-budget.js';
 import { roleOf, roleOfPath, type FileRole } from './file-roles.js';
 import { buildPackages, type PackageInfo } from './packages.js';
 import { deployedServices } from './services.js';
@@ -150,6 +152,8 @@ export class Project implements SourceText {
    * undefined with a note; invalid UTF-8 is decoded with replacement characters and noted.
    */
   text(file: string): string | undefined {
+    focusFile(file);
+    tick();
     const cached = this.texts.get(file);
     if (cached !== undefined) return cached ?? undefined;
     if (!this.filesByPath.has(file)) return undefined;
@@ -187,6 +191,9 @@ export class Project implements SourceText {
 
   /** Parsed TS/JS, cached; undefined (with a note) when the file cannot be read or parsed at all. */
   parseSource(file: string): ParsedSource | undefined {
+    // Hidden from a rule that ran out of time on it: no tree, and nothing cached, so other rules still get one.
+    if (isHiddenFile(file)) return undefined;
+    focusFile(file);
     const cached = this.parsed.get(file);
     if (cached !== undefined) {
       // Re-insert so the Map's insertion order doubles as least-recently-used order.
@@ -214,6 +221,7 @@ export class Project implements SourceText {
       this.notes.push({ kind: 'parse-error', path: file, message: `syntax error${where}: ${firstError.message}; checked what could be parsed` });
     }
     const source: ParsedSource = { path: file, text, program: result.program, comments: result.comments, lineIndex };
+    rememberProgramFile(source.program, file);
     this.remember(file, source);
     return source;
   }
@@ -350,6 +358,7 @@ export class Project implements SourceText {
    * for a few files, and the whole-project view reuses the same extraction.
    */
   routesOf(file: string): readonly RouteDefinition[] {
+    if (isHiddenFile(file)) return [];
     const cached = this.routesByFile.get(file);
     if (cached !== undefined) return cached;
     const isRouteFile = nextAppRoutePath(file) !== undefined || nextPagesApiPath(file) !== undefined || remixRoutePath(file) !== undefined;

@@ -121,5 +121,5 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
       const suppression = suppressionFor(finding, byPath);
       return suppression === undefined ? finding : { ...finding, suppression };
     });
-  return { findings, rules: outcome.rules, applied: outcome.applied, notes, project };
+  return { findings, rules: outcome.rules, applied: outcome.applied, notes: [...notes, ...outcome.notes], project };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignFingerprints, toFinding } from './engine.js';
-import type { RuleMetadata } from './rule.js';
+import { assignFingerprints, runRules, toFinding } from './engine.js';
+import { defineRule, noOptions, type RuleMetadata } from './rule.js';
 
 const RULE: RuleMetadata = { id: 'reliability/outbound-timeout', title: 't', description: 'd', category: 'reliability', severity: 'medium', docs: 'd.md', fix: 'f' };
 
@@ -32,5 +32,23 @@ describe('fingerprints on long lines', () => {
     const short = 'const response = await fetch(url);';
     const draft = toFinding(RULE, { messageId: 'm', message: 'x', location: { path: 'a.ts', line: 1, column: 24 } }, { text: () => short }, '');
     expect(draft.fingerprintContext.endsWith(short)).toBe(true);
+  });
+});
+
+describe('findings per rule and file', () => {
+  it('lists the first 200 of a rule in one file and counts the rest in a note', async () => {
+    const noisy = defineRule<object, { hit: { index: number } }, undefined>({
+      ...RULE,
+      options: noOptions,
+      messages: { hit: ({ index }) => `hit ${index}` },
+      check(ctx) {
+        for (let index = 0; index < 250; index++) ctx.report({ messageId: 'hit', data: { index }, location: { path: 'src/generated-client.ts', line: index + 1 } });
+        ctx.report({ messageId: 'hit', data: { index: 0 }, location: { path: 'src/app.ts', line: 1 } });
+      },
+    });
+    const outcome = await runRules([noisy], {}, { text: () => undefined }, { docsBaseUrl: '' });
+    expect(outcome.findings.filter((finding) => finding.location?.kind === 'file' && finding.location.path === 'src/generated-client.ts')).toHaveLength(200);
+    expect(outcome.findings.filter((finding) => finding.location?.kind === 'file' && finding.location.path === 'src/app.ts')).toHaveLength(1);
+    expect(outcome.notes.map((note) => [note.kind, note.path])).toEqual([['info', 'src/generated-client.ts']]);
   });
 });

@@ -41,6 +41,13 @@ export interface RuleRunOutcome {
   readonly notes: Note[];
 }
 
+/**
+ * Findings of one rule in one file beyond this are counted in a note, not listed: a file with thousands (a
+ * generated client, a bundle, a hostile input) would otherwise hold the report's memory and bury every other
+ * finding, and the score already counts a rule's repeats for little.
+ */
+const MAX_FINDINGS_PER_FILE = 200;
+
 /** A rule that runs out of time on this many files is stopped: its input is hostile, not one odd file. */
 const MAX_FILES_OVER_BUDGET = 3;
 
@@ -212,9 +219,19 @@ export async function runRules<Project>(
     const hidden = new Set<string>();
     for (;;) {
       const ruleDrafts: Array<ReturnType<typeof toFinding>> = [];
+      const perFile = new Map<string, number>();
+      const sink = (raw: RawReport): void => {
+        const file = raw.location !== undefined && 'path' in raw.location ? raw.location.path : '';
+        const count = (perFile.get(file) ?? 0) + 1;
+        perFile.set(file, count);
+        if (count <= MAX_FINDINGS_PER_FILE) ruleDrafts.push(toFinding(rule, raw, sources, options.docsBaseUrl, setting?.severity));
+      };
       try {
-        await withFileBudget({ limitMs, now, hidden }, () => rule.run(project, setting?.options, (raw) => ruleDrafts.push(toFinding(rule, raw, sources, options.docsBaseUrl, setting?.severity))));
+        await withFileBudget({ limitMs, now, hidden }, () => rule.run(project, setting?.options, sink));
         drafts.push(...ruleDrafts);
+        for (const [file, count] of perFile) {
+          if (count > MAX_FINDINGS_PER_FILE) notes.push({ kind: 'info', ...(file === '' ? {} : { path: file }), message: `${rule.id} found ${count} problems here; the first ${MAX_FINDINGS_PER_FILE} are listed` });
+        }
         break;
       } catch (cause) {
         if (!(cause instanceof FileBudgetExceeded)) throw new Error(`rule ${rule.id} failed`, { cause });

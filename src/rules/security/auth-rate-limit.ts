@@ -66,8 +66,8 @@ export default defineScanRule({
         const text = project.text(file) ?? '';
         return ROUTE_HINT.test(text) && AUTH_LITERAL.test(text);
       });
-      const authRoutes = routesIn(project, candidates).filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && AUTH_SEGMENT.test(route.path));
-      for (const route of authRoutes) {
+      for (const route of routesIn(project, candidates)) {
+        if (!STATE_CHANGING.has(route.method) || route.path === undefined || !AUTH_SEGMENT.test(route.path)) continue;
         if (isCovered(project, scope, route)) continue;
         ctx.report({
           messageId: 'uncovered',

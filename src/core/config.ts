@@ -165,7 +165,13 @@ function readText(file: string): Result<string, UserError> {
   return readInputFile(file, CONFIG_READ);
 }
 
-function parseConfigText(text: string, file: string): Result<unknown, UserError> {
+/**
+ * Parses a config file's text (JSON for `*.json`, else YAML) into the raw value `validateConfig` checks. YAML's
+ * alias expansion is capped by the library (an alias bomb is a parse error), so no text makes this run away.
+ *
+ * @example const raw = parseConfigText('rules:\n  team/adr: off\n', 'shipready.config.yaml');
+ */
+export function parseConfigText(text: string, file: string): Result<unknown, UserError> {
   try {
     return ok(file.endsWith('.json') ? JSON.parse(text) : parseYaml(text));
   } catch (error) {

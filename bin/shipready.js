@@ -19,6 +19,15 @@ const request = {
   stderrIsTTY: process.stderr.isTTY === true,
 };
 
+// A reader that stops early (`shipready scan . --format json | head`) closes the pipe: the output ends there,
+// quietly, instead of in an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error?.code !== 'EPIPE') process.stderr.write(`shipready: cannot write output (${error?.code ?? 'error'})\n`);
+    process.exit(error?.code === 'EPIPE' ? (process.exitCode ?? 0) : 2);
+  });
+}
+
 let progressShown = false;
 function progress(line) {
   progressShown = true;
@@ -42,7 +51,14 @@ function runOnThread() {
   return new Promise((resolve) => {
     let settled = false;
     let started = false;
-    const worker = new Worker(new URL('./cli-thread.js', import.meta.url), { workerData: request, resourceLimits: { stackSizeMb: STACK_MB }, stdout: false, stderr: false });
+    let worker;
+    try {
+      worker = new Worker(new URL('./cli-thread.js', import.meta.url), { workerData: request, resourceLimits: { stackSizeMb: STACK_MB }, stdout: false, stderr: false });
+    } catch {
+      // A machine that cannot give a thread that much address space (strict overcommit) still gets a run.
+      resolve(runHere());
+      return;
+    }
     worker.on('online', () => {
       started = true;
     });

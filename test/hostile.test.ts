@@ -239,6 +239,20 @@ describe.skipIf(!hasFifos)('hostile input', { timeout: 2 * CASE_LIMIT_MS }, () =
     expect(parseJson(json.stdout)).toBeTypeOf('object');
   });
 
+  it('a reader that closes the pipe early (`| head`) ends the output without an EPIPE stack trace', async () => {
+    // Through a shell, as a user would: the report is larger than the pipe's buffer, so shipready is still writing when head exits.
+    const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+    const command = `${quote(process.execPath)} ${quote(BIN)} scan ${quote(path.join(REPO_ROOT, 'examples', 'prototype-app'))} --format json | head -c 10 > /dev/null`;
+    const outcome = await new Promise<Outcome>((resolve) => {
+      const child = spawn('sh', ['-c', command], { cwd: base, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr, timedOut: false }));
+    });
+    expectSurvived(outcome);
+    expect(outcome.stderr).toBe('');
+  });
+
   it('prints a stack trace for an internal error only with --debug (a usage error has none either way)', async () => {
     const outcome = await runHostile(['scan', 'fifos', '--config', 'fifo', '--debug'], base);
     expectOneLineError(outcome, /named pipe/);

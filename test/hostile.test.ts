@@ -2,7 +2,7 @@
 // crash or exhaust it. Every case must end within its time limit, exit 0, 1 or 2 (never a signal), and print no
 // stack trace unless --debug is given. Runs under `npm test` (about 30 s on two cores).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,6 +223,16 @@ describe.skipIf(!hasFifos)('hostile input', { timeout: 2 * CASE_LIMIT_MS }, () =
   it('the 20 MiB SQL file is noted, not silently dropped, by migrations', async () => {
     const outcome = await runHostile(['migrations', 'big-sql', '--format', 'json'], base);
     expect(notesOf(outcome).some((note) => note.path === 'migrations/001_big.sql')).toBe(true);
+  });
+
+  it('--write-baseline neither writes through a planted link nor blocks on a planted FIFO', async () => {
+    const victim = write('victim.txt', 'keep');
+    symlinkSync(victim, path.join(app('baseline-link'), '.shipready-baseline.json'));
+    expectOneLineError(await runHostile(['scan', 'baseline-link', '--write-baseline'], base), /--write-baseline: .* is a symbolic link; not written through/);
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    app('baseline-fifo');
+    fifo(path.join('baseline-fifo', '.shipready-baseline.json'));
+    expectOneLineError(await runHostile(['scan', 'baseline-fifo', '--write-baseline'], base), /--write-baseline: .* is a named pipe/);
   });
 
   it('a link to /etc/passwd named .env is not read', async () => {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readInputFile, readRegularFile } from './safe-read.js';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { readInputFile, readRegularFile, writeRegularFile } from './safe-read.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'shipready-safe-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,5 +56,23 @@ describe('readInputFile', () => {
     expect(!huge.ok && huge.error.message).toBe(`config ${file} is larger than 1024 bytes`);
     const missing = readInputFile(path.join(dir, 'nope'), { ...options, code: 'PATH_UNREADABLE' });
     expect(!missing.ok && missing.error.code).toBe('PATH_NOT_FOUND');
+  });
+});
+
+describe('writeRegularFile', () => {
+  fifoIt('writes a regular file, and refuses a link (never writing through it) and a FIFO (never blocking)', () => {
+    const file = path.join(dir, 'baseline.json');
+    writeFileSync(file, 'old content that is longer');
+    expect(writeRegularFile(file, 'new').ok).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    const victim = path.join(dir, 'victim');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, path.join(dir, 'linked.json'));
+    const linked = writeRegularFile(path.join(dir, 'linked.json'), 'overwritten');
+    expect(!linked.ok && linked.error.code).toBe('NOT_REGULAR');
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+    const pipe = writeRegularFile(path.join(dir, 'pipe.json'), 'x');
+    expect(!pipe.ok && pipe.error.code).toBe('NOT_REGULAR');
   });
 });

@@ -115,3 +115,41 @@ export function inputFileError(file: string, refusal: ReadRefusal, options: Inpu
   const hint = refusal.code === 'TOO_LARGE' ? `no ${options.what} is that large: check the path (${options.hint})` : options.hint;
   return userError(refusal.code === 'NOT_FOUND' && options.code === 'PATH_UNREADABLE' ? 'PATH_NOT_FOUND' : options.code, message, hint);
 }
+
+/**
+ * Writes `data` to `file` inside a repository shipready was pointed at (`--write-baseline`), refusing what a
+ * hostile repository could plant there: a symbolic link (which would make shipready overwrite `~/.bashrc` or
+ * `~/.ssh/authorized_keys`) and a FIFO or device (opening a FIFO for writing blocks until someone reads it).
+ *
+ * @example const written = writeRegularFile('/repo/.shipready-baseline.json', text); if (!written.ok) console.error(written.error.message);
+ */
+export function writeRegularFile(file: string, data: string): Result<void, ReadRefusal> {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0), 0o644);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ELOOP' || code === 'EMLINK') return err({ code: 'NOT_REGULAR', message: `${file} is a symbolic link; not written through`, kind: 'a symbolic link' });
+    if (code === 'ENXIO') return err({ code: 'NOT_REGULAR', message: `${file} is a named pipe (FIFO) or socket, not a regular file`, kind: 'a named pipe (FIFO) or socket' });
+    if (code === 'EISDIR') return err({ code: 'NOT_REGULAR', message: `${file} is a directory, not a regular file`, kind: 'a directory' });
+    if (code === 'ENOENT' || code === 'ENOTDIR') return err({ code: 'NOT_FOUND', message: `${file}: no such directory` });
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') return err({ code: 'UNREADABLE', message: `${file} is not writable (${code})`, errno: code });
+    throw new Error(`cannot open ${file}`, { cause: error });
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+      const kind = kindOf(stat);
+      return err({ code: 'NOT_REGULAR', message: `${file} is ${kind}, not a regular file`, kind });
+    }
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, data, 0, 'utf8');
+    return ok(undefined);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOSPC' || code === 'EIO' || code === 'EAGAIN') return err({ code: 'UNREADABLE', message: `${file} is not writable (${code})`, errno: code });
+    throw new Error(`cannot write ${file}`, { cause: error });
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -12,8 +12,10 @@ const RULE_SETS = {
 };
 const ruleSet = RULE_SETS[process.argv[3]];
 const rules = ruleSet === undefined ? {} : { rules: ruleSet };
+// bench/hostile.mjs raises the limit so that its bundle and SQL file are read at every size.
+const maxFileSize = process.env.BENCH_MAX_FILE_SIZE === undefined ? {} : { maxFileSize: Number(process.env.BENCH_MAX_FILE_SIZE) };
 const started = performance.now();
-const result = await scan(process.argv[2], { failOn: 'none', ...rules });
+const result = await scan(process.argv[2], { failOn: 'none', ...rules, ...maxFileSize });
 const durationMs = performance.now() - started;
 if (!result.ok) {
   console.error(result.error.message);

@@ -41,6 +41,10 @@ export interface ScanOptions {
   readonly since?: string;
   /** `--all-migrations`: report the findings of every migration one by one, applied ones too. */
   readonly allMigrations?: boolean;
+  /** Time one rule may spend on one file before it skips the file with a note (default 10 s; see core/file-budget.ts). */
+  readonly fileBudgetMs?: number;
+  /** Milliseconds from any origin, for the file budget (tests pass a fake clock). */
+  readonly clock?: () => number;
   /** Extra report sections computed from the project (e.g. the port map). */
   readonly sections?: (project: Project) => ReportSection[];
 }
@@ -156,6 +160,8 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
     settings: config.rules,
     docsBaseUrl: DOCS_BASE_URL,
     onRule: (ruleId, index, total) => options.onProgress?.(`[${index + 1}/${total}] ${ruleId}`),
+    ...(options.fileBudgetMs === undefined ? {} : { fileBudgetMs: options.fileBudgetMs }),
+    ...(options.clock === undefined ? {} : { now: options.clock }),
   });
   const suppressions = project.files.flatMap((file) => {
     const text = project.text(file.path);
@@ -202,7 +208,7 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
       now: options.now ?? new Date(),
       failOn: options.failOn ?? config.failOn ?? 'high',
       sections,
-      notes: dedupeNotes([...project.notes, ...migrations.notes]),
+      notes: dedupeNotes([...(config.notes ?? []), ...project.notes, ...outcome.notes, ...migrations.notes]),
       stats: { files: project.files.length, bytes: project.bytesRead, binarySkipped: project.binaryByExtension, rules: outcome.rules.length },
       ...(repositoryPathOf(project) === undefined ? {} : { repositoryPath: repositoryPathOf(project) }),
       ...(auditable ? {} : { nothingToAudit: 'no web application here (no deployed server package, front end, Dockerfile, compose file or migrations)' }),

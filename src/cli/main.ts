@@ -136,6 +136,11 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
     return usageError(message.replace(/\. To specify a positional argument.*$/, ''), `run \`shipready ${command.name} --help\``);
   }
   const values: Record<string, string | boolean | Array<string | boolean> | undefined> = parsed.values;
+  // `scan ''` resolves to the working directory and `--config ''` to the root: an unset shell variable would
+  // silently scan (or read) something the user never named.
+  if (parsed.positionals.includes('')) return usageError(`${command.name}: empty argument ""`, `an unset shell variable? run \`shipready ${command.name} --help\``);
+  const emptyOption = Object.entries(values).find(([, value]) => value === '' || (Array.isArray(value) && value.includes('')));
+  if (emptyOption !== undefined) return usageError(`--${emptyOption[0]}: empty value ""`, `an unset shell variable? run \`shipready ${command.name} --help\``);
   if (values.help === true) return { exitCode: 0, stdout: `${command.usage}\n\n${COMMON_HELP}\n`, stderr: '' };
   const common = parseCommon(values, io);
   if ('exitCode' in common) return common;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { applyBaseline, readBaseline } from '../core/baseline.js';
@@ -6,6 +5,7 @@ import { loadConfigLazily } from '../core/config.js';
 import { compareFindings } from '../core/engine.js';
 import { DOCS_BASE_URL, VERSION } from '../core/meta.js';
 import { err, ok, type Result, type UserError, userError } from '../core/result.js';
+import { readInputFile } from '../core/safe-read.js';
 import { buildReport } from '../core/verdict.js';
 import { isPostgresSet, lintMigrations } from '../migrations/index.js';
 import { ROW_COUNTS_SQL } from '../migrations/rehearse/defaults.js';
@@ -30,9 +30,11 @@ function parseCount(raw: string, flag: string): Result<number, UserError> {
 }
 
 function readRowCounts(file: string): Result<Record<string, number>, UserError> {
+  const text = readInputFile(file, { what: '--row-counts file', code: 'INPUT_INVALID', hint: `export it with: ${ROW_COUNTS_SQL}` });
+  if (!text.ok) return text;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text.value);
   } catch (error) {
     return err(userError('INPUT_INVALID', `--row-counts: cannot read ${file} as JSON (${error instanceof Error ? error.message : String(error)})`, `export it with: ${ROW_COUNTS_SQL}`));
   }
@@ -84,7 +86,7 @@ export async function runMigrationsCommand({ positionals, values, common, io }: 
   let findings = [...linted.value.findings];
   const rules = [...linted.value.rules];
   const applied = new Set(linted.value.applied);
-  const notes = [...linted.value.notes];
+  const notes = [...(config.value.notes ?? []), ...linted.value.notes];
   const sections = [...linted.value.sections];
   const stats: Record<string, number> = { ...linted.value.stats };
   if (rehearse) {

@@ -1,22 +1,24 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readBaseline } from '../core/baseline.js';
 import { loadConfigLazily } from '../core/config.js';
 import { VERSION } from '../core/meta.js';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
+import { readInputFile } from '../core/safe-read.js';
 import { parseCapture, serialiseCapture, type Capture } from '../probe/capture.js';
 import { MAX_LOGIN_ATTEMPTS } from '../probe/defaults.js';
 import { runProbe, type ProbeOptions } from '../probe/index.js';
 import { booleanOption, stringOption, type CommandInput, type CommandOutput } from './command.js';
 import { allKnownRules } from './known-rules.js';
 
-async function readText(path: string, what: string, flag: string): Promise<Result<string, UserError>> {
-  try {
-    return ok(await readFile(path, 'utf8'));
-  } catch (cause) {
-    const code = cause !== null && typeof cause === 'object' && 'code' in cause ? String(cause.code) : 'unreadable';
-    return err(userError(code === 'ENOENT' ? 'PATH_NOT_FOUND' : 'PATH_UNREADABLE', `cannot read ${what} ${path} (${code})`, `check the path given to ${flag}`));
-  }
+/**
+ * A capture holds at most --max-requests responses of at most 512 KiB each; the default 100 make ~50 MiB of JSON.
+ * A larger file is not a capture shipready wrote, and parsing it would cost several times its size in memory.
+ */
+const MAX_CAPTURE_BYTES = 128 * 1024 * 1024;
+
+function readText(path: string, what: string, flag: string, maxBytes?: number): Result<string, UserError> {
+  return readInputFile(path, { what, code: 'PATH_UNREADABLE', hint: `check the path given to ${flag}`, ...(maxBytes === undefined ? {} : { maxBytes }) });
 }
 
 function positiveInt(values: CommandInput['values'], name: string, max: number): Result<number | undefined, UserError> {
@@ -43,7 +45,7 @@ export async function runProbeCommand(input: CommandInput): Promise<Result<Comma
   const targets = [...input.positionals];
   const targetsFile = stringOption(values, 'targets');
   if (targetsFile !== undefined) {
-    const text = await readText(resolve(io.cwd, targetsFile), 'targets file', '--targets');
+    const text = readText(resolve(io.cwd, targetsFile), 'targets file', '--targets');
     if (!text.ok) return text;
     targets.push(...text.value.split(/\r?\n/).map((line) => line.replace(/#.*$/, '').trim()).filter((line) => line !== ''));
   }
@@ -58,7 +60,7 @@ export async function runProbeCommand(input: CommandInput): Promise<Result<Comma
   let ca: string | undefined;
   const caFile = stringOption(values, 'ca');
   if (caFile !== undefined) {
-    const text = await readText(resolve(io.cwd, caFile), 'CA file', '--ca');
+    const text = readText(resolve(io.cwd, caFile), 'CA file', '--ca');
     if (!text.ok) return text;
     if (!text.value.includes('-----BEGIN CERTIFICATE-----')) return err(userError('INPUT_INVALID', `${caFile} holds no PEM certificate`, '--ca expects a PEM file (-----BEGIN CERTIFICATE-----)'));
     ca = text.value;
@@ -66,7 +68,7 @@ export async function runProbeCommand(input: CommandInput): Promise<Result<Comma
   let fromCapture: Capture | undefined;
   const captureFile = stringOption(values, 'from-capture');
   if (captureFile !== undefined) {
-    const text = await readText(resolve(io.cwd, captureFile), 'capture', '--from-capture');
+    const text = readText(resolve(io.cwd, captureFile), 'capture', '--from-capture', MAX_CAPTURE_BYTES);
     if (!text.ok) return text;
     const parsed = parseCapture(text.value, captureFile);
     if (!parsed.ok) return parsed;
@@ -113,5 +115,6 @@ export async function runProbeCommand(input: CommandInput): Promise<Result<Comma
       return err(userError('OUTPUT_UNWRITABLE', `cannot write capture ${saveTo} (${code})`, 'check the directory exists and is writable'));
     }
   }
-  return ok({ kind: 'report', report: run.value.report });
+  const configNotes = config.value.notes ?? [];
+  return ok({ kind: 'report', report: configNotes.length === 0 ? run.value.report : { ...run.value.report, notes: [...configNotes, ...run.value.report.notes] } });
 }

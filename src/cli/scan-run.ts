@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BASELINE_FILE, serializeBaseline, toBaseline } from '../core/baseline.js';
-import { errorCode } from '../core/fs-errors.js';
+import { writeRegularFile } from '../core/safe-read.js';
 import { err, ok, type Result, type UserError, userError } from '../core/result.js';
 import { acceptAsBaseline } from '../core/verdict.js';
 import { portMapSection } from '../project/ports.js';
@@ -50,12 +49,9 @@ export async function runScanCommand({ positionals, values, common, io }: Comman
   }
   if (!booleanOption(values, 'write-baseline')) return ok({ kind: 'report', report });
   const file = path.join(root, BASELINE_FILE);
-  try {
-    fs.writeFileSync(file, serializeBaseline(toBaseline(report.findings)));
-  } catch (error) {
-    const code = errorCode(error) ?? 'error';
-    return err(userError('OUTPUT_UNWRITABLE', `cannot write ${file} (${code})`));
-  }
+  // The file is in the scanned repository: a link or FIFO planted there must not redirect or block the write.
+  const written = writeRegularFile(file, serializeBaseline(toBaseline(report.findings)));
+  if (!written.ok) return err(userError('OUTPUT_UNWRITABLE', `--write-baseline: ${written.error.message}`, 'remove it, or write the baseline yourself from --format json'));
   const recorded = report.findings.filter((finding) => finding.suppression === undefined).length;
   return ok({ kind: 'report', report: acceptAsBaseline(report), extraText: `Recorded ${recorded} finding(s) in ${path.relative(io.cwd, file) || file}; pass --baseline ${path.relative(io.cwd, file) || file} to count only new ones.` });
 }

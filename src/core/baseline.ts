@@ -1,10 +1,12 @@
-import * as fs from 'node:fs';
 import { z } from 'zod';
 import type { Finding } from './report.js';
 import { err, ok, userError, type Result, type UserError } from './result.js';
-import { errorCode } from './fs-errors.js';
+import { readInputFile } from './safe-read.js';
 
 export const BASELINE_FILE = '.shipready-baseline.json';
+
+/** A baseline entry is about 250 bytes: 64 MiB holds a quarter of a million findings, more than any repository has. */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 const baselineSchema = z.object({
   schemaVersion: z.literal(1),
@@ -35,16 +37,11 @@ export function serializeBaseline(baseline: Baseline): string {
 
 /** Reads a baseline; a missing or malformed file is a user error naming the file. */
 export function readBaseline(file: string): Result<ReadonlySet<string>, UserError> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = errorCode(error) ?? 'error';
-    return err(userError('BASELINE_INVALID', `cannot read baseline ${file} (${code})`, 'create one with `shipready scan --write-baseline`'));
-  }
+  const text = readInputFile(file, { what: 'baseline', code: 'BASELINE_INVALID', hint: 'create one with `shipready scan --write-baseline`', maxBytes: MAX_BASELINE_BYTES });
+  if (!text.ok) return text;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.value);
   } catch {
     return err(userError('BASELINE_INVALID', `baseline ${file} is not valid JSON`, 'regenerate it with `shipready scan --write-baseline`'));
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -93,6 +94,25 @@ describe('loadConfigLazily', () => {
       const config = await loadConfigLazily(root, undefined, registries.load);
       expect(registries.loaded()).toBe(1);
       expect(config.ok ? undefined : config.error.code).toBe('CONFIG_INVALID');
+    });
+  });
+
+  (process.platform === 'win32' ? it.skip : it)('skips a FIFO named like a config with a note, and refuses one given with --config', async () => {
+    await withRoot({ 'package.json': '{"name":"app","shipready":{"failOn":"low"}}' }, async (root) => {
+      execFileSync('mkfifo', [path.join(root, 'shipready.config.yaml')]);
+      const discovered = await loadConfigLazily(root, undefined, async () => known);
+      expect(discovered.ok && [discovered.value.source, discovered.value.failOn, discovered.value.notes?.map((note) => note.path)]).toEqual(['package.json#shipready', 'low', ['shipready.config.yaml']]);
+      const explicit = await loadConfigLazily(root, path.join(root, 'shipready.config.yaml'), async () => known);
+      expect(explicit.ok ? undefined : explicit.error.code).toBe('CONFIG_UNREADABLE');
+      const device = await loadConfigLazily(root, '/dev/zero', async () => known);
+      expect(device.ok ? undefined : device.error.message).toBe('config /dev/zero is a character device, not a regular file');
+    });
+  });
+
+  it('refuses a config larger than 16 MiB instead of parsing it', async () => {
+    await withRoot({ 'shipready.config.json': `{"ignore":[${'"x",'.repeat(4_300_000)}"x"]}` }, async (root) => {
+      const config = await loadConfigLazily(root, undefined, async () => known);
+      expect(config.ok ? undefined : config.error.message).toBe(`config ${path.join(root, 'shipready.config.json')} is larger than 16 MiB`);
     });
   });
 });

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -6,7 +5,8 @@ import { CHECKLIST_IDS, isChecklistId } from './checklist.js';
 import { didYouMean } from './did-you-mean.js';
 import { err, ok, userError, type Result, type UserError } from './result.js';
 import { SEVERITIES, type Severity } from './severity.js';
-import { errorCode } from './fs-errors.js';
+import type { Note } from './report.js';
+import { inputFileError, MAX_INPUT_FILE_BYTES, readInputFile, readRegularFile, type InputFileOptions } from './safe-read.js';
 
 const severityOrOff = z.enum([...SEVERITIES, 'off', 'on']);
 
@@ -63,6 +63,8 @@ export interface ShipreadyConfig {
   readonly maxFileSize?: number;
   readonly maxAgeDays?: number;
   readonly attest: Readonly<Record<string, { by: string; date: string; evidence: string; maxAgeDays?: number }>>;
+  /** Config files found but not read (a FIFO or directory named like one), for the report's notes. */
+  readonly notes?: readonly Note[];
 }
 
 export const EMPTY_CONFIG: ShipreadyConfig = { rules: new Map(), ignore: [], attest: {} };
@@ -157,16 +159,19 @@ export function validateConfig(raw: unknown, source: string, known: KnownRules):
   });
 }
 
+const CONFIG_READ = { what: 'config', code: 'CONFIG_UNREADABLE', hint: 'check the --config path' } as const satisfies InputFileOptions;
+
 function readText(file: string): Result<string, UserError> {
-  try {
-    return ok(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = errorCode(error) ?? 'error';
-    return err(userError('CONFIG_UNREADABLE', `cannot read config ${file} (${code})`, 'check the --config path'));
-  }
+  return readInputFile(file, CONFIG_READ);
 }
 
-function parseConfigText(text: string, file: string): Result<unknown, UserError> {
+/**
+ * Parses a config file's text (JSON for `*.json`, else YAML) into the raw value `validateConfig` checks. YAML's
+ * alias expansion is capped by the library (an alias bomb is a parse error), so no text makes this run away.
+ *
+ * @example const raw = parseConfigText('rules:\n  team/adr: off\n', 'shipready.config.yaml');
+ */
+export function parseConfigText(text: string, file: string): Result<unknown, UserError> {
   try {
     return ok(file.endsWith('.json') ? JSON.parse(text) : parseYaml(text));
   } catch (error) {
@@ -181,34 +186,75 @@ interface ConfigSource {
   readonly display: string;
 }
 
+interface FoundConfig {
+  readonly source?: ConfigSource;
+  /** Candidates in the root that exist but are not regular files: skipped, with a note. */
+  readonly notes: readonly Note[];
+}
+
+/**
+ * The first of `shipready.config.json|yaml|yml` in the root that is a regular file. A FIFO, socket, device or
+ * directory by that name is someone else's (or a hostile repository's) and is skipped with a note: opening a
+ * FIFO blocks forever, and `/dev/zero` linked there never ends.
+ */
+function discoverConfigFile(root: string, notes: Note[]): Result<{ file: string; text: string } | undefined, UserError> {
+  for (const name of CONFIG_FILES) {
+    const file = path.join(root, name);
+    const read = readRegularFile(file, MAX_INPUT_FILE_BYTES);
+    if (read.ok) return ok({ file, text: read.value.toString('utf8') });
+    if (read.error.code === 'NOT_FOUND') continue;
+    if (read.error.code === 'NOT_REGULAR') {
+      notes.push({ kind: 'config', path: name, message: `${read.error.kind}, not a regular file; not read as the configuration` });
+      continue;
+    }
+    // An over-size or unreadable config is the user's to fix: scanning without it would ignore their settings.
+    return err(inputFileError(file, read.error, { ...CONFIG_READ, hint: 'fix its permissions, or remove it' }));
+  }
+  return ok(undefined);
+}
+
 /**
  * `--config FILE` when given (a relative path is taken relative to the root), else the first of
- * `shipready.config.json|yaml|yml`, else `package.json#shipready`; `undefined` when there is none.
+ * `shipready.config.json|yaml|yml`, else `package.json#shipready`; no source when there is none.
  */
-function findConfigSource(root: string, explicit: string | undefined): Result<ConfigSource | undefined, UserError> {
-  const candidates = explicit !== undefined ? [path.resolve(root, explicit)] : CONFIG_FILES.map((name) => path.join(root, name)).filter((file) => fs.existsSync(file));
-  const file = candidates[0];
-  if (file !== undefined) {
+function findConfigSource(root: string, explicit: string | undefined): Result<FoundConfig, UserError> {
+  const notes: Note[] = [];
+  let found: { file: string; text: string } | undefined;
+  if (explicit !== undefined) {
+    const file = path.resolve(root, explicit);
     const text = readText(file);
     if (!text.ok) return text;
-    const raw = parseConfigText(text.value, file);
-    if (!raw.ok) return raw;
-    return ok({ raw: raw.value ?? {}, display: explicit ?? path.relative(root, file) });
+    found = { file, text: text.value };
+  } else {
+    const discovered = discoverConfigFile(root, notes);
+    if (!discovered.ok) return discovered;
+    found = discovered.value;
   }
-  const manifestPath = path.join(root, 'package.json');
-  if (!fs.existsSync(manifestPath)) return ok(undefined);
-  const manifestText = readText(manifestPath);
-  if (!manifestText.ok) return ok(undefined);
-  let manifest: unknown;
+  if (found !== undefined) {
+    const raw = parseConfigText(found.text, found.file);
+    if (!raw.ok) return raw;
+    return ok({ source: { raw: raw.value ?? {}, display: explicit ?? path.relative(root, found.file) }, notes });
+  }
+  // A package.json that cannot be read (or is not a regular file) is noted by the scan itself; it holds no usable config.
+  const manifest = readRegularFile(path.join(root, 'package.json'), MAX_INPUT_FILE_BYTES);
+  if (!manifest.ok) return ok({ notes });
+  let parsed: unknown;
   try {
-    manifest = JSON.parse(manifestText.value);
+    parsed = JSON.parse(manifest.value.toString('utf8'));
   } catch {
     // A broken package.json is reported by the scan itself (as a parse-error note); it holds no usable config.
-    return ok(undefined);
+    return ok({ notes });
   }
-  const section = z.object({ shipready: z.unknown() }).safeParse(manifest);
-  if (!section.success || section.data.shipready === undefined) return ok(undefined);
-  return ok({ raw: section.data.shipready, display: 'package.json#shipready' });
+  const section = z.object({ shipready: z.unknown() }).safeParse(parsed);
+  if (!section.success || section.data.shipready === undefined) return ok({ notes });
+  return ok({ source: { raw: section.data.shipready, display: 'package.json#shipready' }, notes });
+}
+
+function validateFound(found: FoundConfig, known: KnownRules): Result<ShipreadyConfig, UserError> {
+  if (found.source === undefined) return ok(found.notes.length === 0 ? EMPTY_CONFIG : { ...EMPTY_CONFIG, notes: found.notes });
+  const validated = validateConfig(found.source.raw, found.source.display, known);
+  if (!validated.ok || found.notes.length === 0) return validated;
+  return ok({ ...validated.value, notes: found.notes });
 }
 
 /**
@@ -221,9 +267,9 @@ function findConfigSource(root: string, explicit: string | undefined): Result<Co
  * if (config.ok) config.value.rules.get('security/secret-committed')?.enabled;
  */
 export function loadConfig(root: string, explicit: string | undefined, known: KnownRules): Result<ShipreadyConfig, UserError> {
-  const source = findConfigSource(root, explicit);
-  if (!source.ok) return source;
-  return source.value === undefined ? ok(EMPTY_CONFIG) : validateConfig(source.value.raw, source.value.display, known);
+  const found = findConfigSource(root, explicit);
+  if (!found.ok) return found;
+  return validateFound(found.value, known);
 }
 
 /**
@@ -234,7 +280,7 @@ export function loadConfig(root: string, explicit: string | undefined, known: Kn
  * const config = await loadConfigLazily(cwd, flags.config, async () => knownRulesOf((await import('../rules/index.js')).scanRules));
  */
 export async function loadConfigLazily(root: string, explicit: string | undefined, knownRules: () => Promise<KnownRules>): Promise<Result<ShipreadyConfig, UserError>> {
-  const source = findConfigSource(root, explicit);
-  if (!source.ok) return source;
-  return source.value === undefined ? ok(EMPTY_CONFIG) : validateConfig(source.value.raw, source.value.display, await knownRules());
+  const found = findConfigSource(root, explicit);
+  if (!found.ok) return found;
+  return validateFound(found.value, found.value.source === undefined ? { ids: [], validateOptions: () => [] } : await knownRules());
 }

@@ -1,4 +1,5 @@
 import type { ChecklistId } from './checklist.js';
+import { DEFAULT_FILE_BUDGET_MS, FileBudgetExceeded, withFileBudget } from './file-budget.js';
 import { fingerprint } from './fingerprint.js';
 import { maskSpans, redactText, redactUrl, sensitiveSpans, type Span } from './redact.js';
 import type { Finding, Location, Note, RuleMeta, Snippet } from './report.js';
@@ -24,6 +25,10 @@ export interface RunRulesOptions {
   readonly docsBaseUrl: string;
   /** Called once per rule as it starts, for progress on a TTY. */
   readonly onRule?: (ruleId: string, index: number, total: number) => void;
+  /** Time one rule may spend on one file (see core/file-budget.ts); default 10 s. */
+  readonly fileBudgetMs?: number;
+  /** Milliseconds from any origin, for the file budget; tests pass a fake clock. */
+  readonly now?: () => number;
 }
 
 export interface RuleRunOutcome {
@@ -32,18 +37,38 @@ export interface RuleRunOutcome {
   readonly rules: RuleMeta[];
   /** Ids of enabled rules whose `applies` returned true: their silence is evidence of a pass. */
   readonly applied: ReadonlySet<string>;
+  /** Files a rule ran out of time on and skipped (`rule-error` notes naming the rule and the file). */
+  readonly notes: Note[];
 }
+
+/**
+ * Findings of one rule in one file beyond this are counted in a note, not listed: a file with thousands (a
+ * generated client, a bundle, a hostile input) would otherwise hold the report's memory and bury every other
+ * finding, and the score already counts a rule's repeats for little.
+ */
+const MAX_FINDINGS_PER_FILE = 200;
+
+/** A rule that runs out of time on this many files is stopped: its input is hostile, not one odd file. */
+const MAX_FILES_OVER_BUDGET = 3;
 
 const SNIPPET_CONTEXT = 1;
 const SNIPPET_MAX_LINES = 6;
 const SNIPPET_MAX_WIDTH = 160;
 
-/** Cuts a long (e.g. minified) line to a window around the column so a code frame stays readable. */
-function clipLine(line: string, column: number | undefined): string {
-  if (line.length <= SNIPPET_MAX_WIDTH) return line;
+/**
+ * The part of the flagged line a fingerprint hashes. Hand-written lines are hashed whole (so fingerprints
+ * of ordinary code never change); a longer line, a minified bundle's, is cut to a window around the column.
+ * Hashing (and redacting) the whole line for each finding made a one-line 0.5 MB bundle with 5,000
+ * findings cost 5,000 × 0.5 MB: the scan ran out of a 4 GB heap. With the window the cost is per finding.
+ */
+const FINGERPRINT_LINE_MAX = 1_000;
+
+/** Cuts a long (e.g. minified) line to `width` characters around the column; shorter lines are returned as they are. */
+function clipLine(line: string, column: number | undefined, width = SNIPPET_MAX_WIDTH): string {
+  if (line.length <= width) return line;
   const centre = Math.max(0, (column ?? 1) - 1);
-  const start = Math.max(0, Math.min(centre - SNIPPET_MAX_WIDTH / 2, line.length - SNIPPET_MAX_WIDTH));
-  const end = start + SNIPPET_MAX_WIDTH;
+  const start = Math.max(0, Math.min(centre - width / 2, line.length - width));
+  const end = start + width;
   return `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
 }
 
@@ -181,7 +206,7 @@ export function toFinding(
   const secrets = [...(raw.secrets ?? []), ...own.filter((span) => span.end - span.start >= 4).map((span) => view?.text.slice(span.start, span.end) ?? '')];
   const spans = view === undefined || location?.kind !== 'file' ? own : [...detectedSpans(view, location.path), ...own];
   const snippet = snippetFor(view, location, spans, secrets);
-  const flaggedLine = view !== undefined && location?.kind === 'file' && location.line !== undefined ? (maskedLines(view, location.line, location.line, spans)[0] ?? '') : '';
+  const flaggedLine = view !== undefined && location?.kind === 'file' && location.line !== undefined ? clipLine(maskedLines(view, location.line, location.line, spans)[0] ?? '', location.column, FINGERPRINT_LINE_MAX) : '';
   return {
     ruleId: rule.id,
     messageId: raw.messageId,
@@ -272,6 +297,9 @@ export async function runRules<Project>(
   const drafts: Array<ReturnType<typeof toFinding>> = [];
   const ranRules: RuleMeta[] = [];
   const applied = new Set<string>();
+  const notes: Note[] = [];
+  const limitMs = options.fileBudgetMs ?? DEFAULT_FILE_BUDGET_MS;
+  const now = options.now ?? (() => performance.now());
   const enabled = rules.filter((rule) => options.settings?.get(rule.id)?.enabled ?? rule.enabledByDefault ?? true);
   for (const [index, rule] of enabled.entries()) {
     options.onRule?.(rule.id, index, enabled.length);
@@ -279,14 +307,40 @@ export async function runRules<Project>(
     ranRules.push(toRuleMeta({ ...rule, severity: setting?.severity ?? rule.severity }, options.docsBaseUrl));
     if (!rule.applies(project)) continue;
     applied.add(rule.id);
-    try {
-      await rule.run(project, setting?.options, (raw) => drafts.push(toFinding(rule, raw, sources, options.docsBaseUrl, setting?.severity)));
-    } catch (cause) {
-      throw new Error(`rule ${rule.id} failed`, { cause });
+    // A rule that runs out of time on a file is run again without it, so its findings on every other file are
+    // complete; its silence is then no evidence of a pass (the file went unchecked), so it no longer counts as applied.
+    const hidden = new Set<string>();
+    for (;;) {
+      const ruleDrafts: Array<ReturnType<typeof toFinding>> = [];
+      const perFile = new Map<string, number>();
+      const sink = (raw: RawReport): void => {
+        const file = raw.location !== undefined && 'path' in raw.location ? raw.location.path : '';
+        const count = (perFile.get(file) ?? 0) + 1;
+        perFile.set(file, count);
+        if (count <= MAX_FINDINGS_PER_FILE) ruleDrafts.push(toFinding(rule, raw, sources, options.docsBaseUrl, setting?.severity));
+      };
+      try {
+        await withFileBudget({ limitMs, now, hidden }, () => rule.run(project, setting?.options, sink));
+        drafts.push(...ruleDrafts);
+        for (const [file, count] of perFile) {
+          if (count > MAX_FINDINGS_PER_FILE) notes.push({ kind: 'info', ...(file === '' ? {} : { path: file }), message: `${rule.id} found ${count} problems here; the first ${MAX_FINDINGS_PER_FILE} are listed` });
+        }
+        break;
+      } catch (cause) {
+        if (!(cause instanceof FileBudgetExceeded)) throw new Error(`rule ${rule.id} failed`, { cause });
+        hidden.add(cause.file);
+        applied.delete(rule.id);
+        const seconds = Math.round(limitMs / 1000);
+        if (hidden.size >= MAX_FILES_OVER_BUDGET) {
+          notes.push({ kind: 'rule-error', path: cause.file, message: `${rule.id} spent more than ${seconds} s on this file, the ${hidden.size}th such file: the rule was stopped and reports nothing` });
+          break;
+        }
+        notes.push({ kind: 'rule-error', path: cause.file, message: `${rule.id} spent more than ${seconds} s on this file and skipped it; it checked every other file` });
+      }
     }
   }
   ranRules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { findings: assignFingerprints(dedupeDrafts(drafts)).sort(compareFindings), rules: ranRules, applied };
+  return { findings: assignFingerprints(dedupeDrafts(drafts)).sort(compareFindings), rules: ranRules, applied, notes };
 }
 
 export type { ChecklistId, Note };

@@ -53,18 +53,36 @@ export function findSuppressions(path: string, text: string, commentSpans?: Read
     if (isMarkdown && (line.slice(0, match.index).match(/`/g)?.length ?? 0) % 2 === 1) return;
     const markerOffset = lineStart + line.indexOf('shipready-ignore', match.index);
     // With the parser's comment spans (JS/TS), a marker inside a string literal is not a directive.
-    if (commentSpans !== undefined && !commentSpans.some((span) => markerOffset >= span.start && markerOffset < span.end)) return;
+    if (commentSpans !== undefined && !insideSpan(commentSpans, markerOffset)) return;
     const before = line.slice(0, match.index + (match[0].length - match[0].trimStart().length));
     const reason = match[2]?.trim();
     found.push({ path, line: index + 1, ruleId: match[1], reason: reason === '' ? undefined : reason, isStandalone: before.trim() === '' });
   });
-  const commentLines = new Set(found.filter((entry) => entry.isStandalone).map((entry) => entry.line));
-  return found.map(({ isStandalone, ...entry }) => {
-    if (!isStandalone) return { ...entry, targetLine: entry.line };
-    let target = entry.line + 1;
-    while (commentLines.has(target)) target += 1;
-    return { ...entry, targetLine: target };
-  });
+  // The target of a stacked comment is its lower neighbour's: computed bottom-up, once per line, so a stack of
+  // thousands of comments is not walked again for each of them.
+  const targets = new Map<number, number>();
+  for (const entry of [...found].reverse()) {
+    if (entry.isStandalone && !targets.has(entry.line)) targets.set(entry.line, targets.get(entry.line + 1) ?? entry.line + 1);
+  }
+  return found.map(({ isStandalone, ...entry }) => ({ ...entry, targetLine: isStandalone ? (targets.get(entry.line) ?? entry.line + 1) : entry.line }));
+}
+
+/**
+ * Whether `offset` lies in one of `spans`, which the parser gives in source order and never overlapping: a binary
+ * search, since a file with thousands of comments and suppressions made a linear search per marker quadratic.
+ */
+function insideSpan(spans: ReadonlyArray<{ start: number; end: number }>, offset: number): boolean {
+  let low = 0;
+  let high = spans.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const span = spans[middle];
+    if (span === undefined) return false;
+    if (offset < span.start) high = middle - 1;
+    else if (offset >= span.end) low = middle + 1;
+    else return true;
+  }
+  return false;
 }
 
 export const SUPPRESSION_RULE: RuleMetadata = {
@@ -93,13 +111,18 @@ export function applySuppressions(
   options: { knownRuleIds: ReadonlySet<string>; ranRuleIds: ReadonlySet<string>; sources: SourceText; docsBaseUrl: string },
 ): SuppressionOutcome {
   const used = new Set<InlineSuppression>();
-  const valid = suppressions.filter((suppression) => suppression.reason !== undefined && options.knownRuleIds.has(suppression.ruleId));
+  // Keyed by what a suppression silences: the first one for a rule, file and line wins, as before. A lookup per
+  // finding instead of a search through every suppression keeps thousands of each linear.
+  const valid = new Map<string, InlineSuppression>();
+  for (const suppression of suppressions) {
+    if (suppression.reason === undefined || !options.knownRuleIds.has(suppression.ruleId)) continue;
+    const key = `${suppression.ruleId}\0${suppression.path}\0${suppression.targetLine}`;
+    if (!valid.has(key)) valid.set(key, suppression);
+  }
   const marked = findings.map((finding) => {
     const location = finding.location;
     if (location?.kind !== 'file' || location.line === undefined) return finding;
-    const match = valid.find(
-      (suppression) => suppression.ruleId === finding.ruleId && suppression.path === location.path && suppression.targetLine === location.line,
-    );
+    const match = valid.get(`${finding.ruleId}\0${location.path}\0${location.line}`);
     if (match === undefined || match.reason === undefined) return finding;
     used.add(match);
     return { ...finding, suppression: { kind: 'inline' as const, reason: match.reason, path: match.path, line: match.line } };

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode, isExpectedFsError } from '../core/fs-errors.js';
 import { err, ok, type Result, type UserError, userError } from '../core/result.js';
 import { detectDialect, DRIZZLE_CONFIG } from './dialect.js';
+import { readRegularFile } from '../core/safe-read.js';
 import type { FileIndex } from './frameworks/common.js';
 import { detectDbmate } from './frameworks/dbmate.js';
 import { detectDrizzle } from './frameworks/drizzle.js';
@@ -18,6 +19,7 @@ import { detectSqlFolder } from './frameworks/sql-folder.js';
 import { detectSupabase } from './frameworks/supabase.js';
 import { detectTypeorm } from './frameworks/typeorm.js';
 import type { MigrationSet } from './types.js';
+import type { Note } from '../core/report.js';
 
 /**
  * Build output, dependencies and test data: `testdata` (ignored by Go tooling, where golang-migrate
@@ -56,6 +58,8 @@ const DETECTORS = [
 export interface DiscoverOptions {
   /** Root-relative POSIX paths to consider instead of walking the tree (e.g. from the project model). */
   readonly files?: readonly string[];
+  /** Receives a note for each candidate passed over: a FIFO or device named like a migration, a file over 8 MiB. */
+  readonly notes?: Note[];
 }
 
 function isCandidate(path: string): boolean {
@@ -68,7 +72,7 @@ function isCandidate(path: string): boolean {
   return CODE_FILE.test(path) && MIGRATION_DIR.test(path.slice(0, path.lastIndexOf('/') + 1));
 }
 
-function walk(root: string): string[] {
+function walk(root: string, notes: Note[] | undefined): string[] {
   const found: string[] = [];
   const visit = (relative: string, depth: number): void => {
     if (depth > MAX_DEPTH || found.length >= MAX_FILES) return;
@@ -86,6 +90,8 @@ function walk(root: string): string[] {
         if (!SKIPPED_DIRS.has(entry.name)) visit(path, depth + 1);
       } else if (entry.isFile() && isCandidate(path)) {
         found.push(path);
+      } else if ((entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) && isCandidate(path)) {
+        notes?.push({ kind: 'skipped-file', path, message: 'not a regular file (a FIFO, socket or device); not read' });
       }
     }
   };
@@ -108,15 +114,13 @@ export function createFileIndex(paths: readonly string[], read: (path: string) =
   };
 }
 
-function readText(root: string, path: string): string | undefined {
-  try {
-    const full = join(root, path);
-    if (statSync(full).size > MAX_FILE_BYTES) return undefined;
-    return readFileSync(full, 'utf8');
-  } catch (error) {
-    if (isExpectedFsError(error)) return undefined;
-    throw new Error(`cannot read ${path}`, { cause: error });
-  }
+/** Migrations are read through readRegularFile: a FIFO or device named `*.sql` is passed over, never waited on. */
+function readText(root: string, path: string, notes: Note[] | undefined): string | undefined {
+  const read = readRegularFile(join(root, path), MAX_FILE_BYTES);
+  if (read.ok) return read.value.toString('utf8');
+  if (read.error.code === 'TOO_LARGE') notes?.push({ kind: 'skipped-file', path, message: `larger than ${MAX_FILE_BYTES / (1024 * 1024)} MiB; not linted as a migration` });
+  else if (read.error.code === 'NOT_REGULAR') notes?.push({ kind: 'skipped-file', path, message: `${read.error.kind}, not a regular file; not read` });
+  return undefined;
 }
 
 /**
@@ -127,6 +131,8 @@ function readText(root: string, path: string): string | undefined {
  * if (sets.ok) for (const set of sets.value) console.log(set.framework, set.migrations.length);
  */
 export function discoverMigrations(root: string, options: DiscoverOptions = {}): Result<MigrationSet[], UserError> {
+  // statSync('') fails, but join('', …) would read the working directory's files: an empty root is a usage error.
+  if (root === '') return err(userError('USAGE', 'empty path ""', 'pass the repository root, e.g. `.`'));
   let stats: Stats;
   try {
     stats = statSync(root);
@@ -137,8 +143,8 @@ export function discoverMigrations(root: string, options: DiscoverOptions = {}):
     return err(userError('PATH_NOT_FOUND', `${root} does not exist`, 'pass the repository root'));
   }
   if (!stats.isDirectory()) return err(userError('PATH_NOT_DIRECTORY', `${root} is not a directory`, 'pass the repository root'));
-  const paths = (options.files ?? walk(root)).map((path) => path.replace(/\\/g, '/')).filter(isCandidate);
-  const index = createFileIndex(paths, (path) => readText(root, path));
+  const paths = (options.files ?? walk(root, options.notes)).map((path) => path.replace(/\\/g, '/')).filter(isCandidate);
+  const index = createFileIndex(paths, (path) => readText(root, path, options.notes));
   return ok(discoverInIndex(index));
 }
 

@@ -149,8 +149,8 @@ export function listingSection(sets: readonly MigrationSet[], pgVersion: PgVersi
  * const sets = listMigrations('.');
  * if (sets.ok) sets.value.forEach((set) => console.log(set.framework, set.dir));
  */
-export function listMigrations(root: string, options: Pick<MigrationOptions, 'files'> = {}): Result<MigrationSet[], UserError> {
-  return discoverMigrations(root, options.files === undefined ? {} : { files: options.files });
+export function listMigrations(root: string, options: Pick<MigrationOptions, 'files'> & { readonly notes?: Note[] } = {}): Result<MigrationSet[], UserError> {
+  return discoverMigrations(root, { ...(options.files === undefined ? {} : { files: options.files }), ...(options.notes === undefined ? {} : { notes: options.notes }) });
 }
 
 /**
@@ -161,7 +161,8 @@ export function listMigrations(root: string, options: Pick<MigrationOptions, 'fi
  * if (result.ok) console.log(result.value.findings.length, [...result.value.pending]);
  */
 export async function lintMigrations(root: string, options: MigrationOptions = {}): Promise<Result<MigrationLintResult, UserError>> {
-  const listed = listMigrations(root, options);
+  const discoveryNotes: Note[] = [];
+  const listed = listMigrations(root, { ...(options.files === undefined ? {} : { files: options.files }), notes: discoveryNotes });
   if (!listed.ok) return listed;
   const captureNotes: Note[] = [];
   const captureStats: Record<string, number> = {};
@@ -195,7 +196,7 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
   });
   const migrationCount = sets.reduce((sum, set) => sum + set.migrations.length, 0);
   const pendingCount = linted.filter((migration) => pending.has(migration.path)).length;
-  const notes = [...captureNotes, ...outcome.notes];
+  const notes = [...discoveryNotes, ...captureNotes, ...outcome.notes];
   if (linted.length > 0) notes.push({ kind: 'info', message: pendingNote(pendingCount, linted.length, explanation, fromGit, allMigrations) });
   return ok({
     sets,

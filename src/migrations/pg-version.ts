@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isExpectedFsError } from '../core/fs-errors.js';
+import { readRegularFile } from '../core/safe-read.js';
 import type { PgVersion } from './lint/context.js';
 
 export const DEFAULT_PG_MAJOR = 16;
@@ -8,13 +9,12 @@ export const DEFAULT_PG_MAJOR = 16;
 /** `postgres:16`, `postgres:16.2-alpine`, `postgis/postgis:15-3.4`, `pgvector/pgvector:pg17`, `bitnami/postgresql:14`. */
 const IMAGE = /image:\s*["']?(?:[\w.-]+\/)*(?:postgres|postgresql|postgis|pgvector|timescaledb(?:-ha)?)(?::(?:pg)?(\d{1,2})(?:[.\-\w]*)?)["']?/i;
 
+/** Compose, CI and Supabase files are small; a bigger one (or a FIFO, a device) holds no version worth blocking for. */
+const MAX_READ_BYTES = 1024 * 1024;
+
 function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if (isExpectedFsError(error)) return undefined;
-    throw new Error(`cannot read ${path}`, { cause: error });
-  }
+  const read = readRegularFile(path, MAX_READ_BYTES);
+  return read.ok ? read.value.toString('utf8') : undefined;
 }
 
 function listDir(path: string): string[] {

@@ -1,4 +1,17 @@
 import { visitorKeys, type CallExpression, type Expression, type Node, type ObjectExpression } from 'oxc-parser';
+import { focusFile, isHiddenFile, tick } from '../core/file-budget.js';
+
+/** The file each parsed program came from, so a walk charges its time to that file (see core/file-budget.ts). */
+const programFiles = new WeakMap<object, string>();
+
+/**
+ * Records which file `program` was parsed from; `Project.parseSource` calls it for every tree it makes.
+ *
+ * @example rememberProgramFile(result.program, 'src/app.ts')
+ */
+export function rememberProgramFile(program: object, file: string): void {
+  programFiles.set(program, file);
+}
 
 /** Narrows an unknown value (an AST child slot) to an oxc node. */
 export function isNode(value: unknown): value is Node {
@@ -12,8 +25,15 @@ export function isNode(value: unknown): value is Node {
  * @example walkAst(program, (node) => { if (node.type === 'CallExpression') calls.push(node); });
  */
 export function walkAst(root: Node, enter: (node: Node, ancestors: readonly Node[]) => boolean | void): void {
+  const file = programFiles.get(root);
+  if (file !== undefined) {
+    // A file the running rule ran out of time on is not walked again (the rule is re-run without it).
+    if (isHiddenFile(file)) return;
+    focusFile(file);
+  }
   const ancestors: Node[] = [];
   const visit = (node: Node): void => {
+    tick();
     if (enter(node, ancestors) === false) return;
     const keys = visitorKeys[node.type];
     if (keys === undefined) return;

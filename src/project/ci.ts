@@ -1,3 +1,4 @@
+import { lineIndexOf } from './line-index.js';
 import { isMap, isScalar, isSeq, Scalar, type Node as YamlNode } from 'yaml';
 import { mapEntries, mapGet, scalarString, type YamlFile } from './documents.js';
 import type { Project } from './project.js';
@@ -132,7 +133,7 @@ export function ciFiles(project: Project): readonly CiFile[] {
 
 /** 1-based line of `offset` inside a step's shell text. */
 export function stepLine(step: CiStep, offset: number): number {
-  const newlines = step.run.slice(0, offset).split('\n').length - 1;
+  const newlines = lineIndexOf(step.run).position(offset).line - 1;
   return step.line + newlines + (step.block ? 1 : 0);
 }
 

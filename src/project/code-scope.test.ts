@@ -40,7 +40,7 @@ describe('code scope helpers', () => {
       if (api === undefined) throw new Error('api package missing');
       expect(packageScope(project, api).files).toEqual(['apps/api/src/app.ts', 'packages/http/src/index.ts']);
       expect([...serverCodeFiles(project, ['pg'])].sort()).toEqual(['apps/api/src/app.ts', 'packages/db/src/index.ts', 'packages/http/src/index.ts']);
-      expect(routesIn(project, ['apps/api/src/app.ts']).map((route) => `${route.method} ${route.path ?? ''}`)).toEqual(['GET /projects']);
+      expect([...routesIn(project, ['apps/api/src/app.ts'])].map((route) => `${route.method} ${route.path ?? ''}`)).toEqual(['GET /projects']);
     } finally {
       cleanup();
     }

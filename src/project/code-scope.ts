@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import type { Node } from 'oxc-parser';
 import { stringValue, walkAst } from './ast.js';
 import type { Framework, PackageInfo } from './packages.js';
+import { isHiddenFile, tick } from '../core/file-budget.js';
+import { lineIndexOf } from './line-index.js';
 import { isSourcePath, type ParsedSource, type Project } from './project.js';
 import { ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
 
@@ -191,13 +193,7 @@ export function siteAt(path: string, text: string, start: number, end: number): 
 }
 
 function positionIn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) {
-    line += 1;
-    lineStart = index + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
+  return lineIndexOf(text).position(offset);
 }
 
 /** The site of an AST node in a parsed file. */
@@ -214,6 +210,7 @@ export function nodeSite(source: ParsedSource, node: { start: number; end: numbe
  */
 export function findText(project: Project, files: readonly string[], pattern: RegExp): CodeSite | undefined {
   for (const file of files) {
+    if (isHiddenFile(file)) continue;
     const text = project.text(file);
     if (text === undefined) continue;
     const first = pattern.exec(text);
@@ -315,10 +312,12 @@ function insideRanges(ranges: readonly (readonly [number, number])[], offset: nu
 export function findAllText(project: Project, files: readonly string[], pattern: RegExp): CodeSite[] {
   const sites: CodeSite[] = [];
   for (const file of files) {
+    if (isHiddenFile(file)) continue;
     const text = project.text(file);
     if (text === undefined) continue;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      tick();
       sites.push(siteAt(file, text, match.index, match.index + match[0].length));
       if (match[0] === '') pattern.lastIndex += 1;
     }
@@ -326,16 +325,19 @@ export function findAllText(project: Project, files: readonly string[], pattern:
   return sites;
 }
 
-/** Parses only the files whose text passes `gate`: the cheap check that keeps 20,000-file repositories fast. */
-export function parseGated(project: Project, files: readonly string[], gate: (text: string) => boolean): ParsedSource[] {
-  const parsed: ParsedSource[] = [];
+/**
+ * Parses only the files whose text passes `gate`: the cheap check that keeps 20,000-file repositories fast. The
+ * trees come one at a time as the caller iterates, so a rule holds one at once; collected into an array they
+ * kept every tree alive past the tree cache's budget (30 dense 1 MiB files took 2 GiB).
+ */
+export function* parseGated(project: Project, files: readonly string[], gate: (text: string) => boolean): Generator<ParsedSource> {
   for (const file of files) {
+    if (isHiddenFile(file)) continue;
     const text = project.text(file);
     if (text === undefined || !gate(text)) continue;
     const source = project.parseSource(file);
-    if (source !== undefined) parsed.push(source);
+    if (source !== undefined) yield source;
   }
-  return parsed;
 }
 
 /** Source text of a node. */
@@ -485,8 +487,10 @@ export function isFileRoute(file: string): boolean {
  *
  * @example routesIn(project, files.filter((file) => /login/.test(project.text(file) ?? '')))
  */
-export function routesIn(project: Project, files: readonly string[]): RouteDefinition[] {
-  return files.flatMap((file) => project.routesOf(file));
+export function* routesIn(project: Project, files: readonly string[]): Generator<RouteDefinition> {
+  // One file's routes at a time: their handlers are nodes of its tree, and an array of every file's routes kept
+  // every tree alive past the tree cache's budget.
+  for (const file of files) yield* project.routesOf(file);
 }
 
 /** Files among `files` that may declare routes, by the strict text gate. */

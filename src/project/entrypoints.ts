@@ -44,10 +44,13 @@ export function productionCommands(project: Project): readonly ProductionCommand
     // `startup.ci.sh`, `start-dev.sh`, `deploy.test.sh`: scripts named for CI, tests or development start nothing in production.
     if (unit.kind === 'script' && NOT_PRODUCTION_SCRIPT.test(unit.name)) continue;
     if (unit.kind !== 'npm' && (DEPLOY_CONTEXT.test(unit.name) || (unit.kind === 'script' && DEPLOY_CONTEXT.test(parentFolder(unit.file))))) {
-      for (const [index, lineText] of unit.text.split('\n').entries()) {
+      // The offset runs along with the lines: re-joining the lines before each one made a long script quadratic.
+      let offset = 0;
+      for (const lineText of unit.text.split('\n')) {
+        const start = offset;
+        offset += lineText.length + 1;
         if (lineText.trim() === '' || lineText.trim().startsWith('#')) continue;
-        const offset = unit.text.split('\n').slice(0, index).join('\n').length + (index > 0 ? 1 : 0);
-        commands.push({ file: unit.file, line: unitLine(unit, offset), text: lineText, where: unit.kind === 'make' ? `Makefile target "${unit.name}"` : `script ${unit.file}` });
+        commands.push({ file: unit.file, line: unitLine(unit, start), text: lineText, where: unit.kind === 'make' ? `Makefile target "${unit.name}"` : `script ${unit.file}` });
       }
     }
   }
@@ -81,10 +84,12 @@ export function productionCommands(project: Project): readonly ProductionCommand
     for (const step of file.steps) {
       if (!isDeployFile && !DEPLOY_CONTEXT.test(step.job) && !DEPLOY_CONTEXT.test(step.name ?? '')) continue;
       const text = step.run === '' ? step.inputs : step.run;
-      text.split('\n').forEach((lineText, index) => {
-        const offset = text.split('\n').slice(0, index).join('\n').length + (index > 0 ? 1 : 0);
-        if (lineText.trim() !== '') commands.push({ file: file.path, line: step.run === '' ? step.line : stepLine(step, offset), text: lineText, where: `CI job "${step.job}"` });
-      });
+      let offset = 0;
+      for (const lineText of text.split('\n')) {
+        const start = offset;
+        offset += lineText.length + 1;
+        if (lineText.trim() !== '') commands.push({ file: file.path, line: step.run === '' ? step.line : stepLine(step, start), text: lineText, where: `CI job "${step.job}"` });
+      }
     }
   }
   cache.set(project, commands);

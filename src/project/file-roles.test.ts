@@ -59,6 +59,9 @@ describe('content-based roles', () => {
   it('tells minified output from hand-written code', () => {
     expect(looksMinified(`!function(e){${'var a=fetch("/x");'.repeat(500)}}();`)).toBe(true);
     expect(looksMinified('export const a = 1;\n'.repeat(2000))).toBe(false);
+    // A hand-written banner longer than the head sample, then the minified code.
+    expect(looksMinified(`${'// licence text, line by line\n'.repeat(3000)}!function(e){${'var a=fetch("/x");'.repeat(500)}}();`)).toBe(true);
+    expect(looksMinified(`${'export const a = 1;\n'.repeat(5000)}${'export const b = 2;\n'.repeat(5000)}`)).toBe(false);
   });
 
   it('reads generator headers and shipready’s own report marker', () => {

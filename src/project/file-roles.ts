@@ -128,24 +128,32 @@ function isOutsideCode(dirs: readonly string[], pattern: RegExp): boolean {
 const MINIFIED_LINE = 2_000;
 const SAMPLE = 64 * 1024;
 
-/**
- * True for text a minifier or bundler wrote: a very long line, a long file with a high average line length,
- * or a source-map comment at the end. Only the first 64 KiB (and the tail) are looked at.
- *
- * @example looksMinified('!function(e){' + 'var a=1;'.repeat(1000) + '}()') // true
- */
-export function looksMinified(text: string): boolean {
-  const head = text.length > SAMPLE ? text.slice(0, SAMPLE) : text;
+/** True when `sample` has a line longer than MINIFIED_LINE, or (long enough to judge) a high average line length. */
+function minifiedSample(sample: string, averageOver: number): boolean {
   let lineStart = 0;
   let lines = 0;
-  for (let index = head.indexOf('\n'); ; index = head.indexOf('\n', index + 1)) {
-    const end = index < 0 ? head.length : index;
+  for (let index = sample.indexOf('\n'); ; index = sample.indexOf('\n', index + 1)) {
+    const end = index < 0 ? sample.length : index;
     if (end - lineStart > MINIFIED_LINE) return true;
     lines += 1;
     if (index < 0) break;
     lineStart = index + 1;
   }
-  if (head.length > 20_000 && head.length / lines > 300) return true;
+  return sample.length > 20_000 && sample.length / lines > averageOver;
+}
+
+/**
+ * True for text a minifier or bundler wrote: a very long line, a long file with a high average line length,
+ * or a source-map comment at the end. The first and the last 64 KiB are looked at: a bundle that opens with a
+ * hand-written banner or licence block still ends in minified code.
+ *
+ * @example looksMinified('!function(e){' + 'var a=1;'.repeat(1000) + '}()') // true
+ */
+export function looksMinified(text: string): boolean {
+  const head = text.length > SAMPLE ? text.slice(0, SAMPLE) : text;
+  if (minifiedSample(head, 300)) return true;
+  if (text.length > SAMPLE && minifiedSample(text.slice(Math.max(SAMPLE, text.length - SAMPLE)), 300)) return true;
+  const lines = head.split('\n').length;
   return /\/[/*][#@]\s*sourceMappingURL=\S+\s*(?:\*\/)?\s*$/.test(text.slice(-300)) && head.length / lines > 120;
 }
 

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
 import { Project } from './project.js';
@@ -74,6 +76,23 @@ describe('Project views', () => {
       ]);
     } finally {
       cleanup();
+    }
+  });
+
+  it('drops the least recently used texts past the cache budget and reads them again, counting each file once', () => {
+    const tree = makeTree({ 'a.ts': 'const a = 1;', 'b.ts': 'const b = 2;', 'c.ts': 'const c = 3;' });
+    try {
+      const opened = Project.open(tree.dir, { textCacheChars: 30 });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const project = opened.value;
+      expect(['a.ts', 'b.ts', 'c.ts'].map((file) => project.text(file))).toEqual(['const a = 1;', 'const b = 2;', 'const c = 3;']);
+      // a.ts was dropped to make room for c.ts: the next read sees the file as it is now.
+      writeFileSync(path.join(tree.dir, 'a.ts'), 'const a = 9;');
+      expect(project.text('a.ts')).toBe('const a = 9;');
+      expect(project.text('c.ts')).toBe('const c = 3;');
+      expect(project.bytesRead).toBe(36);
+    } finally {
+      tree.cleanup();
     }
   });
 });

@@ -15,12 +15,17 @@ import {
   type YamlFile,
 } from './documents.js';
 import { LineIndex } from './line-index.js';
+import { tooDeeplyNested } from './nesting.js';
+import { rememberProgramFile } from './ast.js';
+import { focusFile, isHiddenFile, tick } from '../core/file-budget.js';
 import { roleOf, roleOfPath, type FileRole } from './file-roles.js';
 import { buildPackages, type PackageInfo } from './packages.js';
 import { deployedServices } from './services.js';
 import { extractRoutes, ROUTE_HINT, nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from './routes.js';
-import { realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
-import { errorCode } from '../core/fs-errors.js';
+
+/** A route without its handler nodes (see `Project.routes`). */
+export type RouteSummary = Omit<RouteDefinition, 'handlers'>;
+import { DEFAULT_MAX_FILE_SIZE, describeRefusal, realFileSystem, walk, type FileEntry, type FileSystem, type WalkOptions } from './walk.js';
 import { GitRepository, type GitEnvironment, type GitUnavailable } from './git.js';
 
 export interface ParsedSource {
@@ -32,11 +37,18 @@ export interface ParsedSource {
 }
 
 /**
- * Parsed trees stay cached until their sources add up to this many UTF-16 units (a tree takes about
- * 20× its source in memory, so ~24 MB of source is ~0.5 GiB of trees). Below it every file is parsed
- * once however many rules read it; above it the least recently used trees are dropped.
+ * Parsed trees stay cached until their sources add up to this many UTF-16 units. A tree takes 10–26× its source
+ * (26× for dense route code), so 8 Mi units are at most ~200 MiB of trees. Below it every file is parsed once
+ * however many rules read it; above it the least recently used trees are dropped. 24 Mi units made no difference
+ * to the 20,000-file benchmark (its parsed sources fit in 8) but let 30 dense 1 MiB files take 860 MiB of heap.
  */
-const AST_CACHE_SOURCE_BUDGET = 24 * 1024 * 1024;
+const AST_CACHE_SOURCE_BUDGET = 8 * 1024 * 1024;
+/**
+ * Decoded texts stay cached until they add up to this many characters (96 MiB of ASCII, at most twice that for
+ * other text); beyond it the least recently used are dropped and read again when asked for. Every file is then
+ * still read once in a repository of up to 96 MiB of text, and a larger one cannot fill the heap with text.
+ */
+const TEXT_CACHE_BUDGET = 96 * 1024 * 1024;
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 const DOCKERFILE = /^(?!.*\.(?:[cm]?[jt]sx?|mdx?|json|ya?ml|txt|sh|snap|map|lock)$)(?:(?:Dockerfile|Containerfile)(?:[._-].+)?|.+[._-](?:Dockerfile|Containerfile)|.+\.dockerfile)$/i;
@@ -84,6 +96,8 @@ function memo<T>(compute: () => T): () => T {
 export interface ProjectOptions extends WalkOptions {
   /** The environment git runs in (the CLI passes the user's); absent, git gets a minimal one. */
   readonly env?: GitEnvironment;
+  /** Characters of decoded text kept cached (default 96 Mi); an embedder short of memory may lower it. */
+  readonly textCacheChars?: number;
 }
 
 export class Project implements SourceText {
@@ -95,7 +109,15 @@ export class Project implements SourceText {
   readonly notes: Note[];
   readonly binaryByExtension: number;
   private readonly fs: FileSystem;
-  private readonly texts = new Map<string, string | null>();
+  private readonly maxFileSize: number;
+  private readonly textCacheChars: number;
+  /** Decoded texts, least recently used first, up to TEXT_CACHE_BUDGET characters. */
+  private readonly texts = new Map<string, string>();
+  private textChars = 0;
+  /** Binary or unreadable files: noted once, never read again. */
+  private readonly unreadable = new Set<string>();
+  /** Files read at least once, so a re-read after eviction is neither counted nor noted twice. */
+  private readonly readOnce = new Set<string>();
   /** Recently parsed files only: a whole monorepo of ASTs does not fit in memory. Views that need every file memoize their facts instead. */
   private readonly parsed = new Map<string, ParsedSource | null>();
   private parsedSourceSize = 0;
@@ -103,8 +125,10 @@ export class Project implements SourceText {
   private readonly filesByPath: ReadonlyMap<string, FileEntry>;
   bytesRead = 0;
 
-  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem, env: GitEnvironment | undefined) {
+  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem, env: GitEnvironment | undefined, maxFileSize: number, textCacheChars: number) {
     this.root = root;
+    this.maxFileSize = maxFileSize;
+    this.textCacheChars = textCacheChars;
     this.env = env;
     this.files = files;
     this.notes = notes;
@@ -117,7 +141,7 @@ export class Project implements SourceText {
     const walked = walk(root, options);
     if (!walked.ok) return walked;
     const { files, notes, binaryByExtension } = walked.value;
-    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem, options.env));
+    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem, options.env, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, options.textCacheChars ?? TEXT_CACHE_BUDGET));
   }
 
   /**
@@ -149,26 +173,38 @@ export class Project implements SourceText {
   }
 
   /**
-   * The file's text, read once and cached. Binary content (a NUL byte) and unreadable files give
-   * undefined with a note; invalid UTF-8 is decoded with replacement characters and noted.
+   * The file's text, read once and cached (see TEXT_CACHE_BUDGET). Binary content (a NUL byte) and unreadable
+   * files give undefined with a note; invalid UTF-8 is decoded with replacement characters and noted.
    */
   text(file: string): string | undefined {
+    focusFile(file);
+    tick();
     const cached = this.texts.get(file);
-    if (cached !== undefined) return cached ?? undefined;
-    if (!this.filesByPath.has(file)) return undefined;
-    let buffer: Buffer;
-    try {
-      buffer = this.fs.readFileSync(path.join(this.root, file));
-    } catch (error) {
-      const code = errorCode(error) ?? 'error';
-      this.notes.push({ kind: 'skipped-file', path: file, message: `not readable (${code})` });
-      this.texts.set(file, null);
+    if (cached !== undefined) {
+      // Re-inserted so the Map's order is least-recently-used order, but only once eviction is near: most
+      // repositories never come close, and text() is the hottest call of a scan.
+      if (this.textChars > this.textCacheChars / 2) {
+        this.texts.delete(file);
+        this.texts.set(file, cached);
+      }
+      return cached;
+    }
+    if (this.unreadable.has(file) || !this.filesByPath.has(file)) return undefined;
+    const firstRead = !this.readOnce.has(file);
+    this.readOnce.add(file);
+    // Read through readRegularFile and capped at the walk's limit: a file swapped for a FIFO or device after the
+    // walk cannot block the scan, and one that grew since cannot make it read without end.
+    const read = this.fs.readRegularFile(path.join(this.root, file), this.maxFileSize);
+    if (!read.ok) {
+      this.notes.push({ kind: 'skipped-file', path: file, message: describeRefusal(read.error) });
+      this.unreadable.add(file);
       return undefined;
     }
-    this.bytesRead += buffer.length;
+    const buffer = read.value;
+    if (firstRead) this.bytesRead += buffer.length;
     if (buffer.subarray(0, 8000).includes(0)) {
       this.notes.push({ kind: 'skipped-file', path: file, message: 'binary content' });
-      this.texts.set(file, null);
+      this.unreadable.add(file);
       return undefined;
     }
     let text: string;
@@ -176,10 +212,17 @@ export class Project implements SourceText {
       text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
     } catch {
       text = new TextDecoder('utf-8').decode(buffer);
-      this.notes.push({ kind: 'skipped-file', path: file, message: 'invalid UTF-8; scanned with replacement characters' });
+      if (firstRead) this.notes.push({ kind: 'skipped-file', path: file, message: 'invalid UTF-8; scanned with replacement characters' });
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     this.texts.set(file, text);
+    this.textChars += text.length;
+    while (this.textChars > this.textCacheChars && this.texts.size > 1) {
+      const oldest = this.texts.entries().next().value;
+      if (oldest === undefined) break;
+      this.texts.delete(oldest[0]);
+      this.textChars -= oldest[1].length;
+    }
     return text;
   }
 
@@ -190,6 +233,9 @@ export class Project implements SourceText {
 
   /** Parsed TS/JS, cached; undefined (with a note) when the file cannot be read or parsed at all. */
   parseSource(file: string): ParsedSource | undefined {
+    // Hidden from a rule that ran out of time on it: no tree, and nothing cached, so other rules still get one.
+    if (isHiddenFile(file)) return undefined;
+    focusFile(file);
     const cached = this.parsed.get(file);
     if (cached !== undefined) {
       // Re-insert so the Map's insertion order doubles as least-recently-used order.
@@ -202,6 +248,12 @@ export class Project implements SourceText {
       this.remember(file, null);
       return undefined;
     }
+    const tooDeep = tooDeeplyNested(text);
+    if (tooDeep !== undefined) {
+      this.notes.push({ kind: 'parse-error', path: file, message: `${tooDeep}: not parsed, so checks that read its syntax skipped it` });
+      this.remember(file, null);
+      return undefined;
+    }
     const result = parseSync(file, text, { showSemanticErrors: false });
     const lineIndex = new LineIndex(text);
     const firstError = result.errors[0];
@@ -211,6 +263,7 @@ export class Project implements SourceText {
       this.notes.push({ kind: 'parse-error', path: file, message: `syntax error${where}: ${firstError.message}; checked what could be parsed` });
     }
     const source: ParsedSource = { path: file, text, program: result.program, comments: result.comments, lineIndex };
+    rememberProgramFile(source.program, file);
     this.remember(file, source);
     return source;
   }
@@ -222,6 +275,7 @@ export class Project implements SourceText {
       const [oldest, evicted] = this.parsed.entries().next().value ?? [];
       if (oldest === undefined) break;
       this.parsed.delete(oldest);
+      this.routesByFile.delete(oldest);
       this.parsedSourceSize -= evicted?.text.length ?? 0;
     }
   }
@@ -337,16 +391,22 @@ export class Project implements SourceText {
     }),
   );
 
-  /** Every route declared in production source, across the supported frameworks (see `routes.ts`). */
-  readonly routes = memo((): readonly RouteDefinition[] => this.productionSourceFiles().flatMap((file) => this.routesOf(file.path)));
+  /**
+   * Every route declared in production source, across the supported frameworks (see `routes.ts`), without its
+   * handler nodes: kept for the whole scan, they would keep every file's syntax tree alive past the tree cache's
+   * budget. `routesOf(file)` gives the handlers.
+   */
+  readonly routes = memo((): readonly RouteSummary[] => this.productionSourceFiles().flatMap((file) => this.routesOf(file.path).map(({ handlers: _handlers, ...summary }) => summary)));
 
   private readonly routesByFile = new Map<string, readonly RouteDefinition[]>();
 
   /**
-   * The routes one file declares, cached: rules that narrowed their candidates with a text check ask
-   * for a few files, and the whole-project view reuses the same extraction.
+   * The routes one file declares, cached while the file's syntax tree is (their handlers are nodes of it): rules
+   * that narrowed their candidates with a text check ask for a few files, and the whole-project view reuses the
+   * same extraction.
    */
   routesOf(file: string): readonly RouteDefinition[] {
+    if (isHiddenFile(file)) return [];
     const cached = this.routesByFile.get(file);
     if (cached !== undefined) return cached;
     const isRouteFile = nextAppRoutePath(file) !== undefined || nextPagesApiPath(file) !== undefined || remixRoutePath(file) !== undefined;

@@ -1,3 +1,4 @@
+import { lineIndexOf } from './line-index.js';
 import type { Project } from './project.js';
 
 /** A runnable piece of shell the team keeps in the repository: a script file, a Makefile target or a package.json script. */
@@ -36,13 +37,24 @@ function makeTargets(file: string, text: string): ShellUnit[] {
   return units;
 }
 
+/**
+ * Offset of the first occurrence of each JSON string in `text`, found in one pass: searching the manifest from the
+ * start for each script name made a package.json with thousands of scripts quadratic.
+ */
+function firstStringOffsets(text: string): Map<string, number> {
+  const offsets = new Map<string, number>();
+  for (const match of text.matchAll(/"((?:[^"\\\n]|\\.)*)"/g)) if (match[1] !== undefined && !offsets.has(match[1])) offsets.set(match[1], match.index);
+  return offsets;
+}
+
 function npmScripts(project: Project): ShellUnit[] {
   return project.packages().flatMap((pkg) => {
     const text = project.text(pkg.manifestPath) ?? '';
     const scripts = pkg.manifest.scripts;
+    const offsets = Object.keys(scripts).length === 0 ? new Map<string, number>() : firstStringOffsets(text);
     return Object.entries(scripts).map(([name, value]) => {
-      const index = text.indexOf(`"${name}"`);
-      const line = index < 0 ? 1 : text.slice(0, index).split('\n').length;
+      const index = offsets.get(name) ?? -1;
+      const line = index < 0 ? 1 : lineIndexOf(text).position(index).line;
       return { kind: 'npm' as const, file: pkg.manifestPath, name, text: value, line };
     });
   });
@@ -76,7 +88,7 @@ export function shellUnits(project: Project): readonly ShellUnit[] {
 
 /** 1-based line in the unit's file of `offset` in its text. */
 export function unitLine(unit: ShellUnit, offset: number): number {
-  return unit.line + unit.text.slice(0, offset).split('\n').length - 1;
+  return unit.line + lineIndexOf(unit.text).position(offset).line - 1;
 }
 
 /** A repository file that a command runs by path. */

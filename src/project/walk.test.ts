@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
 import { Project } from './project.js';
-import { realFileSystem, walk } from './walk.js';
+import { err } from '../core/result.js';
+import { realFileSystem, walk, type FileSystem } from './walk.js';
 
 describe('walk', () => {
   it('honours nested .gitignore files and default ignores', () => {
@@ -57,6 +59,51 @@ describe('walk', () => {
     }
   });
 
+  (process.platform === 'win32' ? it.skip : it)('skips FIFOs, devices and links to them with a note, never opening them', () => {
+    const tree = makeTree({ 'src/a.ts': 'x', '.gitignore': 'ignored.ts\n' });
+    try {
+      execFileSync('mkfifo', [path.join(tree.dir, 'src', 'pipe.ts'), path.join(tree.dir, 'docker-compose.yml'), path.join(tree.dir, 'ignored.ts')]);
+      symlinkSync(path.join(tree.dir, 'src', 'pipe.ts'), path.join(tree.dir, 'src', 'to-pipe.ts'));
+      symlinkSync('/dev/zero', path.join(tree.dir, 'zero.sql'));
+      const result = walk(tree.dir);
+      expect(result.ok && result.value.files.map((file) => file.path)).toEqual(['.gitignore', 'src/a.ts']);
+      expect(result.ok && result.value.notes.map((note) => [note.path, note.message])).toEqual([
+        ['docker-compose.yml', 'a named pipe (FIFO), not a regular file; not read'],
+        ['zero.sql', 'a character device, not a regular file; not read'],
+        ['src/pipe.ts', 'a named pipe (FIFO), not a regular file; not read'],
+        ['src/to-pipe.ts', 'a named pipe (FIFO), not a regular file; not read'],
+      ]);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('follows file links inside the root and skips links out of it and link loops', () => {
+    const outside = makeTree({ 'credentials': 'aws_secret_access_key = x' });
+    const tree = makeTree({ 'src/a.ts': 'x' });
+    try {
+      symlinkSync(path.join(tree.dir, 'src', 'a.ts'), path.join(tree.dir, 'src', 'b.ts'));
+      symlinkSync(path.join(outside.dir, 'credentials'), path.join(tree.dir, '.env'));
+      symlinkSync(path.join(tree.dir, 'loop-b'), path.join(tree.dir, 'loop-a'));
+      symlinkSync(path.join(tree.dir, 'loop-a'), path.join(tree.dir, 'loop-b'));
+      const result = walk(tree.dir);
+      expect(result.ok && result.value.files.map((file) => file.path)).toEqual(['src/a.ts', 'src/b.ts']);
+      expect(result.ok && result.value.notes.map((note) => [note.path, note.message])).toEqual([
+        ['.env', 'symbolic link to a file outside the scanned root'],
+        ['loop-a', 'symbolic link loop'],
+        ['loop-b', 'symbolic link loop'],
+      ]);
+    } finally {
+      tree.cleanup();
+      outside.cleanup();
+    }
+  });
+
+  it('refuses an empty root instead of walking the working directory', () => {
+    const result = walk('');
+    expect(!result.ok && result.error.code).toBe('USAGE');
+  });
+
   it('skips over-size files with a note, including a 20 MB minified bundle', () => {
     const tree = makeTree({ 'public/app.min.js': Buffer.alloc(20 * 1024 * 1024, 'a'), 'src/a.ts': 'x' });
     try {
@@ -98,12 +145,9 @@ describe('Project.text', () => {
   it('notes a file it cannot read (EACCES injected, since root can read anything)', () => {
     const tree = makeTree({ 'locked.ts': 'x', 'open.ts': 'y' });
     try {
-      const fs = {
+      const fs: FileSystem = {
         ...realFileSystem,
-        readFileSync: (file: string) => {
-          if (file.endsWith('locked.ts')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-          return realFileSystem.readFileSync(file);
-        },
+        readRegularFile: (file, maxBytes) => (file.endsWith('locked.ts') ? err({ code: 'UNREADABLE', message: `${file} is not readable (EACCES)`, errno: 'EACCES' }) : realFileSystem.readRegularFile(file, maxBytes)),
       };
       const opened = Project.open(tree.dir, { fs });
       if (!opened.ok) throw new Error(opened.error.message);

@@ -5,7 +5,7 @@ import picomatch from 'picomatch';
 import type { Note } from '../core/report.js';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
 import { errorCode } from '../core/fs-errors.js';
-import { readRegularFile } from '../core/safe-read.js';
+import { readRegularFile, type ReadRefusal } from '../core/safe-read.js';
 import { findWorkTreeTop } from './git.js';
 
 /** The slice of `node:fs` the walk needs; tests inject failures (unreadable files as root) through it. */
@@ -14,15 +14,17 @@ export interface FileSystem {
   statSync(file: string): nodeFs.Stats;
   lstatSync(file: string): nodeFs.Stats;
   realpathSync(file: string): string;
-  readFileSync(file: string): Buffer;
+  /** Every read of a file's content goes through `readRegularFile`: a regular file, at most `maxBytes`, never blocking. */
+  readRegularFile(file: string, maxBytes: number): Result<Buffer, ReadRefusal>;
 }
 
 export const realFileSystem: FileSystem = {
   readdirSync: (dir, options) => nodeFs.readdirSync(dir, options),
   statSync: (file) => nodeFs.statSync(file),
   lstatSync: (file) => nodeFs.lstatSync(file),
-  realpathSync: (file) => nodeFs.realpathSync(file),
-  readFileSync: (file) => nodeFs.readFileSync(file),
+  // The libc realpath: Node's own lstats every component of the path in JavaScript.
+  realpathSync: (file) => nodeFs.realpathSync.native(file),
+  readRegularFile: (file, maxBytes) => readRegularFile(file, maxBytes),
 };
 
 export interface FileEntry {
@@ -164,6 +166,8 @@ function ancestorIgnoreScopes(realRoot: string, notes: Note[]): IgnoreScope[] {
 export function walk(root: string, options: WalkOptions = {}): Result<WalkResult, UserError> {
   const fs = options.fs ?? realFileSystem;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  // path.resolve('') is the working directory: an empty root (an unset variable) must not scan whatever that is.
+  if (root === '') return err(userError('USAGE', 'empty path ""', 'pass the repository directory, e.g. `.`'));
   const absoluteRoot = path.resolve(root);
   let rootStat: nodeFs.Stats;
   let realRoot: string;
@@ -186,7 +190,9 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
   let binaryByExtension = 0;
   const visitedDirs = new Set<string>([realRoot]);
   const inherited = options.ancestorIgnores === false ? [] : ancestorIgnoreScopes(realRoot, notes);
-  const stack: Array<{ dir: string; relative: string; scopes: readonly IgnoreScope[] }> = [{ dir: absoluteRoot, relative: '', scopes: inherited }];
+  // Each directory carries its real path: a plain sub-directory's is its parent's plus its name, so only links
+  // are resolved. Resolving every directory made a tree 1,500 levels deep take 80 s (realpath walks every level).
+  const stack: Array<{ dir: string; real: string; relative: string; scopes: readonly IgnoreScope[] }> = [{ dir: absoluteRoot, real: realRoot, relative: '', scopes: inherited }];
 
   while (stack.length > 0) {
     const current = stack.pop();
@@ -200,54 +206,59 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
     }
     let scopes = current.scopes;
     if (entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
-      try {
-        const patterns = fs.readFileSync(path.join(current.dir, '.gitignore')).toString('utf8');
-        scopes = [...scopes, { base: current.relative, matcher: ignore({ allowRelativePaths: true }).add(patterns) }];
-      } catch (error) {
-        notes.push({ kind: 'skipped-file', path: joinRelative(current.relative, '.gitignore'), message: `not readable (${errorCode(error) ?? 'error'}); its patterns were not applied` });
-      }
+      const read = fs.readRegularFile(path.join(current.dir, '.gitignore'), MAX_IGNORE_FILE_BYTES);
+      if (read.ok) scopes = [...scopes, { base: current.relative, matcher: ignore({ allowRelativePaths: true }).add(read.value.toString('utf8')) }];
+      else notes.push({ kind: 'skipped-file', path: joinRelative(current.relative, '.gitignore'), message: `${describeRefusal(read.error)}; its patterns were not applied` });
     }
     // Sorted so the file order (and everything downstream) is the same on every machine.
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: Array<{ dir: string; relative: string; scopes: readonly IgnoreScope[] }> = [];
+    const subdirs: Array<{ dir: string; real: string; relative: string; scopes: readonly IgnoreScope[] }> = [];
     for (const entry of entries) {
       const relative = joinRelative(current.relative, entry.name);
       const absolute = path.join(current.dir, entry.name);
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
+      let special = specialKind(entry);
       if (entry.isSymbolicLink()) {
         try {
           const target = fs.statSync(absolute);
           isDirectory = target.isDirectory();
           isFile = target.isFile();
-        } catch {
-          notes.push({ kind: 'skipped-file', path: relative, message: 'broken symbolic link' });
+          special = specialKind(target);
+        } catch (error) {
+          notes.push({ kind: 'skipped-file', path: relative, message: errorCode(error) === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link' });
           continue;
         }
+      }
+      if (special !== undefined) {
+        // Opening a FIFO blocks until someone writes to it and a device never ends: neither is source code.
+        if (!isIgnoredByScopes(scopes, relative, false) && extraIgnore?.(relative) !== true) notes.push({ kind: 'skipped-file', path: relative, message: `${special}, not a regular file; not read` });
+        continue;
       }
       if (isDirectory) {
         if (DEFAULT_IGNORED_DIRS.has(entry.name)) continue;
         if (isIgnoredByScopes(scopes, relative, true) || extraIgnore?.(relative) === true || extraIgnore?.(`${relative}/`) === true) continue;
-        if (entry.isSymbolicLink()) {
-          const real = safeRealpath(fs, absolute);
-          if (real === undefined || !isInside(realRoot, real)) {
-            notes.push({ kind: 'skipped-file', path: relative, message: 'symbolic link to a directory outside the scanned root' });
-            continue;
-          }
-          if (visitedDirs.has(real)) continue;
-          visitedDirs.add(real);
-        } else {
-          const real = safeRealpath(fs, absolute);
-          if (real !== undefined) {
-            if (visitedDirs.has(real)) continue;
-            visitedDirs.add(real);
-          }
+        const real = entry.isSymbolicLink() ? safeRealpath(fs, absolute) : path.join(current.real, entry.name);
+        if (real === undefined || !isInside(realRoot, real)) {
+          notes.push({ kind: 'skipped-file', path: relative, message: 'symbolic link to a directory outside the scanned root' });
+          continue;
         }
-        subdirs.push({ dir: absolute, relative, scopes });
+        if (visitedDirs.has(real)) continue;
+        visitedDirs.add(real);
+        subdirs.push({ dir: absolute, real, relative, scopes });
         continue;
       }
       if (!isFile) continue;
       if (isIgnoredByScopes(scopes, relative, false) || extraIgnore?.(relative) === true) continue;
+      if (entry.isSymbolicLink()) {
+        // The same rule as for directories: a link out of the root (to ~/.aws/credentials, /etc/shadow) would put
+        // a file the repository does not hold into the report.
+        const real = safeRealpath(fs, absolute);
+        if (real === undefined || !isInside(realRoot, real)) {
+          notes.push({ kind: 'skipped-file', path: relative, message: 'symbolic link to a file outside the scanned root' });
+          continue;
+        }
+      }
       if (hasBinaryExtension(entry.name)) {
         binaryByExtension += 1;
         continue;
@@ -268,6 +279,34 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
     for (const subdir of subdirs.reverse()) stack.push(subdir);
   }
   return ok({ root: absoluteRoot, files, notes, binaryByExtension });
+}
+
+/** What a non-regular, non-directory entry is (a FIFO, socket or device), or undefined for files, directories and links. */
+function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | undefined {
+  if (entry.isFIFO()) return 'a named pipe (FIFO)';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice()) return 'a character device';
+  if (entry.isBlockDevice()) return 'a block device';
+  return undefined;
+}
+
+/**
+ * The note for a file the walk listed but could not read: it turned into a FIFO or device since, grew past the
+ * cap, vanished or is not readable.
+ *
+ * @example describeRefusal({ code: 'UNREADABLE', message: '…', errno: 'EACCES' }) // 'not readable (EACCES)'
+ */
+export function describeRefusal(refusal: ReadRefusal): string {
+  switch (refusal.code) {
+    case 'NOT_FOUND':
+      return 'not readable (ENOENT)';
+    case 'NOT_REGULAR':
+      return `${refusal.kind}, not a regular file; not read`;
+    case 'TOO_LARGE':
+      return `grew past the size limit since the walk (${formatBytes(refusal.size)}); not read`;
+    case 'UNREADABLE':
+      return `not readable (${refusal.errno})`;
+  }
 }
 
 function joinRelative(base: string, name: string): string {

@@ -83,12 +83,15 @@ describe('renderMarkdown', () => {
   });
 
   it('stays under the size limit and says how many findings it omitted', async () => {
+    // Spread over ten files: the engine lists at most 200 findings of one rule per file.
     const count = 2_000;
-    const files = { 'src/big.ts': Array.from({ length: count }, (_, index) => `const value${index} = compute(${index}); // some context to make lines long`).join('\n') };
+    const perFile = 200;
+    const lines = Array.from({ length: perFile }, (_, index) => `const value${index} = compute(${index}); // some context to make lines long`).join('\n');
+    const files = Object.fromEntries(Array.from({ length: count / perFile }, (_, file) => [`src/big${file}.ts`, lines]));
     const reports = Array.from({ length: count }, (_, index) => ({
       ruleId: 'reliability/test-health',
       message: `finding number ${index} with a reasonably long message`,
-      location: { path: 'src/big.ts', line: index + 1 },
+      location: { path: `src/big${Math.floor(index / perFile)}.ts`, line: (index % perFile) + 1 },
     }));
     const report = await buildFixtureReport({ project: { files, reports } });
     const out = renderMarkdown(report);

@@ -64,8 +64,9 @@ export function groupNotes(notes: readonly Note[]): Array<[Note['kind'], Note[]]
 
 // Text from scanned repositories may carry terminal escape sequences; printed raw they could rewrite the
 // screen, colour a CI log or hide a finding. Every control character except tab and newline becomes a
-// visible `\uXXXX` escape; CRLF is normalised to LF first.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// visible `\uXXXX` escape; CRLF is normalised to LF first. Bidirectional overrides and isolates (a file named
+// with U+202E reads backwards, "Trojan Source") and the Unicode line separators count as control characters.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** @example cleanControl('a\u001b[31mb') // 'a\\u001b[31mb' */
 export function cleanControl(text: string): string {

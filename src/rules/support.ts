@@ -3,6 +3,7 @@ import type { ReportLocation } from '../core/rule.js';
 import type { Framework, PackageInfo } from '../project/packages.js';
 import { isFileRoute, SELF_HOSTED_FRAMEWORKS } from '../project/code-scope.js';
 import { isSelfHosted } from '../project/services.js';
+import { lineIndexOf } from '../project/line-index.js';
 import { isSourcePath, type Project } from '../project/project.js';
 
 const SERVER_START = /\bexpress\s*\(\s*\)|\b[Ff]astify\s*\(|new\s+(?:Hono|Koa|OpenAPIHono)\s*\(|NestFactory\.create(?:Microservice)?\s*(?:<[^>]*>)?\s*\(|\bcreateServer\s*\(|\.listen\s*\(/;
@@ -47,8 +48,7 @@ export function manifestAnchor(project: Project, pkg: PackageInfo, framework: st
 
 /** 1-based line and column of a UTF-16 offset in `text`. */
 export function positionOf(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+  return lineIndexOf(text).position(offset);
 }
 
 /** Joins names for messages: `a, b and c`. */

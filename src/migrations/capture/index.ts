@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import type { Note } from '../../core/report.js';
 import { directionLines } from '../frameworks/code-sql.js';
 import { type CapturedFramework, isCapturedFramework, type Migration, type MigrationSet, type SqlSource } from '../types.js';
 import { type CapturedDirection, type CaptureReply, captureReplySchema, type CaptureRequest, type ScratchDatabase } from './protocol.js';
-import { isExpectedFsError } from '../../core/fs-errors.js';
+import { readRegularFile } from '../../core/safe-read.js';
 import { createTempDir, removeTempDir } from '../../core/temp-dirs.js';
 
 /** How long one migration file may take (loading the library included) before its process is killed. */
@@ -63,13 +63,12 @@ function isCapturable(migration: Migration): migration is Capturable {
   return migration.up === undefined && migration.language !== 'sql' && isCapturedFramework(migration.framework);
 }
 
+/** The same cap as discovery's: a migration file is never larger. */
+const MAX_MIGRATION_BYTES = 8 * 1024 * 1024;
+
 function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if (isExpectedFsError(error)) return undefined;
-    throw new Error(`cannot read ${file}`, { cause: error });
-  }
+  const read = readRegularFile(file, MAX_MIGRATION_BYTES);
+  return read.ok ? read.value.toString('utf8') : undefined;
 }
 
 function siblingOf(file: string, name: string): string {

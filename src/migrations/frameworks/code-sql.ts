@@ -1,4 +1,5 @@
 import { type Node, parseSync } from 'oxc-parser';
+import { tooDeeplyNested } from '../../project/nesting.js';
 import { dottedName, walkAst } from '../../project/ast.js';
 import type { Framework, Migration, MigrationSet, SqlSource, TransactionMode } from '../types.js';
 import { claimEach, codeMigrationIdentity, type FileIndex, groupByDir, isCodeFile, unclaimed } from './common.js';
@@ -82,6 +83,8 @@ function maskedSource(path: string, text: string, literals: readonly Range[]): S
  */
 export function extractCodeSql(path: string, text: string): CodeSql {
   let program: Node;
+  // Too deep a file would overflow the native parser's stack (see nesting.ts); it holds no SQL worth that risk.
+  if (tooDeeplyNested(text) !== undefined) return { unconvertedCalls: 0 };
   try {
     const result = parseSync(path, text, { showSemanticErrors: false });
     if (result.errors.length > 0) return { unconvertedCalls: 0 };
@@ -146,6 +149,7 @@ export function codeMigrationFields(path: string, text: string): { up?: SqlSourc
  * @example directionLines('m.js', 'exports.up = (knex) => {};').up // 1
  */
 export function directionLines(path: string, text: string): { up?: number; down?: number } {
+  if (tooDeeplyNested(text) !== undefined) return {};
   // oxc reports syntax errors as values; a throw here would be a parser bug and must surface.
   const result = parseSync(path, text, { showSemanticErrors: false });
   if (result.errors.length > 0) return {};

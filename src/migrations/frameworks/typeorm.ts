@@ -1,4 +1,5 @@
 import { type Node, parseSync } from 'oxc-parser';
+import { tooDeeplyNested } from '../../project/nesting.js';
 import { dottedName, walkAst } from '../../project/ast.js';
 import type { Migration, MigrationSet } from '../types.js';
 import { TYPEORM_READ_ONLY_METHODS } from '../typeorm-read-only.js';
@@ -53,6 +54,8 @@ export interface UpAnalysis {
  * @example analyseUp('m.ts', "class M { async up(qr) { await qr.addColumn('users', column); } }").runtimeCalls // 1
  */
 export function analyseUp(path: string, text: string): UpAnalysis {
+  // Too deep a file would overflow the native parser's stack (see nesting.ts).
+  if (tooDeeplyNested(text) !== undefined) return { runtimeCalls: 0, commitsRunTransaction: false };
   const parsed = parseSync(path, text, { showSemanticErrors: false });
   if (parsed.errors.length > 0) return { runtimeCalls: 0, commitsRunTransaction: false };
   let runtimeCalls = 0;

@@ -150,7 +150,7 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
         : summariseHistory(findings, { ...options.history, rules: MIGRATION_RULES, files, sources, docsBaseUrl, ...(options.settings === undefined ? {} : { settings: options.settings }) }),
     rules: outcome.rules,
     applied: outcome.applied,
-    notes,
+    notes: [...notes, ...outcome.notes],
     project,
   };
 }

@@ -8,6 +8,55 @@ function describe(allocation: PortAllocation): string {
   return `"${allocation.service}" (${allocation.file}:${allocation.line}, ${allocation.hostIp ?? 'all interfaces'}:${allocation.hostPort}${allocation.protocol === 'tcp' ? '' : `/${allocation.protocol}`})`;
 }
 
+/** Ranges up to this many ports are indexed port by port; wider ones (rare) are compared with every allocation. */
+const INDEXED_RANGE = 256;
+
+/**
+ * The allocations seen so far, indexed by host port: comparing each allocation with every earlier one made a
+ * compose file with thousands of published ports quadratic. Only allocations that can clash share a port.
+ */
+class EarlierClaims {
+  private readonly byPort = new Map<number, number[]>();
+  private readonly wide: number[] = [];
+
+  add(allocation: PortAllocation, index: number): void {
+    const range = allocation.range;
+    if (range === undefined) return;
+    if (range[1] - range[0] >= INDEXED_RANGE) {
+      this.wide.push(index);
+      return;
+    }
+    for (let port = range[0]; port <= range[1]; port++) {
+      const list = this.byPort.get(port) ?? [];
+      list.push(index);
+      this.byPort.set(port, list);
+    }
+  }
+
+  /** The first earlier allocation, in allocation order, that may overlap `allocation` and passes `clashes`. */
+  firstClash(allocation: PortAllocation, all: readonly PortAllocation[], index: number, clashes: (earlier: PortAllocation) => boolean): PortAllocation | undefined {
+    const range = allocation.range;
+    if (range === undefined) return undefined;
+    if (range[1] - range[0] >= INDEXED_RANGE) return all.slice(0, index).find(clashes);
+    // One port and no wide ranges (the usual case): the bucket is already in allocation order and the loop stops
+    // at the first clash, so a thousand services on one port stay linear.
+    if (range[0] === range[1] && this.wide.length === 0) {
+      for (const earlier of this.byPort.get(range[0]) ?? []) {
+        const found = all[earlier];
+        if (found !== undefined && clashes(found)) return found;
+      }
+      return undefined;
+    }
+    const indexes = new Set<number>(this.wide);
+    for (let port = range[0]; port <= range[1]; port++) for (const earlier of this.byPort.get(port) ?? []) indexes.add(earlier);
+    for (const earlier of [...indexes].sort((a, b) => a - b)) {
+      const found = all[earlier];
+      if (found !== undefined && clashes(found)) return found;
+    }
+    return undefined;
+  }
+}
+
 type Messages = { conflict: { port: string; service: string; other: string; otherFile: string } };
 
 export default defineScanRule({
@@ -26,9 +75,11 @@ export default defineScanRule({
   applies: (project: Project) => portAllocations(project).length > 1,
   check(ctx) {
     const allocations = portAllocations(ctx.project);
+    const earlier = new EarlierClaims();
     allocations.forEach((allocation, index) => {
       // Report each clash once, on the later allocation, naming the first one that claimed the port.
-      const first = allocations.slice(0, index).find((earlier) => sameHost(earlier, allocation) && portsClash(earlier, allocation));
+      const first = earlier.firstClash(allocation, allocations, index, (candidate) => sameHost(candidate, allocation) && portsClash(candidate, allocation));
+      earlier.add(allocation, index);
       if (first === undefined) return;
       ctx.report({
         messageId: 'conflict',

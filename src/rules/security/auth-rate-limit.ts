@@ -102,7 +102,7 @@ export default defineScanRule({
         const text = project.text(file) ?? '';
         return ROUTE_HINT.test(text) && AUTH_LITERAL.test(text);
       });
-      const authRoutes = routesIn(project, candidates).filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && isAuthPath(route.path));
+      const authRoutes = [...routesIn(project, candidates)].filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && isAuthPath(route.path));
       // NextAuth/Auth.js serves password and magic-link sign-in from its catch-all route: `POST …/callback/credentials`
       // and `POST …/signin/email` are login routes whenever those providers are configured.
       for (const file of scope.files.filter((candidate) => NEXT_AUTH_ROUTE.test(candidate))) {

@@ -55,7 +55,7 @@ export default defineScanRule({
       }
       // A site with pages only (no API routes of its own) is not an API to limit; routes are extracted only now, for the few packages left.
       // A service that answers only its root and a health check (a websocket gateway, a worker) is no API to limit.
-      const routes = routesIn(project, routeFiles(project, packageFiles(project, pkg))).filter((route) => !isProbeOnlyRoute(route.method, route.path)).length;
+      const routes = [...routesIn(project, routeFiles(project, packageFiles(project, pkg)))].filter((route) => !isProbeOnlyRoute(route.method, route.path)).length;
       if (routes === 0) continue;
       ctx.report({
         messageId: 'missing',

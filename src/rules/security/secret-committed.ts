@@ -17,8 +17,8 @@ function indentOf(line: string): number {
  * environment: a throwaway key the test suite needs (outline/outline's ci.yml `env:` has SECRET_KEY next to NODE_ENV: test).
  */
 function inTestEnvBlock(text: string, offset: number): boolean {
-  const lines = text.split('\n');
-  const index = text.slice(0, offset).split('\n').length - 1;
+  const lines = cachedLines(text);
+  const index = positionOf(text, offset).line - 1;
   const indent = indentOf(lines[index] ?? '');
   for (const step of [-1, 1]) {
     for (let at = index + step; at >= 0 && at < lines.length; at += step) {
@@ -60,6 +60,14 @@ function strengthText(secret: SecretMatch): string {
   if (secret.strength === 'provider') return 'provider token format';
   if (secret.strength === 'structure') return 'verified structure';
   return 'generic high-entropy literal';
+}
+
+/** The lines of the file being checked, split once however many secrets it holds. */
+let lastLines: { text: string; lines: string[] } | undefined;
+
+function cachedLines(text: string): string[] {
+  if (lastLines?.text !== text) lastLines = { text, lines: text.split('\n') };
+  return lastLines.lines;
 }
 
 type Messages = { committed: { description: string; file: string } };

@@ -1,6 +1,7 @@
 // Protects against "the container is up" meaning nothing: without a healthcheck, compose, Swarm and `up --wait` cannot tell a hung app from a healthy one. Docs: docs/rules/reliability/container-healthcheck.md
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, isOwnImage, serviceBuildTarget, serviceDockerfile, type ComposeService } from '../../project/compose.js';
+import { composeFileEnvironment } from '../../project/compose-stacks.js';
+import { composeServices, isOwnImage, serviceBuildTarget, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import { dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerStage } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
@@ -80,7 +81,7 @@ export default defineScanRule({
     let appServices = 0;
     const files = project.composeFiles();
     for (const file of files) {
-      const environment = effectiveEnvironment(file, files);
+      const environment = composeFileEnvironment(ctx.project, file);
       if (environment === 'test' || environment === 'development') continue;
       for (const service of composeServices(file)) {
         const built = serviceDockerfile(service);

@@ -1,7 +1,8 @@
 // Protects against containers that ignore `docker stop`: SIGTERM goes to a shell or npm, node never hears it and is SIGKILLed mid-request. Docs: docs/rules/reliability/docker-signal-handling.md
 import type { Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
+import { composeFileEnvironment } from '../../project/compose-stacks.js';
+import { composeServices, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerCommand, type DockerStage } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
@@ -73,7 +74,7 @@ function composeBuilds(project: Project): ComposeBuilds {
   const targets = new Map<string, Set<string | undefined>>();
   const files = project.composeFiles();
   for (const file of files) {
-    const environment = effectiveEnvironment(file, files);
+    const environment = composeFileEnvironment(project, file);
     for (const service of composeServices(file)) {
       const dockerfile = serviceDockerfile(service);
       if (dockerfile === undefined) continue;

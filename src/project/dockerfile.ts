@@ -1,7 +1,7 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
+import { composeServices, serviceDockerfile } from './compose.js';
 import type { DockerfileInfo } from './documents.js';
 import type { Project } from './project.js';
-import { composeServices, serviceDockerfile } from './compose.js';
 
 /** One `FROM … [AS name]` block of a Dockerfile with the instructions that follow it. */
 export interface DockerStage {
@@ -82,8 +82,11 @@ export function dockerCommand(instruction: Instruction): DockerCommand {
   return { form: 'shell', text: raw };
 }
 
-/** Dockerfiles for local development, CI or dev containers: what they do does not reach production. */
-export const DEV_ONLY_DOCKERFILE = /(?:^|\/)\.devcontainer\/|(?:^|\/)\.gitpod(?:\.[\w-]+)*$|(?:^|[./_-])(?:dev|development|test|testing|ci|local|e2e|gitpod|devcontainer)(?:\.Dockerfile)?$/i;
+/**
+ * Dockerfiles for local development, CI or dev containers, by name or by folder (`docker/development/Dockerfile.gotenberg`):
+ * what they do does not reach production.
+ */
+export const DEV_ONLY_DOCKERFILE = /(?:^|\/)\.devcontainer\/|(?:^|\/)\.gitpod(?:\.[\w-]+)*$|(?:^|[./_-])(?:dev|development|test|testing|ci|local|e2e|gitpod|devcontainer)(?:\.Dockerfile)?$|(?:^|\/)(?:dev|devel|development|local|tests?|testing|e2e|ci)\//i;
 
 /** Roles whose Dockerfiles never build what production runs. */
 const NOT_SHIPPED_ROLES = new Set(['test', 'example', 'docs', 'generated', 'ci', 'script']);
@@ -128,9 +131,10 @@ function referencingText(project: Project): string {
 }
 
 /**
- * The Dockerfiles that build what production runs: dev-container, CI and test Dockerfiles left out (by name and
- * by file role), and so are base images (a runtime base with no CMD/ENTRYPOINT: other images build on it) and
- * unused alternatives (a `Dockerfile.bun` beside the `Dockerfile` that nothing in the repository builds).
+ * The Dockerfiles that build what production runs: dev-container, CI and test Dockerfiles left out (by name, by
+ * folder and by file role), and so are base images (a runtime base with no CMD/ENTRYPOINT that no compose service
+ * builds: other images build on it) and unused alternatives (a `Dockerfile.bun` beside the `Dockerfile`, or a
+ * `Dockerfile.pnpm` in an npm repository, that nothing in the repository builds).
  *
  * @example productionDockerfiles(project).map((info) => info.path) // ['Dockerfile', 'apps/api/Dockerfile']
  */
@@ -141,11 +145,40 @@ export function productionDockerfiles(project: Project): DockerfileInfo[] {
     // A Dockerfile without CMD is a base image, unless a compose service builds it and gives the command itself.
     if (!hasCommand(info) && !builtByCompose(project).has(info.path)) return false;
     const name = info.path.split('/').pop() ?? info.path;
-    if (DEFAULT_NAME.test(name)) return true;
+    if (DEFAULT_NAME.test(name) || builtByCompose(project).has(info.path)) return true;
+    const referenced = referencingText(project).includes(name);
+    if (!referenced && isForAbsentPackageManager(project, info.path)) return false;
     const dir = info.path.slice(0, info.path.length - name.length);
     const hasDefaultSibling = all.some((other) => other !== info && other.path.startsWith(dir) && DEFAULT_NAME.test(other.path.slice(dir.length)));
-    return !hasDefaultSibling || referencingText(project).includes(name);
+    return !hasDefaultSibling || referenced;
   });
+}
+
+const MANAGER_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
+  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+  pnpm: ['pnpm-lock.yaml'],
+  yarn: ['yarn.lock'],
+  bun: ['bun.lockb', 'bun.lock'],
+  deno: ['deno.lock', 'deno.json', 'deno.jsonc'],
+};
+
+/**
+ * True for a Dockerfile named after a package manager (`Dockerfile.pnpm`, `bun.Dockerfile`) that the repository
+ * does not use: no lockfile of that manager beside it or above it. Templates ship one per manager (documenso's
+ * `apps/remix/Dockerfile.bun` and `.pnpm` beside an npm monorepo); the one that matches the lockfile is the real one.
+ */
+function isForAbsentPackageManager(project: Project, file: string): boolean {
+  const name = file.split('/').pop() ?? file;
+  const manager = /^(?:Dockerfile|Containerfile)[._-](npm|pnpm|yarn|bun|deno)$|^(npm|pnpm|yarn|bun|deno)[._-](?:Dockerfile|Containerfile)$/i.exec(name);
+  const key = (manager?.[1] ?? manager?.[2])?.toLowerCase();
+  const lockfiles = key === undefined ? undefined : MANAGER_LOCKFILES[key];
+  if (lockfiles === undefined) return false;
+  const parts = file.split('/').slice(0, -1);
+  for (let depth = parts.length; depth >= 0; depth -= 1) {
+    const dir = parts.slice(0, depth).join('/');
+    if (lockfiles.some((lockfile) => project.has(dir === '' ? lockfile : `${dir}/${lockfile}`))) return false;
+  }
+  return true;
 }
 
 /**

@@ -196,3 +196,60 @@ export function packagesToolOnly(info: DockerfileInfo): boolean {
       /\b(?:npm\s+(?:i|install)\s+(?:-g|--global)|yarn\s+global\s+add|pnpm\s+(?:add|install)\s+(?:-g|--global)|apk\s+add|apt-get\s+install|pip3?\s+install|go\s+install|gem\s+install)\b/.test(instruction.getArgumentsContent() ?? ''),
   );
 }
+
+function posixJoin(base: string, relative: string): string {
+  const parts: string[] = relative.startsWith('/') ? [] : base.split('/').filter((part) => part !== '');
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** The working directory `stage` ends with, following the stages it builds on (`/` when none is set). */
+export function workingDirectory(stages: readonly DockerStage[], stage: DockerStage): string {
+  const chain = stageChain(stages, stage).reverse();
+  let dir = '/';
+  for (const link of chain) {
+    for (const instruction of link.instructions) {
+      if (instruction.getKeyword() === 'WORKDIR') dir = posixJoin(dir, (instruction.getArgumentsContent() ?? '').trim().replace(/^["']|["']$/g, ''));
+    }
+  }
+  return dir;
+}
+
+/**
+ * The repository file an image's `path` (as a CMD names it: `start.sh`, `./docker-start.sh`, `/opt/run.sh`) was
+ * copied from: the COPY/ADD in the stage or the stages it builds on whose destination is that path, its source
+ * read against the repository (relative to the root or the Dockerfile's folder, or, for `--from=<stage>`, the
+ * repository file the absolute source path ends with); else the only repository file with that name.
+ *
+ * @example copiedFrom(project, info, stages, final, 'start.sh') // 'docker/start.sh' for `COPY ./docker/start.sh /app/apps/remix/start.sh`
+ */
+export function copiedFrom(project: Project, info: DockerfileInfo, stages: readonly DockerStage[], stage: DockerStage, path: string): string | undefined {
+  const target = posixJoin(workingDirectory(stages, stage), path);
+  const name = target.split('/').pop() ?? target;
+  const dockerfileDir = info.path.includes('/') ? info.path.slice(0, info.path.lastIndexOf('/')) : '';
+  for (const link of stageChain(stages, stage)) {
+    const dir = workingDirectory(stages, link);
+    for (const instruction of [...link.instructions].reverse()) {
+      if (instruction.getKeyword() !== 'COPY' && instruction.getKeyword() !== 'ADD') continue;
+      const words = (instruction.getArgumentsContent() ?? '').trim().split(/\s+/).filter((word) => !word.startsWith('--'));
+      const destination = words.pop();
+      if (destination === undefined || words.length === 0) continue;
+      const isDirectory = destination.endsWith('/') || destination === '.' || words.length > 1;
+      for (const source of words) {
+        const copied = isDirectory ? posixJoin(posixJoin(dir, destination), source.split('/').pop() ?? source) : posixJoin(dir, destination);
+        if (copied !== target) continue;
+        const clean = source.replace(/^\.\//, '');
+        const candidates = source.startsWith('/')
+          ? project.files.filter((file) => source.endsWith(`/${file.path}`)).map((file) => file.path).sort((a, b) => b.length - a.length)
+          : [clean, dockerfileDir === '' ? clean : `${dockerfileDir}/${clean}`].filter((candidate) => project.has(candidate));
+        if (candidates[0] !== undefined) return candidates[0];
+      }
+    }
+  }
+  const sameName = project.files.filter((file) => file.path.split('/').pop() === name && project.fileRole(file.path) !== 'test');
+  return sameName.length === 1 ? sameName[0]?.path : undefined;
+}

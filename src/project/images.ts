@@ -1,5 +1,5 @@
 import { ciFiles, stepLine } from './ci.js';
-import { composeServices, serviceDockerfile } from './compose.js';
+import { composeServices, isOwnImage, serviceDockerfile, substituteDefaults, type ComposeService } from './compose.js';
 import type { Project } from './project.js';
 import { shellUnits, unitLine } from './scripts.js';
 
@@ -158,7 +158,7 @@ export function builtImages(project: Project): readonly BuiltImage[] {
  * @example ownImagesNamed(project, 'documenso/documenso:${TAG}')[0]?.file // '.github/workflows/publish.yml'
  */
 export function ownImagesNamed(project: Project, reference: string): BuiltImage[] {
-  const wanted = imageRepository(reference);
+  const wanted = imageRepository(substituteDefaults(reference));
   if (wanted === '' || wanted.includes('$')) return [];
   return builtImages(project)
     .filter((image) => namePattern(image.name).test(wanted))
@@ -183,4 +183,22 @@ export function ownNamespaces(project: Project): ReadonlySet<string> {
     if (scope !== undefined) namespaces.add(scope.toLowerCase());
   }
   return namespaces;
+}
+
+/**
+ * Whether a compose service runs an image this repository builds: named by `builtImages` (with the Dockerfile
+ * when known); when the repository's builds are known and none makes this image, it comes from elsewhere (formbricks'
+ * `ghcr.io/formbricks/hub` is another project's); when nothing shows what the repository builds, a private-registry
+ * or variable-tagged image (`isOwnImage`) is taken for its own.
+ *
+ * @example serviceImageSource(project, service) // { own: true, dockerfile: 'docker/Dockerfile' } for documenso/documenso:latest
+ */
+export function serviceImageSource(project: Project, service: ComposeService): { readonly own: boolean; readonly dockerfile: string | undefined } {
+  if (service.image === undefined) return { own: false, dockerfile: undefined };
+  const named = ownImagesNamed(project, service.image);
+  if (named.length > 0) return { own: true, dockerfile: named[0]?.dockerfile };
+  // Builds outside compose (CI, scripts) say what the repository publishes.
+  const composePaths = new Set(project.composeFiles().map((file) => file.path));
+  const knownBuilds = builtImages(project).some((image) => !composePaths.has(image.file));
+  return { own: !knownBuilds && isOwnImage(service), dockerfile: undefined };
 }

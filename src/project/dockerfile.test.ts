@@ -22,6 +22,7 @@ describe('productionDockerfiles', () => {
       'apps/remix/Dockerfile.pnpm': APP,
       'apps/remix/Dockerfile.bun': APP,
       'apps/remix/Dockerfile.npm': APP,
+      'docs/plans/pnpm-migration.md': '# Plan\n\nReview `apps/remix/Dockerfile.pnpm`: it may already solve this. Test the Docker build in CI before merging.\n',
     });
     try {
       expect(productionDockerfiles(project).map((info) => info.path)).toEqual(['apps/remix/Dockerfile.npm', 'docker/Dockerfile']);

@@ -119,12 +119,23 @@ function builtByCompose(project: Project): ReadonlySet<string> {
 
 const referenceCache = new WeakMap<Project, string>();
 
-/** Everything that can name a Dockerfile to build: compose files, CI, scripts, Makefiles, package.json, docs. */
+/** A line of documentation that builds an image: `docker build -f …`, `--file …`, `dockerfile: …`. */
+const BUILD_LINE = /\bdocker\s+(?:buildx\s+)?build\b|(?:^|\s)(?:-f|--file)[\s=]|\bdockerfile\s*:/;
+
+/**
+ * Everything that can name a Dockerfile to build: compose files, CI, scripts, Makefiles, package.json, and the
+ * build commands in docs. Prose that merely mentions a Dockerfile (a migration plan reviewing `Dockerfile.pnpm`) builds nothing.
+ */
 function referencingText(project: Project): string {
   let text = referenceCache.get(project);
   if (text === undefined) {
     const files = project.filesWhere((file) => /\.(?:ya?ml|json|toml|sh|bash|mk|md|mdx|hcl|tf)$|(?:^|\/)(?:Makefile|Justfile|Procfile|Jenkinsfile|Taskfile[\w.]*)$/i.test(file));
-    text = files.map((file) => project.text(file.path) ?? '').join('\n');
+    text = files
+      .map((file) => {
+        const content = project.text(file.path) ?? '';
+        return /\.mdx?$/i.test(file.path) ? content.split('\n').filter((line) => BUILD_LINE.test(line)).join('\n') : content;
+      })
+      .join('\n');
     referenceCache.set(project, text);
   }
   return text;

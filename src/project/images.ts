@@ -1,5 +1,5 @@
 import { ciFiles, stepLine } from './ci.js';
-import { composeServices, isOwnImage, serviceDockerfile, substituteDefaults, type ComposeService } from './compose.js';
+import { composeServices, dirOf, isOwnImage, serviceDockerfile, substituteDefaults, type ComposeService } from './compose.js';
 import type { Project } from './project.js';
 import { shellUnits, unitLine } from './scripts.js';
 
@@ -29,10 +29,20 @@ export function imageRepository(reference: string): string {
 
 const VARIABLE = /\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g;
 
-/** A built name with variables (`documenso/documenso-$BUILD_PLATFORM`) as a pattern, each variable standing for any name characters. */
-function namePattern(name: string): RegExp {
-  const parts = name.split(VARIABLE).map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-  return new RegExp(`^${parts.join('[\\w.-]*')}$`, 'i');
+/**
+ * A built name with variables (`documenso/documenso-$BUILD_PLATFORM`, `ghcr.io/$OWNER/$NAME`) as a pattern, each
+ * variable standing for any name characters, slashes included; undefined for a name that is nothing but variables
+ * (`$DOCKER_REPOSITORY`), which would match every image.
+ */
+function namePattern(name: string): RegExp | undefined {
+  const literal = name.split(VARIABLE);
+  if (literal.join('').replace(/[^A-Za-z0-9]/g, '').length < 3) return undefined;
+  const parts = literal.map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[\\w./-]*')}$`, 'i');
+}
+
+function matchesName(image: BuiltImage, wanted: string): boolean {
+  return namePattern(image.name)?.test(wanted) === true;
 }
 
 function joinPath(base: string, relative: string): string {
@@ -47,7 +57,7 @@ function joinPath(base: string, relative: string): string {
 
 /** `docker build`/`docker buildx build` (continuation lines joined): tags, `-f` file and the context. */
 const BUILD = /\bdocker\s+(?:buildx\s+)?build\b((?:\\\r?\n|[^\n;&|])*)/g;
-const TAG_FLAG = /(?:^|\s)(?:-t|--tag)(?:\s+|=)(\S+)/g;
+const TAG_FLAG = /(?:^|\s)(?:-t|--tag)(?:\s+|=)((?:\$\{\{[^}]*\}\}|\S)+)/g;
 const FILE_FLAG = /(?:^|\s)(?:-f|--file)(?:\s+|=)(\S+)/;
 /** Options of `docker build` that take a value, so the value is not mistaken for the context. */
 const VALUE_OPTIONS = /^(?:-t|--tag|-f|--file|--build-arg|--target|--platform|--label|--secret|--ssh|--cache-from|--cache-to|--progress|--network|-o|--output|--iidfile|--build-context|--add-host|--shm-size|--ulimit)$/;
@@ -72,7 +82,7 @@ interface Alias {
 }
 
 /** Images built by a piece of shell (`docker build -t … -f …`), and names it gives images (`docker tag`, `docker manifest create`). */
-function shellImages(project: Project, text: string, file: string, lineOf: (offset: number) => number): { images: BuiltImage[]; aliases: Alias[] } {
+function shellImages(project: Project, text: string, file: string, lineOf: (offset: number) => number, fromDir = ''): { images: BuiltImage[]; aliases: Alias[] } {
   if (!/\bdocker\b/.test(text)) return { images: [], aliases: [] };
   const images: BuiltImage[] = [];
   const aliases: Alias[] = [];
@@ -80,9 +90,9 @@ function shellImages(project: Project, text: string, file: string, lineOf: (offs
     const args = (match[1] ?? '').replace(/\\\r?\n/g, ' ');
     const context = contextOf(args);
     const written = FILE_FLAG.exec(args)?.[1];
-    const base = context === undefined || context.includes('$') || /^[a-z]+:\/\//i.test(context) ? '' : joinPath('', context);
-    const dockerfile = written !== undefined ? joinPath('', written) : joinPath(base, 'Dockerfile');
-    const known = project.has(dockerfile) ? dockerfile : undefined;
+    const base = context === undefined || context.includes('$') || /^[a-z]+:\/\//i.test(context) || context === '-' ? fromDir : joinPath(fromDir, context);
+    const candidates = written !== undefined ? [joinPath(fromDir, written), joinPath(base, written), joinPath('', written)] : [joinPath(base, 'Dockerfile')];
+    const known = candidates.find((candidate) => project.has(candidate));
     for (const tag of args.matchAll(TAG_FLAG)) images.push({ name: imageRepository(tag[1] ?? ''), dockerfile: known, file, line: lineOf(match.index) });
   }
   for (const match of text.matchAll(ALIAS)) {
@@ -120,7 +130,7 @@ export function builtImages(project: Project): readonly BuiltImage[] {
     images.push(...found.images);
     aliases.push(...found.aliases);
   };
-  for (const unit of shellUnits(project)) addShell(shellImages(project, unit.text, unit.file, (offset) => unitLine(unit, offset)));
+  for (const unit of shellUnits(project)) addShell(shellImages(project, unit.text, unit.file, (offset) => unitLine(unit, offset), unit.kind === 'npm' ? dirOf(unit.file) : ''));
   for (const ci of ciFiles(project)) {
     const metadataImages = new Map<string, string[]>();
     for (const step of ci.steps) {
@@ -143,7 +153,7 @@ export function builtImages(project: Project): readonly BuiltImage[] {
     }
   }
   for (const alias of aliases) {
-    const source = alias.source === undefined ? undefined : images.find((image) => image.dockerfile !== undefined && namePattern(image.name).test(imageRepository(alias.source ?? '')));
+    const source = alias.source === undefined ? undefined : images.find((image) => image.dockerfile !== undefined && matchesName(image, imageRepository(alias.source ?? '')));
     images.push({ name: alias.target, dockerfile: source?.dockerfile, file: alias.file, line: alias.line });
   }
   const unique = images.filter((image, index) => image.name !== '' && images.findIndex((other) => other.name === image.name && other.dockerfile === image.dockerfile) === index);
@@ -161,8 +171,21 @@ export function ownImagesNamed(project: Project, reference: string): BuiltImage[
   const wanted = imageRepository(substituteDefaults(reference));
   if (wanted === '' || wanted.includes('$')) return [];
   return builtImages(project)
-    .filter((image) => namePattern(image.name).test(wanted))
+    .filter((image) => matchesName(image, wanted))
     .sort((a, b) => Number(b.dockerfile !== undefined) - Number(a.dockerfile !== undefined));
+}
+
+/**
+ * The one Dockerfile the matching builds make the image from: an exact name wins over one matched through variables
+ * (`ghcr.io/$OWNER/$NAME` is built from every service's Dockerfile in turn); undefined when they disagree or none is known.
+ *
+ * @example ownImageDockerfile(ownImagesNamed(project, 'documenso/documenso:latest')) // 'docker/Dockerfile'
+ */
+export function ownImageDockerfile(named: readonly BuiltImage[]): string | undefined {
+  const exact = named.filter((image) => !image.name.includes('$') && image.dockerfile !== undefined);
+  const candidates = exact.length > 0 ? exact : named.filter((image) => image.dockerfile !== undefined);
+  const dockerfiles = new Set(candidates.map((image) => image.dockerfile));
+  return dockerfiles.size === 1 ? candidates[0]?.dockerfile : undefined;
 }
 
 /**
@@ -196,7 +219,7 @@ export function ownNamespaces(project: Project): ReadonlySet<string> {
 export function serviceImageSource(project: Project, service: ComposeService): { readonly own: boolean; readonly dockerfile: string | undefined } {
   if (service.image === undefined) return { own: false, dockerfile: undefined };
   const named = ownImagesNamed(project, service.image);
-  if (named.length > 0) return { own: true, dockerfile: named[0]?.dockerfile };
+  if (named.length > 0) return { own: true, dockerfile: ownImageDockerfile(named) };
   // Builds outside compose (CI, scripts) say what the repository publishes.
   const composePaths = new Set(project.composeFiles().map((file) => file.path));
   const knownBuilds = builtImages(project).some((image) => !composePaths.has(image.file));

@@ -4,7 +4,7 @@ import { noOptions } from '../../core/rule.js';
 import { defineScanRule } from '../support.js';
 import type { DockerfileInfo } from '../../project/documents.js';
 import { dockerStages, packagesToolOnly, productionDockerfiles, type DockerStage } from '../../project/dockerfile.js';
-import { imageRepository, ownImagesNamed, ownNamespaces } from '../../project/images.js';
+import { imageRepository, ownImageDockerfile, ownImagesNamed, ownNamespaces } from '../../project/images.js';
 import type { Project } from '../../project/project.js';
 
 /** Base images whose default user is not root. */
@@ -33,11 +33,12 @@ interface UserVerdict {
  */
 function ownBaseUser(project: Project, image: string, current: string, seen: Set<string>): UserVerdict | undefined {
   const built = ownImagesNamed(project, image);
-  const withDockerfile = built.find((candidate) => candidate.dockerfile !== undefined && candidate.dockerfile !== current && !seen.has(candidate.dockerfile));
-  const info = withDockerfile?.dockerfile === undefined ? undefined : project.dockerfiles().find((candidate) => candidate.path === withDockerfile.dockerfile);
-  if (withDockerfile !== undefined && info !== undefined) {
+  const dockerfile = ownImageDockerfile(built);
+  const info = dockerfile === undefined || dockerfile === current || seen.has(dockerfile) ? undefined : project.dockerfiles().find((candidate) => candidate.path === dockerfile);
+  const evidence = built.find((candidate) => candidate.dockerfile === dockerfile);
+  if (info !== undefined && evidence !== undefined) {
     const verdict = finalUser(project, info, seen);
-    return { user: verdict.user, inherited: `${image} is built from ${info.path} (${withDockerfile.file}:${withDockerfile.line}), whose final stage runs as ${verdict.user}` };
+    return { user: verdict.user, inherited: `${image} is built from ${info.path} (${evidence.file}:${evidence.line}), whose final stage runs as ${verdict.user}` };
   }
   const namespace = imageRepository(image).split('/').slice(-2, -1)[0];
   const isOwn = built.length > 0 || (namespace !== undefined && ownNamespaces(project).has(namespace));

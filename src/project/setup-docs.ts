@@ -69,3 +69,22 @@ export function linkedDocs(project: Project, doc: MarkdownDoc, depth = 2): Markd
   }
   return [...found.values()];
 }
+
+const EXTERNAL_LINK = /\[([^\]]+)\]\(\s*(https?:\/\/[^)\s]+)[^)]*\)|<a\s[^>]*href=["'](https?:\/\/[^"']+)["'][^>]*>([^<]*)</gi;
+/** A link for contributors setting up a machine, by its text or address: "local development guide", `/docs/local-development`. */
+const DEVELOPMENT_GUIDE = /local[-_\s]?dev(?:elopment)?\b|\bdev(?:elopment|eloper)?[-_\s]+(?:guide|setup|environment|docs)\b|\bsetting[-_\s]up\s+(?:a\s+|your\s+)?(?:local|development)\b|\bhacking\b/i;
+
+/**
+ * The first link in `doc` to a development guide outside the repository (dub's README: "Follow the [local
+ * development guide](https://dub.co/docs/local-development)"): the setup is documented, where shipready cannot read it.
+ *
+ * @example externalDevelopmentGuide(readme) // 'https://dub.co/docs/local-development'
+ */
+export function externalDevelopmentGuide(doc: MarkdownDoc): string | undefined {
+  for (const match of doc.text.matchAll(EXTERNAL_LINK)) {
+    const text = match[1] ?? match[4] ?? '';
+    const url = match[2] ?? match[3] ?? '';
+    if (DEVELOPMENT_GUIDE.test(text) || DEVELOPMENT_GUIDE.test(url)) return url;
+  }
+  return undefined;
+}

@@ -1,7 +1,7 @@
 // Protects against onboarding by oral tradition: nobody can start the app without asking the one person who knows how. Docs: docs/rules/team/readme-setup.md
 import { noOptions } from '../../core/rule.js';
 import type { Project } from '../../project/project.js';
-import { linkedDocs, rootReadme, setupDocs } from '../../project/setup-docs.js';
+import { externalDevelopmentGuide, linkedDocs, rootReadme, setupDocs } from '../../project/setup-docs.js';
 import { defineScanRule, listText } from '../support.js';
 
 const TOPICS = {
@@ -53,6 +53,15 @@ export default defineScanRule({
       ctx.report({ messageId: 'noReadme', data: { file: root.manifestPath }, location: { path: root.manifestPath, line: 1 }, detail });
       return;
     }
-    ctx.report({ messageId: 'incomplete', data: { file: readme.path, missing: listText(missing) }, location: { path: readme.path, line: readme.headings[0]?.line ?? 1 }, detail });
+    // A link to the project's own development guide on its website: the steps exist, only not where shipready can read them.
+    const guide = docs.map((doc) => externalDevelopmentGuide(doc)).find((url) => url !== undefined);
+    const severity = guide === undefined ? undefined : 'low';
+    ctx.report({
+      messageId: 'incomplete',
+      data: { file: readme.path, missing: listText(missing) },
+      location: { path: readme.path, line: readme.headings[0]?.line ?? 1 },
+      detail: guide === undefined ? detail : `${detail} Low: ${readme.path} links an external development guide (${guide}) that shipready cannot read; keeping the steps in the repository lets them change with the code.`,
+      ...(severity === undefined ? {} : { severity }),
+    });
   },
 });

@@ -39,9 +39,19 @@ export function looseInstalls(text: string, inDocker: boolean): Array<{ index: n
   return found;
 }
 
-/** Packages that own their dependency resolution: standalone packages and workspace roots, not members. */
+/**
+ * Packages that own their dependency resolution: standalone packages and workspace roots, not members, and not
+ * a manifest nested inside another (non-root) package, which belongs to that package's project (an Angular
+ * workspace's `projects/<lib>/package.json` is the library's publish manifest, installed by the workspace around it).
+ */
 function resolutionRoots(project: Project): PackageInfo[] {
-  return project.packages().filter((pkg) => !pkg.isWorkspaceMember && Object.keys({ ...pkg.manifest.dependencies, ...pkg.manifest.devDependencies }).length > 0);
+  const packages = project.packages();
+  return packages.filter(
+    (pkg) =>
+      !pkg.isWorkspaceMember &&
+      Object.keys({ ...pkg.manifest.dependencies, ...pkg.manifest.devDependencies }).length > 0 &&
+      !packages.some((outer) => outer !== pkg && outer.dir !== '' && pkg.dir.startsWith(`${outer.dir}/`)),
+  );
 }
 
 function hasLockfile(project: Project, pkg: PackageInfo): boolean {
@@ -71,12 +81,17 @@ export default defineScanRule({
     const project = ctx.project;
     for (const pkg of resolutionRoots(project)) {
       if (hasLockfile(project, pkg)) continue;
+      // Taken out of the workspace on purpose (a deprecated client library): its lockfile matters only for its own build.
+      const severity = pkg.isExcludedFromWorkspace ? 'low' : undefined;
       ctx.report({
         messageId: 'noLockfile',
         data: { pkg: pkg.manifestPath },
         location: { path: pkg.manifestPath, line: 1 },
-        detail: `Looked for ${LOCKFILES.join(', ')} beside ${pkg.manifestPath} among the files the scan sees (git-ignored files are not committed): none.`,
+        detail: `Looked for ${LOCKFILES.join(', ')} beside ${pkg.manifestPath} among the files the scan sees (git-ignored files are not committed): none.${
+          severity === undefined ? '' : ' Low: a `!` pattern of the workspace excludes this package on purpose, so no install of the product resolves its dependencies.'
+        }`,
         key: pkg.manifestPath,
+        ...(severity === undefined ? {} : { severity }),
       });
     }
     for (const file of ciFiles(project)) {

@@ -58,10 +58,12 @@ function flattenInputs(node: unknown): string {
 }
 
 function inputMapOf(node: unknown): Map<string, string> {
-  return new Map(mapEntries(node).flatMap(([key, , value]) => {
+  const inputs = new Map<string, string>();
+  for (const [key, , value] of mapEntries(node)) {
     const text = scalarString(value);
-    return text === undefined ? [] : [[key, text] as const];
-  }));
+    if (text !== undefined) inputs.set(key, text);
+  }
+  return inputs;
 }
 
 function collect(file: YamlFile, provider: CiProvider, node: unknown, path: readonly string[], steps: CiStep[]): void {

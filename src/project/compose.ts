@@ -121,7 +121,11 @@ export function substituteDefaults(value: string): string {
   return value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g, (match, fallback: string | undefined) => fallback ?? match);
 }
 
-/** True for a loopback host IP, also when it is the default of a variable (`${BIND:-127.0.0.1}`). */
+/**
+ * True for a loopback host IP, also when it is the default of a variable (`${BIND:-127.0.0.1}`).
+ *
+ * @example isLoopback('${DB_BIND:-127.0.0.1}') // true
+ */
 export function isLoopback(hostIp: string | undefined): boolean {
   return hostIp !== undefined && LOOPBACK.test(substituteDefaults(hostIp));
 }

@@ -218,7 +218,11 @@ function posixJoin(base: string, relative: string): string {
   return `/${parts.join('/')}`;
 }
 
-/** The working directory `stage` ends with, following the stages it builds on (`/` when none is set). */
+/**
+ * The working directory `stage` ends with, following the stages it builds on (`/` when none is set).
+ *
+ * @example workingDirectory(stages, final) // '/app/apps/remix' after `WORKDIR /app` and `WORKDIR /app/apps/remix`
+ */
 export function workingDirectory(stages: readonly DockerStage[], stage: DockerStage): string {
   const chain = stageChain(stages, stage).reverse();
   let dir = '/';

@@ -16,6 +16,8 @@ const TOPICS = {
 
 type Topic = keyof typeof TOPICS;
 const ALL_TOPICS: readonly Topic[] = ['deploy', 'rollback', 'restart'];
+/** Topics a workflow or script can carry out: their automation is the procedure. */
+const AUTOMATABLE: ReadonlyArray<'deploy' | 'rollback'> = ['deploy', 'rollback'];
 
 function topicsIn(doc: MarkdownDoc, fullText: boolean): Set<Topic> {
   const haystack = fullText ? doc.text : doc.headings.map((heading) => heading.text).join('\n');
@@ -47,7 +49,7 @@ export default defineScanRule({
     for (const doc of docs) for (const topic of topicsIn(doc, RUNBOOK_DOC.test(doc.path))) covered.add(topic);
     // Deploy and rollback workflows or scripts are the procedure, kept as code (novu's prod-deploy-*.yml and rollback.yml).
     const automated = new Map<Topic, string>();
-    for (const topic of ['deploy', 'rollback'] as const) {
+    for (const topic of AUTOMATABLE) {
       const found = operationsAutomation(ctx.project, topic)[0];
       if (found !== undefined && !covered.has(topic)) automated.set(topic, found.what);
       if (found !== undefined) covered.add(topic);

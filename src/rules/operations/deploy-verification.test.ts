@@ -9,7 +9,7 @@ describe('operations/deploy-verification', () => {
   testRuleFixtures(rule, fixtures);
 
   it('rates an unverified static-bundle deploy low and a server deploy at the rule severity', async () => {
-    expect(await severitiesOf(rule, `${fixtures}/ng.static-bundle-netlify`)).toEqual({ '.github/workflows/web-deploy.yml:12': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.ssh-compose-up`)).toEqual({ '.github/workflows/deploy.yml:13': 'high' });
+    expect(await severitiesOf(rule, `${fixtures}/ng.static-bundle-netlify`)).toEqual([{ path: '.github/workflows/web-deploy.yml', line: 12, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.ssh-compose-up`)).toEqual([{ path: '.github/workflows/deploy.yml', line: 13, severity: 'high' }]);
   });
 });

@@ -9,9 +9,9 @@ describe('operations/rollback-documented', () => {
   testRuleFixtures(rule, fixtures);
 
   it('keeps medium for a self-hosted release and lowers boilerplates, platform-run apps and undeployed prototypes', async () => {
-    expect(await severitiesOf(rule, `${fixtures}/ng.self-hosted-release`)).toEqual({ 'README.md:1': 'medium' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.boilerplate`)).toEqual({ 'README.md:1': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.platform-hosted`)).toEqual({ 'README.md:1': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.no-docs`)).toEqual({ 'package.json:1': 'low' });
+    expect(await severitiesOf(rule, `${fixtures}/ng.self-hosted-release`)).toEqual([{ path: 'README.md', line: 1, severity: 'medium' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.boilerplate`)).toEqual([{ path: 'README.md', line: 1, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.platform-hosted`)).toEqual([{ path: 'README.md', line: 1, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.no-docs`)).toEqual([{ path: 'package.json', line: 1, severity: 'low' }]);
   });
 });

@@ -9,8 +9,8 @@ describe('reliability/compose-depends-healthy', () => {
   testRuleFixtures(rule, fixtures);
 
   it('is low when the client waits for the database or compose restarts a fail-fast start, medium when a migration is chained with ;', async () => {
-    expect(await severitiesOf(rule, `${fixtures}/ng.client-waits`)).toEqual({ 'docker-compose.yml:5': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.restarts-and-fails-fast`)).toEqual({ 'docker-compose.yml:10': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.migration-then-semicolon`)).toEqual({ 'docker-compose.yml:11': 'medium' });
+    expect(await severitiesOf(rule, `${fixtures}/ng.client-waits`)).toEqual([{ path: 'docker-compose.yml', line: 5, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.restarts-and-fails-fast`)).toEqual([{ path: 'docker-compose.yml', line: 10, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.migration-then-semicolon`)).toEqual([{ path: 'docker-compose.yml', line: 11, severity: 'medium' }]);
   });
 });

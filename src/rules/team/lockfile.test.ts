@@ -12,8 +12,8 @@ describe('team/lockfile', () => {
     expect(looseInstalls('RUN yarn install --pure-lockfile', true).map((install) => install.kind)).toEqual(['unfrozen']);
     expect(looseInstalls('RUN yarn install', true).map((install) => install.kind)).toEqual(['loose']);
     expect(looseInstalls('RUN yarn install --frozen-lockfile && yarn --immutable', true)).toEqual([]);
-    expect(await severitiesOf(rule, `${fixtures}/ng.yarn-pure-lockfile`)).toEqual({ 'Dockerfile:5': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.excluded-from-workspace`)).toEqual({ 'packages/legacy-vue/package.json:1': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.docker-npm-install`)).toEqual({ 'Dockerfile:5': 'medium' });
+    expect(await severitiesOf(rule, `${fixtures}/ng.yarn-pure-lockfile`)).toEqual([{ path: 'Dockerfile', line: 5, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.excluded-from-workspace`)).toEqual([{ path: 'packages/legacy-vue/package.json', line: 1, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.docker-npm-install`)).toEqual([{ path: 'Dockerfile', line: 5, severity: 'medium' }]);
   });
 });

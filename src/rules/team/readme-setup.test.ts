@@ -9,7 +9,7 @@ describe('team/readme-setup', () => {
   testRuleFixtures(rule, fixtures);
 
   it('is low when the README sends contributors to an external development guide it cannot read', async () => {
-    expect(await severitiesOf(rule, `${fixtures}/ng.external-development-guide`)).toEqual({ 'README.md:1': 'low' });
-    expect(await severitiesOf(rule, `${fixtures}/ng.linked-docs-without-setup`)).toEqual({ 'README.md:1': 'medium' });
+    expect(await severitiesOf(rule, `${fixtures}/ng.external-development-guide`)).toEqual([{ path: 'README.md', line: 1, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.linked-docs-without-setup`)).toEqual([{ path: 'README.md', line: 1, severity: 'medium' }]);
   });
 });

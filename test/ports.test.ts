@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../src/core/report.js';
 import { makeTree, parseJson, runBin } from './helpers.js';
 
-/** Two stacks for one production host, plus a local file whose ports never reach that host. */
+/** Two stacks one release script brings up on one production host, plus a local file whose ports never reach that host. */
 const TWO_STACKS = {
+  'deploy/release.sh': '#!/bin/sh\nset -e\ndocker compose -f billing/docker-compose.production.yml up -d --wait\ndocker compose -f shop/docker-compose.production.yml up -d --wait\n',
   'docker-compose.yml': 'services:\n  app:\n    build: .\n    ports:\n      - "127.0.0.1:3000:3000"\n',
   'shop/docker-compose.production.yml': 'services:\n  shop:\n    image: ghcr.io/acme/shop:1.0.0\n    ports:\n      - "8080:3000"\n      - "443:443"\n',
   'billing/docker-compose.production.yml': 'services:\n  billing:\n    image: ghcr.io/acme/billing:2.0.0\n    ports:\n      - target: 8080\n        published: 8080\n',

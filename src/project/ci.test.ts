@@ -35,4 +35,19 @@ describe('ciFiles', () => {
       cleanup();
     }
   });
+
+  it('reads the entrypoint and args of a docker:// step as its command, on the args line', () => {
+    const { project, cleanup } = open({
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  unit:\n    steps:\n      - uses: docker://mcr.microsoft.com/playwright:v1.59.1\n        with:\n          args: npm run test -- --coverage\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 22\n',
+    });
+    try {
+      const steps = ciFiles(project).flatMap((file) => file.steps.map((step) => [step.uses, step.run, step.line, step.inputMap.get('node-version')]));
+      expect(steps).toEqual([
+        ['docker://mcr.microsoft.com/playwright:v1.59.1', 'npm run test -- --coverage', 7, undefined],
+        ['actions/setup-node@v4', '', 8, '22'],
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
 });

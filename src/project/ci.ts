@@ -31,6 +31,8 @@ export interface CiStep {
   readonly name: string | undefined;
   /** `with:` inputs of an action, flattened to `key: value` lines. */
   readonly inputs: string;
+  /** `with:` inputs of an action by name, values as written (a multi-line `tags:` block stays one string). */
+  readonly inputMap: ReadonlyMap<string, string>;
   readonly line: number;
   /** True for block scalars (`run: |`), whose text starts on the line after `line`. */
   readonly block: boolean;
@@ -56,6 +58,15 @@ function flattenInputs(node: unknown): string {
     .join('\n');
 }
 
+function inputMapOf(node: unknown): Map<string, string> {
+  const inputs = new Map<string, string>();
+  for (const [key, , value] of mapEntries(node)) {
+    const text = scalarString(value);
+    if (text !== undefined) inputs.set(key, text);
+  }
+  return inputs;
+}
+
 function collect(file: YamlFile, provider: CiProvider, node: unknown, path: readonly string[], steps: CiStep[]): void {
   if (isSeq(node)) {
     node.items.forEach((item, index) => collect(file, provider, item, [...path, String(index)], steps));
@@ -66,7 +77,22 @@ function collect(file: YamlFile, provider: CiProvider, node: unknown, path: read
   const name = scalarString(mapGet(node, 'name'));
   if (uses !== undefined) {
     const usesNode = mapGet(node, 'uses');
-    steps.push({ file: file.path, job: jobOf(path, provider), run: '', uses, name, inputs: flattenInputs(mapGet(node, 'with')), line: file.lineOf(usesNode ?? null) ?? 1, block: false });
+    const withNode = mapGet(node, 'with');
+    const inputMap = inputMapOf(withNode);
+    // `uses: docker://image` runs the image with `with.entrypoint` and `with.args` as its command line: that is the step's shell.
+    const dockerCommand = uses.startsWith('docker://') ? [inputMap.get('entrypoint'), inputMap.get('args')].filter((part) => part !== undefined).join(' ') : '';
+    const argsNode = mapGet(withNode, 'args') ?? mapGet(withNode, 'entrypoint');
+    steps.push({
+      file: file.path,
+      job: jobOf(path, provider),
+      run: dockerCommand,
+      uses,
+      name,
+      inputs: flattenInputs(withNode),
+      inputMap,
+      line: file.lineOf((dockerCommand !== '' ? argsNode : usesNode) ?? usesNode ?? null) ?? 1,
+      block: false,
+    });
   }
   for (const [key, , value] of mapEntries(node)) {
     if (COMMAND_KEYS.has(key)) {
@@ -79,7 +105,7 @@ function collect(file: YamlFile, provider: CiProvider, node: unknown, path: read
         }
         const textNode = isScalar(command) ? command : mapGet(command, 'command');
         const block = isScalar(textNode) && (textNode.type === Scalar.BLOCK_LITERAL || textNode.type === Scalar.BLOCK_FOLDED);
-        steps.push({ file: file.path, job: jobOf(path, provider), run: text, uses: undefined, name, inputs: '', line: file.lineOf(isNode(textNode) ? textNode : null) ?? 1, block });
+        steps.push({ file: file.path, job: jobOf(path, provider), run: text, uses: undefined, name, inputs: '', inputMap: new Map(), line: file.lineOf(isNode(textNode) ? textNode : null) ?? 1, block });
       }
       continue;
     }
@@ -99,7 +125,7 @@ function jenkinsSteps(path: string, text: string): CiStep[] {
   text.split('\n').forEach((line, index) => {
     const stageMatch = /stage\s*\(\s*['"]([^'"]+)['"]/.exec(line);
     if (stageMatch?.[1] !== undefined) stage = stageMatch[1];
-    if (/^\s*(?:sh|bat|powershell)\b/.test(line)) steps.push({ file: path, job: stage, run: line.trim(), uses: undefined, name: undefined, inputs: '', line: index + 1, block: false });
+    if (/^\s*(?:sh|bat|powershell)\b/.test(line)) steps.push({ file: path, job: stage, run: line.trim(), uses: undefined, name: undefined, inputs: '', inputMap: new Map(), line: index + 1, block: false });
   });
   return steps;
 }

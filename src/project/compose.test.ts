@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
 import { composeEnvironment, effectiveEnvironment, parseShortPort } from './compose.js';
+import { composeFileEnvironment, composeStacks } from './compose-stacks.js';
 import { Project } from './project.js';
+
+function open(files: Record<string, string>) {
+  const tree = makeTree(files);
+  const opened = Project.open(tree.dir);
+  if (!opened.ok) throw new Error(opened.error.message);
+  return { project: opened.value, cleanup: tree.cleanup };
+}
 
 function environments(files: Record<string, string>): Record<string, string> {
   const tree = makeTree(files);
@@ -32,5 +40,77 @@ describe('compose environments', () => {
 
   it('parses short port syntax', () => {
     expect(parseShortPort('127.0.0.1:5432:5432')).toMatchObject({ hostIp: '127.0.0.1', containerPort: '5432' });
+  });
+});
+
+describe('parseShortPort', () => {
+  it('keeps ${VAR:-default} parts whole instead of reading the first part as a host IP', () => {
+    expect(parseShortPort('${DOCKER_MONGO_PORT:-27017}:27017')).toEqual({ hostIp: undefined, hostPort: '${DOCKER_MONGO_PORT:-27017}', containerPort: '27017', protocol: 'tcp' });
+    expect(parseShortPort('${BIND:-127.0.0.1}:${PORT:-3000}:3000/udp')).toEqual({ hostIp: '${BIND:-127.0.0.1}', hostPort: '${PORT:-3000}', containerPort: '3000', protocol: 'udp' });
+    expect(parseShortPort('${PORT}:${PORT}')).toEqual({ hostIp: undefined, hostPort: '${PORT}', containerPort: '${PORT}', protocol: 'tcp' });
+  });
+
+  it('still reads plain host IPs, IPv6 hosts and container-only ports', () => {
+    expect(parseShortPort('127.0.0.1:5432:5432')).toEqual({ hostIp: '127.0.0.1', hostPort: '5432', containerPort: '5432', protocol: 'tcp' });
+    expect(parseShortPort('[::1]:6379:6379')).toEqual({ hostIp: '::1', hostPort: '6379', containerPort: '6379', protocol: 'tcp' });
+    expect(parseShortPort('3000')).toEqual({ hostIp: undefined, hostPort: undefined, containerPort: '3000', protocol: 'tcp' });
+  });
+});
+
+describe('composeStacks', () => {
+  it('combines -f lists, COMPOSE_FILE, include and the override file, and nothing else', () => {
+    const { project, cleanup } = open({
+      'package.json': JSON.stringify({ scripts: { 'docker:prod': 'docker-compose -f docker-compose.yml -f docker-compose.prod.yml up' } }),
+      'docker-compose.yml': 'services:\n  app:\n    build: .\n',
+      'docker-compose.prod.yml': 'services:\n  app:\n    command: yarn start\n',
+      'docker-compose.override.yml': 'services:\n  app:\n    command: yarn dev\n',
+      'ops/.env': 'COMPOSE_FILE=compose.yml:compose.metrics.yml\n',
+      'ops/compose.yml': 'include:\n  - compose.db.yml\nservices:\n  proxy:\n    image: caddy:2.8\n',
+      'ops/compose.metrics.yml': 'services:\n  grafana:\n    image: grafana/grafana:11.3.0\n',
+      'ops/compose.db.yml': 'services:\n  db:\n    image: postgres:16.4\n',
+      'cypress/docker-compose.yml': 'services:\n  app:\n    build: ..\n',
+    });
+    try {
+      const stacks = composeStacks(project).map((stack) => `${stack.kind}: ${stack.files.map((file) => file.path).join(' + ')}`);
+      expect(stacks.sort()).toEqual([
+        'merged: docker-compose.yml + docker-compose.override.yml',
+        'merged: docker-compose.yml + docker-compose.prod.yml',
+        'merged: ops/compose.yml + ops/compose.db.yml',
+        'merged: ops/compose.yml + ops/compose.metrics.yml',
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('makes a neutral base file part of the deployment when a script merges it with a production file', () => {
+    const { project, cleanup } = open({
+      'package.json': JSON.stringify({ scripts: { 'docker:prod': 'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d' } }),
+      'docker-compose.yml': 'services:\n  app:\n    build: .\n',
+      'docker-compose.prod.yml': 'services:\n  app:\n    image: ghcr.io/acme/app:1\n    command: yarn start\n',
+    });
+    try {
+      const base = project.composeFiles().find((file) => file.path === 'docker-compose.yml');
+      if (base === undefined) throw new Error('no base file');
+      expect(effectiveEnvironment(base, project.composeFiles())).toBe('development');
+      expect(composeFileEnvironment(project, base)).toBe('default');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('reads a header comment that says the file is for local development only', () => {
+    const { project, cleanup } = open({
+      'apps/web/docker-compose.yml': '# This is meant for local development only. Do not use this in production.\nservices:\n  mysql:\n    image: mysql:8.0\n',
+      'docker-compose.yml': '# Self-hosting stack\nservices:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n',
+    });
+    try {
+      expect(project.composeFiles().map((file) => [file.path, composeFileEnvironment(project, file)])).toEqual([
+        ['docker-compose.yml', 'default'],
+        ['apps/web/docker-compose.yml', 'development'],
+      ]);
+    } finally {
+      cleanup();
+    }
   });
 });

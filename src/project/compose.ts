@@ -1,4 +1,4 @@
-import type { Node as YamlNode } from 'yaml';
+import { isMap, isNode, type Node as YamlNode } from 'yaml';
 import { mapEntries, mapGet, scalarString, sequenceItems, type YamlFile } from './documents.js';
 
 export interface ComposeService {
@@ -32,12 +32,39 @@ export interface PortMapping {
   readonly raw: string;
 }
 
-/** Parses Compose short syntax `[HOST_IP:][HOST:]CONTAINER[/PROTO]`, IPv6 hosts in brackets. */
+/**
+ * Splits on the colons of a short port mapping, keeping `${VAR}` and `${VAR:-default}` whole: their own colon
+ * separates a variable from its default, not the host IP from the port.
+ */
+function splitPortParts(text: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let depth = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index] ?? '';
+    if (char === '$' && text[index + 1] === '{') depth += 1;
+    else if (char === '}' && depth > 0) depth -= 1;
+    if (char === ':' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += char;
+  }
+  parts.push(current);
+  return parts;
+}
+
+/**
+ * Parses Compose short syntax `[HOST_IP:][HOST:]CONTAINER[/PROTO]`, IPv6 hosts in brackets; a part written as
+ * `${VAR}` or `${VAR:-default}` stays one part.
+ *
+ * @example parseShortPort('${DOCKER_MONGO_PORT:-27017}:27017') // { hostIp: undefined, hostPort: '${DOCKER_MONGO_PORT:-27017}', containerPort: '27017', protocol: 'tcp' }
+ */
 export function parseShortPort(raw: string): Omit<PortMapping, 'line' | 'raw'> | undefined {
   let rest = raw.trim();
   let protocol = 'tcp';
   const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
+  // A slash inside `${VAR:-a/b}` is not the protocol separator.
+  if (slash >= 0 && !rest.slice(slash).includes('}')) {
     protocol = rest.slice(slash + 1);
     rest = rest.slice(0, slash);
   }
@@ -47,7 +74,7 @@ export function parseShortPort(raw: string): Omit<PortMapping, 'line' | 'raw'> |
     hostIp = ipv6[1];
     rest = ipv6[2] ?? '';
   }
-  const parts = rest.split(':');
+  const parts = splitPortParts(rest);
   if (hostIp === undefined && parts.length === 3) hostIp = parts.shift();
   if (parts.length === 1) return parts[0] === undefined || parts[0] === '' ? undefined : { hostIp, hostPort: undefined, containerPort: parts[0], protocol };
   if (parts.length === 2) return { hostIp, hostPort: parts[0] === '' ? undefined : parts[0], containerPort: parts[1] ?? '', protocol };
@@ -84,8 +111,23 @@ function isYamlNode(value: unknown): value is YamlNode {
 
 const LOOPBACK = /^(?:127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
+/**
+ * `${VAR:-default}` and `${VAR-default}` replaced by their defaults, the way compose reads them when the variable is unset;
+ * a `${VAR}` without a default stays as written.
+ *
+ * @example substituteDefaults('${BIND:-127.0.0.1}') // '127.0.0.1'
+ */
+export function substituteDefaults(value: string): string {
+  return value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g, (match, fallback: string | undefined) => fallback ?? match);
+}
+
+/**
+ * True for a loopback host IP, also when it is the default of a variable (`${BIND:-127.0.0.1}`).
+ *
+ * @example isLoopback('${DB_BIND:-127.0.0.1}') // true
+ */
 export function isLoopback(hostIp: string | undefined): boolean {
-  return hostIp !== undefined && LOOPBACK.test(hostIp);
+  return hostIp !== undefined && LOOPBACK.test(substituteDefaults(hostIp));
 }
 
 /** Database engines whose data must outlive the container, by image name (`postgres:16`, `bitnami/mysql`). */
@@ -236,15 +278,27 @@ export function serviceBuildTarget(service: ComposeService): string | undefined 
   return /^\$\{\w+:?-([\w.-]+)\}$/.exec(target.trim())?.[1] ?? target.trim();
 }
 
+/** The comment at the top of a YAML file: the parser gives it to the document, or to the first key when no blank line follows it. */
+function leadingComment(file: YamlFile): string {
+  const contents = file.document.contents;
+  const firstKey = isMap(contents) ? contents.items[0]?.key : undefined;
+  return [file.document.commentBefore, isNode(contents) ? contents.commentBefore : undefined, isNode(firstKey) ? firstKey.commentBefore : undefined].filter((text) => typeof text === 'string').join('\n');
+}
+
+/** A header comment that says the file is for local development only (dub's `apps/web/docker-compose.yml`). */
+const DEV_ONLY_HEADER = /\b(?:(?:local\s+)?development|local\s+dev(?:elopment)?|dev)\s+(?:use\s+)?only\b|\bonly\s+for\s+(?:local\s+)?dev(?:elopment)?\b|\bnot\s+(?:meant|intended|suitable)\s+for\s+production\b/i;
+
 /**
  * The environment a compose file serves, using its siblings: a plain `docker-compose.yml` next to a
- * `docker-compose.production.yml` is the local development stack.
+ * `docker-compose.production.yml` is the local development stack, and so is a file whose header comment says it
+ * is for local development only.
  *
  * @example effectiveEnvironment(project.composeFiles()[0], project.composeFiles()) // 'development'
  */
 export function effectiveEnvironment(file: YamlFile, files: readonly YamlFile[]): ComposeEnvironment {
   const own = composeEnvironment(file);
   if (own !== 'default') return own;
+  if (DEV_ONLY_HEADER.test(leadingComment(file))) return 'development';
   // A production file that only overrides (`command: yarn start`, no image or build of its own) runs on top of this
   // one (`-f docker-compose.yml -f docker-compose.prod.yml`): this file is then part of production too.
   const deployedSiblings = files.filter((other) => other !== file && dirOf(other.path) === dirOf(file.path) && ['production', 'staging'].includes(composeEnvironment(other)));

@@ -1,7 +1,7 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
+import { composeServices, serviceDockerfile } from './compose.js';
 import type { DockerfileInfo } from './documents.js';
 import type { Project } from './project.js';
-import { composeServices, serviceDockerfile } from './compose.js';
 
 /** One `FROM … [AS name]` block of a Dockerfile with the instructions that follow it. */
 export interface DockerStage {
@@ -82,8 +82,11 @@ export function dockerCommand(instruction: Instruction): DockerCommand {
   return { form: 'shell', text: raw };
 }
 
-/** Dockerfiles for local development, CI or dev containers: what they do does not reach production. */
-export const DEV_ONLY_DOCKERFILE = /(?:^|\/)\.devcontainer\/|(?:^|\/)\.gitpod(?:\.[\w-]+)*$|(?:^|[./_-])(?:dev|development|test|testing|ci|local|e2e|gitpod|devcontainer)(?:\.Dockerfile)?$/i;
+/**
+ * Dockerfiles for local development, CI or dev containers, by name or by folder (`docker/development/Dockerfile.gotenberg`):
+ * what they do does not reach production.
+ */
+export const DEV_ONLY_DOCKERFILE = /(?:^|\/)\.devcontainer\/|(?:^|\/)\.gitpod(?:\.[\w-]+)*$|(?:^|[./_-])(?:dev|development|test|testing|ci|local|e2e|gitpod|devcontainer)(?:\.Dockerfile)?$|(?:^|\/)(?:dev|devel|development|local|tests?|testing|e2e|ci)\//i;
 
 /** Roles whose Dockerfiles never build what production runs. */
 const NOT_SHIPPED_ROLES = new Set(['test', 'example', 'docs', 'generated', 'ci', 'script']);
@@ -116,21 +119,33 @@ function builtByCompose(project: Project): ReadonlySet<string> {
 
 const referenceCache = new WeakMap<Project, string>();
 
-/** Everything that can name a Dockerfile to build: compose files, CI, scripts, Makefiles, package.json, docs. */
+/** A line of documentation that builds an image: `docker build -f …`, `--file …`, `dockerfile: …`. */
+const BUILD_LINE = /\bdocker\s+(?:buildx\s+)?build\b|(?:^|\s)(?:-f|--file)[\s=]|\bdockerfile\s*:/;
+
+/**
+ * Everything that can name a Dockerfile to build: compose files, CI, scripts, Makefiles, package.json, and the
+ * build commands in docs. Prose that merely mentions a Dockerfile (a migration plan reviewing `Dockerfile.pnpm`) builds nothing.
+ */
 function referencingText(project: Project): string {
   let text = referenceCache.get(project);
   if (text === undefined) {
     const files = project.filesWhere((file) => /\.(?:ya?ml|json|toml|sh|bash|mk|md|mdx|hcl|tf)$|(?:^|\/)(?:Makefile|Justfile|Procfile|Jenkinsfile|Taskfile[\w.]*)$/i.test(file));
-    text = files.map((file) => project.text(file.path) ?? '').join('\n');
+    text = files
+      .map((file) => {
+        const content = project.text(file.path) ?? '';
+        return /\.mdx?$/i.test(file.path) ? content.split('\n').filter((line) => BUILD_LINE.test(line)).join('\n') : content;
+      })
+      .join('\n');
     referenceCache.set(project, text);
   }
   return text;
 }
 
 /**
- * The Dockerfiles that build what production runs: dev-container, CI and test Dockerfiles left out (by name and
- * by file role), and so are base images (a runtime base with no CMD/ENTRYPOINT: other images build on it) and
- * unused alternatives (a `Dockerfile.bun` beside the `Dockerfile` that nothing in the repository builds).
+ * The Dockerfiles that build what production runs: dev-container, CI and test Dockerfiles left out (by name, by
+ * folder and by file role), and so are base images (a runtime base with no CMD/ENTRYPOINT that no compose service
+ * builds: other images build on it) and unused alternatives (a `Dockerfile.bun` beside the `Dockerfile`, or a
+ * `Dockerfile.pnpm` in an npm repository, that nothing in the repository builds).
  *
  * @example productionDockerfiles(project).map((info) => info.path) // ['Dockerfile', 'apps/api/Dockerfile']
  */
@@ -141,11 +156,40 @@ export function productionDockerfiles(project: Project): DockerfileInfo[] {
     // A Dockerfile without CMD is a base image, unless a compose service builds it and gives the command itself.
     if (!hasCommand(info) && !builtByCompose(project).has(info.path)) return false;
     const name = info.path.split('/').pop() ?? info.path;
-    if (DEFAULT_NAME.test(name)) return true;
+    if (DEFAULT_NAME.test(name) || builtByCompose(project).has(info.path)) return true;
+    const referenced = referencingText(project).includes(name);
+    if (!referenced && isForAbsentPackageManager(project, info.path)) return false;
     const dir = info.path.slice(0, info.path.length - name.length);
     const hasDefaultSibling = all.some((other) => other !== info && other.path.startsWith(dir) && DEFAULT_NAME.test(other.path.slice(dir.length)));
-    return !hasDefaultSibling || referencingText(project).includes(name);
+    return !hasDefaultSibling || referenced;
   });
+}
+
+const MANAGER_LOCKFILES: Readonly<Record<string, readonly string[]>> = {
+  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+  pnpm: ['pnpm-lock.yaml'],
+  yarn: ['yarn.lock'],
+  bun: ['bun.lockb', 'bun.lock'],
+  deno: ['deno.lock', 'deno.json', 'deno.jsonc'],
+};
+
+/**
+ * True for a Dockerfile named after a package manager (`Dockerfile.pnpm`, `bun.Dockerfile`) that the repository
+ * does not use: no lockfile of that manager beside it or above it. Templates ship one per manager (documenso's
+ * `apps/remix/Dockerfile.bun` and `.pnpm` beside an npm monorepo); the one that matches the lockfile is the real one.
+ */
+function isForAbsentPackageManager(project: Project, file: string): boolean {
+  const name = file.split('/').pop() ?? file;
+  const manager = /^(?:Dockerfile|Containerfile)[._-](npm|pnpm|yarn|bun|deno)$|^(npm|pnpm|yarn|bun|deno)[._-](?:Dockerfile|Containerfile)$/i.exec(name);
+  const key = (manager?.[1] ?? manager?.[2])?.toLowerCase();
+  const lockfiles = key === undefined ? undefined : MANAGER_LOCKFILES[key];
+  if (lockfiles === undefined) return false;
+  const parts = file.split('/').slice(0, -1);
+  for (let depth = parts.length; depth >= 0; depth -= 1) {
+    const dir = parts.slice(0, depth).join('/');
+    if (lockfiles.some((lockfile) => project.has(dir === '' ? lockfile : `${dir}/${lockfile}`))) return false;
+  }
+  return true;
 }
 
 /**
@@ -162,4 +206,65 @@ export function packagesToolOnly(info: DockerfileInfo): boolean {
       instruction.getKeyword() === 'RUN' &&
       /\b(?:npm\s+(?:i|install)\s+(?:-g|--global)|yarn\s+global\s+add|pnpm\s+(?:add|install)\s+(?:-g|--global)|apk\s+add|apt-get\s+install|pip3?\s+install|go\s+install|gem\s+install)\b/.test(instruction.getArgumentsContent() ?? ''),
   );
+}
+
+function posixJoin(base: string, relative: string): string {
+  const parts: string[] = relative.startsWith('/') ? [] : base.split('/').filter((part) => part !== '');
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/**
+ * The working directory `stage` ends with, following the stages it builds on (`/` when none is set).
+ *
+ * @example workingDirectory(stages, final) // '/app/apps/remix' after `WORKDIR /app` and `WORKDIR /app/apps/remix`
+ */
+export function workingDirectory(stages: readonly DockerStage[], stage: DockerStage): string {
+  const chain = stageChain(stages, stage).reverse();
+  let dir = '/';
+  for (const link of chain) {
+    for (const instruction of link.instructions) {
+      if (instruction.getKeyword() === 'WORKDIR') dir = posixJoin(dir, (instruction.getArgumentsContent() ?? '').trim().replace(/^["']|["']$/g, ''));
+    }
+  }
+  return dir;
+}
+
+/**
+ * The repository file an image's `path` (as a CMD names it: `start.sh`, `./docker-start.sh`, `/opt/run.sh`) was
+ * copied from: the COPY/ADD in the stage or the stages it builds on whose destination is that path, its source
+ * read against the repository (relative to the root or the Dockerfile's folder, or, for `--from=<stage>`, the
+ * repository file the absolute source path ends with); else the only repository file with that name.
+ *
+ * @example copiedFrom(project, info, stages, final, 'start.sh') // 'docker/start.sh' for `COPY ./docker/start.sh /app/apps/remix/start.sh`
+ */
+export function copiedFrom(project: Project, info: DockerfileInfo, stages: readonly DockerStage[], stage: DockerStage, path: string): string | undefined {
+  const target = posixJoin(workingDirectory(stages, stage), path);
+  const name = target.split('/').pop() ?? target;
+  const dockerfileDir = info.path.includes('/') ? info.path.slice(0, info.path.lastIndexOf('/')) : '';
+  for (const link of stageChain(stages, stage)) {
+    const dir = workingDirectory(stages, link);
+    for (const instruction of [...link.instructions].reverse()) {
+      if (instruction.getKeyword() !== 'COPY' && instruction.getKeyword() !== 'ADD') continue;
+      const words = (instruction.getArgumentsContent() ?? '').trim().split(/\s+/).filter((word) => !word.startsWith('--'));
+      const destination = words.pop();
+      if (destination === undefined || words.length === 0) continue;
+      const isDirectory = destination.endsWith('/') || destination === '.' || words.length > 1;
+      for (const source of words) {
+        const copied = isDirectory ? posixJoin(posixJoin(dir, destination), source.split('/').pop() ?? source) : posixJoin(dir, destination);
+        if (copied !== target) continue;
+        const clean = source.replace(/^\.\//, '');
+        const candidates = source.startsWith('/')
+          ? project.files.filter((file) => source.endsWith(`/${file.path}`)).map((file) => file.path).sort((a, b) => b.length - a.length)
+          : [clean, dockerfileDir === '' ? clean : `${dockerfileDir}/${clean}`].filter((candidate) => project.has(candidate));
+        if (candidates[0] !== undefined) return candidates[0];
+      }
+    }
+  }
+  const sameName = project.files.filter((file) => file.path.split('/').pop() === name && project.fileRole(file.path) !== 'test');
+  return sameName.length === 1 ? sameName[0]?.path : undefined;
 }

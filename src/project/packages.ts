@@ -68,6 +68,11 @@ export interface PackageInfo {
   readonly isWorkspaceRoot: boolean;
   /** True when a workspace root's patterns include this package. */
   readonly isWorkspaceMember: boolean;
+  /**
+   * True when a workspace's patterns would include the package but a `!` pattern takes it out on purpose
+   * (novu's `!packages/notification-center-vue`, a deprecated client kept out of the install).
+   */
+  readonly isExcludedFromWorkspace: boolean;
 }
 
 function field<T>(raw: Record<string, unknown>, key: string, schema: z.ZodType<T>, notes: Note[], file: string): T | undefined {
@@ -196,10 +201,11 @@ export function buildPackages(manifests: readonly ManifestFile[], pnpmWorkspace:
     const exclude = patterns.filter((pattern) => pattern.startsWith('!')).map((pattern) => pattern.slice(1).replace(/^\.\//, ''));
     const isIncluded = picomatch(include.length > 0 ? include : ['__none__']);
     const isExcluded = exclude.length > 0 ? picomatch(exclude) : () => false;
-    return (dir: string): boolean => {
-      if (rootDir !== '' && !dir.startsWith(`${rootDir}/`)) return false;
+    return (dir: string): 'member' | 'excluded' | undefined => {
+      if (rootDir !== '' && !dir.startsWith(`${rootDir}/`)) return undefined;
       const local = rootDir === '' ? dir : dir.slice(rootDir.length + 1);
-      return local !== '' && isIncluded(local) && !isExcluded(local);
+      if (local === '' || !isIncluded(local)) return undefined;
+      return isExcluded(local) ? 'excluded' : 'member';
     };
   });
   return parsed
@@ -221,7 +227,8 @@ export function buildPackages(manifests: readonly ManifestFile[], pnpmWorkspace:
         frameworks: detectFrameworks(allDependencies, runtimeDependencies),
         role: packageRoleOf(dir, manifest.name, allDependencies),
         isWorkspaceRoot: workspaceRoots.has(dir),
-        isWorkspaceMember: memberMatchers.some((matches) => matches(dir)),
+        isWorkspaceMember: memberMatchers.some((matches) => matches(dir) === 'member'),
+        isExcludedFromWorkspace: memberMatchers.some((matches) => matches(dir) === 'excluded') && !memberMatchers.some((matches) => matches(dir) === 'member'),
       };
     })
     .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));

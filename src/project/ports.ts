@@ -1,5 +1,6 @@
 import type { ReportSection } from '../core/report.js';
-import { composeEnvironment, composeServices, dirOf, parseShortPort, servicePorts, type ComposeEnvironment } from './compose.js';
+import { composeEnvironment, composeServices, parseShortPort, servicePorts, substituteDefaults, type ComposeEnvironment } from './compose.js';
+import { areMerged, stackOf } from './compose-stacks.js';
 import type { Project } from './project.js';
 
 /** One host port a compose service claims. */
@@ -16,10 +17,6 @@ export interface PortAllocation {
   readonly containerPort: string;
   readonly protocol: string;
   readonly environment: ComposeEnvironment;
-}
-
-function substituteDefaults(value: string): string {
-  return value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g, (match, fallback: string | undefined) => fallback ?? match);
 }
 
 function parseRange(value: string): readonly [number, number] | undefined {
@@ -77,14 +74,38 @@ function addressesOverlap(a: string | undefined, b: string | undefined): boolean
 }
 
 /**
- * Whether two allocations would be bound on the same host at the same time: services of one file,
- * or files for the same environment (two production stacks on one server). Files beside each other
- * that define the same service are merged by `-f`, so that is one service, not two.
+ * Why two allocations are bound on the same host at the same time, or undefined when they are not: two
+ * services of one file, or files the repository runs together (`composeStacks`: `-f` lists, `COMPOSE_FILE`,
+ * `include:`/`extends:`, the override file, or one script bringing up both). In a merged stack a service
+ * name in two files is one service, so that is not a clash. Stacks in different folders that nothing
+ * combines are alternatives (umami's `cypress/` stack and its root file), not one deployment.
+ *
+ * @example sameHost(project, api, web) // 'both are in docker-compose.yml'
  */
-export function sameHost(a: PortAllocation, b: PortAllocation): boolean {
-  if (a.file === b.file) return a.service !== b.service;
-  if (a.environment !== b.environment || a.environment === 'test') return false;
-  return !(dirOf(a.file) === dirOf(b.file) && a.service === b.service);
+export function sameHost(project: Project, a: PortAllocation, b: PortAllocation): string | undefined {
+  if (isSameService(project, a, b)) return undefined;
+  if (a.file === b.file) return `both are in ${a.file}`;
+  const files = project.composeFiles();
+  const fileA = files.find((file) => file.path === a.file);
+  const fileB = files.find((file) => file.path === b.file);
+  if (fileA === undefined || fileB === undefined) return undefined;
+  const stack = stackOf(project, fileA, fileB);
+  if (stack === undefined) return undefined;
+  return `${stack.kind === 'merged' ? 'the files run as one compose project' : 'both stacks run on one host'} (${stack.evidence.what}, ${stack.evidence.file}:${stack.evidence.line})`;
+}
+
+/**
+ * True when two allocations belong to one service: the same name in one file, or in files compose merges.
+ *
+ * @example isSameService(project, baseApi, overrideApi) // true for `-f docker-compose.yml -f docker-compose.prod.yml`
+ */
+export function isSameService(project: Project, a: PortAllocation, b: PortAllocation): boolean {
+  if (a.service !== b.service) return false;
+  if (a.file === b.file) return true;
+  const files = project.composeFiles();
+  const fileA = files.find((file) => file.path === a.file);
+  const fileB = files.find((file) => file.path === b.file);
+  return fileA !== undefined && fileB !== undefined && areMerged(project, fileA, fileB);
 }
 
 /** True when both allocations claim a common host port on overlapping addresses for the same protocol. */

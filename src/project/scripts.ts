@@ -1,4 +1,5 @@
 import { lineIndexOf } from './line-index.js';
+import type { PackageInfo } from './packages.js';
 import type { Project } from './project.js';
 
 /** A runnable piece of shell the team keeps in the repository: a script file, a Makefile target or a package.json script. */
@@ -122,4 +123,53 @@ export function referencedFiles(project: Project, text: string): ReferencedFile[
     }
   }
   return [...found.values()];
+}
+
+/** Wrappers that set the environment and then run the real command (`cross-env NODE_ENV=production node …`). */
+const ENV_PREFIX = /^(?:(?:cross-env(?:-shell)?|env)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)*(?:dotenv\s+(?:-[ec]\s+\S+\s+)*--\s+)?/;
+const RUN_SCRIPT = /^(?:npm|pnpm|yarn|bun)\s+(?:(?:-\S+|--\S+)\s+)*(?:run(?:-script)?\s+)?([\w:.-]+)(?:\s|$)/;
+const NX_TARGET = /^(?:npx\s+|pnpm\s+(?:exec\s+)?|yarn\s+)?nx\s+(?:run-many\s+(?:--target[= ]|-t\s+)([\w:.-]+)[^\n]*?--projects?[= ]([@\w/.-]+)|run\s+([@\w/.-]+):([\w:.-]+))/;
+/** Package-manager built-ins that are commands, not scripts. */
+const BUILTIN = /^(?:install|i|ci|add|remove|exec|dlx|x|create|init|publish|pack|link)$/;
+
+/** The last command of a shell line (`a && b; c` → `c`), with environment wrappers dropped. */
+function lastCommand(text: string): string {
+  const commands = text.split(/&&|\|\||;|\n/).map((part) => part.trim()).filter((part) => part !== '' && !part.startsWith('#'));
+  return (commands[commands.length - 1] ?? '').replace(ENV_PREFIX, '').trim();
+}
+
+/**
+ * What a command finally runs once package.json scripts are followed: `pnpm start:static:build` → the script's
+ * last command (`http-server build -p 4200`), through `cd libs/embed && npm run start:docker`, `nx run-many
+ * --target=… --projects=…` and `nx run project:target`, a few levels deep. Scripts are looked up in `pkg` (the
+ * package the command runs in), then in the root package.
+ *
+ * @example resolveLastCommand(project, 'pnpm start:docker:embed', root) // 'http-server -p 4701 dist'
+ */
+export function resolveLastCommand(project: Project, text: string, pkg: PackageInfo | undefined, depth = 0): string {
+  const parts = text.split(/&&|;/).map((part) => part.trim());
+  const cd = parts.length > 1 ? /^cd\s+(\S+)$/.exec(parts[parts.length - 2] ?? '') : null;
+  const command = lastCommand(text);
+  if (depth > 3) return command;
+  const packages = project.packages();
+  const root = packages.find((candidate) => candidate.dir === '');
+  const nx = NX_TARGET.exec(command);
+  if (nx !== null) {
+    const target = nx[1] ?? nx[4];
+    const name = nx[2] ?? nx[3];
+    const owner = packages.find((candidate) => candidate.manifest.name === name || candidate.dir.split('/').pop() === name);
+    const script = target === undefined ? undefined : owner?.manifest.scripts[target];
+    return script === undefined ? command : resolveLastCommand(project, script, owner, depth + 1);
+  }
+  const run = RUN_SCRIPT.exec(command);
+  const name = run?.[1];
+  if (name === undefined || (BUILTIN.test(name) && !/\brun\s/.test(command))) return command;
+  const cdDir = cd?.[1]?.replace(/^\.\//, '').replace(/\/$/, '');
+  const base = pkg?.dir ?? '';
+  const inDir = cdDir === undefined ? undefined : packages.find((candidate) => candidate.dir === (base === '' ? cdDir : `${base}/${cdDir}`) || candidate.dir === cdDir);
+  for (const candidate of [inDir, pkg, root]) {
+    const script = candidate?.manifest.scripts[name];
+    if (script !== undefined && candidate !== undefined) return resolveLastCommand(project, script, candidate, depth + 1);
+  }
+  return command;
 }

@@ -18,3 +18,73 @@ export function setupDocs(project: Project): MarkdownDoc[] {
 export function rootReadme(project: Project): MarkdownDoc | undefined {
   return project.markdownDocs().find((doc) => /^readme\.(?:md|mdx|markdown)$/i.test(doc.path));
 }
+
+/** Markdown links and references to local files: `[Docs](/docs/readme.md)`, `[setup](./docs/setup.md#install)`, `[x]: docs/a.md`. */
+const LOCAL_LINK = /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|^\s*\[[^\]]+\]:\s*(\S+)/gm;
+
+function resolveLink(from: string, target: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#') || target.startsWith('//')) return undefined;
+  const raw = target.split('#')[0]?.split('?')[0] ?? '';
+  let clean: string;
+  try {
+    clean = decodeURIComponent(raw);
+  } catch {
+    // A stray % is not an escape: the link names the file as written.
+    clean = raw;
+  }
+  if (clean === '') return undefined;
+  const base = clean.startsWith('/') ? [] : from.split('/').slice(0, -1);
+  for (const part of clean.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') base.pop();
+    else base.push(part);
+  }
+  return base.join('/');
+}
+
+/**
+ * The repository's Markdown documents that `doc` links to, and the ones those link to, up to `depth` levels:
+ * a README that says "Full documentation here" and links `docs/readme.md`, whose first entry is the
+ * install guide, documents setup through the link. A link to a folder reads its README.
+ *
+ * @example linkedDocs(project, readme).map((doc) => doc.path) // ['docs/readme.md', 'docs/installing-and-running.md', …]
+ */
+export function linkedDocs(project: Project, doc: MarkdownDoc, depth = 2): MarkdownDoc[] {
+  const byPath = new Map(project.markdownDocs().map((candidate) => [candidate.path, candidate]));
+  const found = new Map<string, MarkdownDoc>();
+  let frontier: MarkdownDoc[] = [doc];
+  for (let level = 0; level < depth; level += 1) {
+    const next: MarkdownDoc[] = [];
+    for (const current of frontier) {
+      for (const match of current.text.matchAll(LOCAL_LINK)) {
+        const target = resolveLink(current.path, match[1] ?? match[2] ?? '');
+        if (target === undefined) continue;
+        const linked = byPath.get(target) ?? byPath.get(`${target}/README.md`) ?? byPath.get(`${target}/readme.md`);
+        if (linked === undefined || linked === doc || found.has(linked.path)) continue;
+        found.set(linked.path, linked);
+        next.push(linked);
+      }
+    }
+    frontier = next;
+  }
+  return [...found.values()];
+}
+
+const EXTERNAL_LINK = /\[([^\]]+)\]\(\s*(https?:\/\/[^)\s]+)[^)]*\)|<a\s[^>]*href=["'](https?:\/\/[^"']+)["'][^>]*>([^<]*)</gi;
+/** A link for contributors setting up a machine, by its text or address: "local development guide", `/docs/local-development`. */
+const DEVELOPMENT_GUIDE = /local[-_\s]?dev(?:elopment)?\b|\bdev(?:elopment|eloper)?[-_\s]+(?:guide|setup|environment|docs)\b|\bsetting[-_\s]up\s+(?:a\s+|your\s+)?(?:local|development)\b|\bhacking\b/i;
+
+/**
+ * The first link in `doc` to a development guide outside the repository (dub's README: "Follow the [local
+ * development guide](https://dub.co/docs/local-development)"): the setup is documented, where shipready cannot read it.
+ *
+ * @example externalDevelopmentGuide(readme) // 'https://dub.co/docs/local-development'
+ */
+export function externalDevelopmentGuide(doc: MarkdownDoc): string | undefined {
+  for (const match of doc.text.matchAll(EXTERNAL_LINK)) {
+    const text = match[1] ?? match[4] ?? '';
+    const url = match[2] ?? match[3] ?? '';
+    if (DEVELOPMENT_GUIDE.test(text) || DEVELOPMENT_GUIDE.test(url)) return url;
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 // Protects against discovering during the incident that backups never ran, or that nobody knows how to restore one. Docs: docs/rules/data/backup-documented.md
 import { noOptions } from '../../core/rule.js';
 import { composeServices, databaseEngine } from '../../project/compose.js';
+import { operationsDocContext } from '../../project/deployment.js';
 import { documentAnchor, documentCovering, teamDocs } from '../../project/doc-topics.js';
 import type { Project } from '../../project/project.js';
 import { shellUnits } from '../../project/scripts.js';
@@ -49,11 +50,13 @@ export default defineScanRule({
     const restoreScript = units.find((unit) => /restore/i.test(unit.name) && RESTORE.test(unit.text));
     if (backupScript !== undefined && restoreScript !== undefined) return;
     const anchor = documentAnchor(ctx.project);
+    const context = operationsDocContext(ctx.project, 'data');
     ctx.report({
       messageId: 'missing',
       data: { store },
       ...(anchor === undefined ? {} : { location: anchor }),
-      detail: `${store}. Read ${teamDocs(ctx.project).length} Markdown document(s) for one that mentions both backups (backup, pg_dump, mysqldump, mongodump, snapshots, PITR…) and restoring (restore, pg_restore, recovery), and looked for backup and restore scripts/Make targets: none found.`,
+      detail: `${store}. Read ${teamDocs(ctx.project).length} Markdown document(s) for one that mentions both backups (backup, pg_dump, mysqldump, mongodump, snapshots, PITR…) and restoring (restore, pg_restore, recovery), and looked for backup and restore scripts/Make targets: none found.${context === undefined ? '' : ` Low: ${context.reason}.`}`,
+      ...(context === undefined ? {} : { severity: context.severity }),
     });
   },
 });

@@ -28,6 +28,9 @@ function namesByRole(file: YamlFile): Map<Role, ComposeService[]> {
   return roles;
 }
 
+/** The names compose reads without `-f`. */
+const DEFAULT_COMPOSE_NAME = /^(?:docker-)?compose\.ya?ml$/;
+
 function baseName(file: string): string {
   return file.split('/').pop() ?? file;
 }
@@ -72,7 +75,8 @@ export default defineScanRule({
     }
     for (const files of byDir.values()) {
       if (files.length < 2) continue;
-      const base = files.find((file) => composeEnvironment(file) === 'default') ?? files[0];
+      // The file plain `docker compose` picks is the base: a doc that names only the variants with -f says when to use each.
+      const base = files.find((file) => DEFAULT_COMPOSE_NAME.test(baseName(file.path))) ?? files.find((file) => composeEnvironment(file) === 'default') ?? files[0];
       if (base === undefined) continue;
       const baseRoles = namesByRole(base);
       for (const variant of files) {

@@ -25,10 +25,17 @@ const RUN_TO_COMPLETION = /--exit-code-from\b|--abort-on-container-exit\b/;
 const VERIFY =
   /\bcurl\b[^\n]*(?:--fail|\s-[A-Za-z]*f[A-Za-z]*\b)|\bwget\b|\bhealth|readyz|livez|\bsmoke|\bwait-on\b|\bkubectl\s+rollout\s+status\b|\bkubectl\s+wait\b|--wait\b|--atomic\b|\baws\s+ecs\s+wait\b|wait-for-service-stability:\s*true|\bfly(?:ctl)?\s+deploy\b(?![^\n]*--detach)|\bkamal\s+deploy\b|\bgcloud\s+run\s+deploy\b|\bplaywright\s+test\b|\bcypress\s+run\b|\bnewman\s+run\b|\bk6\s+run\b/i;
 
+/** `up -d`, `--detach`, `--wait`: compose returns and the stack keeps running; anything else attaches to the logs. */
+const DETACHED = /\s(?:-[A-Za-z]*d[A-Za-z]*|--detach|--wait)\b/;
+/** A compose or pm2 command aimed at another machine (`DOCKER_HOST=ssh://…`, `--context prod`, `-H tcp://…`). */
+const REMOTE = /\bDOCKER_HOST=|\bdocker\s+(?:--context|-c|-H|--host)\s|\bcompose\s+(?:[^\n]*\s)?--context\s/;
+
 function deployMatch(text: string, inContext: boolean): RegExpExecArray | undefined {
   const match = DEPLOY_COMMAND.exec(text);
   if (match === null) return undefined;
   if (CONTEXT_ONLY.test(match[0]) && (!inContext || RUN_TO_COMPLETION.test(match[0]))) return undefined;
+  // hagopj13's `docker:prod` runs `docker-compose … up` in the foreground on the developer's machine: a local run, not a release.
+  if (/\bdocker[- ]compose\b/.test(match[0]) && !/^[\s;&|"'(]*ssh\s/.test(match[0]) && !DETACHED.test(match[0]) && !REMOTE.test(text)) return undefined;
   // The ssh alternative starts with the separator before `ssh`, possibly the previous line's newline.
   match.index += match[0].length - match[0].replace(/^[\s;&|"'(]+/, '').length;
   return match;
@@ -52,6 +59,20 @@ function namedLikeDeploy(unit: ShellUnit): boolean {
   const parts = unit.file.split('/');
   const folder = parts.length > 1 ? (parts[parts.length - 2] ?? '') : '';
   return DEPLOY_CONTEXT.test(unit.name) || (unit.kind === 'script' && (DEPLOY_CONTEXT.test(folder) || DEPLOY_CONTEXT.test(parts[parts.length - 1] ?? '')));
+}
+
+/**
+ * Deploys of a pre-built static bundle (Netlify's publish-dir, `netlify deploy --dir`, Cloudflare Pages, S3 sync):
+ * the platform publishes atomically once the upload is complete and keeps the previous deploy one click away, and
+ * there is no server that has to come up. A smoke request against the URL still catches a broken build or a wrong
+ * API URL baked into it, so the finding stays, at low.
+ */
+function staticBundle(step: CiStep | undefined, text: string): string | undefined {
+  if (step?.uses !== undefined && /^nwtgck\/actions-netlify@/i.test(step.uses) && !step.inputMap.has('functions-dir')) return `Netlify deploy of ${step.inputMap.get('publish-dir') ?? 'a static folder'}`;
+  if (step?.uses !== undefined && /^cloudflare\/(?:wrangler|pages)-action@/i.test(step.uses) && /\bpages\s+(?:deploy|publish)\b/.test(step.inputMap.get('command') ?? '')) return 'Cloudflare Pages deploy';
+  if (/\bnetlify\s+deploy\b[^\n]*--dir\b/.test(text) && !/--functions\b/.test(text)) return 'Netlify deploy of a static folder';
+  if (/\bwrangler\s+pages\s+(?:deploy|publish)\b/.test(text)) return 'Cloudflare Pages deploy';
+  return undefined;
 }
 
 function stepText(step: CiStep): string {
@@ -102,12 +123,17 @@ export default defineScanRule({
           for (const file of calledScripts(ctx.project, fileText, scripts)) verifiedScripts.add(file.path);
           continue;
         }
+        const bundle = staticBundle(deploy.step, deploy.step.run);
+        const severity = bundle === undefined ? undefined : 'low';
         ctx.report({
           messageId: 'unverified',
           data: { where: `Job "${job}" of ${file.path}` },
           location: { path: file.path, line: deploy.line },
-          detail: `Deploy step at ${file.path}:${deploy.line} (${deploy.step.uses ?? deploy.step.run.split('\n').find((line) => DEPLOY_COMMAND.test(line))?.trim() ?? 'deploy'}). Looked in every step of ${file.path} and in the repository scripts it calls for a curl --fail/wget/health/smoke request, kubectl rollout status, --wait/--atomic, aws ecs wait or a self-verifying deploy (fly/kamal/gcloud run): none found.`,
+          detail: `Deploy step at ${file.path}:${deploy.line} (${deploy.step.uses ?? deploy.step.run.split('\n').find((line) => DEPLOY_COMMAND.test(line))?.trim() ?? 'deploy'}). Looked in every step of ${file.path} and in the repository scripts it calls for a curl --fail/wget/health/smoke request, kubectl rollout status, --wait/--atomic, aws ecs wait or a self-verifying deploy (fly/kamal/gcloud run): none found.${
+            bundle === undefined ? '' : ` ${bundle}: the platform publishes it atomically and there is no server to come up, so this is low; a smoke request against the URL still catches a broken bundle.`
+          }`,
           key: job,
+          ...(severity === undefined ? {} : { severity }),
         });
       }
     }

@@ -2,7 +2,7 @@
 import type { Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { stringValue, walkAst } from '../../project/ast.js';
-import { envVariable, filesContaining, findAllText, nodeSite, nodeText, parseGated, type CodeSite } from '../../project/code-scope.js';
+import { envVariable, filesContaining, findAllText, isFileRoute, nodeSite, nodeText, parseGated, type CodeSite } from '../../project/code-scope.js';
 import type { ParsedSource } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -11,7 +11,7 @@ const CLIENT_PREFIX = /^(?:VITE_|NEXT_PUBLIC_|REACT_APP_|VUE_APP_|PUBLIC_|EXPO_P
 /** Loopback, private-network and Docker-host addresses: unreachable (or the wrong machine) from a user's browser. */
 const PRIVATE_HOST = /^(?:(?:https?|wss?):\/\/)?(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+|host\.docker\.internal)(?::\d+)?(?:[/?#]|$)/i;
 const GATE = /localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|192\.168\.|\/\/10\.|\/\/172\./;
-const DEV_GUARD = /\bDEV\b|\bdev\b|development|NODE_ENV/;
+const DEV_TEST = /\bDEV\b|['"`](?:dev|development|local)['"`]|\bis_?dev(?:elopment)?\b|\bIS_DEV\b|\bisLocal\b/;
 const BUILD_ARG = /^[ \t]*(?:ARG|ENV)[ \t]+((?:VITE_|NEXT_PUBLIC_|REACT_APP_|VUE_APP_|PUBLIC_|EXPO_PUBLIC_|NG_APP_)\w+)[ \t]*=[ \t]*["']?([^\s"']+)/gim;
 const ENV_PRODUCTION = /(?:^|\/)\.env\.production(?:\.local)?$/;
 
@@ -25,6 +25,47 @@ function clientEnvName(node: Node): string | undefined {
 function privateUrl(node: Node): string | undefined {
   const literal = stringValue(node) ?? (node.type === 'TemplateLiteral' ? node.quasis[0]?.value.cooked ?? undefined : undefined);
   return literal !== undefined && PRIVATE_HOST.test(literal) ? literal : undefined;
+}
+
+const PRODUCTION_TEST = /['"`](?:production|prod)['"`]|\b(?:is_?prod(?:uction)?|IS_PROD(?:UCTION)?|PROD)\b|\.env\.PROD\b/;
+
+/**
+ * True when `node` sits in a branch that production never takes: the `else` side of a test for production
+ * (`VERCEL_ENV === 'production' ? … : <here>`, `if (isProd) … else <here>`), the `then` side of a test for
+ * development (`import.meta.env.DEV ? <here> : …`, `NODE_ENV === 'development'`), or the other side of either
+ * when the test is negated. A test that mentions neither (or both) decides nothing.
+ */
+function inNonProductionBranch(source: ParsedSource, node: Node, ancestors: readonly Node[]): boolean {
+  let child: Node = node;
+  for (let index = ancestors.length - 1; index >= 0; index -= 1) {
+    const parent = ancestors[index];
+    if (parent === undefined) break;
+    if ((parent.type === 'ConditionalExpression' || parent.type === 'IfStatement') && child !== parent.test) {
+      const test = nodeText(source, parent.test);
+      const production = PRODUCTION_TEST.test(test);
+      const development = DEV_TEST.test(test);
+      if (production !== development) {
+        const negated = /!==?|^\s*!/.test(test);
+        const inConsequent = child === parent.consequent;
+        // Production test: the non-production side is the `else` (or the `then` when negated); development test: the reverse.
+        if (production ? inConsequent === negated : inConsequent !== negated) return true;
+      }
+    }
+    child = parent;
+  }
+  return false;
+}
+
+/** A `server-only` folder, a `*.server.*` module, an API route folder: code that never reaches a browser. */
+const SERVER_ONLY_PATH = /(?:^|\/)server-only\/|\.server\.[cm]?[jt]sx?$|(?:^|\/)(?:app|pages)\/api\//;
+
+/**
+ * True for code that only runs on the server, so its fallback never ships to a browser: documenso's
+ * `packages/lib/server-only/…`, a module that imports `'server-only'`, a `'use server'` module, a route handler.
+ */
+function isServerOnly(source: ParsedSource): boolean {
+  if (SERVER_ONLY_PATH.test(source.path) || isFileRoute(source.path)) return true;
+  return /^\s*['"]use server['"]/m.test(source.text.slice(0, 300)) || /^\s*import\s+['"]server-only['"]/m.test(source.text);
 }
 
 function codeFallbacks(source: ParsedSource): Array<{ site: CodeSite; name: string; url: string }> {
@@ -43,8 +84,9 @@ function codeFallbacks(source: ParsedSource): Array<{ site: CodeSite; name: stri
     const name = clientEnvName(env);
     const url = name === undefined ? undefined : privateUrl(fallback);
     if (name === undefined || url === undefined) return;
-    // `import.meta.env.DEV ? (VITE_API_URL || 'http://localhost:3000') : VITE_API_URL`: the fallback only exists in development.
-    if (ancestors.some((ancestor) => (ancestor.type === 'ConditionalExpression' || ancestor.type === 'IfStatement') && DEV_GUARD.test(nodeText(source, ancestor.test)))) return;
+    // `import.meta.env.DEV ? (VITE_API_URL || 'http://localhost:3000') : VITE_API_URL` and `VERCEL_ENV === 'production' ?
+    // 'https://app.dub.co' : … : NGROK_URL || 'http://localhost:8888'`: the fallback only exists off production.
+    if (inNonProductionBranch(source, node, ancestors)) return;
     found.push({ site: nodeSite(source, fallback), name, url });
   });
   return found;
@@ -68,12 +110,13 @@ export default defineScanRule({
     const { project } = ctx;
     const files = [...filesContaining(project, '.env')];
     for (const source of parseGated(project, files, (text) => GATE.test(text) && /VITE_|NEXT_PUBLIC_|REACT_APP_|VUE_APP_|PUBLIC_|NG_APP_/.test(text))) {
+      if (isServerOnly(source)) continue;
       for (const found of codeFallbacks(source)) {
         ctx.report({
           messageId: 'fallback',
           data: { name: found.name, url: found.url },
           location: found.site,
-          detail: `Looked for client-exposed variables (VITE_, NEXT_PUBLIC_, REACT_APP_, VUE_APP_, PUBLIC_, EXPO_PUBLIC_) read with ||, ?? or a ternary whose fallback is a loopback, private or Docker-host URL outside a development-only branch.`,
+          detail: `Looked for client-exposed variables (VITE_, NEXT_PUBLIC_, REACT_APP_, VUE_APP_, PUBLIC_, EXPO_PUBLIC_) read with ||, ?? or a ternary whose fallback is a loopback, private or Docker-host URL, outside a development-only branch (a DEV/NODE_ENV check, or the non-production side of a production test) and outside server-only code (server-only/ folders, *.server.* modules, 'server-only' imports, route handlers).`,
           key: found.name,
         });
       }

@@ -1,6 +1,6 @@
 // Protects against "port is already allocated": two services, or two stacks on one server, claiming the same host port. Docs: docs/rules/operations/port-conflict.md
 import { noOptions } from '../../core/rule.js';
-import { portAllocations, portsClash, sameHost, type PortAllocation } from '../../project/ports.js';
+import { isSameService, portAllocations, portsClash, sameHost, type PortAllocation } from '../../project/ports.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -63,7 +63,7 @@ export default defineScanRule({
   id: 'operations/port-conflict',
   title: 'No two services claim the same host port',
   description:
-    'Every host port published by compose files that run on the same host is claimed once: two services of one file, or two files for the same environment, binding the same port make the second `up` fail with "port is already allocated".',
+    'Every host port published by compose files that run on the same host is claimed once: two services of one file, or of files the repository runs together (`-f` lists, COMPOSE_FILE, include/extends, the override file, one script bringing up both), binding the same port make the second `up` fail with "port is already allocated".',
   category: 'operations',
   severity: 'high',
   docs: 'docs/rules/operations/port-conflict.md',
@@ -77,17 +77,22 @@ export default defineScanRule({
     const allocations = portAllocations(ctx.project);
     const earlier = new EarlierClaims();
     allocations.forEach((allocation, index) => {
-      // Report each clash once, on the later allocation, naming the first one that claimed the port.
-      const first = earlier.firstClash(allocation, allocations, index, (candidate) => sameHost(candidate, allocation) && portsClash(candidate, allocation));
+      // Only earlier claims of an overlapping port are compared (indexed by port): all pairs made it quadratic.
+      const sameService = earlier.firstClash(allocation, allocations, index, (other) => other.service === allocation.service && portsClash(other, allocation) && isSameService(ctx.project, other, allocation));
+      let why: string | undefined;
+      const first = sameService !== undefined ? undefined : earlier.firstClash(allocation, allocations, index, (candidate) => {
+        why = portsClash(candidate, allocation) ? sameHost(ctx.project, candidate, allocation) : undefined;
+        return why !== undefined;
+      });
       earlier.add(allocation, index);
-      if (first === undefined) return;
+      // The same mapping of one merged service, written again in an override file, was judged with its first copy.
+      if (sameService !== undefined || first === undefined || why === undefined) return;
+      // Report each clash once, on the later allocation, naming the first one that claimed the port.
       ctx.report({
         messageId: 'conflict',
         data: { port: allocation.hostPort, service: allocation.service, other: first.service, otherFile: first.file },
         location: { path: allocation.file, line: allocation.line },
-        detail: `${describe(allocation)} and ${describe(first)} bind overlapping host ports on overlapping addresses; ${
-          first.file === allocation.file ? 'both are in the same compose file' : `both files are ${allocation.environment} compose files, so they run on the same host`
-        }. Files beside each other that define the same service name are treated as one merged service.`,
+        detail: `${describe(allocation)} and ${describe(first)} bind overlapping host ports on overlapping addresses; ${why}. Files merged into one compose project that define the same service name are one service; stacks in separate folders that nothing combines are alternatives and are not compared.`,
         key: `${allocation.service}:${allocation.hostPort}`,
       });
     });

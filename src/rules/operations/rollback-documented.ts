@@ -1,11 +1,10 @@
 // Protects against improvising a rollback during an outage: nobody wrote down how to put the previous version back. Docs: docs/rules/operations/rollback-documented.md
 import { noOptions } from '../../core/rule.js';
 import { ciFiles } from '../../project/ci.js';
-import { documentAnchor, documentCovering, teamDocs } from '../../project/doc-topics.js';
+import { operationsDocContext, rollbackPlan } from '../../project/deployment.js';
+import { documentAnchor, teamDocs } from '../../project/doc-topics.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
-
-const ROLLBACK = /\broll(?:ing|ed)?[\s-]?backs?\b|\brollbacks?\b|\brevert(?:ing)?\s+(?:a\s+|the\s+)?(?:deploy(?:ment)?|release)s?\b|\b(?:previous|last\s+(?:good|known[-\s]good))\s+(?:release|version|image|tag|deploy(?:ment)?)\b|\bredeploy\s+(?:the\s+)?(?:previous|last)\b/i;
 
 /** Something deploys this app: a Dockerfile, a compose file, or a CI configuration. */
 function isDeployed(project: Project): boolean {
@@ -27,13 +26,16 @@ export default defineScanRule({
   },
   applies: (project: Project) => isDeployed(project),
   check(ctx) {
-    if (documentCovering(ctx.project, [ROLLBACK]) !== undefined) return;
+    // A document that mentions rolling back, or a rollback someone can run (novu's rollback.yml takes the service and the previous version).
+    if (rollbackPlan(ctx.project) !== undefined) return;
     const anchor = documentAnchor(ctx.project);
+    const context = operationsDocContext(ctx.project, 'deploy');
     ctx.report({
       messageId: 'missing',
       data: {},
       ...(anchor === undefined ? {} : { location: anchor }),
-      detail: `Read ${teamDocs(ctx.project).length} Markdown document(s) (changelogs and licences excluded) for "roll back"/"rollback", "revert the deploy/release" or "previous release/version/image/tag": none mentions it.`,
+      detail: `Read ${teamDocs(ctx.project).length} Markdown document(s) (changelogs and licences excluded) for "roll back"/"rollback", "revert the deploy/release" or "previous release/version/image/tag", and looked for a rollback workflow, script, Makefile target or npm script: none found.${context === undefined ? '' : ` Low: ${context.reason}.`}`,
+      ...(context === undefined ? {} : { severity: context.severity }),
     });
   },
 });

@@ -1,6 +1,7 @@
 // Protects against a crash or a host reboot leaving the app down until someone notices. Docs: docs/rules/reliability/compose-restart-policy.md
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, type ComposeService } from '../../project/compose.js';
+import { composeFileEnvironment } from '../../project/compose-stacks.js';
+import { composeServices, type ComposeService } from '../../project/compose.js';
 import { productionCommands } from '../../project/entrypoints.js';
 import { mapGet } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
@@ -35,7 +36,7 @@ export default defineScanRule({
     // A plain docker-compose.yml is usually the local stack; it counts only when a deploy runs `docker compose up`.
     const deploysCompose = productionCommands(ctx.project).some((command) => DEPLOYS_COMPOSE.test(command.text));
     for (const file of files) {
-      const environment = effectiveEnvironment(file, files);
+      const environment = composeFileEnvironment(ctx.project, file);
       // Local development and test stacks are started by hand and torn down again.
       if (environment !== 'production' && environment !== 'staging' && !(environment === 'default' && deploysCompose)) continue;
       for (const service of composeServices(file)) {

@@ -1,9 +1,11 @@
 // Protects against "the container is up" meaning nothing: without a healthcheck, compose, Swarm and `up --wait` cannot tell a hung app from a healthy one. Docs: docs/rules/reliability/container-healthcheck.md
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, isOwnImage, serviceBuildTarget, serviceDockerfile, type ComposeService } from '../../project/compose.js';
+import { composeFileEnvironment } from '../../project/compose-stacks.js';
+import { composeServices, serviceBuildTarget, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import { dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerStage } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
+import { serviceImageSource } from '../../project/images.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -80,13 +82,13 @@ export default defineScanRule({
     let appServices = 0;
     const files = project.composeFiles();
     for (const file of files) {
-      const environment = effectiveEnvironment(file, files);
+      const environment = composeFileEnvironment(ctx.project, file);
       if (environment === 'test' || environment === 'development') continue;
       for (const service of composeServices(file)) {
-        const built = serviceDockerfile(service);
-        const isApp =
-          built !== undefined ||
-          (isOwnImage(service) && !INFRA_IMAGE.test(service.image ?? '') && dockerfiles.length > 0);
+        // An image the repository builds elsewhere (CI `docker build -t documenso/documenso`) is the app too, built from that Dockerfile.
+        const source = serviceImageSource(project, service);
+        const built = serviceDockerfile(service) ?? source.dockerfile;
+        const isApp = built !== undefined || (source.own && !INFRA_IMAGE.test(service.image ?? '') && dockerfiles.length > 0);
         const builtInfo = built === undefined ? undefined : byPath.get(built);
         // A Dockerfile that copies nothing from the repository packages a tool (brocoders' maildev.Dockerfile), not the app.
         if (!isApp || (builtInfo !== undefined && packagesToolOnly(builtInfo))) continue;
@@ -95,13 +97,13 @@ export default defineScanRule({
         appServices += 1;
         if (built !== undefined) coveredDockerfiles.add(built);
         if (composeHealthcheck(service)) continue;
-        const target = built === undefined ? undefined : serviceBuildTarget(service);
+        const target = serviceDockerfile(service) === undefined ? undefined : serviceBuildTarget(service);
         if (built !== undefined ? hasHealthcheck(byPath.get(built), target) : anyDockerHealthcheck) continue;
         ctx.report({
           messageId: 'noCompose',
           data: { service: service.name, file: file.path },
           location: { path: file.path, line: service.line ?? 1 },
-          detail: `Service "${service.name}" ${built !== undefined ? `builds ${built}` : `runs ${service.image ?? '?'} (built from this repository)`}: no \`healthcheck:\` in ${file.path} and no HEALTHCHECK in ${target === undefined ? 'the final stage' : `the build target stage "${target}"`} of ${
+          detail: `Service "${service.name}" ${serviceDockerfile(service) !== undefined ? `builds ${built ?? ''}` : `runs ${service.image ?? '?'} (built from ${built ?? 'this repository'})`}: no \`healthcheck:\` in ${file.path} and no HEALTHCHECK in ${target === undefined ? 'the final stage' : `the build target stage "${target}"`} of ${
             built ?? 'any production Dockerfile'
           } (or the stages it is built FROM).`,
           key: service.name,

@@ -1,11 +1,13 @@
 // Protects against containers that ignore `docker stop`: SIGTERM goes to a shell or npm, node never hears it and is SIGKILLed mid-request. Docs: docs/rules/reliability/docker-signal-handling.md
 import type { Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
+import { composeFileEnvironment } from '../../project/compose-stacks.js';
+import { composeServices, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
-import { dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerCommand, type DockerStage } from '../../project/dockerfile.js';
+import type { DockerfileInfo } from '../../project/documents.js';
+import { copiedFrom, dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, stageChain, type DockerCommand, type DockerStage } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
-import { referencedFiles } from '../../project/scripts.js';
+import { referencedFiles, resolveLastCommand } from '../../project/scripts.js';
 import { defineScanRule } from '../support.js';
 
 /** An init process that forwards signals to its child and reaps zombies. */
@@ -34,22 +36,52 @@ function swallowReason(command: DockerCommand): string | undefined {
 
 /** The command that keeps running at the end of a start script: node or a package manager (or the CMD via "$@"), without `exec`. */
 const CHILD_SERVER = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:node|npm|npx|yarn|pnpm)\b|^"?\$@"?$/;
+/** A script that handles signals itself: it traps and forwards them, or runs the server under an init. */
+const HANDLES_SIGNALS = /\btrap\b|\b(?:tini|dumb-init)\b/;
+const SHELL = /(?:^|\/)(?:ba|da|a)?sh$/;
+
+/** The script an exec-form command runs: `["./docker-start.sh"]`, `["/opt/start.sh"]` or `["sh", "start.sh"]`. */
+function scriptPath(command: DockerCommand): string | undefined {
+  if (command.form !== 'exec') return undefined;
+  const [program, first] = command.argv;
+  if (program === undefined) return undefined;
+  if (SHELL.test(program) && first !== undefined && !first.startsWith('-')) return first;
+  if (/\.(?:sh|bash)$/.test(program) || /^\.\/[\w.-]+$/.test(program)) return program;
+  return undefined;
+}
 
 /**
  * Why a repository start script that the exec-form CMD/ENTRYPOINT runs keeps SIGTERM from the server: its last command starts
  * node (or a package manager) as a child of the shell instead of `exec`-ing it (brocoders/nestjs-boilerplate's
- * startup.relational.dev.sh ends with `pnpm run start:prod`). Scripts that trap signals themselves are left alone.
+ * startup.relational.dev.sh ends with `npm run start:prod`; documenso's `CMD ["sh", "start.sh"]` runs docker/start.sh, whose last
+ * line is `node build/server/main.js`). The script is found by the path the command names or through the COPY that put it in the
+ * image. Scripts that trap signals or use an init themselves are left alone.
  */
-function scriptReason(project: Project, command: DockerCommand): string | undefined {
-  if (command.form !== 'exec') return undefined;
-  const program = command.argv[0];
-  if (program === undefined || !/\.(?:sh|bash)$/.test(program)) return undefined;
-  const script = referencedFiles(project, program)[0];
-  if (script === undefined || /\btrap\b|\b(?:tini|dumb-init)\b/.test(script.text)) return undefined;
+function scriptReason(project: Project, info: DockerfileInfo, stages: readonly DockerStage[], stage: DockerStage, command: DockerCommand): string | undefined {
+  const path = scriptPath(command);
+  if (path === undefined || command.form !== 'exec') return undefined;
+  const direct = referencedFiles(project, path)[0];
+  const copied = direct === undefined ? copiedFrom(project, info, stages, stage, path) : undefined;
+  const script = direct ?? (copied === undefined ? undefined : { path: copied, text: project.text(copied) ?? '' });
+  if (script === undefined || HANDLES_SIGNALS.test(script.text)) return undefined;
   const lines = script.text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
   const last = lines[lines.length - 1];
   if (last === undefined || !CHILD_SERVER.test(last) || /&\s*$/.test(last)) return undefined;
   return `${script.path} (run by "${command.argv.join(' ')}") ends with "${last}" without exec, so the shell stays PID 1 and does not forward SIGTERM`;
+}
+
+/** Servers of static files: they hold no requests worth draining, so a SIGKILL after the grace period loses nothing. */
+const STATIC_SERVER = /^(?:npx\s+(?:-y\s+)?|pnpm\s+(?:exec|dlx)\s+|yarn\s+(?:dlx\s+)?|bunx\s+)?(?:http-server|serve|live-server|static-server|sirv(?:-cli)?|nginx|caddy\s+file-server|busybox\s+httpd|python3?\s+-m\s+http\.server)(?:\s|$)/;
+/** Final images whose own process serves files (their CMD is the server itself). */
+const STATIC_IMAGE = /^(?:docker\.io\/)?(?:library\/)?(?:nginx|nginxinc\/nginx-unprivileged|caddy|httpd|lipanski\/docker-static-website)(?::|@|$)/i;
+
+/** What the command finally runs, when that is a static file server: `pnpm start:static:build` → `http-server build -p 4200`. */
+function staticServer(project: Project, info: DockerfileInfo, stages: readonly DockerStage[], stage: DockerStage, command: DockerCommand): string | undefined {
+  const base = stageChain(stages, stage).pop()?.from.getImage() ?? '';
+  if (STATIC_IMAGE.test(base)) return `${base} serves files`;
+  const text = command.form === 'exec' ? (SHELL.test(command.argv[0] ?? '') && command.argv[1] === '-c' ? (command.argv[2] ?? '') : command.argv.join(' ')) : command.text;
+  const last = resolveLastCommand(project, text.replace(/^exec\s+/, ''), project.packageOf(info.path));
+  return STATIC_SERVER.test(last) ? last : undefined;
 }
 
 function usesInit(command: DockerCommand | undefined): boolean {
@@ -73,7 +105,7 @@ function composeBuilds(project: Project): ComposeBuilds {
   const targets = new Map<string, Set<string | undefined>>();
   const files = project.composeFiles();
   for (const file of files) {
-    const environment = effectiveEnvironment(file, files);
+    const environment = composeFileEnvironment(project, file);
     for (const service of composeServices(file)) {
       const dockerfile = serviceDockerfile(service);
       if (dockerfile === undefined) continue;
@@ -140,8 +172,9 @@ export default defineScanRule({
         if (entrypoint !== undefined && entryCommand !== undefined) candidates.push([entrypoint, entryCommand]);
         if (cmd !== undefined && entryCommand?.form !== 'shell') candidates.push([cmd, dockerCommand(cmd)]);
         for (const [instruction, command] of candidates) {
-          const reason = swallowReason(command) ?? scriptReason(ctx.project, command);
-          if (reason === undefined) continue;
+          const reason = swallowReason(command) ?? scriptReason(ctx.project, info, stages, stage, command);
+          // A static file server (novu's web image runs `http-server build`) has no in-flight work to lose.
+          if (reason === undefined || staticServer(ctx.project, info, stages, stage, command) !== undefined) continue;
           ctx.report({
             messageId: 'swallowed',
             data: { file: path, stage: label, keyword: instruction.getKeyword() },

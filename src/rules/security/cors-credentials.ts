@@ -3,7 +3,7 @@ import type { Node, ObjectExpression } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, objectProperty, stringValue, walkAst } from '../../project/ast.js';
 import { nodeSite, nodeText, parseGated, serverCodeFiles } from '../../project/code-scope.js';
-import type { ParsedSource } from '../../project/project.js';
+import type { ParsedSource, Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
 const GATE = /credentials|Credentials/;
@@ -117,6 +117,8 @@ export default defineScanRule({
         const valueText = nodeText(source, value);
         const reflects = stringValue(value) === '*' || /headers\.origin|headers\[['"]origin['"]\]|get\(\s*['"]origin['"]\s*\)|header\(\s*['"]origin['"]\s*\)/i.test(valueText);
         if (!reflects || !/Access-Control-Allow-Credentials['"`]\s*,\s*['"`]?true/i.test(source.text)) return;
+        // A reusable helper (documenso's lib/cors.ts) that sends credentials only when its caller asks: judged by its callers.
+        if (credentialsOnlyWhenAsked(source) && !callerAsksForCredentials(project, files, source.path)) return;
         ctx.report({
           messageId: 'reflected',
           data: { how: stringValue(value) === '*' ? 'Access-Control-Allow-Origin: *' : 'Access-Control-Allow-Origin copied from the request' },
@@ -127,6 +129,41 @@ export default defineScanRule({
     }
   },
 });
+
+/**
+ * True when every `Access-Control-Allow-Credentials` header the file sets is inside a branch on a `credentials`
+ * option (`if (opts.credentials) headers.set('Access-Control-Allow-Credentials', 'true')`): a helper whose callers decide.
+ */
+function credentialsOnlyWhenAsked(source: ParsedSource): boolean {
+  let sets = 0;
+  let conditional = 0;
+  walkAst(source.program, (node, ancestors) => {
+    if (node.type !== 'CallExpression' || stringValue(node.arguments[0])?.toLowerCase() !== 'access-control-allow-credentials') return;
+    sets += 1;
+    if (ancestors.some((ancestor) => (ancestor.type === 'IfStatement' || ancestor.type === 'ConditionalExpression' || ancestor.type === 'LogicalExpression') && /\bcredentials\b/.test(nodeText(source, ancestor.type === 'LogicalExpression' ? ancestor.left : ancestor.test)))) conditional += 1;
+  });
+  return sets > 0 && conditional === sets;
+}
+
+/**
+ * True when a server file that imports the helper passes `credentials: true` (the option that turns the header on).
+ * Imports are matched by the helper's module path without extension (`@/lib/cors`, `../lib/cors`, `./cors`).
+ */
+function callerAsksForCredentials(project: Project, files: readonly string[], helper: string): boolean {
+  const module = helper.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
+  const tail = module.split('/').slice(-2).join('/');
+  const name = module.split('/').pop() ?? module;
+  const imports = new RegExp(`(?:from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*)['"][^'"]*(?:${escapeRegExp(tail)}|/${escapeRegExp(name)})['"]`);
+  return files.some((file) => {
+    if (file === helper) return false;
+    const text = project.text(file) ?? '';
+    return imports.test(text) && /\bcredentials\s*:\s*true\b/.test(text);
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
 
 /** The options object of `cors({…})` (express, hono) or `app.enableCors({…})` (Nest). */
 function corsOptions(node: Node): ObjectExpression | undefined {

@@ -1,6 +1,7 @@
 // Protects against databases reachable from the internet: Docker's published ports bypass host firewalls such as ufw. Docs: docs/rules/security/db-port-published.md
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, isLoopback, isOptionalService, servicePorts } from '../../project/compose.js';
+import { composeFileEnvironment } from '../../project/compose-stacks.js';
+import { composeServices, isLoopback, isOptionalService, servicePorts } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import { defineScanRule } from '../support.js';
 import type { Project } from '../../project/project.js';
@@ -29,7 +30,7 @@ export default defineScanRule({
   check(ctx) {
     const files = ctx.project.composeFiles();
     for (const file of files) {
-      const environment = effectiveEnvironment(file, files);
+      const environment = composeFileEnvironment(ctx.project, file);
       // A test stack runs on a CI runner that is thrown away; nothing there faces anyone.
       if (environment === 'test' || ['test', 'example', 'docs'].includes(ctx.project.fileRole(file.path))) continue;
       const fileSeverity = environment === 'production' ? 'critical' : environment === 'development' ? 'low' : undefined;

@@ -1,8 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
-import { testRuleFixtures } from '../fixture-harness.js';
+import { describe, expect, it } from 'vitest';
+import { severitiesOf, testRuleFixtures } from '../fixture-harness.js';
 import rule from './readme-setup.js';
 
+const fixtures = fileURLToPath(new URL('./fixtures/readme-setup', import.meta.url));
+
 describe('team/readme-setup', () => {
-  testRuleFixtures(rule, fileURLToPath(new URL('./fixtures/readme-setup', import.meta.url)));
+  testRuleFixtures(rule, fixtures);
+
+  it('is low when the README sends contributors to an external development guide it cannot read', async () => {
+    expect(await severitiesOf(rule, `${fixtures}/ng.external-development-guide`)).toEqual([{ path: 'README.md', line: 1, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.linked-docs-without-setup`)).toEqual([{ path: 'README.md', line: 1, severity: 'medium' }]);
+  });
 });

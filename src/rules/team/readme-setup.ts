@@ -1,7 +1,7 @@
 // Protects against onboarding by oral tradition: nobody can start the app without asking the one person who knows how. Docs: docs/rules/team/readme-setup.md
 import { noOptions } from '../../core/rule.js';
 import type { Project } from '../../project/project.js';
-import { rootReadme, setupDocs } from '../../project/setup-docs.js';
+import { externalDevelopmentGuide, linkedDocs, rootReadme, setupDocs } from '../../project/setup-docs.js';
 import { defineScanRule, listText } from '../support.js';
 
 const TOPICS = {
@@ -23,7 +23,7 @@ type Messages = { noReadme: { file: string }; incomplete: { file: string; missin
 export default defineScanRule({
   id: 'team/readme-setup',
   title: 'The README says how to install, configure and run locally',
-  description: 'A README (or CONTRIBUTING/DEVELOPING/docs setup page) tells a newcomer how to install dependencies, configure the environment (.env) and run the app locally.',
+  description: 'A README (or CONTRIBUTING/DEVELOPING/docs setup page, or a document they link to) tells a newcomer how to install dependencies, configure the environment (.env) and run the app locally.',
   category: 'team',
   severity: 'medium',
   checklist: 'local-setup',
@@ -36,12 +36,15 @@ export default defineScanRule({
   },
   applies: (project: Project) => project.packages().length > 0,
   check(ctx) {
-    const docs = setupDocs(ctx.project);
+    const own = setupDocs(ctx.project);
+    // Setup steps often live one or two links away (brocoders' README → docs/readme.md → docs/installing-and-running.md).
+    const linked = own.flatMap((doc) => linkedDocs(ctx.project, doc)).filter((doc, index, all) => !own.includes(doc) && all.indexOf(doc) === index);
+    const docs = [...own, ...linked];
     const required = ALL.filter((topic) => topic !== 'configure' || needsConfiguration(ctx.project));
     const missing = required.filter((topic) => !docs.some((doc) => TOPICS[topic].test(doc.text)));
     if (missing.length === 0) return;
-    const readme = rootReadme(ctx.project) ?? docs[0];
-    const detail = `Read ${docs.length} setup document(s) (${docs.map((doc) => doc.path).join(', ') || 'none'}) for install commands/headings (npm ci, pnpm install, make setup, docker compose up, "Getting started"), configuration (.env, environment variables${
+    const readme = rootReadme(ctx.project) ?? own[0];
+    const detail = `Read ${docs.length} setup document(s) (${docs.map((doc) => doc.path).join(', ') || 'none'}; local Markdown links followed two levels) for install commands/headings (npm ci, pnpm install, make setup, docker compose up, "Getting started"), configuration (.env, environment variables${
       required.includes('configure') ? '; required because the repository has an env template or compose env_file' : ''
     }) and run commands/headings (npm run dev, npm start, make dev, "Running"): missing ${listText(missing)}.`;
     if (readme === undefined) {
@@ -50,6 +53,15 @@ export default defineScanRule({
       ctx.report({ messageId: 'noReadme', data: { file: root.manifestPath }, location: { path: root.manifestPath, line: 1 }, detail });
       return;
     }
-    ctx.report({ messageId: 'incomplete', data: { file: readme.path, missing: listText(missing) }, location: { path: readme.path, line: readme.headings[0]?.line ?? 1 }, detail });
+    // A link to the project's own development guide on its website: the steps exist, only not where shipready can read them.
+    const guide = docs.map((doc) => externalDevelopmentGuide(doc)).find((url) => url !== undefined);
+    const severity = guide === undefined ? undefined : 'low';
+    ctx.report({
+      messageId: 'incomplete',
+      data: { file: readme.path, missing: listText(missing) },
+      location: { path: readme.path, line: readme.headings[0]?.line ?? 1 },
+      detail: guide === undefined ? detail : `${detail} Low: ${readme.path} links an external development guide (${guide}) that shipready cannot read; keeping the steps in the repository lets them change with the code.`,
+      ...(severity === undefined ? {} : { severity }),
+    });
   },
 });

@@ -10,6 +10,12 @@ import { Worker } from 'node:worker_threads';
  */
 const STACK_MB = 1024;
 
+/**
+ * A larger young generation than V8's default: parsing a repository allocates many short-lived trees, and with
+ * the default semi-spaces the scavenger ran often enough to cost a tenth of a large scan (formbricks 2.7 s → 2.55 s).
+ */
+const YOUNG_GENERATION_MB = 32;
+
 const request = {
   argv: process.argv.slice(2),
   cwd: process.cwd(),
@@ -53,7 +59,7 @@ function runOnThread() {
     let started = false;
     let worker;
     try {
-      worker = new Worker(new URL('./cli-thread.js', import.meta.url), { workerData: request, resourceLimits: { stackSizeMb: STACK_MB }, stdout: false, stderr: false });
+      worker = new Worker(new URL('./cli-thread.js', import.meta.url), { workerData: request, resourceLimits: { stackSizeMb: STACK_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, stdout: false, stderr: false });
     } catch {
       // A machine that cannot give a thread that much address space (strict overcommit) still gets a run.
       resolve(runHere());

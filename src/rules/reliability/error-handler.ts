@@ -59,6 +59,9 @@ function hasUnguardedAsyncText(text: string): boolean {
   return false;
 }
 
+/** Frameworks whose built-in error handling answers 500 without the stack and logs: a missing custom handler is low. */
+const SAFE_DEFAULT_HANDLER: ReadonlySet<string> = new Set(['fastify', 'hono', 'koa']);
+
 /** Wrappers that forward rejected promises of Express 4 handlers to `next`. */
 const ASYNC_WRAPPER_LIBRARIES = ['express-async-errors', 'express-async-handler', 'express-promise-router', '@awaitjs/express'];
 
@@ -165,11 +168,15 @@ export default defineScanRule({
           }
           continue;
         }
+        // Fastify, Hono and Koa answer an unhandled error with a bare 500 and log it (Fastify through its pino logger)
+        // by default: a handler of the team's own adds reporting and a consistent body, it does not stop a leak or a hang.
+        const safeDefault = SAFE_DEFAULT_HANDLER.has(framework);
         ctx.report({
           messageId: 'missing',
           data: { pkg: pkg.displayName, framework },
           location: serverAnchor(project, pkg),
-          detail: `Looked in ${where} for ${boundary.looked}; found none.`,
+          ...(safeDefault ? { severity: 'low' as const } : {}),
+          detail: `Looked in ${where} for ${boundary.looked}; found none.${safeDefault ? ` ${framework}'s default handler already answers a plain 500 without the stack and logs the error, so this is low: add one to report errors to the tracker and shape the response.` : ''}`,
           key: framework,
         });
       }

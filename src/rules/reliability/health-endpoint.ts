@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import type { RuleContext } from '../../core/rule.js';
 import type { PackageInfo } from '../../project/packages.js';
-import { packageScope } from '../../project/code-scope.js';
 import { isSourcePath, type Project } from '../../project/project.js';
-import { nextAppRoutePath, nextPagesApiPath, remixRoutePath } from '../../project/routes.js';
+import { nextAppRoutePath, nextPagesApiPath, remixRoutePath, type RouteDefinition } from '../../project/routes.js';
+import { isSelfHosted } from '../../project/services.js';
+import { namedFunctions, packageScope, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
 /** Last path segments that conventionally name a health, liveness or readiness endpoint. */
@@ -27,7 +28,7 @@ const HEALTH_LITERAL = /['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|health
  * `healthcheck: test:`, Kubernetes `httpGet: path:`. A path the orchestrator polls is the team's health route,
  * whatever its name (umami's `/api/heartbeat`).
  */
-const PROBED_URL = /(?:curl|wget|fetch|http\.get)\b[^\n]*?https?:\/\/[^/\s'"]+(\/[\w./-]+)/g;
+const PROBED_URL = /(?:curl|wget|fetch|http\.get)\b[^\n]*?https?:\/\/[^/\s'"]+(\/[\w./-]*)/g;
 const HTTP_GET_PATH = /httpGet:\s*\n\s*path:\s*['"]?(\/[\w./-]+)/g;
 
 const probedCache = new WeakMap<Project, string[]>();
@@ -42,13 +43,15 @@ function probedPaths(project: Project): string[] {
     if (!/HEALTHCHECK|healthcheck|httpGet|Probe/.test(text)) continue;
     for (const pattern of [PROBED_URL, HTTP_GET_PATH]) {
       pattern.lastIndex = 0;
-      for (const match of text.matchAll(pattern)) if (match[1] !== undefined && match[1].length > 1) paths.add(match[1].replace(/\/+$/, ''));
+      for (const match of text.matchAll(pattern)) if (match[1] !== undefined) paths.add(match[1].replace(/\/+$/, '') || '/');
     }
   }
   const list = [...paths];
   probedCache.set(project, list);
   return list;
 }
+const APP_FRAMEWORKS: ReadonlySet<string> = new Set(['nextjs', 'remix', 'react-router']);
+
 /** Methods a load balancer or orchestrator probes with. */
 const PROBE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'ALL']);
 
@@ -89,16 +92,38 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
   const inScope = new Set(sourceFiles.map((file) => file.path));
   const routes = project.routes().filter((route) => inScope.has(route.file));
   if (routes.some((route) => PROBE_METHODS.has(route.method) && isHealthPath(route.path, configured))) return;
+  // A GET route that only asks the database whether it answers (`select now()`, `SELECT 1`, `.ping()`) is a health check under any name.
+  if (routes.some((route) => PROBE_METHODS.has(route.method) && project.routesOf(route.file).some((full) => full.line === route.line && full.column === route.column && isDatabasePing(project, full)))) return;
+  // The container's own healthcheck polling `/` is a liveness probe of a self-hosted app.
+  if (configured.includes('/') && isSelfHosted(project, pkg)) return;
   const scopeNames = scope.map((member) => member.displayName);
+  // Vercel and Netlify run a Next/Remix app as functions and probe nothing: a health route there is for uptime monitors, not for the platform.
+  const platformRun = pkg.frameworks.some((framework) => APP_FRAMEWORKS.has(framework)) && !pkg.frameworks.some((framework) => SELF_HOSTED_FRAMEWORKS.has(framework)) && !isSelfHosted(project, pkg);
   ctx.report({
     messageId: 'missing',
     data: { pkg: pkg.displayName },
     location: serverAnchor(project, pkg),
+    ...(platformRun ? { severity: 'low' as const } : {}),
     detail:
       `Looked in ${routes.length} route definition(s) across ${sourceFiles.length} production source file(s) of ${listText(scopeNames)} ` +
       `for a GET route ending in /health, /healthz, /livez, /readyz, /status or /ping${configured.length > 0 ? ` or ${configured.join(', ')}` : ''}, ` +
-      `and for health-check libraries (${HEALTH_LIBRARIES.slice(0, 3).join(', ')}, …); found none.`,
+      `and for health-check libraries (${HEALTH_LIBRARIES.slice(0, 3).join(', ')}, …); found none.` +
+      (platformRun ? ' No container or process platform runs this app (a serverless platform does, which probes no route), so it is low: add one for uptime monitoring.' : ''),
   });
+}
+
+const DATABASE_PING = /\bselect\s+(?:1|now\(\))|\.ping\s*\(|\$queryRaw\s*`\s*select\s+1|\bauthenticate\s*\(\s*\)/i;
+
+function isDatabasePing(project: Project, route: RouteDefinition): boolean {
+  const source = project.parseSource(route.file);
+  const handler = route.handlers[route.handlers.length - 1];
+  if (source === undefined || handler === undefined) return false;
+  const text = source.text.slice(handler.start, handler.end);
+  if (DATABASE_PING.test(text)) return true;
+  // A handler passed by name (`router.get('/test/db', testDb)`): its declaration in the same file.
+  const name = handler.type === 'Identifier' ? handler.name : undefined;
+  const declared = name === undefined ? undefined : namedFunctions(source).get(name);
+  return declared !== undefined && DATABASE_PING.test(source.text.slice(declared.start, declared.end));
 }
 
 export default defineScanRule({

@@ -2,6 +2,7 @@
 import { noOptions } from '../../core/rule.js';
 import { findText, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
 import type { Project } from '../../project/project.js';
+import { STRUCTURED_LOGGERS } from '../operations/structured-logging.js';
 import { defineScanRule, listText, manifestAnchor, selfHostedAppPackages } from '../support.js';
 import type { PackageInfo } from '../../project/packages.js';
 import type { CodeSite } from '../../project/code-scope.js';
@@ -53,13 +54,18 @@ export default defineScanRule({
       if (findText(project, scope.files, HANDLER) !== undefined) continue;
       if (scopeUses(project, scope, HANDLER_LIBRARIES) !== undefined) continue;
       if (scopeUses(project, scope, TRACKERS) !== undefined && findText(project, scope.files, TRACKER_INIT) !== undefined) continue;
+      // Without a logger or a tracker to send it to, a handler would print what Node's default crash already prints
+      // to the same stderr: the gap is the logging (reported by operations/structured-logging), this one is low.
+      const hasSink = scopeUses(project, scope, [...STRUCTURED_LOGGERS, ...TRACKERS]) !== undefined;
       ctx.report({
         messageId: 'missing',
         data: { pkg: pkg.displayName },
         location: start,
+        ...(hasSink ? {} : { severity: 'low' as const }),
         detail:
           `Looked in ${scope.files.length} production source file(s) of ${listText(scope.members.map((member) => member.displayName))} for process.on('unhandledRejection' | 'uncaughtException'), ` +
-          `for ${HANDLER_LIBRARIES.join(', ')}, and for an initialised error tracker (Sentry.init, Bugsnag.start, …) whose integrations install them; found none. The server starts here.`,
+          `for ${HANDLER_LIBRARIES.join(', ')}, and for an initialised error tracker (Sentry.init, Bugsnag.start, …) whose integrations install them; found none. The server starts here.` +
+          (hasSink ? ' The package has a structured logger or an error tracker the handler should report through (medium).' : ' The package has no structured logger or error tracker either, so a handler would only repeat the default crash output (low); fix logging first.'),
       });
     }
   },

@@ -130,7 +130,9 @@ export default defineScanRule({
         messageId: 'disabled',
         data: { pkg: pkg.displayName, file: config, how },
         location: { path: file, line: setting === undefined ? lineOf(project, config, 'compilerOptions') : lineOf(project, file, setting.key) },
-        detail: `Read ${resolved.chain.join(' → ')} (comments and trailing commas allowed, "extends" followed; later settings win, strictNullChecks over strict): the effective strictNullChecks is false.`,
+        // `"strict": true` with `"strictNullChecks": false` is a decision the team wrote down (a migration not done yet), not an oversight.
+        ...(setting?.key === 'strictNullChecks' && resolved.strict?.value === true ? { severity: 'low' as const } : {}),
+        detail: `Read ${resolved.chain.join(' → ')} (comments and trailing commas allowed, "extends" followed; later settings win, strictNullChecks over strict): the effective strictNullChecks is false.${setting?.key === 'strictNullChecks' && resolved.strict?.value === true ? ' "strict" is on and strictNullChecks is switched off explicitly: a deliberate choice, reported at low.' : ''}`,
       });
     }
   },

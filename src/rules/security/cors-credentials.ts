@@ -2,7 +2,7 @@
 import type { Node, ObjectExpression } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, objectProperty, stringValue, walkAst } from '../../project/ast.js';
-import { nodeSite, nodeText, parseGated, serverCodeFiles } from '../../project/code-scope.js';
+import { findText, nodeSite, nodeText, parseGated, serverCodeFiles, type CodeSite } from '../../project/code-scope.js';
 import type { ParsedSource, Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
 
@@ -83,6 +83,12 @@ export default defineScanRule({
   check(ctx) {
     const { project } = ctx;
     const files = serverCodeFiles(project);
+    // SameSite=strict cookies are never sent on a request another site starts, so a reflected origin reads nothing
+    // behind them: still worth an allow-list, no longer high.
+    const strict = strictCookiesOnly(project, files);
+    const report = ctx.report.bind(ctx);
+    const reportSite: typeof ctx.report = (input) =>
+      report(strict === undefined ? input : { ...input, severity: 'low', detail: `${input.detail ?? ''} Every cookie the server sets is SameSite=strict (first at ${strict.path}:${strict.line}), which browsers never attach to a cross-site request, so this is low.` });
     for (const source of parseGated(project, files, (text) => GATE.test(text) && /cors|Access-Control-Allow-Origin/i.test(text))) {
       // vite/webpack dev-server `cors` options never run in production.
       const isDevServerConfig = /(?:^|\/)(?:vite|vitest|webpack|rspack|astro|nuxt|svelte)\.config\.[cm]?[jt]s$/.test(source.path);
@@ -92,7 +98,7 @@ export default defineScanRule({
           const credentials = objectProperty(node.value, 'credentials');
           const how = credentials?.type === 'Literal' && credentials.value === true ? permissiveOrigin(objectProperty(node.value, 'origin'), source) : undefined;
           if (how !== undefined && !inDevelopmentBranch(node, ancestors, source)) {
-            ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, node.value), detail: `Looked at CORS options (a \`cors\` option object) with credentials: true and found ${how}.` });
+            reportSite({ messageId: 'reflected', data: { how }, location: nodeSite(source, node.value), detail: `Looked at CORS options (a \`cors\` option object) with credentials: true and found ${how}.` });
           }
           return;
         }
@@ -106,7 +112,7 @@ export default defineScanRule({
           if (!(credentials?.type === 'Literal' && credentials.value === true)) return;
           const how = permissiveOrigin(objectProperty(options, 'origin'), source);
           if (how === undefined || inDevelopmentBranch(node, ancestors, source)) return;
-          ctx.report({ messageId: 'reflected', data: { how }, location: nodeSite(source, options), detail: `Looked at CORS options (cors(), enableCors(), register(cors, …)) with credentials: true and found ${how}.` });
+          reportSite({ messageId: 'reflected', data: { how }, location: nodeSite(source, options), detail: `Looked at CORS options (cors(), enableCors(), register(cors, …)) with credentials: true and found ${how}.` });
           return;
         }
         // Hand-written headers: Access-Control-Allow-Origin set to the request's origin or * in a file that also allows credentials.
@@ -119,7 +125,7 @@ export default defineScanRule({
         if (!reflects || !/Access-Control-Allow-Credentials['"`]\s*,\s*['"`]?true/i.test(source.text)) return;
         // A reusable helper (documenso's lib/cors.ts) that sends credentials only when its caller asks: judged by its callers.
         if (credentialsOnlyWhenAsked(source) && !callerAsksForCredentials(project, files, source.path)) return;
-        ctx.report({
+        reportSite({
           messageId: 'reflected',
           data: { how: stringValue(value) === '*' ? 'Access-Control-Allow-Origin: *' : 'Access-Control-Allow-Origin copied from the request' },
           location: nodeSite(source, node),
@@ -159,6 +165,13 @@ function callerAsksForCredentials(project: Project, files: readonly string[], he
     const text = project.text(file) ?? '';
     return imports.test(text) && /\bcredentials\s*:\s*true\b/.test(text);
   });
+}
+
+/** The first `sameSite: 'strict'` of the server code when no cookie there is set lax or none. */
+function strictCookiesOnly(project: Project, files: readonly string[]): CodeSite | undefined {
+  const strict = findText(project, files, /sameSite\s*:\s*['"`]strict['"`]/i);
+  if (strict === undefined) return undefined;
+  return findText(project, files, /sameSite\s*:\s*(?:['"`](?:lax|none)['"`]|false)/i) === undefined ? strict : undefined;
 }
 
 function escapeRegExp(text: string): string {

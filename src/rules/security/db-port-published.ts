@@ -1,7 +1,7 @@
 // Protects against databases reachable from the internet: Docker's published ports bypass host firewalls such as ufw. Docs: docs/rules/security/db-port-published.md
 import { noOptions } from '../../core/rule.js';
 import { composeFileEnvironment } from '../../project/compose-stacks.js';
-import { composeServices, isLoopback, isOptionalService, servicePorts } from '../../project/compose.js';
+import { backingEngine, composeServices, isLoopback, isOptionalService, servicePorts } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import { defineScanRule } from '../support.js';
 import type { Project } from '../../project/project.js';
@@ -33,7 +33,11 @@ export default defineScanRule({
       const environment = composeFileEnvironment(ctx.project, file);
       // A test stack runs on a CI runner that is thrown away; nothing there faces anyone.
       if (environment === 'test' || ['test', 'example', 'docs'].includes(ctx.project.fileRole(file.path))) continue;
-      const fileSeverity = environment === 'production' ? 'critical' : environment === 'development' ? 'low' : undefined;
+      // A compose file of backing services only (a database, a cache) and no app is what a developer runs beside an app
+      // started on the host: publishing the port is its purpose there, only the loopback binding is missing.
+      const services = composeServices(file);
+      const backingOnly = environment !== 'production' && services.length > 0 && services.every((service) => backingEngine(service) !== undefined);
+      const fileSeverity = environment === 'production' ? 'critical' : environment === 'development' || backingOnly ? 'low' : undefined;
       for (const service of composeServices(file)) {
         // A development stack, or a service only a dev/tools profile starts, exposes a laptop's database to its LAN: worth knowing, not an outage.
         const severity = fileSeverity ?? (isOptionalService(service) ? 'low' : undefined);

@@ -6,6 +6,8 @@ import { defineScanRule, listText, serverAnchor } from '../support.js';
 import { LOOKED_FOR, rateLimitEvidence } from './rate-limit-evidence.js';
 import { HEALTH_SEGMENTS } from '../reliability/health-endpoint.js';
 
+const CALLBACK_PATH = /(?:^|\/)(?:webhooks?|hooks|callbacks?|events?-?callback|inbound)(?:\/|$)/i;
+
 function isProbeOnlyRoute(method: string, path: string | undefined): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
   const normalised = (path ?? '').replace(/\/+$/, '');
@@ -55,13 +57,18 @@ export default defineScanRule({
       }
       // A site with pages only (no API routes of its own) is not an API to limit; routes are extracted only now, for the few packages left.
       // A service that answers only its root and a health check (a websocket gateway, a worker) is no API to limit.
-      const routes = [...routesIn(project, routeFiles(project, packageFiles(project, pkg)))].filter((route) => !isProbeOnlyRoute(route.method, route.path)).length;
+      // Webhooks and provider callbacks arrive at the senders' volume: an app-level per-IP limit would drop real events.
+      const served = [...routesIn(project, routeFiles(project, packageFiles(project, pkg)))].filter((route) => !isProbeOnlyRoute(route.method, route.path) && !CALLBACK_PATH.test(route.path ?? ''));
+      const routes = served.length;
       if (routes === 0) continue;
+      // Read-only public endpoints (stats, feeds) are scraped, not abused: worth a limit, less pressing than a write path.
+      const readOnly = served.every((route) => route.method === 'GET' || route.method === 'HEAD');
       ctx.report({
         messageId: 'missing',
         data: { pkg: pkg.displayName, routes },
         location: serverAnchor(project, pkg),
-        detail: `Looked for ${LOOKED_FOR}, across ${listText(scope.members.map((member) => member.displayName))}; found none.`,
+        ...(readOnly ? { severity: 'low' as const } : {}),
+        detail: `Looked for ${LOOKED_FOR}, across ${listText(scope.members.map((member) => member.displayName))}; found none.${readOnly ? ' Every route it serves is a GET (low: no write path to flood or guess against, though each request still costs the database).' : ''}`,
       });
     }
   },

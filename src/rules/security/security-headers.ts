@@ -1,6 +1,7 @@
 // Protects against clickjacking, MIME sniffing and injected scripts running unchecked: no security headers or CSP. Docs: docs/rules/security/security-headers.md
 import { noOptions } from '../../core/rule.js';
-import { findAllText, findText, isFileRoute, packageScope, scopeUses, serverPackagesWithCode } from '../../project/code-scope.js';
+import { findAllText, findText, isFileRoute, packageScope, scopeDependsOn, scopeUses, serverPackagesWithCode } from '../../project/code-scope.js';
+import { isSelfHosted } from '../../project/services.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule, listText, serverAnchor } from '../support.js';
 
@@ -33,6 +34,11 @@ function isAppWideHeaderFile(project: Project, file: string): boolean {
   return APP_WIDE_FILE.test(file) || /\.use\s*\(|addHook\s*\(\s*['"](?:onRequest|onSend|preHandler)|\bNextResponse\.next\s*\(/.test(project.text(file) ?? '');
 }
 
+/** Sign-in libraries: with none, a site keeps no session an attacker could ride. */
+const AUTH_LIBRARIES = ['next-auth', '@auth/', '@clerk/', 'better-auth', 'lucia', 'iron-session', '@supabase/ssr', '@supabase/auth-helpers-nextjs', '@kinde-oss/', 'passport', '@workos-inc/', 'express-session', 'cookie-session'];
+/** The app renders or serves HTML documents: templates, static files, server-side views. */
+const SERVES_HTML = /\.render\s*\(\s*['"`]|set\s*\(\s*['"]view engine['"]|express\.static\s*\(|ServeStaticModule|@fastify\/static|serveStatic\s*\(|\.html['"`]/;
+
 type Messages = { missing: { pkg: string }; cspDisabled: Record<string, never> };
 
 export default defineScanRule({
@@ -62,22 +68,30 @@ export default defineScanRule({
       const appWideFiles = scope.files.filter((file) => isAppWideHeaderFile(project, file));
       const inCode = scopeUses(project, scope, HEADER_LIBRARIES) ?? findText(project, scope.files, HEADERS_IN_CODE) ?? findText(project, appWideFiles, HEADER_LITERAL);
       if (inCode === undefined && proxyHeaders === undefined) {
+        // A site a serverless platform runs with no sign-in at all (a marketing site, a public stats API) has no session
+        // to frame or script against: the headers are good hygiene there, not a gap at medium.
+        const sessionless = !isSelfHosted(project, pkg) && pkg.frameworks.some((framework) => framework === 'nextjs' || framework === 'remix' || framework === 'react-router') && scopeDependsOn(scope, AUTH_LIBRARIES) === undefined;
         ctx.report({
           messageId: 'missing',
           data: { pkg: pkg.displayName },
           location: serverAnchor(project, pkg),
+          ...(sessionless ? { severity: 'low' as const } : {}),
           detail:
             `Looked in ${where} for helmet(), @fastify/helmet, koa-helmet, hono secureHeaders(), nosecone, or Content-Security-Policy / X-Frame-Options headers (Next headers(), middleware), ` +
-            `and in ${configFiles.length} proxy/hosting config file(s) (nginx, Caddy, Traefik, vercel.json, netlify.toml, _headers) for those headers; found none.`,
+            `and in ${configFiles.length} proxy/hosting config file(s) (nginx, Caddy, Traefik, vercel.json, netlify.toml, _headers) for those headers; found none.` +
+            (sessionless ? ' A serverless platform runs it and it has no sign-in library, so no session can be framed or scripted against (low).' : ''),
         });
         continue;
       }
+      // A CSP protects documents; a JSON API that renders and serves no HTML (CSP switched off so Swagger UI loads) loses little.
+      const servesHtml = findText(project, scope.files, SERVES_HTML) !== undefined || pkg.frameworks.some((framework) => framework === 'nextjs' || framework === 'remix' || framework === 'react-router');
       if (proxyCsp !== undefined) continue;
       for (const site of findAllText(project, scope.files, CSP_DISABLED)) {
         ctx.report({
           messageId: 'cspDisabled',
           data: {},
           location: site,
+          ...(servesHtml ? {} : { severity: 'low' as const }),
           detail: `helmet (or its framework port) is configured with contentSecurityPolicy: false, and no proxy or hosting config in the repository sets Content-Security-Policy (looked in ${configFiles.length} file(s)).`,
         });
       }

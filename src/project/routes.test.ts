@@ -48,3 +48,17 @@ describe('extractRoutes: Fastify route objects', () => {
     ]);
   });
 });
+
+describe('extractRoutes: outbound requests are not routes', () => {
+  it('skips an HTTP client calling its own post() and a request body after the path, keeps handlers', () => {
+    const source = parse(
+      'src/lib/veriff/client.ts',
+      "class VeriffClient extends HttpBaseClient {\n  createSession(input) {\n    return this.post('/sessions', { input, inputSchema });\n  }\n}\nawait api.post('/users', { name: 'a' });\napp.post('/login', { schema }, login);\napp.get('/me', { handler: me });\nrouter.post('/logout', logout);\n",
+    );
+    expect(extractRoutes(source, 'express').map((route) => [route.method, route.path, route.line])).toEqual([
+      ['POST', '/login', 7],
+      ['GET', '/me', 8],
+      ['POST', '/logout', 9],
+    ]);
+  });
+});

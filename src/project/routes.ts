@@ -1,4 +1,4 @@
-import type { Class, Node } from 'oxc-parser';
+import type { CallExpression, Class, Node } from 'oxc-parser';
 import { chainRoot, dottedName, methodCall, objectProperty, stringValue, walkAst } from './ast.js';
 import type { Framework } from './packages.js';
 import type { ParsedSource } from './project.js';
@@ -188,7 +188,7 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
         const rootCall = methodCall(root);
         if (rootCall?.method === 'route' && looksLikeRoutePath(stringValue(root.arguments[0]))) return;
       }
-      if (looksLikeRoutePath(routePath)) {
+      if (looksLikeRoutePath(routePath) && !isOutboundRequest(node)) {
         routes.push({ file: source.path, framework, style: 'method-call', method: method.toUpperCase(), path: routePath, ...at(node), handlers: node.arguments.slice(1) });
       }
       return;
@@ -226,6 +226,18 @@ export function extractRoutes(source: ParsedSource, framework: Framework | 'unkn
     }
   });
   return routes.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * `client.post('/sessions', { input, inputSchema })` and `this.get('/users', config)` send a request; they do not
+ * register a route. A route call has a handler after the path: a lone object after it is a request body or
+ * client options (unless it carries the handler, as Fastify's `app.get(path, { handler })` does), and a class
+ * calling its own `get`/`post` is an HTTP client extending a base client, not a router.
+ */
+function isOutboundRequest(call: CallExpression): boolean {
+  if (call.callee.type === 'MemberExpression' && call.callee.object.type === 'ThisExpression') return true;
+  const [, second, third] = call.arguments;
+  return third === undefined && second?.type === 'ObjectExpression' && objectProperty(second, 'handler') === undefined;
 }
 
 /** The decorator library a file uses, by its imports: routing-controllers and tsoa share Nest's decorator names. */

@@ -26,12 +26,12 @@ const APP_WIDE_FILE = /(?:^|\/)(?:next\.config\.[cm]?[jt]s|middleware\.[jt]s|_mi
 
 /**
  * True when a header written in this file reaches every response, not one route's: Next config, middleware and
- * server entry files, or a middleware/plugin module. A CSP set by one route handler (a sandboxed download, an
+ * server entry files, or a middleware/plugin module (Hono's `createMiddleware` included). A CSP set by one route handler (a sandboxed download, an
  * embed page) leaves every other page without one.
  */
 function isAppWideHeaderFile(project: Project, file: string): boolean {
   if (isFileRoute(file) || project.routesOf(file).length > 0) return APP_WIDE_FILE.test(file) && !isFileRoute(file) && /\.use\s*\(|addHook\s*\(|onRequest|onSend|\bheaders\s*\(/.test(project.text(file) ?? '');
-  return APP_WIDE_FILE.test(file) || /\.use\s*\(|addHook\s*\(\s*['"](?:onRequest|onSend|preHandler)|\bNextResponse\.next\s*\(/.test(project.text(file) ?? '');
+  return APP_WIDE_FILE.test(file) || /\.use\s*\(|addHook\s*\(\s*['"](?:onRequest|onSend|preHandler)|\bNextResponse\.next\s*\(|\bcreateMiddleware\s*[<(]/.test(project.text(file) ?? '');
 }
 
 /** Sign-in libraries: with none, a site keeps no session an attacker could ride. */

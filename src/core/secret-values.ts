@@ -58,6 +58,21 @@ export function isPlaceholder(value: string): boolean {
   return trimmed === '' || PLACEHOLDER_VALUE.test(trimmed) || PLACEHOLDER.test(trimmed);
 }
 
+/**
+ * True for a value that describes the secret that belongs there instead of being one: two to six plain words,
+ * no digits, one of them saying what it stands for (`SOME_SECRET_FOR_JWT`, `my-jwt-secret`). Nothing to rotate
+ * if it is committed, but still a known value wherever code signs with it, so only the committed-file rule
+ * treats it as a placeholder.
+ *
+ * @example describesASecret('SOME_SECRET_FOR_JWT') // true
+ * @example describesASecret('correct-horse-battery-staple') // false
+ */
+export function describesASecret(value: string): boolean {
+  return NAMES_A_SECRET.test(value.trim());
+}
+
+const NAMES_A_SECRET = /^(?=(?:.*[_-])?(?:secret|key|token|password|passwd|pass|jwt|salt)(?:[_-]|$))(?:[a-z]+[_-]){1,5}[a-z]+$|^(?=(?:.*_)?(?:SECRET|KEY|TOKEN|PASSWORD|PASSWD|PASS|JWT|SALT)(?:_|$))(?:[A-Z]+_){1,5}[A-Z]+$/;
+
 const VOWEL = /[aeiouy]/i;
 /** Words of an identifier: `encodeBase32LowerCase` → encode, Base, 32, Lower, Case. */
 const IDENTIFIER_TOKEN = /[A-Z]{2,}(?=[A-Z][a-z]|[^A-Za-z]|$)|[A-Z]?[a-z]+|[A-Z]+|\d+/g;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findSecrets, isSecretName, type SecretMatch } from './secrets.js';
 import { assignmentsIn, isInComment, isUnderExampleKey, readValue } from './secret-syntax.js';
-import { decodeJwt, isIdentifierLike, isKnownLocalDefault, isPlaceholder, isReadOnlyNxCloudToken, publicKeyKind } from './secret-values.js';
+import { decodeJwt, describesASecret, isIdentifierLike, isKnownLocalDefault, isPlaceholder, isReadOnlyNxCloudToken, publicKeyKind } from './secret-values.js';
 
 /** Builds a JWT from JSON parts, so no real token is checked in. */
 function jwt(payload: Record<string, unknown>): string {
@@ -106,6 +106,8 @@ describe('generic literals: values, not names', () => {
 describe('value judgement helpers', () => {
   it('reads placeholders, identifiers and public keys', () => {
     expect(['<client-secret>', 'N/A', 'xxxx', 'changeme', 'your-api-key', 'TEST_CHANGE9s', 'string', 'dummy'].every(isPlaceholder)).toBe(true);
+    expect(['SOME_SECRET_FOR_JWT', 'my-jwt-secret'].every(describesASecret)).toBe(true);
+    expect(['correct-horse-battery-staple', 'AKIA_SECRET_2', 'h7Kq9vR2mX4pL8wN3zT6yB1cF5gJ0sDa'].some(describesASecret)).toBe(false);
     expect(isPlaceholder('h7Kq9vR2mX4pL8wN3zT6yB1cF5gJ0sDa')).toBe(false);
     expect(['incorrectPassword', 'umami.auth', 'password-reset', 'encodeBase32LowerCaseNoPadding', 'password_validation_minimum_8_and_maximum_128_characters'].every(isIdentifierLike)).toBe(true);
     expect(['h7Kq9vR2mX4pL8wN3zT6yB1cF5gJ0sDa', 'QWRErfdsfwER23354DSAf', 'supersecret123', '58ff90c0dc372ded858cbf8fb2306066'].some(isIdentifierLike)).toBe(false);

@@ -102,8 +102,6 @@ export interface ProjectOptions extends WalkOptions {
 
 export class Project implements SourceText {
   readonly root: string;
-  /** The environment given to `Project.open`, for git; rules never read it. */
-  private readonly env: GitEnvironment | undefined;
   readonly files: readonly FileEntry[];
   /** Skipped files, parse errors: grows as lazy views are built. */
   readonly notes: Note[];
@@ -125,11 +123,11 @@ export class Project implements SourceText {
   private readonly filesByPath: ReadonlyMap<string, FileEntry>;
   bytesRead = 0;
 
-  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem, env: GitEnvironment | undefined, maxFileSize: number, textCacheChars: number) {
+  private constructor(root: string, files: readonly FileEntry[], notes: Note[], binaryByExtension: number, fs: FileSystem, maxFileSize: number, textCacheChars: number, git: () => Result<GitRepository, GitUnavailable>) {
     this.root = root;
+    this.git = git;
     this.maxFileSize = maxFileSize;
     this.textCacheChars = textCacheChars;
-    this.env = env;
     this.files = files;
     this.notes = notes;
     this.binaryByExtension = binaryByExtension;
@@ -138,17 +136,25 @@ export class Project implements SourceText {
   }
 
   static open(root: string, options: ProjectOptions = {}): Result<Project, UserError> {
-    const walked = walk(root, options);
+    // Opened at most once, by the walk (a tracked file an ignore file lists) or later by a rule.
+    const git = memo((): Result<GitRepository, GitUnavailable> => GitRepository.open(root, options.env));
+    const trackedFiles = (): ReadonlySet<string> | undefined => {
+      const repository = git();
+      if (!repository.ok) return undefined;
+      const tracked = repository.value.trackedFiles();
+      return tracked.ok ? tracked.value : undefined;
+    };
+    const walked = walk(root, { trackedFiles, ...options });
     if (!walked.ok) return walked;
     const { files, notes, binaryByExtension } = walked.value;
-    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem, options.env, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, options.textCacheChars ?? TEXT_CACHE_BUDGET));
+    return ok(new Project(walked.value.root, files, [...notes], binaryByExtension, options.fs ?? realFileSystem, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, options.textCacheChars ?? TEXT_CACHE_BUDGET, git));
   }
 
   /**
    * The git repository holding the root (its top may be above a scanned sub-folder), opened once; the reason
    * when there is none. Git runs read-only and under configuration that starts no program of the repository's.
    */
-  readonly git = memo((): Result<GitRepository, GitUnavailable> => GitRepository.open(this.root, this.env));
+  readonly git: () => Result<GitRepository, GitUnavailable>;
 
   /**
    * Whether git tracks `file`: true or false when the root is in a git work tree, undefined when git cannot tell

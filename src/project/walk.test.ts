@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
@@ -154,6 +154,36 @@ describe('Project.text', () => {
       expect(opened.value.text('locked.ts')).toBeUndefined();
       expect(opened.value.text('open.ts')).toBe('y');
       expect(opened.value.notes).toEqual([{ kind: 'skipped-file', path: 'locked.ts', message: 'not readable (EACCES)' }]);
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
+
+describe('walk: tracked files and ignore patterns', () => {
+  const git = (cwd: string, ...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+      cwd,
+      stdio: 'ignore',
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
+  };
+
+  it('reads a committed file that .gitignore lists later, but not an ignored untracked one', () => {
+    const tree = makeTree({
+      'src/app.ts': 'export {};\n',
+      '.env': 'API_TOKEN=committed-before-it-was-ignored\n',
+      'config/local/secrets.json': '{}\n',
+    });
+    try {
+      git(tree.dir, 'init', '-q');
+      git(tree.dir, 'add', '.');
+      git(tree.dir, 'commit', '-q', '-m', 'initial');
+      writeFileSync(path.join(tree.dir, '.gitignore'), '.env\n.env.*\nconfig/local/\n');
+      writeFileSync(path.join(tree.dir, '.env.local'), 'API_TOKEN=never-committed\n');
+      writeFileSync(path.join(tree.dir, 'config/local/extra.json'), '{}\n');
+      const opened = Project.open(tree.dir);
+      expect(opened.ok && opened.value.files.map((file) => file.path)).toEqual(['.env', '.gitignore', 'config/local/secrets.json', 'src/app.ts']);
     } finally {
       tree.cleanup();
     }

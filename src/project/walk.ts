@@ -41,6 +41,12 @@ export interface WalkOptions {
   readonly fs?: FileSystem;
   /** Apply the `.gitignore` files above a root that is a sub-folder of a work tree (default true). */
   readonly ancestorIgnores?: boolean;
+  /**
+   * The files git tracks under the root (root-relative), asked for only when an ignore file excludes something:
+   * ignore patterns never apply to a tracked file, so a committed `.env` that `.gitignore` now lists is still
+   * read (and judged). Undefined when git cannot tell.
+   */
+  readonly trackedFiles?: () => ReadonlySet<string> | undefined;
 }
 
 export interface WalkResult {
@@ -190,6 +196,7 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
   let binaryByExtension = 0;
   const visitedDirs = new Set<string>([realRoot]);
   const inherited = options.ancestorIgnores === false ? [] : ancestorIgnoreScopes(realRoot, notes);
+  const tracked = trackedLookup(options.trackedFiles);
   // Each directory carries its real path: a plain sub-directory's is its parent's plus its name, so only links
   // are resolved. Resolving every directory made a tree 1,500 levels deep take 80 s (realpath walks every level).
   const stack: Array<{ dir: string; real: string; relative: string; scopes: readonly IgnoreScope[] }> = [{ dir: absoluteRoot, real: realRoot, relative: '', scopes: inherited }];
@@ -237,7 +244,8 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
       }
       if (isDirectory) {
         if (DEFAULT_IGNORED_DIRS.has(entry.name)) continue;
-        if (isIgnoredByScopes(scopes, relative, true) || extraIgnore?.(relative) === true || extraIgnore?.(`${relative}/`) === true) continue;
+        if (extraIgnore?.(relative) === true || extraIgnore?.(`${relative}/`) === true) continue;
+        if (isIgnoredByScopes(scopes, relative, true) && !tracked.holdsDirectory(relative)) continue;
         const real = entry.isSymbolicLink() ? safeRealpath(fs, absolute) : path.join(current.real, entry.name);
         if (real === undefined || !isInside(realRoot, real)) {
           notes.push({ kind: 'skipped-file', path: relative, message: 'symbolic link to a directory outside the scanned root' });
@@ -249,7 +257,8 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
         continue;
       }
       if (!isFile) continue;
-      if (isIgnoredByScopes(scopes, relative, false) || extraIgnore?.(relative) === true) continue;
+      if (extraIgnore?.(relative) === true) continue;
+      if (isIgnoredByScopes(scopes, relative, false) && !tracked.holdsFile(relative)) continue;
       if (entry.isSymbolicLink()) {
         // The same rule as for directories: a link out of the root (to ~/.aws/credentials, /etc/shadow) would put
         // a file the repository does not hold into the report.
@@ -279,6 +288,34 @@ export function walk(root: string, options: WalkOptions = {}): Result<WalkResult
     for (const subdir of subdirs.reverse()) stack.push(subdir);
   }
   return ok({ root: absoluteRoot, files, notes, binaryByExtension });
+}
+
+/** Tracked files and the directories above them, built on first use (most ignored entries are checked once). */
+function trackedLookup(source: (() => ReadonlySet<string> | undefined) | undefined): { holdsFile(file: string): boolean; holdsDirectory(dir: string): boolean } {
+  let files: ReadonlySet<string> | undefined;
+  let directories: Set<string> | undefined;
+  const load = (): void => {
+    if (directories !== undefined) return;
+    files = source?.() ?? new Set<string>();
+    directories = new Set<string>();
+    for (const file of files) {
+      for (let slash = file.lastIndexOf('/'); slash > 0; slash = file.lastIndexOf('/', slash - 1)) {
+        const dir = file.slice(0, slash);
+        if (directories.has(dir)) break;
+        directories.add(dir);
+      }
+    }
+  };
+  return {
+    holdsFile: (file) => {
+      load();
+      return files?.has(file) === true;
+    },
+    holdsDirectory: (dir) => {
+      load();
+      return directories?.has(dir) === true;
+    },
+  };
 }
 
 /** What a non-regular, non-directory entry is (a FIFO, socket or device), or undefined for files, directories and links. */

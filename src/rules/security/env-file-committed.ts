@@ -2,8 +2,9 @@
 import type { SecretSpan } from '../../core/rule.js';
 import { noOptions } from '../../core/rule.js';
 import { readValue } from '../../core/secret-syntax.js';
-import { isPublicName, isStructuredNonSecret } from '../../core/secret-values.js';
+import { describesASecret, isPublicName, isStructuredNonSecret } from '../../core/secret-values.js';
 import { findSecrets, isPlaceholder, isSecretName } from '../../core/secrets.js';
+import { dockerStages, instructionLocation, productionDockerfiles, stageChain } from '../../project/dockerfile.js';
 import type { EnvEntry, EnvFile } from '../../project/documents.js';
 import type { FileRole } from '../../project/file-roles.js';
 import type { Project } from '../../project/project.js';
@@ -50,13 +51,44 @@ function realSecrets(file: EnvFile, text: string): EnvSecret[] {
       continue;
     }
     const value = entry.value;
-    if (!isSecretName(entry.key) || /_(?:URL|URI|DSN)$/i.test(entry.key) || value.length < 8 || isPlaceholder(value) || DEV_VALUES.test(value) || isStructuredNonSecret(value)) continue;
+    if (!isSecretName(entry.key) || /_(?:URL|URI|DSN)$/i.test(entry.key) || value.length < 8 || isPlaceholder(value) || describesASecret(value) || DEV_VALUES.test(value) || isStructuredNonSecret(value)) continue;
     found.push({ entry, value: span.value, span: { line: entry.line, column: span.start + 1, endLine: entry.line, endColumn: span.end + 1 }, evidence: `${entry.key} holds a ${value.length}-character value that is not a placeholder or a dev default` });
   }
   return found;
 }
 
-type Messages = { committed: { file: string; keys: string; tracked: boolean } };
+/** Secret-named entries whose value is a stand-in (`JWT_SECRET="SOME_SECRET_FOR_JWT"`): nothing to rotate, but a known value. */
+function placeholderSecrets(file: EnvFile): EnvEntry[] {
+  return file.entries.filter((entry) => isSecretName(entry.key) && !isPublicName(entry.key) && !/_(?:URL|URI|DSN)$/i.test(entry.key) && entry.value !== '' && !entry.value.startsWith('${') && (isPlaceholder(entry.value) || describesASecret(entry.value)));
+}
+
+/**
+ * The COPY/ADD of a shipped stage of a production Dockerfile that puts `envPath` into the image, if any: a
+ * source whose file name is the env file's, from the Dockerfile's own folder or a build stage (`COPY
+ * --from=build /app/.env.docker ./.env`).
+ */
+function shippingCopy(project: Project, envPath: string): { dockerfile: string; location: ReturnType<typeof instructionLocation> } | undefined {
+  const envName = envPath.split('/').pop() ?? envPath;
+  const envDir = envPath.includes('/') ? envPath.slice(0, envPath.lastIndexOf('/')) : '';
+  for (const { path, dockerfile } of productionDockerfiles(project)) {
+    const dockerDir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    if (dockerDir !== envDir && !(dockerDir === '' || envDir.startsWith(`${dockerDir}/`))) continue;
+    const stages = dockerStages(dockerfile);
+    const final = stages[stages.length - 1];
+    if (final === undefined) continue;
+    for (const stage of stageChain(stages, final)) {
+      for (const instruction of stage.instructions) {
+        if (instruction.getKeyword() !== 'COPY' && instruction.getKeyword() !== 'ADD') continue;
+        const args = (instruction.getArgumentsContent() ?? '').split(/\s+/).filter((arg) => arg !== '' && !arg.startsWith('--'));
+        const sources = args.slice(0, -1);
+        if (sources.some((source) => source.split('/').pop() === envName)) return { dockerfile: path, location: instructionLocation(path, instruction) };
+      }
+    }
+  }
+  return undefined;
+}
+
+type Messages = { committed: { file: string; keys: string; tracked: boolean }; shippedPlaceholder: { file: string; keys: string; dockerfile: string } };
 
 export default defineScanRule({
   id: 'security/env-file-committed',
@@ -71,6 +103,7 @@ export default defineScanRule({
   options: noOptions,
   messages: {
     committed: ({ file, keys, tracked }: Messages['committed']) => `${file} ${tracked ? 'is tracked in git' : 'is in the repository and not git-ignored'} with real values for ${keys}`,
+    shippedPlaceholder: ({ file, keys, dockerfile }: Messages['shippedPlaceholder']) => `${dockerfile} copies ${file} into the image, so production runs with the placeholder ${keys} everyone with the repository can read`,
   },
   applies: (project: Project) => project.envFiles().some((file) => !file.isTemplate),
   check(ctx) {
@@ -82,7 +115,25 @@ export default defineScanRule({
       if (isTracked === false) continue;
       const secrets = realSecrets(file, project.text(file.path) ?? '');
       const first = secrets[0];
-      if (first === undefined) continue;
+      if (first === undefined) {
+        // Placeholders leak nothing, unless the image ships them: then the app signs sessions with a published value.
+        const placeholders = placeholderSecrets(file);
+        const copy = placeholders.length === 0 ? undefined : shippingCopy(project, file.path);
+        const entry = placeholders[0];
+        if (copy !== undefined && entry !== undefined) {
+          const keys = placeholders.map((placeholder) => placeholder.key).join(', ');
+          ctx.report({
+            messageId: 'shippedPlaceholder',
+            data: { file: file.path, keys, dockerfile: copy.dockerfile },
+            location: { path: file.path, line: entry.line },
+            severity: 'high',
+            detail: `${file.path} holds placeholder values for ${keys} (first at line ${entry.line}), and ${copy.dockerfile}:${copy.location.line} copies it into a stage the shipped image is built from: unless every deployment overrides them, tokens and sessions are signed with a value anyone who reads the repository knows.`,
+            fix: `Remove the COPY of ${file.path} from ${copy.dockerfile}, pass ${keys} at run time from the platform's secret store, and have the app refuse to start when one is unset or a placeholder.`,
+            key: `placeholder ${file.path}`,
+          });
+        }
+        continue;
+      }
       const keys = secrets.map((secret) => secret.entry.key);
       const role = project.fileRole(file.path);
       ctx.report({

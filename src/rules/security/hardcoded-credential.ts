@@ -63,6 +63,21 @@ function seedRoots(project: Project, command: string): string[] {
 /** Names a seed gives an account's password, clear or hashed. */
 const SEED_PASSWORD_NAME = /^(?:password|passwd|pass|hashedPassword|passwordHash|adminPassword|defaultPassword)$/i;
 
+/**
+ * True when the fallback sits in connection settings whose host also falls back to the local machine
+ * (`host: process.env.DB_HOST || 'localhost'`): the literal is the developer's local database password, a
+ * default for a laptop rather than a production credential written into the code.
+ */
+function fallsBackToLocalHost(ancestors: readonly Node[]): boolean {
+  const object = [...ancestors].reverse().find((ancestor) => ancestor.type === 'ObjectExpression');
+  if (object === undefined || object.type !== 'ObjectExpression') return false;
+  return object.properties.some((property) => {
+    if (property.type !== 'Property' || !/^(?:host|hostname|server)$/i.test(propertyName(property) ?? '')) return false;
+    const fallback = property.value.type === 'LogicalExpression' ? stringValue(property.value.right) : undefined;
+    return fallback !== undefined && /^(?:localhost|127\.0\.0\.1|::1)$/i.test(fallback);
+  });
+}
+
 type Messages = {
   seededAccount: { where: string }; envFallback: { name: string }; literal: { what: string } };
 
@@ -158,13 +173,13 @@ export default defineScanRule({
     }
     // Server code: every server package's scope, plus packages that hold what secrets protect (database, tokens, sessions, mail).
     const files = serverCodeFiles(project, CREDENTIAL_CONSUMERS);
-    const report = (source: ParsedSource, node: Node, value: string, finding: { messageId: 'envFallback'; name: string } | { messageId: 'literal'; what: string }, detail: string): void => {
+    const report = (source: ParsedSource, node: Node, value: string, finding: { messageId: 'envFallback'; name: string } | { messageId: 'literal'; what: string }, detail: string, severity?: 'high'): void => {
       const location = nodeSite(source, node);
       // The span inside the quotes, as written in the file (escapes included), is what the code frame masks.
       const inner = nodeSite(source, { start: node.start + 1, end: Math.max(node.start + 1, node.end - 1) });
       const raw = source.text.slice(node.start + 1, node.end - 1);
       const secretSpans = [{ line: inner.line, column: inner.column ?? 1, endLine: inner.endLine ?? inner.line, endColumn: inner.endColumn ?? 1 }];
-      const shared = { location, secrets: [value, raw], secretSpans, detail: `${detail} File role: ${project.fileRole(source.path)}.` };
+      const shared = { location, secrets: [value, raw], secretSpans, detail: `${detail} File role: ${project.fileRole(source.path)}.`, ...(severity === undefined ? {} : { severity }) };
       if (finding.messageId === 'envFallback') ctx.report({ messageId: 'envFallback', data: { name: finding.name }, ...shared });
       else ctx.report({ messageId: 'literal', data: { what: finding.what }, ...shared });
     };
@@ -185,7 +200,16 @@ export default defineScanRule({
           const value = name === undefined || !isSecretName(name) ? undefined : judged(node.right, name, sink);
           if (name !== undefined && value !== undefined && !reported.has(node.right.start)) {
             reported.add(node.right.start);
-            report(source, node.right, value, { messageId: 'envFallback', name }, `${name} names ${sink === 'key' ? 'a signing or encryption key' : 'a credential'} and falls back to a ${value.length}-character string literal${sink === 'key' ? '' : ' that reads like a credential (not a placeholder, identifier, id or message)'}; a deploy without ${name} runs with this value instead of failing.`);
+            const localDefault = sink === 'credential' && fallsBackToLocalHost(ancestors);
+            report(
+              source,
+              node.right,
+              value,
+              { messageId: 'envFallback', name },
+              `${name} names ${sink === 'key' ? 'a signing or encryption key' : 'a credential'} and falls back to a ${value.length}-character string literal${sink === 'key' ? '' : ' that reads like a credential (not a placeholder, identifier, id or message)'}; a deploy without ${name} runs with this value instead of failing.` +
+                (localDefault ? ' The same connection settings fall back to a localhost host, so this reads as the local development database password (high, not critical): still, require the variable in production rather than default it.' : ''),
+              localDefault ? 'high' : undefined,
+            );
           }
           return;
         }

@@ -8,7 +8,7 @@ import { defineScanRule } from '../support.js';
 
 const SECRET_NAME = /secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key|encryption[_-]?key|credentials?|client[_-]?secret/i;
 /** Names that point at a secret rather than hold it, or are public by design. */
-const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_NAME|_ID|_HEADER|_LENGTH|_TTL|_EXPIR\w*|_URL_ENV|_ENABLED|_REQUIRED)$|PUBLISHABLE[_-]?KEY$|SITE[_-]?KEY$|PUBLIC[_-]?KEY$|^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
+const NOT_A_SECRET = /(?:_FILE|_PATH|_DIR|_NAME|_ID|_HEADER|_LENGTH|_TTL|_EXPIR\w*|_URL_ENV|_ENABLED|_REQUIRED|_PERIOD|_TIMEOUT|_SECONDS|_MINUTES|_HOURS|_DAYS|_INTERVAL|_COUNT|_SIZE)$|PUBLISHABLE[_-]?KEY$|SITE[_-]?KEY$|PUBLIC[_-]?KEY$|^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
 /** Variables a browser bundle receives: whatever is copied into them is public by construction. */
 const CLIENT_PUBLIC = /^(?:VITE_|NEXT_PUBLIC_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/i;
 
@@ -107,7 +107,8 @@ export default defineScanRule({
             const value = variable.value ?? '';
             // `ENV TOKEN_ROTATION_DAYS=30`, `ENV PASSWORD_RESET=true`: settings about secrets, not secrets.
             const isSetting = /^(?:\d+|true|false|yes|no|on|off)$/i.test(value);
-            const namedAndShipped = secretName && shipped.has(stage) && (keyword === 'ARG' || (value !== '' && !isSetting));
+            // `ARG TOKEN_ROTATION_DAYS=0`: an ARG whose default is a setting is a setting, like such an ENV.
+            const namedAndShipped = secretName && shipped.has(stage) && (keyword === 'ARG' ? !isSetting || value === '' : value !== '' && !isSetting);
             if (literal === undefined && !namedAndShipped) continue;
             ctx.report({
               messageId: 'baked',

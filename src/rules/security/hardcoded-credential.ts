@@ -101,6 +101,8 @@ function rejection(value: string, name: string, sink: Sink): string | undefined 
   // 'Enter your password' is a label; 'keyboard cat' is a session secret.
   if (isSentence(trimmed) || (/pass|pwd/i.test(name) && /\s/.test(trimmed))) return 'a label or message';
   if (/^[A-Z][a-z]+$/.test(trimmed)) return 'a capitalised word (a label)';
+  // `SMTP_SECRET = '_smtp'`, hashed with the instance secret into a per-purpose key: a label, not key material.
+  if (/^_[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/.test(trimmed)) return 'a derivation label (a leading underscore and lowercase words)';
   if (sink === 'key') return undefined;
   if (isIdentifierLike(trimmed) || /^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/.test(trimmed)) return 'an identifier (error code, storage key or template id)';
   if (isUuid(trimmed)) return 'an id';

@@ -1,7 +1,7 @@
 // Protects against "works on my machine" builds: without a committed lockfile (or with `npm install` in CI/Docker) every build resolves new versions. Docs: docs/rules/team/lockfile.md
 import { noOptions } from '../../core/rule.js';
 import { ciFiles, stepLine } from '../../project/ci.js';
-import { dockerStages, productionDockerfiles } from '../../project/dockerfile.js';
+import { dockerStages, productionDockerfiles, stageChain } from '../../project/dockerfile.js';
 import type { PackageInfo } from '../../project/packages.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -110,14 +110,22 @@ export default defineScanRule({
     }
     for (const { path, dockerfile } of productionDockerfiles(project)) {
       const lines = (project.text(path) ?? '').split('\n');
-      for (const stage of dockerStages(dockerfile)) {
+      const stages = dockerStages(dockerfile);
+      for (const stage of stages) {
+        // `ENV CI=true` in this stage or one it builds on makes yarn and pnpm install frozen, as on a CI runner.
+        const ciLines = stageChain(stages, stage)
+          .flatMap((chained) => chained.instructions)
+          .filter((instruction) => instruction.getKeyword() === 'ENV' && /(?:^|\s)CI=["']?(?:true|1)["']?(?:\s|$)/i.test(instruction.getArgumentsContent() ?? ''))
+          .map((instruction) => instruction.getRange().start.line);
         for (const instruction of stage.instructions) {
           if (instruction.getKeyword() !== 'RUN') continue;
           const range = instruction.getRange();
           // The raw lines (continuations kept), so a match maps back to its own line.
           const text = lines.slice(range.start.line, range.end.line + 1).join('\n');
           const start = range.start.line + 1;
-          for (const install of looseInstalls(text, true)) {
+          // A stage can only build on stages written above it, so "set earlier" is "set on a line above".
+          const ciEnvironment = ciLines.some((line) => line < range.start.line);
+          for (const install of looseInstalls(text, !ciEnvironment)) {
             const line = start + text.slice(0, install.index).split('\n').length - 1;
             const unfrozen = install.kind === 'unfrozen';
             // The image does get the locked versions; only the guard against a stale lockfile is missing.

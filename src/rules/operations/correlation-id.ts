@@ -10,9 +10,12 @@ const REQUEST_ID_LIBRARIES = [
   'koa-requestid', 'cls-hooked', 'express-pino-logger', 'dd-trace', 'elastic-apm-node', '@opentelemetry/sdk-node', '@opentelemetry/instrumentation-pino', '@opentelemetry/instrumentation-winston', '@opentelemetry/instrumentation-bunyan', '@opentelemetry/auto-instrumentations-node',
   '@vercel/otel', '@opentelemetry/api', 'next-logger', '@axiomhq/nextjs',
 ];
-/** Ids in code: Fastify's built-in request id (with its logger on), Hono requestId(), AsyncLocalStorage contexts, x-request-id / traceparent handling. */
+/**
+ * Ids in code: Fastify's built-in request id (with its logger on), Hono requestId(), AsyncLocalStorage contexts,
+ * x-request-id / traceparent handling, and a product's own `*-Request-Id` response header (`Logto-Core-Request-Id`).
+ */
 const REQUEST_ID_CODE =
-  /x-request-id|x-correlation-id|x-trace-id|traceparent|\bAsyncLocalStorage\b|\bgenReqId\b|\brequestId\s*\(|\bcorrelationId\b|\breq(?:uest)?Id(?:Header|LogLabel)\b|(?:\b[Ff]astify|require\s*\(\s*['"]fastify['"]\s*\))\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)/i;
+  /x-request-id|['"`][\w-]*-request-id['"`]|x-correlation-id|x-trace-id|traceparent|\bAsyncLocalStorage\b|\bgenReqId\b|\brequestId\s*\(|\bcorrelationId\b|\breq(?:uest)?Id(?:Header|LogLabel)\b|(?:\b[Ff]astify|require\s*\(\s*['"]fastify['"]\s*\))\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)/i;
 
 type Messages = { missing: { pkg: string } };
 
@@ -45,7 +48,7 @@ export default defineScanRule({
         location: serverAnchor(project, pkg),
         detail:
           `Looked in package.json of ${listText(scope.members.map((member) => member.displayName))} for ${REQUEST_ID_LIBRARIES.slice(0, 6).join(', ')}, … and in ${scope.files.length} production source file(s) for ` +
-          'x-request-id / x-correlation-id / traceparent handling, genReqId, requestId(), AsyncLocalStorage and Fastify\'s logger (request.id); found none.',
+          'x-request-id / x-correlation-id / traceparent handling, a `*-Request-Id` response header, genReqId, requestId(), AsyncLocalStorage and Fastify\'s logger (request.id); found none.',
       });
     }
   },

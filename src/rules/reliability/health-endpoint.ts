@@ -69,6 +69,9 @@ function isHealthPath(routePath: string | undefined, configured: readonly string
 
 const HEALTH_DECORATOR = /@(?:Get|All)\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping)['"`]|@Controller\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz)['"`]/;
 
+/** A router mounted at a health path (`app.use('/status', statusRouter)`). */
+const HEALTH_MOUNT = /\.use\s*\(\s*['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping|heartbeat)\/?['"`]\s*,\s*[\w$.]+\s*\)/;
+
 /** A Next/Remix file route at a health path that answers GET (an App Router `route.ts` exporting GET, or any pages/Remix handler). */
 function isHealthFileRoute(project: Project, file: string): boolean {
   const routePath = nextAppRoutePath(file) ?? nextPagesApiPath(file) ?? remixRoutePath(file);
@@ -92,6 +95,8 @@ function checkPackage(ctx: RuleContext<Project, Messages, z.infer<typeof options
   const inScope = new Set(sourceFiles.map((file) => file.path));
   const routes = project.routes().filter((route) => inScope.has(route.file));
   if (routes.some((route) => PROBE_METHODS.has(route.method) && isHealthPath(route.path, configured))) return;
+  // `app.use('/status', statusRouter)` with `router.get('/', …)`: the router's root answers at the mount path.
+  if (routes.some((route) => PROBE_METHODS.has(route.method) && route.path === '/' && route.style === 'method-call') && sourceFiles.some((file) => HEALTH_MOUNT.test(project.text(file.path) ?? ''))) return;
   // A GET route that only asks the database whether it answers (`select now()`, `SELECT 1`, `.ping()`) is a health check under any name.
   if (routes.some((route) => PROBE_METHODS.has(route.method) && project.routesOf(route.file).some((full) => full.line === route.line && full.column === route.column && isDatabasePing(project, full)))) return;
   // The container's own healthcheck polling `/` is a liveness probe of a self-hosted app.

@@ -17,6 +17,18 @@ function isProbeOnlyRoute(method: string, path: string | undefined): boolean {
 /** `app.set('trust proxy', true)` / `app.enable('trust proxy')`: every hop trusted, so X-Forwarded-For decides req.ip. */
 const TRUST_ALL_PROXIES = /\.set\s*\(\s*['"]trust proxy['"]\s*,\s*true\s*\)|\.enable\s*\(\s*['"]trust proxy['"]\s*\)/;
 
+/** Every trust-proxy setting of a file, in order: `set('trust proxy', …)`, `enable(…)`, `disable(…)`. */
+const TRUST_PROXY_SETTING = /\.(set|enable|disable)\s*\(\s*['"]trust proxy['"]\s*(?:,\s*([^)]*))?\)/g;
+
+/** A later setting in the same file (`set('trust proxy', 'loopback')` after `enable('trust proxy')`) replaces trust-everything: Express keeps the last. */
+function narrowedLater(text: string): boolean {
+  const settings = [...text.matchAll(TRUST_PROXY_SETTING)];
+  const last = settings[settings.length - 1];
+  if (last === undefined) return false;
+  const trustsAll = last[1] === 'enable' || (last[1] === 'set' && (last[2] ?? '').trim() === 'true');
+  return !trustsAll;
+}
+
 type Messages = { missing: { pkg: string; routes: number }; spoofable: { pkg: string } };
 
 export default defineScanRule({
@@ -42,7 +54,9 @@ export default defineScanRule({
       if (evidence !== undefined) {
         // With `trust proxy` set to true Express takes req.ip from the left-most X-Forwarded-For entry, which the
         // client writes: a limiter keyed on the IP then counts whatever IP the attacker sends.
-        const trustAll = evidence.kind !== 'proxy' ? findText(project, scope.files, TRUST_ALL_PROXIES) : undefined;
+        const trustAllSite = evidence.kind !== 'proxy' ? findText(project, scope.files, TRUST_ALL_PROXIES) : undefined;
+        // Express keeps the last value set: `enable('trust proxy')` followed by `set('trust proxy', 'loopback')` trusts loopback only.
+        const trustAll = trustAllSite !== undefined && !narrowedLater(project.text(trustAllSite.path) ?? '') ? trustAllSite : undefined;
         if (trustAll !== undefined && pkg.frameworks.includes('express')) {
           ctx.report({
             messageId: 'spoofable',

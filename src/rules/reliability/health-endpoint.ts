@@ -69,8 +69,8 @@ function isHealthPath(routePath: string | undefined, configured: readonly string
 
 const HEALTH_DECORATOR = /@(?:Get|All)\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping)['"`]|@Controller\(\s*['"`]\/?(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz)['"`]/;
 
-/** A router mounted at a health path (`app.use('/status', statusRouter)`). */
-const HEALTH_MOUNT = /\.use\s*\(\s*['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping|heartbeat)\/?['"`]\s*,\s*[\w$.]+\s*\)/;
+/** A router mounted at a health path (`app.use('/status', statusRouter)`, or a router factory's result: `statusRouter(context)`). */
+const HEALTH_MOUNT = /\.use\s*\(\s*['"`]\/(?:[\w-]+\/)*(?:health|healthz|healthcheck|livez|readyz|status|ping|heartbeat)\/?['"`]\s*,\s*[\w$.]+(?:\s*\([^()]*\))?\s*\)/;
 
 /** A Next/Remix file route at a health path that answers GET (an App Router `route.ts` exporting GET, or any pages/Remix handler). */
 function isHealthFileRoute(project: Project, file: string): boolean {

@@ -174,7 +174,13 @@ export default defineScanRule({
     const { project } = ctx;
     const selfHosted = serverPackagesWithCode(project, SELF_HOSTED_FRAMEWORKS).filter((pkg) => !isMixed(pkg));
     // Deployed services' production source (their own files and their workspace dependencies'); scripts, seeds, tests and migrations have other roles.
-    const files = serverCodeFiles(project);
+    const servers = new Set(serverPackagesWithCode(project));
+    // A command-line package a service depends on (`logto init`, a migration CLI) runs in someone's terminal: a hung request there is a Ctrl-C.
+    const isCommandLineFile = (file: string): boolean => {
+      const pkg = project.packageOf(file);
+      return pkg !== undefined && !servers.has(pkg) && pkg.manifest.raw['bin'] !== undefined;
+    };
+    const files = serverCodeFiles(project).filter((file) => !isCommandLineFile(file));
     const candidates = files.filter((file) => {
       const text = project.text(file) ?? '';
       return GATE.test(text) && isServerFile(project, file, text, selfHosted);

@@ -21,10 +21,13 @@ const ACCOUNT_PARENT = /^(?:|api|v\d+|auth|authentication|users?|accounts?|publi
  *
  * @example isAuthPath('/api/auth/forgot-password') // true
  * @example isAuthPath('/domains/register') // false
+ * @example isAuthPath('/configs/oidc/session', 'PATCH') // false
  */
-export function isAuthPath(path: string): boolean {
+export function isAuthPath(path: string, method = 'POST'): boolean {
   const segments = path.toLowerCase().split('/').filter((segment) => segment !== '' && !/^[:[{(]/.test(segment));
-  if (segments.some((segment) => GUESSABLE_SEGMENT.test(segment))) return true;
+  // Only a POST creates a session; PATCH or DELETE of one edits its settings or logs out (`PATCH /configs/oidc/session`).
+  const guessable = (segment: string): boolean => GUESSABLE_SEGMENT.test(segment) && (method.toUpperCase() === 'POST' || !/^sessions?$/.test(segment));
+  if (segments.some(guessable)) return true;
   const hasPassword = segments.some((segment) => /^passwords?$/.test(segment));
   if (hasPassword && segments.some((segment) => /^(?:reset|forgot|recover|recovery|request-reset)$/.test(segment))) return true;
   return segments.some((segment, index) => segment === 'register' && segments.slice(0, index).every((parent) => ACCOUNT_PARENT.test(parent)));
@@ -102,7 +105,7 @@ export default defineScanRule({
         const text = project.text(file) ?? '';
         return ROUTE_HINT.test(text) && AUTH_LITERAL.test(text);
       });
-      const authRoutes = [...routesIn(project, candidates)].filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && isAuthPath(route.path));
+      const authRoutes = [...routesIn(project, candidates)].filter((route) => STATE_CHANGING.has(route.method) && route.path !== undefined && isAuthPath(route.path, route.method));
       // NextAuth/Auth.js serves password and magic-link sign-in from its catch-all route: `POST …/callback/credentials`
       // and `POST …/signin/email` are login routes whenever those providers are configured.
       for (const file of scope.files.filter((candidate) => NEXT_AUTH_ROUTE.test(candidate))) {

@@ -61,6 +61,16 @@ function ignoresEnvFiles(project: Project, dockerfile: string): boolean {
   return lines.some((line) => /^(?:\*\*\/|\/)?(?:\.env|\.env\*|\.env\.\*|\*\.env|\.env\*\*|\*)$/.test(line) || line === '**');
 }
 
+/**
+ * Whether anything after `declared` in the stage can record the ARG: every RUN gets the stage's ARGs in its
+ * environment (and `docker history` shows them), and any instruction may expand `$name` / `${name}`.
+ */
+function usedLater(instructions: readonly Instruction[], declared: Instruction, name: string): boolean {
+  const reference = new RegExp(`\\$\\{?${name.replace(/[^\w]/g, '')}\\b`);
+  const after = instructions.filter((instruction) => instruction.getRange().start.line > declared.getRange().start.line);
+  return after.some((instruction) => instruction.getKeyword() === 'RUN' || reference.test(instruction.getArgumentsContent() ?? ''));
+}
+
 type Messages = { baked: { name: string; keyword: string; file: string }; copiesEnvFile: { file: string } };
 
 export default defineScanRule({
@@ -110,13 +120,18 @@ export default defineScanRule({
             // `ARG TOKEN_ROTATION_DAYS=0`: an ARG whose default is a setting is a setting, like such an ENV.
             const namedAndShipped = secretName && shipped.has(stage) && (keyword === 'ARG' ? !isSetting || value === '' : value !== '' && !isSetting);
             if (literal === undefined && !namedAndShipped) continue;
+            // An ARG with no RUN after it and no reference to it is recorded nowhere in the image.
+            const unused = keyword === 'ARG' && literal === undefined && !usedLater(stage.instructions, instruction, variable.name);
             ctx.report({
               messageId: 'baked',
               data: { name: variable.name, keyword, file: path },
               location: instructionLocation(path, instruction),
+              ...(unused ? { severity: 'low' as const } : {}),
               detail: `${keyword} ${variable.name} at ${path}:${instruction.getRange().start.line + 1}${
                 literal !== undefined ? ` has a secret-looking value (${literal.description})` : ` has a secret-looking name in ${stage === final ? 'the final stage' : 'a stage the final stage builds on'}`
-              }; ${keyword === 'ENV' ? 'ENV values are stored in the image config' : 'ARG values used by RUN are recorded in the layer history'}.`,
+              }; ${keyword === 'ENV' ? 'ENV values are stored in the image config' : 'ARG values used by RUN are recorded in the layer history'}.${
+                unused ? ' No RUN follows it in the stage and nothing expands it, so a value passed with --build-arg is not recorded today (low): remove the ARG before a RUN is added after it.' : ''
+              }`,
               ...(literal !== undefined ? { secrets: [literal.value] } : {}),
               key: `${variable.name}:${instruction.getRange().start.line}`,
             });

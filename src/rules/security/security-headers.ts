@@ -18,6 +18,8 @@ const HEADER_CONFIG_FILE = /(?:^|\/)(?:[^/]*\.conf|Caddyfile|[^/]*\.ya?ml|[^/]*\
 const HEADER_CONFIG = /Content-Security-Policy|X-Frame-Options|Strict-Transport-Security|\bcontentSecurityPolicy\b|\bframeDeny\b|\bstsSeconds\b/i;
 const CSP_CONFIG = /Content-Security-Policy|\bcontentSecurityPolicy\s*[:=]\s*["']/i;
 const CSP_DISABLED = /\bcontentSecurityPolicy\s*:\s*false\b/g;
+/** A policy written out: helmet's `contentSecurityPolicy: { directives }` or the header itself. */
+const CSP_POLICY = /\bcontentSecurityPolicy\s*:\s*\{|['"`]Content-Security-Policy['"`]\s*[,:]/i;
 /** Header libraries: a dependency on one is taken as use (plugins are often loaded by name or by autoload). */
 const HEADER_LIBRARIES = ['helmet', '@fastify/helmet', 'fastify-helmet', 'koa-helmet', 'next-secure-headers', 'nosecone', '@nosecone/next', '@nestjs/helmet'];
 
@@ -86,7 +88,9 @@ export default defineScanRule({
       // A CSP protects documents; a JSON API that renders and serves no HTML (CSP switched off so Swagger UI loads) loses little.
       const servesHtml = findText(project, scope.files, SERVES_HTML) !== undefined || pkg.frameworks.some((framework) => framework === 'nextjs' || framework === 'remix' || framework === 'react-router');
       if (proxyCsp !== undefined) continue;
-      for (const site of findAllText(project, scope.files, CSP_DISABLED)) {
+      // `contentSecurityPolicy: false` as a base setting, with per-app policies set in the same module, switches nothing off.
+      const cspSetInFile = (file: string): boolean => CSP_POLICY.test(project.text(file) ?? '');
+      for (const site of findAllText(project, scope.files, CSP_DISABLED).filter((found) => !cspSetInFile(found.path))) {
         ctx.report({
           messageId: 'cspDisabled',
           data: {},

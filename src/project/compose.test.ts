@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
-import { composeEnvironment, effectiveEnvironment, parseShortPort } from './compose.js';
-import { composeFileEnvironment, composeStacks } from './compose-stacks.js';
+import { canRunTogether, composeEnvironment, effectiveEnvironment, parseShortPort } from './compose.js';
+import { coActivatedProfiles, composeFileEnvironment, composeStacks } from './compose-stacks.js';
 import { Project } from './project.js';
 
 function open(files: Record<string, string>) {
@@ -109,6 +109,30 @@ describe('composeStacks', () => {
         ['docker-compose.yml', 'default'],
         ['apps/web/docker-compose.yml', 'development'],
       ]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('compose profiles', () => {
+  it('runs two services together when either has no profile or they share one, not when their profiles are disjoint', () => {
+    expect(canRunTogether([], ['debug'], [])).toBe(true);
+    expect(canRunTogether(['app', 'full'], ['full'], [])).toBe(true);
+    expect(canRunTogether(['bundle'], ['split', 'api'], [])).toBe(false);
+    expect(canRunTogether(['bundle'], ['split'], [['bundle', 'split']])).toBe(true);
+    expect(canRunTogether(['bundle'], ['split'], [['*']])).toBe(true);
+  });
+
+  it('reads the profiles a repository activates together from env files, commands and docs', () => {
+    const { project, cleanup } = open({
+      'docker-compose.yml': 'services:\n  api:\n    profiles: [api]\n    build: .\n',
+      '.env': 'COMPOSE_PROFILES=api,worker\n',
+      'Makefile': 'up:\n\tdocker compose --profile api --profile=admin up -d\none:\n\tdocker compose --profile api up -d\n',
+      'README.md': '```sh\nCOMPOSE_PROFILES=web,docs docker compose up\n```\n',
+    });
+    try {
+      expect([...coActivatedProfiles(project)].map((set) => [...set].sort().join(',')).sort()).toEqual(['admin,api', 'api,worker', 'docs,web']);
     } finally {
       cleanup();
     }

@@ -183,8 +183,39 @@ const OPTIONAL_PROFILE = /^(?:dev|development|debug|local|test|testing|e2e|ci|to
  * @example isOptionalService(service) // true for `profiles: [debug]`
  */
 export function isOptionalService(service: ComposeService): boolean {
-  const profiles = sequenceItems(mapGet(service.node, 'profiles')).map((item) => scalarString(item) ?? '');
+  const profiles = serviceProfiles(service);
   return profiles.length > 0 && profiles.every((profile) => OPTIONAL_PROFILE.test(profile));
+}
+
+/**
+ * The `profiles:` of a service (a list, or one name written as a scalar); empty when `docker compose up` starts it
+ * without any `--profile`.
+ *
+ * @example serviceProfiles(service) // ['backend', 'app'] for `profiles: ["backend", "app"]`
+ */
+export function serviceProfiles(service: ComposeService): string[] {
+  const profiles = mapGet(service.node, 'profiles');
+  const single = scalarString(profiles);
+  if (single !== undefined) return single === '' ? [] : [single];
+  return sequenceItems(profiles).flatMap((item) => {
+    const name = scalarString(item);
+    return name === undefined || name === '' ? [] : [name];
+  });
+}
+
+/**
+ * Whether one `up` can start two services, judged by their profiles: a service without profiles runs whenever its
+ * file does, so it runs beside any other; two profiled services run together only when they share a profile, or
+ * when the repository activates a profile of each at once (`coActivated`: `COMPOSE_PROFILES=a,b`,
+ * `--profile a --profile b`). Disjoint profiles are alternative deployments of one file (an all-in-one service
+ * and the separate services it bundles), which compose never starts side by side unless told to.
+ *
+ * @example canRunTogether(['default'], ['backend', 'app'], []) // false
+ */
+export function canRunTogether(a: readonly string[], b: readonly string[], coActivated: readonly (readonly string[])[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  if (a.some((profile) => b.includes(profile))) return true;
+  return coActivated.some((set) => (set.includes('*') || a.some((profile) => set.includes(profile))) && (set.includes('*') || b.some((profile) => set.includes(profile))));
 }
 
 /** The directory of a repository-relative file ('' for the root). */

@@ -1,5 +1,5 @@
 import { ciFiles } from './ci.js';
-import { composeEnvironment, composeServices, dirOf, effectiveEnvironment, type ComposeEnvironment } from './compose.js';
+import { composeEnvironment, composePurpose, composeServices, dirOf, type ComposeEnvironment, type ComposePurpose } from './compose.js';
 import { mapGet, scalarString, sequenceItems, type YamlFile } from './documents.js';
 import type { Project } from './project.js';
 import { shellUnits } from './scripts.js';
@@ -249,18 +249,28 @@ export function stackOf(project: Project, a: YamlFile, b: YamlFile): ComposeStac
 }
 
 /**
- * The environment a compose file serves in this repository: its own name or folder first (see
- * `effectiveEnvironment`); a neutral file merged into a production or staging stack (`-f docker-compose.yml
- * -f docker-compose.prod.yml`) is part of that deployment, so it is `default`, not the local stack its
- * production sibling would otherwise make it.
+ * The environment a compose file serves in this repository, and why (see `composePurpose`): its own name, folder,
+ * header or contents first; a neutral file merged into a production or staging stack (`-f docker-compose.yml
+ * -f docker-compose.prod.yml`) is part of that deployment, so it is `default`, not the local stack its production
+ * sibling, its header or its backing services would otherwise make it.
+ *
+ * @example composeFilePurpose(project, base).environment // 'default' when a script combines it with docker-compose.prod.yml
+ */
+export function composeFilePurpose(project: Project, file: YamlFile): ComposePurpose {
+  const own = composePurpose(file, project.composeFiles());
+  if (own.environment !== 'development' || own.basis === 'name') return own;
+  const deployedPartner = composeStacks(project)
+    .filter((stack) => stack.kind === 'merged' && stack.files.includes(file))
+    .flatMap((stack) => stack.files)
+    .find((other) => other !== file && ['production', 'staging'].includes(composeEnvironment(other)));
+  return deployedPartner === undefined ? own : { environment: 'default', basis: 'none', reason: `it is merged with ${deployedPartner.path} into the deployed stack` };
+}
+
+/**
+ * The environment a compose file serves in this repository (see `composeFilePurpose`).
  *
  * @example composeFileEnvironment(project, base) // 'default' when a script combines it with docker-compose.prod.yml
  */
 export function composeFileEnvironment(project: Project, file: YamlFile): ComposeEnvironment {
-  const own = effectiveEnvironment(file, project.composeFiles());
-  if (own !== 'development' || composeEnvironment(file) !== 'default') return own;
-  const deployedPartner = composeStacks(project).some(
-    (stack) => stack.kind === 'merged' && stack.files.includes(file) && stack.files.some((other) => other !== file && ['production', 'staging'].includes(composeEnvironment(other))),
-  );
-  return deployedPartner ? 'default' : own;
+  return composeFilePurpose(project, file).environment;
 }

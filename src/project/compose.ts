@@ -316,25 +316,129 @@ function leadingComment(file: YamlFile): string {
   return [file.document.commentBefore, isNode(contents) ? contents.commentBefore : undefined, isNode(firstKey) ? firstKey.commentBefore : undefined].filter((text) => typeof text === 'string').join('\n');
 }
 
-/** A header comment that says the file is for local development only (dub's `apps/web/docker-compose.yml`). */
-const DEV_ONLY_HEADER = /\b(?:(?:local\s+)?development|local\s+dev(?:elopment)?|dev)\s+(?:use\s+)?only\b|\bonly\s+for\s+(?:local\s+)?dev(?:elopment)?\b|\bnot\s+(?:meant|intended|suitable)\s+for\s+production\b/i;
+/**
+ * Header sentences that say what a compose file is not for, each a statement about the file rather than a word
+ * in a list of options: "meant for local development only" (dub's `apps/web/docker-compose.yml`), "THIS IS NOT TO
+ * BE USED FOR PERSONAL DEPLOYMENTS" and "used for internal testing deployments" (hoppscotch's
+ * `docker-compose.deploy.yml`). A profile list that mentions one option "for local development" says nothing
+ * about the file, so a bare "local development" does not count.
+ */
+const NON_PRODUCTION_HEADER = [
+  /\b(?:(?:local\s+)?development|local\s+dev(?:elopment)?|dev)\s+(?:use\s+|purposes\s+)?only\b/i,
+  /\bonly\s+for\s+(?:local\s+)?(?:dev(?:elopment)?|testing|tests?)\b/i,
+  /\bnot\s+(?:meant|intended|suitable|ready|designed)\s+for\s+(?:use\s+in\s+)?production\b/i,
+  /\bnot\s+(?:(?:to\s+be\s+used|for\s+use)\s+(?:for|in)|for)\s+(?:production|prod\b|personal\s+deployments?|self[\s-]?host(?:ing|ed)?|real\s+deployments?)/i,
+  /\b(?:do\s+not|don't|never)\s+use\s+(?:this\s+(?:file\s+|compose\s+file\s+|stack\s+|setup\s+|config(?:uration)?\s+)?|it\s+)?(?:in|for)\s+production\b/i,
+  /\bfor\s+(?:internal\s+|local\s+)?(?:testing|tests?)\s+(?:only|purposes|deployments?|environments?)\b/i,
+  /\b(?:testing|tests?)\s+(?:purposes\s+)?only\b/i,
+  /\b(?:this|the)\s+(?:file|compose\s+file|stack|setup|config(?:uration)?|docker[\s-]compose(?:\s+file)?)\s+(?:is\s+)?(?:(?:meant|intended|only|just|used)\s+)?for\s+(?:local\s+)?(?:dev(?:elopment)?|testing)\b/i,
+  /\bfor\s+local\s+development\s+(?:only|purposes)\b/i,
+  /^\s*(?:a\s+)?local\s+dev(?:elopment)?\s+(?:stack|environment|setup|services|infrastructure)\b/i,
+];
+
+/** The header line that says the file is not for production, if one does. */
+function nonProductionHeader(file: YamlFile): string | undefined {
+  return leadingComment(file)
+    .split('\n')
+    .map((line) => line.replace(/^\s*#?\s*/, '').trim())
+    .find((line) => NON_PRODUCTION_HEADER.some((pattern) => pattern.test(line)));
+}
+
+/** Queues, object stores and cloud emulators a local stack runs beside databases and caches. */
+const QUEUE_OR_STORE_IMAGE = /(?:^|\/)(?:kafka|cp-kafka|zookeeper|cp-zookeeper|redpanda|minio|localstack|azurite|elasticmq|fake-gcs-server|pubsub-emulator|mosquitto|activemq|artemis)(?::|@|$)/i;
+/** Developer tools that sit beside backing services: database admin UIs and mail catchers. */
+const DEV_TOOL_IMAGE = /(?:^|\/)(?:pgadmin4?|adminer|phpmyadmin|mongo-express|redis-commander|redisinsight|mailhog|mailpit|maildev|mailcatcher|smtp4dev|inbucket)(?::|@|$)/i;
 
 /**
- * The environment a compose file serves, using its siblings: a plain `docker-compose.yml` next to a
- * `docker-compose.production.yml` is the local development stack, and so is a file whose header comment says it
- * is for local development only.
+ * True for a service that backs an app instead of being one: a database, cache or broker (`backingEngine`), a queue,
+ * object store or cloud emulator, or a developer tool beside them (pgAdmin, Adminer, a mail catcher), run from a
+ * published image (nothing built from the repository).
+ *
+ * @example isBackingService(service) // true for `image: dpage/pgadmin4`
+ */
+export function isBackingService(service: ComposeService): boolean {
+  if (mapGet(service.node, 'build') !== undefined || service.image === undefined) return false;
+  const image = service.image.replace(/^docker\.io\//, '');
+  return backingEngine(service) !== undefined || QUEUE_OR_STORE_IMAGE.test(image) || DEV_TOOL_IMAGE.test(image);
+}
+
+/** A compose file of backing services only (see `backingOnlyStack`). */
+export interface BackingOnlyStack {
+  /** Service names with what they run: `postgres (postgres)`. */
+  readonly services: readonly string[];
+  /** At least one host port is published and every published one is bound to loopback, and no service shares the host's network. */
+  readonly loopbackOnly: boolean;
+}
+
+/**
+ * The file's services when every one of them backs an app rather than being one (`isBackingService`): no service is
+ * built from the repository or runs an image it publishes. Such a file is what a developer runs beside an app started
+ * on the host (outline's redis and postgres for `make up`, a postgres and pgAdmin helper); undefined otherwise.
+ *
+ * @example backingOnlyStack(file)?.loopbackOnly // true for redis and postgres on 127.0.0.1
+ */
+export function backingOnlyStack(file: YamlFile): BackingOnlyStack | undefined {
+  const services = composeServices(file);
+  if (services.length === 0 || !services.every(isBackingService)) return undefined;
+  // `"5432"` without a host part still publishes, on an ephemeral port of every interface.
+  const ports = services.flatMap(servicePorts);
+  const hostNetwork = services.some((service) => scalarString(mapGet(service.node, 'network_mode')) === 'host');
+  return {
+    services: services.map((service) => `${service.name} (${service.image ?? '?'})`),
+    loopbackOnly: !hostNetwork && ports.length > 0 && ports.every((port) => isLoopback(port.hostIp)),
+  };
+}
+
+/** What decided a compose file's environment, and the words a finding's detail uses for it. */
+export interface ComposePurpose {
+  readonly environment: ComposeEnvironment;
+  /**
+   * `name`: the file or folder name says it; `header`: its header comment says it is not for production;
+   * `sibling`: a standalone production file beside it is the deployed stack; `backing-only`: it runs only backing
+   * services, all on loopback; `none`: nothing says, it is the default stack.
+   */
+  readonly basis: 'name' | 'header' | 'sibling' | 'backing-only' | 'none';
+  /** Why, for a reader: `its header comment says "Internal … for internal testing deployments"`. */
+  readonly reason: string;
+}
+
+/**
+ * The environment a compose file serves and why, using its siblings: its own name or folder first; then a header
+ * comment that says it is for local development or testing, or not for production; then a plain `docker-compose.yml`
+ * next to a standalone `docker-compose.production.yml`, which is the local development stack; then a file of backing
+ * services only (databases, caches, queues, their admin UIs) that builds nothing and binds every published port to
+ * loopback: a stack for an app run on the host, reachable from that machine only.
+ *
+ * @example composePurpose(file, project.composeFiles()).reason // 'it runs only backing services (redis (redis), postgres (postgres)) …'
+ */
+export function composePurpose(file: YamlFile, files: readonly YamlFile[]): ComposePurpose {
+  const own = composeEnvironment(file);
+  if (own !== 'default') return { environment: own, basis: 'name', reason: `its name or folder (${file.path}) says ${own}` };
+  const header = nonProductionHeader(file);
+  if (header !== undefined) return { environment: 'development', basis: 'header', reason: `its header comment says it is not a production stack ("${header.slice(0, 100)}")` };
+  // A production file that only overrides (`command: yarn start`, no image or build of its own) runs on top of this
+  // one (`-f docker-compose.yml -f docker-compose.prod.yml`): this file is then part of production too.
+  const deployedSiblings = files.filter((other) => other !== file && dirOf(other.path) === dirOf(file.path) && ['production', 'staging'].includes(composeEnvironment(other)));
+  const standalone = deployedSiblings.find((other) => composeServices(other).some((service) => service.image !== undefined || mapGet(service.node, 'build') !== undefined));
+  if (standalone !== undefined) return { environment: 'development', basis: 'sibling', reason: `${standalone.path} beside it is the deployed stack` };
+  const backing = backingOnlyStack(file);
+  if (backing?.loopbackOnly === true) {
+    return {
+      environment: 'development',
+      basis: 'backing-only',
+      reason: `it runs only backing services (${backing.services.join(', ')}), builds no app from the repository, and binds every published port to loopback: a local stack for an app run on the host`,
+    };
+  }
+  return { environment: 'default', basis: 'none', reason: `nothing in its name, folder or header says it is not the deployed stack` };
+}
+
+/**
+ * The environment a compose file serves (see `composePurpose` for how it is decided).
  *
  * @example effectiveEnvironment(project.composeFiles()[0], project.composeFiles()) // 'development'
  */
 export function effectiveEnvironment(file: YamlFile, files: readonly YamlFile[]): ComposeEnvironment {
-  const own = composeEnvironment(file);
-  if (own !== 'default') return own;
-  if (DEV_ONLY_HEADER.test(leadingComment(file))) return 'development';
-  // A production file that only overrides (`command: yarn start`, no image or build of its own) runs on top of this
-  // one (`-f docker-compose.yml -f docker-compose.prod.yml`): this file is then part of production too.
-  const deployedSiblings = files.filter((other) => other !== file && dirOf(other.path) === dirOf(file.path) && ['production', 'staging'].includes(composeEnvironment(other)));
-  if (deployedSiblings.length === 0) return 'default';
-  return deployedSiblings.some((other) => composeServices(other).some((service) => service.image !== undefined || mapGet(service.node, 'build') !== undefined)) ? 'development' : 'default';
+  return composePurpose(file, files).environment;
 }
 
 /** Images pushed from this repository's builds: a private registry path or a tag chosen by a variable. */

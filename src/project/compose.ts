@@ -1,5 +1,6 @@
 import { isMap, isNode, type Node as YamlNode } from 'yaml';
 import { mapEntries, mapGet, scalarString, sequenceItems, type YamlFile } from './documents.js';
+import { lastForegroundCommand } from './scripts.js';
 
 export interface ComposeService {
   readonly file: YamlFile;
@@ -447,4 +448,74 @@ const OWN_IMAGE = /^(?:ghcr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+
 /** True when the service runs an image this repository builds and pushes (`ghcr.io/acme/api:${TAG}`). */
 export function isOwnImage(service: ComposeService): boolean {
   return service.image !== undefined && OWN_IMAGE.test(service.image) && backingEngine(service) === undefined;
+}
+
+const SHELL_PROGRAM = /^(?:\/(?:usr\/)?bin\/)?(?:ba|da|a)?sh$/;
+
+/**
+ * The shell a service runs (`command:`, else `entrypoint:`), in string or list form, with a `sh -c "…"` wrapper
+ * unwrapped: `["sh", "-c", "pnpm exec prisma migrate deploy"]` → `pnpm exec prisma migrate deploy`.
+ *
+ * @example serviceShell(service) // 'npm run migrate' for `command: ["npm", "run", "migrate"]`
+ */
+export function serviceShell(service: ComposeService): string | undefined {
+  const node = mapGet(service.node, 'command') ?? mapGet(service.node, 'entrypoint');
+  const written = scalarString(node);
+  if (written !== undefined) {
+    const wrapped = /^\s*(?:\/(?:usr\/)?bin\/)?(?:ba|da|a)?sh\s+-c\s+(["'])([\s\S]*)\1\s*$/.exec(written);
+    return wrapped?.[2] ?? written;
+  }
+  const argv = sequenceItems(node).map((item) => scalarString(item) ?? '');
+  if (argv.length === 0) return undefined;
+  if (SHELL_PROGRAM.test(argv[0] ?? '') && argv[1] === '-c') return argv[2];
+  return argv.join(' ');
+}
+
+/** Commands that apply migrations or seeds and exit: a job, not a server. */
+const MIGRATION_COMMAND =
+  /^(?:(?:npx|pnpm\s+(?:exec|dlx)|yarn(?:\s+dlx)?|bunx)\s+)?(?:prisma\s+(?:migrate\s+(?:deploy|dev|reset|resolve)|db\s+(?:push|seed))|knex\s+(?:migrate:\w+|seed:run)|sequelize(?:-cli)?\s+db:(?:migrate|seed)|typeorm(?:-ts-node-(?:commonjs|esm))?\s+migration:run|drizzle-kit\s+(?:migrate|push)|node-pg-migrate\b|db-migrate\s+up|mikro-orm\s+migration:up|dbmate\s+(?:up|migrate)|flyway\s+migrate|liquibase\s+update|goose\s+up|migrate\s+(?:-path|-source|-database|up)\b|alembic\s+upgrade|rails\s+db:(?:migrate|seed|prepare)|python3?\s+manage\.py\s+migrate)|^(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:[\w-]+:)?(?:migrate|migrations?|seed|db:(?:migrate|seed|push|deploy))(?::[\w-]+)?(?:\s|$)|^(?:node|tsx|ts-node)\s+\S*(?:migrat|seed)[\w.-]*\.[cm]?[jt]s\b/i;
+
+/**
+ * Why a compose service is a one-shot job that exits by design, or undefined: the command it waits on last applies
+ * migrations or seeds (`prisma migrate deploy`, `npm run migrate`, `knex migrate:latest`; not
+ * `prisma migrate deploy && node server.js`, which then serves), or another service of the file waits for it with
+ * `condition: service_completed_successfully`.
+ *
+ * @example oneShotJob(migrate, composeServices(file)) // 'its command "pnpm exec prisma migrate deploy" applies migrations or seeds and exits'
+ */
+export function oneShotJob(service: ComposeService, services: readonly ComposeService[]): string | undefined {
+  const shell = serviceShell(service);
+  const last = shell === undefined ? undefined : lastForegroundCommand(shell);
+  if (last !== undefined && MIGRATION_COMMAND.test(last)) return `its command "${last.slice(0, 80)}" applies migrations or seeds and exits`;
+  const waiting = services.find((other) => other !== service && serviceDependencies(other).some((dependency) => dependency.name === service.name && dependency.condition === 'service_completed_successfully'));
+  return waiting === undefined ? undefined : `"${waiting.name}" waits for it with condition: service_completed_successfully, so it is meant to run to completion`;
+}
+
+const DEPRECATED_PROFILE = /^(?:deprecated|legacy|obsolete|old)$/i;
+/** A comment that says the service itself is on its way out. */
+const DEPRECATED_COMMENT = /\b(?:is|are)\s+(?:now\s+)?deprecated\b|^\s*deprecated\b|\bdeprecated\s+(?:service|services|image|container|version)\b|\bkept\s+(?:only\s+)?for\s+backwards?[\s-]compatibility\b|\b(?:is|are)\s+(?:now\s+)?(?:obsolete|legacy)\b/im;
+/** A deprecation comment that covers every service after it (`All the services listed below are deprecated`). */
+const SECTION_MARKER = /\b(?:below|following)\b/i;
+
+/**
+ * Why a compose service is deprecated, or undefined: every profile that starts it is a deprecated/legacy one, or the
+ * comment above it (or above an earlier service, for "the services below are deprecated") says it is.
+ *
+ * @example serviceDeprecation(oldBackend) // 'only the "deprecated" profile starts it'
+ */
+export function serviceDeprecation(service: ComposeService): string | undefined {
+  const profiles = serviceProfiles(service);
+  if (profiles.length > 0 && profiles.every((profile) => DEPRECATED_PROFILE.test(profile))) return `only the ${profiles.map((profile) => `"${profile}"`).join(', ')} profile starts it`;
+  const items = mapGet(service.file.document.contents, 'services');
+  if (!isMap(items)) return undefined;
+  const index = items.items.findIndex((pair) => isNode(pair.key) && scalarString(pair.key) === service.name);
+  for (let earlier = index; earlier >= 0; earlier -= 1) {
+    const key = items.items[earlier]?.key;
+    const comment = isNode(key) ? key.commentBefore : undefined;
+    if (typeof comment !== 'string' || !DEPRECATED_COMMENT.test(comment)) continue;
+    if (earlier !== index && !SECTION_MARKER.test(comment)) continue;
+    const line = comment.split('\n').map((text) => text.trim()).find((text) => DEPRECATED_COMMENT.test(text)) ?? comment.trim();
+    return `the comment ${earlier === index ? 'above it' : `above "${scalarString(items.items[earlier]?.key) ?? ''}"`} says "${line.slice(0, 100)}"`;
+  }
+  return undefined;
 }

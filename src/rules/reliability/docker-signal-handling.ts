@@ -3,6 +3,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
 import { composeFileEnvironment } from '../../project/compose-stacks.js';
 import { composeServices, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
+import { unshippedDockerfile } from '../../project/deployment.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import type { DockerfileInfo } from '../../project/documents.js';
 import { copiedFrom, dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, stageChain, type DockerCommand, type DockerStage } from '../../project/dockerfile.js';
@@ -180,6 +181,8 @@ export default defineScanRule({
       // A tool image (nothing copied from the repository) does not run the app, whose shutdown this rule protects.
       if (builds.withInit.has(path) || packagesToolOnly(info)) continue;
       const stages = dockerStages(dockerfile);
+      // A deprecated Dockerfile that CI does not publish runs only where someone still builds it by hand.
+      const unshipped = unshippedDockerfile(ctx.project, path);
       for (const { stage, label } of runningStages(stages, builds.targets.get(path))) {
         const entrypoint = effectiveInstruction(stages, stage, 'ENTRYPOINT');
         const cmd = effectiveInstruction(stages, stage, 'CMD');
@@ -197,7 +200,8 @@ export default defineScanRule({
             messageId: 'swallowed',
             data: { file: path, stage: label, keyword: instruction.getKeyword() },
             location: instructionLocation(path, instruction),
-            detail: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} \`FROM ${stage.from.getArgumentsContent() ?? ''}\` (line ${stage.from.getRange().start.line + 1}): ${reason}. No tini/dumb-init ENTRYPOINT, and no compose service with \`init: true\` builds this Dockerfile.`,
+            detail: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} \`FROM ${stage.from.getArgumentsContent() ?? ''}\` (line ${stage.from.getRange().start.line + 1}): ${reason}. No tini/dumb-init ENTRYPOINT, and no compose service with \`init: true\` builds this Dockerfile.${unshipped === undefined ? '' : ` Low: ${unshipped}.`}`,
+            ...(unshipped === undefined ? {} : { severity: 'low' as const }),
           });
           break;
         }

@@ -1,5 +1,5 @@
 import { ciFiles } from './ci.js';
-import { composeEnvironment, composeServices, dirOf, effectiveEnvironment, type ComposeEnvironment } from './compose.js';
+import { composeEnvironment, composePurpose, composeServices, dirOf, type ComposeEnvironment, type ComposePurpose } from './compose.js';
 import { mapGet, scalarString, sequenceItems, type YamlFile } from './documents.js';
 import type { Project } from './project.js';
 import { shellUnits } from './scripts.js';
@@ -174,6 +174,61 @@ export function composeStacks(project: Project): readonly ComposeStack[] {
   return stacks;
 }
 
+/** `--profile a` / `--profile=a` in one compose invocation, and `COMPOSE_PROFILES=a,b` set in front of it. */
+const PROFILE_FLAG = /(?:^|\s)--profile(?:\s+|=)(['"]?)([^\s'"]+)\1/g;
+const PROFILES_VARIABLE = /\bCOMPOSE_PROFILES=(['"]?)([^\s'"]+)\1/g;
+
+function profileList(value: string): string[] {
+  return value.split(',').map((profile) => profile.trim()).filter((profile) => profile !== '');
+}
+
+function activatesSeveral(set: readonly string[]): boolean {
+  return set.length > 1 || set.includes('*');
+}
+
+/** The profile sets one piece of shell or documentation activates at once, one set per invocation. */
+function profilesIn(text: string): string[][] {
+  if (!/--profile|COMPOSE_PROFILES/.test(text)) return [];
+  const sets: string[][] = [];
+  for (const line of text.split('\n')) {
+    const fromVariable = [...line.matchAll(PROFILES_VARIABLE)].flatMap((match) => profileList(match[2] ?? ''));
+    for (const match of line.matchAll(INVOCATION)) {
+      const flags = [...(match[1] ?? '').matchAll(PROFILE_FLAG)].map((flag) => flag[2] ?? '');
+      const set = [...fromVariable, ...flags];
+      if (activatesSeveral(set)) sets.push(set);
+    }
+    // `export COMPOSE_PROFILES=a,b` on a line of its own applies to the commands after it.
+    if (activatesSeveral(fromVariable) && !/\bdocker[- ]compose\b/.test(line)) sets.push(fromVariable);
+  }
+  return sets;
+}
+
+const profileCache = new WeakMap<Project, readonly (readonly string[])[]>();
+
+/**
+ * The sets of compose profiles the repository activates together: `COMPOSE_PROFILES=a,b` in an env file or in front
+ * of a command, `docker compose --profile a --profile b up` (or `--profile "*"`) in scripts, Makefiles, package.json,
+ * CI steps and Markdown docs. Only sets of two or more profiles are kept: one profile at a time starts nothing
+ * beyond what the profiles themselves say.
+ *
+ * @example coActivatedProfiles(project) // [['app', 'admin']] for `docker compose --profile app --profile admin up`
+ */
+export function coActivatedProfiles(project: Project): readonly (readonly string[])[] {
+  const cached = profileCache.get(project);
+  if (cached !== undefined) return cached;
+  const sets: string[][] = [];
+  for (const env of project.envFiles()) {
+    const entry = env.entries.find((candidate) => candidate.key === 'COMPOSE_PROFILES');
+    const profiles = entry === undefined ? [] : profileList(entry.value);
+    if (activatesSeveral(profiles)) sets.push(profiles);
+  }
+  for (const unit of shellUnits(project)) sets.push(...profilesIn(unit.text));
+  for (const ci of ciFiles(project)) for (const step of ci.steps) sets.push(...profilesIn(step.run));
+  for (const doc of project.markdownDocs()) sets.push(...profilesIn(doc.text));
+  profileCache.set(project, sets);
+  return sets;
+}
+
 /**
  * True when compose runs `a` and `b` as one project (their services merge by name).
  *
@@ -194,18 +249,28 @@ export function stackOf(project: Project, a: YamlFile, b: YamlFile): ComposeStac
 }
 
 /**
- * The environment a compose file serves in this repository: its own name or folder first (see
- * `effectiveEnvironment`); a neutral file merged into a production or staging stack (`-f docker-compose.yml
- * -f docker-compose.prod.yml`) is part of that deployment, so it is `default`, not the local stack its
- * production sibling would otherwise make it.
+ * The environment a compose file serves in this repository, and why (see `composePurpose`): its own name, folder,
+ * header or contents first; a neutral file merged into a production or staging stack (`-f docker-compose.yml
+ * -f docker-compose.prod.yml`) is part of that deployment, so it is `default`, not the local stack its production
+ * sibling, its header or its backing services would otherwise make it.
+ *
+ * @example composeFilePurpose(project, base).environment // 'default' when a script combines it with docker-compose.prod.yml
+ */
+export function composeFilePurpose(project: Project, file: YamlFile): ComposePurpose {
+  const own = composePurpose(file, project.composeFiles());
+  if (own.environment !== 'development' || own.basis === 'name') return own;
+  const deployedPartner = composeStacks(project)
+    .filter((stack) => stack.kind === 'merged' && stack.files.includes(file))
+    .flatMap((stack) => stack.files)
+    .find((other) => other !== file && ['production', 'staging'].includes(composeEnvironment(other)));
+  return deployedPartner === undefined ? own : { environment: 'default', basis: 'none', reason: `it is merged with ${deployedPartner.path} into the deployed stack` };
+}
+
+/**
+ * The environment a compose file serves in this repository (see `composeFilePurpose`).
  *
  * @example composeFileEnvironment(project, base) // 'default' when a script combines it with docker-compose.prod.yml
  */
 export function composeFileEnvironment(project: Project, file: YamlFile): ComposeEnvironment {
-  const own = effectiveEnvironment(file, project.composeFiles());
-  if (own !== 'development' || composeEnvironment(file) !== 'default') return own;
-  const deployedPartner = composeStacks(project).some(
-    (stack) => stack.kind === 'merged' && stack.files.includes(file) && stack.files.some((other) => other !== file && ['production', 'staging'].includes(composeEnvironment(other))),
-  );
-  return deployedPartner ? 'default' : own;
+  return composeFilePurpose(project, file).environment;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
-import { composeEnvironment, effectiveEnvironment, parseShortPort } from './compose.js';
-import { composeFileEnvironment, composeStacks } from './compose-stacks.js';
+import { canRunTogether, composeEnvironment, composePurpose, effectiveEnvironment, parseShortPort } from './compose.js';
+import { coActivatedProfiles, composeFileEnvironment, composeStacks } from './compose-stacks.js';
 import { Project } from './project.js';
 
 function open(files: Record<string, string>) {
@@ -112,5 +112,71 @@ describe('composeStacks', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('compose profiles', () => {
+  it('runs two services together when either has no profile or they share one, not when their profiles are disjoint', () => {
+    expect(canRunTogether([], ['debug'], [])).toBe(true);
+    expect(canRunTogether(['app', 'full'], ['full'], [])).toBe(true);
+    expect(canRunTogether(['bundle'], ['split', 'api'], [])).toBe(false);
+    expect(canRunTogether(['bundle'], ['split'], [['bundle', 'split']])).toBe(true);
+    expect(canRunTogether(['bundle'], ['split'], [['*']])).toBe(true);
+  });
+
+  it('reads the profiles a repository activates together from env files, commands and docs', () => {
+    const { project, cleanup } = open({
+      'docker-compose.yml': 'services:\n  api:\n    profiles: [api]\n    build: .\n',
+      '.env': 'COMPOSE_PROFILES=api,worker\n',
+      'Makefile': 'up:\n\tdocker compose --profile api --profile=admin up -d\none:\n\tdocker compose --profile api up -d\n',
+      'README.md': '```sh\nCOMPOSE_PROFILES=web,docs docker compose up\n```\n',
+    });
+    try {
+      expect([...coActivatedProfiles(project)].map((set) => [...set].sort().join(',')).sort()).toEqual(['admin,api', 'api,worker', 'docs,web']);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('composePurpose', () => {
+  const purposes = (files: Record<string, string>): Record<string, string> => {
+    const { project, cleanup } = open(files);
+    try {
+      const composeFiles = project.composeFiles();
+      return Object.fromEntries(
+        composeFiles.map((file) => {
+          const purpose = composePurpose(file, composeFiles);
+          return [file.path, `${purpose.environment}/${purpose.basis}`];
+        }),
+      );
+    } finally {
+      cleanup();
+    }
+  };
+  const app = 'services:\n  app:\n    build: .\n  db:\n    image: postgres:16\n';
+
+  it('reads headers that say the file is not for production, and not a profile list that mentions local development', () => {
+    expect(
+      purposes({
+        'a/compose.yml': `# THIS IS NOT TO BE USED FOR PERSONAL DEPLOYMENTS!\n# Internal image for internal testing deployments\n${app}`,
+        'b/compose.yml': `# Not to be used for production.\n${app}`,
+        'c/compose.yml': `# For testing only\n\n${app}`,
+        'd/compose.yml': `# This compose file is meant for local development.\n${app}`,
+        'e/compose.yml': `# Self-host preset. Profiles:\n# - default: everything (recommended)\n# - just-backend: all services except the web app for local development\n${app}`,
+      }),
+    ).toEqual({ 'a/compose.yml': 'development/header', 'b/compose.yml': 'development/header', 'c/compose.yml': 'development/header', 'd/compose.yml': 'development/header', 'e/compose.yml': 'default/none' });
+  });
+
+  it('takes backing services on loopback for a local stack, but not when a port is public or an app is built', () => {
+    const backing = (port: string, extra = '') => `services:\n  redis:\n    image: redis:7\n    ports:\n      - "${port}:6379"\n  pg:\n    image: postgres:16\n    ports:\n      - "127.0.0.1:5432:5432"\n${extra}`;
+    expect(
+      purposes({
+        'loopback/compose.yml': backing('127.0.0.1:6379'),
+        'public/compose.yml': backing('6379'),
+        'with-app/compose.yml': backing('127.0.0.1:6379', '  api:\n    build: .\n    ports:\n      - "127.0.0.1:3000:3000"\n'),
+        'no-ports/compose.yml': 'services:\n  pg:\n    image: postgres:16\n',
+      }),
+    ).toEqual({ 'loopback/compose.yml': 'development/backing-only', 'public/compose.yml': 'default/none', 'with-app/compose.yml': 'default/none', 'no-ports/compose.yml': 'default/none' });
   });
 });

@@ -1,5 +1,5 @@
 import { ciFiles } from './ci.js';
-import { composeServices, databaseEngine, dirOf } from './compose.js';
+import { composeServices, databaseEngine, dirOf, serviceDeprecation, serviceDockerfile } from './compose.js';
 import { composeFileEnvironment } from './compose-stacks.js';
 import { builtImages } from './images.js';
 import { documentCovering } from './doc-topics.js';
@@ -178,4 +178,32 @@ export function rollbackPlan(project: Project): { readonly file: string; readonl
   if (doc !== undefined) return { file: doc.path, what: `${doc.path} mentions rolling back` };
   const automation = operationsAutomation(project, 'rollback')[0];
   return automation === undefined ? undefined : { file: automation.file, what: automation.what };
+}
+
+/**
+ * Why a Dockerfile is not what the repository ships, or undefined: CI publishes images from other Dockerfiles
+ * (`docker/build-push-action`, `docker build -t` in a workflow), nothing outside compose builds this one and no
+ * process platform deploys its folder, and every compose service that builds it is deprecated (`serviceDeprecation`).
+ * hoppscotch publishes every image from prod.Dockerfile; its per-package Dockerfiles serve only the `deprecated`
+ * compose profile.
+ *
+ * @example unshippedDockerfile(project, 'packages/api/Dockerfile') // 'CI publishes its images from prod.Dockerfile (…), not from …'
+ */
+export function unshippedDockerfile(project: Project, path: string): string | undefined {
+  const ciPaths = new Set(ciFiles(project).map((file) => file.path));
+  const images = builtImages(project);
+  const published = images.filter((image) => ciPaths.has(image.file) && image.dockerfile !== undefined);
+  if (published.length === 0 || published.some((image) => image.dockerfile === path)) return undefined;
+  const composePaths = new Set(project.composeFiles().map((file) => file.path));
+  if (images.some((image) => image.dockerfile === path && !composePaths.has(image.file))) return undefined;
+  const platform = deploymentTargets(project).some((target) => target.kind === 'process-platform' && (dirOf(target.file) === dirOf(path) || (project.text(target.file) ?? '').includes(path)));
+  if (platform) return undefined;
+  const builders = project.composeFiles().flatMap((file) => composeServices(file).filter((service) => serviceDockerfile(service) === path));
+  const deprecated = builders.map((service) => ({ service, why: serviceDeprecation(service) }));
+  if (deprecated.length === 0 || deprecated.some((entry) => entry.why === undefined)) return undefined;
+  const sources = [...new Set(published.map((image) => image.dockerfile))].join(', ');
+  const first = published[0];
+  return `CI publishes its images from ${sources}${first === undefined ? '' : ` (${first.file}:${first.line})`}, not from ${path}, and the only compose services that build it are deprecated (${deprecated
+    .map((entry) => `"${entry.service.name}" in ${entry.service.file.path}: ${entry.why ?? ''}`)
+    .join('; ')})`;
 }

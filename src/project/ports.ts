@@ -1,6 +1,6 @@
 import type { ReportSection } from '../core/report.js';
-import { composeEnvironment, composeServices, parseShortPort, servicePorts, substituteDefaults, type ComposeEnvironment } from './compose.js';
-import { areMerged, stackOf } from './compose-stacks.js';
+import { canRunTogether, composeEnvironment, composeServices, parseShortPort, serviceProfiles, servicePorts, substituteDefaults, type ComposeEnvironment } from './compose.js';
+import { areMerged, coActivatedProfiles, stackOf } from './compose-stacks.js';
 import type { Project } from './project.js';
 
 /** One host port a compose service claims. */
@@ -17,6 +17,8 @@ export interface PortAllocation {
   readonly containerPort: string;
   readonly protocol: string;
   readonly environment: ComposeEnvironment;
+  /** The service's `profiles:`; empty when it starts without one. */
+  readonly profiles: readonly string[];
 }
 
 function parseRange(value: string): readonly [number, number] | undefined {
@@ -42,6 +44,7 @@ export function portAllocations(project: Project): readonly PortAllocation[] {
   for (const file of project.composeFiles()) {
     const environment = composeEnvironment(file);
     for (const service of composeServices(file)) {
+      const profiles = serviceProfiles(service);
       for (const written of servicePorts(service)) {
         // `"${WEB_PORT:-3000}:5173"` only splits correctly once the default is substituted.
         const port = written.raw.includes('${') ? (parseShortPort(substituteDefaults(written.raw)) ?? written) : written;
@@ -58,6 +61,7 @@ export function portAllocations(project: Project): readonly PortAllocation[] {
           containerPort: port.containerPort,
           protocol: port.protocol.toLowerCase(),
           environment,
+          profiles,
         });
       }
     }
@@ -78,20 +82,37 @@ function addressesOverlap(a: string | undefined, b: string | undefined): boolean
  * services of one file, or files the repository runs together (`composeStacks`: `-f` lists, `COMPOSE_FILE`,
  * `include:`/`extends:`, the override file, or one script bringing up both). In a merged stack a service
  * name in two files is one service, so that is not a clash. Stacks in different folders that nothing
- * combines are alternatives (umami's `cypress/` stack and its root file), not one deployment.
+ * combines are alternatives (umami's `cypress/` stack and its root file), not one deployment, and so are
+ * services in disjoint profiles (`canRunTogether`: hoppscotch's all-in-one `default` service and the
+ * `backend`/`app` services it bundles) unless the repository activates a profile of each at once.
  *
  * @example sameHost(project, api, web) // 'both are in docker-compose.yml'
  */
 export function sameHost(project: Project, a: PortAllocation, b: PortAllocation): string | undefined {
   if (isSameService(project, a, b)) return undefined;
-  if (a.file === b.file) return `both are in ${a.file}`;
+  if (!canRunTogether(a.profiles, b.profiles, coActivatedProfiles(project))) return undefined;
+  const profiles = profileNote(a, b);
+  if (a.file === b.file) return `both are in ${a.file}${profiles}`;
   const files = project.composeFiles();
   const fileA = files.find((file) => file.path === a.file);
   const fileB = files.find((file) => file.path === b.file);
   if (fileA === undefined || fileB === undefined) return undefined;
   const stack = stackOf(project, fileA, fileB);
   if (stack === undefined) return undefined;
-  return `${stack.kind === 'merged' ? 'the files run as one compose project' : 'both stacks run on one host'} (${stack.evidence.what}, ${stack.evidence.file}:${stack.evidence.line})`;
+  return `${stack.kind === 'merged' ? 'the files run as one compose project' : 'both stacks run on one host'} (${stack.evidence.what}, ${stack.evidence.file}:${stack.evidence.line})${profiles}`;
+}
+
+/** Why two services that may have profiles start in one `up`, for the finding's detail; '' when neither has any. */
+function profileNote(a: PortAllocation, b: PortAllocation): string {
+  if (a.profiles.length === 0 && b.profiles.length === 0) return '';
+  if (a.profiles.length === 0 || b.profiles.length === 0) {
+    const profiled = a.profiles.length === 0 ? b : a;
+    return `, and "${a.profiles.length === 0 ? a.service : b.service}" has no profile, so it runs beside "${profiled.service}" whenever profile ${profiled.profiles.map((profile) => `"${profile}"`).join(' or ')} is active`;
+  }
+  const shared = a.profiles.filter((profile) => b.profiles.includes(profile));
+  return shared.length > 0
+    ? `, and both are in profile ${shared.map((profile) => `"${profile}"`).join(', ')}`
+    : `, and the repository activates their profiles together (${a.profiles.join(', ')} with ${b.profiles.join(', ')})`;
 }
 
 /**

@@ -173,3 +173,87 @@ export function resolveLastCommand(project: Project, text: string, pkg: PackageI
   }
   return command;
 }
+
+/** One simple command (or pipeline) of a piece of shell, in the order the shell runs them. */
+export interface ShellCommand {
+  readonly text: string;
+  /** Started with a trailing `&`: the shell goes on without waiting for it. */
+  readonly background: boolean;
+}
+
+/**
+ * The commands of a piece of shell, split at `&&`, `||`, `;`, newlines and `&` (which also marks the command before
+ * it as running in the background), outside quotes and `$(…)`; subshell and group brackets are dropped, pipelines
+ * stay one command. `node env.mjs && (server & caddy run)` is `node env.mjs`, `server` in the background, then
+ * `caddy run`: the last foreground command is the one the shell waits on.
+ *
+ * @example shellCommands('node a.mjs && (srv & caddy run)').map((command) => command.text) // ['node a.mjs', 'srv', 'caddy run']
+ */
+export function shellCommands(text: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let current = '';
+  let quote: string | undefined;
+  let substitution = 0;
+  const push = (background: boolean): void => {
+    const trimmed = current.trim();
+    // A redirection after a closing bracket (`{ …; } >log`) belongs to the group, not a command of its own.
+    if (trimmed !== '' && !trimmed.startsWith('#') && !/^\d*(?:[<>]|&>)/.test(trimmed)) commands.push({ text: trimmed, background });
+    current = '';
+  };
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index] ?? '';
+    const next = text[index + 1] ?? '';
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"') {
+        current += char + next;
+        index += 1;
+        continue;
+      }
+      current += char;
+      continue;
+    }
+    if (char === '\\') {
+      current += char + next;
+      index += 1;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      quote = char;
+      current += char;
+      continue;
+    }
+    if (char === '$' && next === '(') {
+      substitution += 1;
+      current += '$(';
+      index += 1;
+      continue;
+    }
+    if (substitution > 0) {
+      if (char === ')') substitution -= 1;
+      current += char;
+      continue;
+    }
+    if ((char === '&' && next === '&') || (char === '|' && next === '|')) {
+      push(false);
+      index += 1;
+    } else if (char === ';' || char === '\n') push(false);
+    else if (char === '&' && !/[<>]$/.test(current) && next !== '>') push(true);
+    else if (char === '(' || char === ')' || ((char === '{' || char === '}') && /^\s*$|\s$/.test(current) && /^\s|^$|;/.test(next))) push(false);
+    else current += char;
+  }
+  push(false);
+  return commands;
+}
+
+/**
+ * The command the shell waits on last (`shellCommands`), with environment assignments and wrappers in front of it
+ * dropped; undefined for a piece of shell with no foreground command.
+ *
+ * @example lastForegroundCommand('node env.mjs && (webapp-server & caddy run --config Caddyfile)') // 'caddy run --config Caddyfile'
+ */
+export function lastForegroundCommand(text: string): string | undefined {
+  const foreground = shellCommands(text).filter((command) => !command.background);
+  const last = foreground[foreground.length - 1];
+  return last === undefined ? undefined : last.text.replace(ENV_PREFIX, '').trim();
+}

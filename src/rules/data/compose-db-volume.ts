@@ -1,6 +1,7 @@
 // Protects against losing the database on `docker compose down` or a recreate: no volume keeps its data directory. Docs: docs/rules/data/compose-db-volume.md
 import { noOptions } from '../../core/rule.js';
-import { composeServices, effectiveEnvironment, databaseEngine, dirOf, serviceVolumes, type ComposeService } from '../../project/compose.js';
+import { composeFilePurpose } from '../../project/compose-stacks.js';
+import { composePurpose, composeServices, databaseEngine, dirOf, serviceVolumes, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
 import { defineScanRule } from '../support.js';
@@ -78,9 +79,13 @@ export default defineScanRule({
   check(ctx) {
     const files = ctx.project.composeFiles();
     for (const file of files) {
-      const environment = effectiveEnvironment(file, files);
+      const purpose = composePurpose(file, files);
       // Test and CI stacks are meant to start empty.
-      if (environment === 'test') continue;
+      if (purpose.environment === 'test') continue;
+      // A file whose header says it is not for production, or a loopback-only stack of backing services for an app run on
+      // the host, holds no data anyone keeps: there is no production data to lose (unless a deployed stack merges it in).
+      const inRepository = composeFilePurpose(ctx.project, file);
+      if (inRepository.basis === 'header' || inRepository.basis === 'backing-only') continue;
       for (const service of composeServices(file)) {
         const engine = databaseEngine(service);
         if (engine === undefined || hasDataVolume(service, engine)) continue;
@@ -96,8 +101,10 @@ export default defineScanRule({
           location: { path: file.path, line: service.line ?? 1 },
           detail: `Service "${service.name}" (image ${service.image ?? '?'}) mounts no named volume or bind mount on ${dirs.length > 0 ? dirs.join(' or ') : 'any path'}${
             dirs.length > 0 ? ' (or $PGDATA)' : ''
-          }; no compose file beside ${file.path} adds one to a service of the same name. tmpfs mounts do not persist.`,
-          ...(environment === 'development' ? { severity: 'low' as const } : {}),
+          }; no compose file beside ${file.path} adds one to a service of the same name. tmpfs mounts do not persist.${
+            purpose.environment === 'development' ? ` Low: ${file.path} is a development stack (${purpose.reason}), where a lost database costs a re-seed.` : ''
+          }`,
+          ...(purpose.environment === 'development' ? { severity: 'low' as const } : {}),
         });
       }
     }

@@ -63,7 +63,7 @@ export default defineScanRule({
   id: 'operations/port-conflict',
   title: 'No two services claim the same host port',
   description:
-    'Every host port published by compose files that run on the same host is claimed once: two services of one file, or of files the repository runs together (`-f` lists, COMPOSE_FILE, include/extends, the override file, one script bringing up both), binding the same port make the second `up` fail with "port is already allocated".',
+    'Every host port published by compose files that run on the same host is claimed once: two services of one file, or of files the repository runs together (`-f` lists, COMPOSE_FILE, include/extends, the override file, one script bringing up both), that can start in one `up` (no profile, or a shared or co-activated profile) and bind the same port make the second fail with "port is already allocated".',
   category: 'operations',
   severity: 'high',
   docs: 'docs/rules/operations/port-conflict.md',
@@ -92,7 +92,7 @@ export default defineScanRule({
         messageId: 'conflict',
         data: { port: allocation.hostPort, service: allocation.service, other: first.service, otherFile: first.file },
         location: { path: allocation.file, line: allocation.line },
-        detail: `${describe(allocation)} and ${describe(first)} bind overlapping host ports on overlapping addresses; ${why}. Files merged into one compose project that define the same service name are one service; stacks in separate folders that nothing combines are alternatives and are not compared.`,
+        detail: `${describe(allocation)} and ${describe(first)} bind overlapping host ports on overlapping addresses; ${why}. Files merged into one compose project that define the same service name are one service; stacks in separate folders that nothing combines, and services whose profiles never start together, are alternatives and are not compared.`,
         key: `${allocation.service}:${allocation.hostPort}`,
       });
     });

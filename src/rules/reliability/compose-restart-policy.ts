@@ -1,7 +1,7 @@
 // Protects against a crash or a host reboot leaving the app down until someone notices. Docs: docs/rules/reliability/compose-restart-policy.md
 import { noOptions } from '../../core/rule.js';
 import { composeFileEnvironment } from '../../project/compose-stacks.js';
-import { composeServices, type ComposeService } from '../../project/compose.js';
+import { composeServices, oneShotJob, type ComposeService } from '../../project/compose.js';
 import { productionCommands } from '../../project/entrypoints.js';
 import { mapGet } from '../../project/documents.js';
 import type { Project } from '../../project/project.js';
@@ -39,15 +39,17 @@ export default defineScanRule({
       const environment = composeFileEnvironment(ctx.project, file);
       // Local development and test stacks are started by hand and torn down again.
       if (environment !== 'production' && environment !== 'staging' && !(environment === 'default' && deploysCompose)) continue;
-      for (const service of composeServices(file)) {
-        if (hasRestartPolicy(service) || ONE_SHOT_NAME.test(service.name)) continue;
+      const services = composeServices(file);
+      for (const service of services) {
+        // A job that applies migrations, or one others wait on to complete, is meant to exit whatever it is called.
+        if (hasRestartPolicy(service) || ONE_SHOT_NAME.test(service.name) || oneShotJob(service, services) !== undefined) continue;
         // Profiles (`profiles: [tools]`) are opt-in helpers, not part of the running stack.
         if (mapGet(service.node, 'profiles') !== undefined) continue;
         ctx.report({
           messageId: 'noRestart',
           data: { service: service.name, file: file.path },
           location: { path: file.path, line: service.line ?? 1 },
-          detail: `Service "${service.name}" in ${file.path} has neither \`restart:\` nor \`deploy.restart_policy\`; it is not named like a one-shot job (migrate/seed/init/setup/job/backup…) and has no \`profiles\`. Compose's default is "no": it is not restarted after a crash or a Docker daemon restart.`,
+          detail: `Service "${service.name}" in ${file.path} has neither \`restart:\` nor \`deploy.restart_policy\`; it is not named like a one-shot job (migrate/seed/init/setup/job/backup…), its command applies no migrations or seeds, no service waits for it to complete, and it has no \`profiles\`. Compose's default is "no": it is not restarted after a crash or a Docker daemon restart.`,
           key: service.name,
         });
       }

@@ -1,7 +1,7 @@
 // Protects against "the container is up" meaning nothing: without a healthcheck, compose, Swarm and `up --wait` cannot tell a hung app from a healthy one. Docs: docs/rules/reliability/container-healthcheck.md
 import { noOptions } from '../../core/rule.js';
 import { composeFileEnvironment } from '../../project/compose-stacks.js';
-import { composeServices, serviceBuildTarget, serviceDockerfile, type ComposeService } from '../../project/compose.js';
+import { composeServices, oneShotJob, serviceBuildTarget, serviceDeprecation, serviceDockerfile, type ComposeService } from '../../project/compose.js';
 import { mapGet, scalarString, sequenceItems } from '../../project/documents.js';
 import { dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, type DockerStage } from '../../project/dockerfile.js';
 import type { DockerfileInfo } from '../../project/documents.js';
@@ -84,7 +84,8 @@ export default defineScanRule({
     for (const file of files) {
       const environment = composeFileEnvironment(ctx.project, file);
       if (environment === 'test' || environment === 'development') continue;
-      for (const service of composeServices(file)) {
+      const services = composeServices(file);
+      for (const service of services) {
         // An image the repository builds elsewhere (CI `docker build -t documenso/documenso`) is the app too, built from that Dockerfile.
         const source = serviceImageSource(project, service);
         const built = serviceDockerfile(service) ?? source.dockerfile;
@@ -92,21 +93,24 @@ export default defineScanRule({
         const builtInfo = built === undefined ? undefined : byPath.get(built);
         // A Dockerfile that copies nothing from the repository packages a tool (brocoders' maildev.Dockerfile), not the app.
         if (!isApp || (builtInfo !== undefined && packagesToolOnly(builtInfo))) continue;
-        // One-shot jobs (migrations, seeds) exit by design.
-        if (scalarString(mapGet(service.node, 'restart')) === 'no') continue;
+        // One-shot jobs (migrations, seeds) exit by design: there is nothing to probe once they are done.
+        if (scalarString(mapGet(service.node, 'restart')) === 'no' || oneShotJob(service, services) !== undefined) continue;
         appServices += 1;
         if (built !== undefined) coveredDockerfiles.add(built);
         if (composeHealthcheck(service)) continue;
         const target = serviceDockerfile(service) === undefined ? undefined : serviceBuildTarget(service);
         if (built !== undefined ? hasHealthcheck(byPath.get(built), target) : anyDockerHealthcheck) continue;
+        // A service kept only for old deployments gets no new probes; new deployments do not run it.
+        const deprecated = serviceDeprecation(service);
         ctx.report({
           messageId: 'noCompose',
           data: { service: service.name, file: file.path },
           location: { path: file.path, line: service.line ?? 1 },
           detail: `Service "${service.name}" ${serviceDockerfile(service) !== undefined ? `builds ${built ?? ''}` : `runs ${service.image ?? '?'} (built from ${built ?? 'this repository'})`}: no \`healthcheck:\` in ${file.path} and no HEALTHCHECK in ${target === undefined ? 'the final stage' : `the build target stage "${target}"`} of ${
             built ?? 'any production Dockerfile'
-          } (or the stages it is built FROM).`,
+          } (or the stages it is built FROM).${deprecated === undefined ? '' : ` Low: the service is deprecated (${deprecated}).`}`,
           key: service.name,
+          ...(deprecated === undefined ? {} : { severity: 'low' as const }),
         });
       }
     }

@@ -3,11 +3,12 @@ import type { Instruction } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
 import { composeFileEnvironment } from '../../project/compose-stacks.js';
 import { composeServices, serviceBuildTarget, serviceDockerfile } from '../../project/compose.js';
+import { unshippedDockerfile } from '../../project/deployment.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import type { DockerfileInfo } from '../../project/documents.js';
 import { copiedFrom, dockerCommand, dockerStages, effectiveInstruction, instructionLocation, packagesToolOnly, productionDockerfiles, stageChain, type DockerCommand, type DockerStage } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
-import { referencedFiles, resolveLastCommand } from '../../project/scripts.js';
+import { lastForegroundCommand, referencedFiles, resolveLastCommand } from '../../project/scripts.js';
 import { defineScanRule } from '../support.js';
 
 /** An init process that forwards signals to its child and reaps zombies. */
@@ -16,20 +17,38 @@ const INIT = /(?:^|\/)(?:tini|tini-static|dumb-init|catatonit|s6-svscan|\/init)$
 // path (oven-sh/bun#41802 describes that path as forwarding and waiting), so the openstatus API's `CMD ["bun", "start"]` is fine.
 const PACKAGE_MANAGER = /(?:^|\/)(?:npm|yarn|pnpm|npx)$/;
 
+/** A command that runs node: the runtime, a package manager or TS runner on top of it, or the image's CMD via "$@". */
+const NODE_PROCESS = /^(?:\S*\/)?(?:node|nodejs|npm|npx|yarn|pnpm|tsx|ts-node)(?:\s|$)|^"?\$@"?$/;
+
+/**
+ * What the shell of a shell-form command or `sh -c` waits on last, when that is node: the commands before it
+ * (`node /site/prod_run.mjs && …`) ran to completion first, and background jobs (`webapp-server &`) are not what
+ * `docker stop` waits for. A repository script in that place counts when it ends by starting node. Undefined when the
+ * last process is `exec`-ed or is not node (hoppscotch's app stage ends with Caddy after a one-shot env script).
+ */
+function lastNodeProcess(project: Project, script: string): string | undefined {
+  const last = lastForegroundCommand(script);
+  if (last === undefined || /^exec\s/.test(last)) return undefined;
+  if (NODE_PROCESS.test(last)) return last;
+  const file = referencedFiles(project, last.split(/\s+/).slice(0, 2).join(' '))[0];
+  if (file === undefined) return undefined;
+  const ending = lastForegroundCommand(file.text.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n'));
+  return ending !== undefined && NODE_PROCESS.test(ending.replace(/^exec\s+/, '')) ? `${last} (whose last command is "${ending}")` : undefined;
+}
+
 /** Why a command keeps SIGTERM away from node, or undefined when it does not. */
-function swallowReason(command: DockerCommand): string | undefined {
+function swallowReason(project: Project, command: DockerCommand): string | undefined {
   if (command.form === 'shell') {
     if (command.text === '') return undefined;
-    if (/^exec\s/.test(command.text)) return undefined;
-    return `shell form "${command.text}" runs as a child of /bin/sh -c, which does not forward SIGTERM`;
+    const node = lastNodeProcess(project, command.text);
+    return node === undefined ? undefined : `shell form "${command.text}" runs ${node} as a child of /bin/sh -c, which does not forward SIGTERM`;
   }
   const [program, ...rest] = command.argv;
   if (program === undefined) return undefined;
   if (PACKAGE_MANAGER.test(program)) return `"${command.argv.join(' ')}" makes ${program.split('/').pop() ?? program} PID 1; it does not reliably forward SIGTERM to node`;
   if (/(?:^|\/)(?:ba|da|a)?sh$/.test(program) && rest[0] === '-c') {
-    const script = rest[1] ?? '';
-    if (/^\s*exec\s/.test(script) || /;\s*exec\s[^;&|]*$/.test(script) || /&&\s*exec\s[^;&|]*$/.test(script)) return undefined;
-    return `"${command.argv.join(' ')}" runs node as a child of a shell, which does not forward SIGTERM`;
+    const node = lastNodeProcess(project, rest[1] ?? '');
+    return node === undefined ? undefined : `"${command.argv.join(' ')}" runs ${node} as a child of a shell, which does not forward SIGTERM`;
   }
   return undefined;
 }
@@ -162,6 +181,8 @@ export default defineScanRule({
       // A tool image (nothing copied from the repository) does not run the app, whose shutdown this rule protects.
       if (builds.withInit.has(path) || packagesToolOnly(info)) continue;
       const stages = dockerStages(dockerfile);
+      // A deprecated Dockerfile that CI does not publish runs only where someone still builds it by hand.
+      const unshipped = unshippedDockerfile(ctx.project, path);
       for (const { stage, label } of runningStages(stages, builds.targets.get(path))) {
         const entrypoint = effectiveInstruction(stages, stage, 'ENTRYPOINT');
         const cmd = effectiveInstruction(stages, stage, 'CMD');
@@ -172,14 +193,15 @@ export default defineScanRule({
         if (entrypoint !== undefined && entryCommand !== undefined) candidates.push([entrypoint, entryCommand]);
         if (cmd !== undefined && entryCommand?.form !== 'shell') candidates.push([cmd, dockerCommand(cmd)]);
         for (const [instruction, command] of candidates) {
-          const reason = swallowReason(command) ?? scriptReason(ctx.project, info, stages, stage, command);
+          const reason = swallowReason(ctx.project, command) ?? scriptReason(ctx.project, info, stages, stage, command);
           // A static file server (novu's web image runs `http-server build`) has no in-flight work to lose.
           if (reason === undefined || staticServer(ctx.project, info, stages, stage, command) !== undefined) continue;
           ctx.report({
             messageId: 'swallowed',
             data: { file: path, stage: label, keyword: instruction.getKeyword() },
             location: instructionLocation(path, instruction),
-            detail: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} \`FROM ${stage.from.getArgumentsContent() ?? ''}\` (line ${stage.from.getRange().start.line + 1}): ${reason}. No tini/dumb-init ENTRYPOINT, and no compose service with \`init: true\` builds this Dockerfile.`,
+            detail: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)} \`FROM ${stage.from.getArgumentsContent() ?? ''}\` (line ${stage.from.getRange().start.line + 1}): ${reason}. No tini/dumb-init ENTRYPOINT, and no compose service with \`init: true\` builds this Dockerfile.${unshipped === undefined ? '' : ` Low: ${unshipped}.`}`,
+            ...(unshipped === undefined ? {} : { severity: 'low' as const }),
           });
           break;
         }

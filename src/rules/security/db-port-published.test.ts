@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../../test/helpers.js';
 import { runRules } from '../../core/engine.js';
 import { Project } from '../../project/project.js';
-import { testRuleFixtures } from '../fixture-harness.js';
+import { severitiesOf, testRuleFixtures } from '../fixture-harness.js';
 import rule from './db-port-published.js';
 
 describe('security/db-port-published', () => {
@@ -27,5 +27,12 @@ describe('security/db-port-published', () => {
     } finally {
       tree.cleanup();
     }
+  });
+
+  it('is low on a stack of backing services and their admin UI, and on a file whose header says it is for testing only', async () => {
+    const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/db-port-published/${name}`, import.meta.url));
+    expect(await severitiesOf(rule, fixture('ng.backing-stack-with-admin-ui'))).toEqual([{ path: 'docker-compose.yml', line: 5, severity: 'low' }]);
+    expect(await severitiesOf(rule, fixture('ng.header-for-testing-only'))).toEqual([{ path: 'docker-compose.yml', line: 12, severity: 'low' }]);
+    expect(await severitiesOf(rule, fixture('ng.postgres-all-interfaces'))).toEqual([{ path: 'docker-compose.yml', line: expect.any(Number), severity: 'high' }]);
   });
 });

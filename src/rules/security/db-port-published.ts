@@ -1,7 +1,7 @@
 // Protects against databases reachable from the internet: Docker's published ports bypass host firewalls such as ufw. Docs: docs/rules/security/db-port-published.md
 import { noOptions } from '../../core/rule.js';
-import { composeFileEnvironment } from '../../project/compose-stacks.js';
-import { backingEngine, composeServices, isLoopback, isOptionalService, servicePorts } from '../../project/compose.js';
+import { composeFilePurpose } from '../../project/compose-stacks.js';
+import { backingOnlyStack, composeServices, isLoopback, isOptionalService, serviceProfiles, servicePorts } from '../../project/compose.js';
 import { mapGet, scalarString } from '../../project/documents.js';
 import { defineScanRule } from '../support.js';
 import type { Project } from '../../project/project.js';
@@ -30,17 +30,27 @@ export default defineScanRule({
   check(ctx) {
     const files = ctx.project.composeFiles();
     for (const file of files) {
-      const environment = composeFileEnvironment(ctx.project, file);
+      const purpose = composeFilePurpose(ctx.project, file);
+      const environment = purpose.environment;
       // A test stack runs on a CI runner that is thrown away; nothing there faces anyone.
       if (environment === 'test' || ['test', 'example', 'docs'].includes(ctx.project.fileRole(file.path))) continue;
-      // A compose file of backing services only (a database, a cache) and no app is what a developer runs beside an app
-      // started on the host: publishing the port is its purpose there, only the loopback binding is missing.
-      const services = composeServices(file);
-      const backingOnly = environment !== 'production' && services.length > 0 && services.every((service) => backingEngine(service) !== undefined);
-      const fileSeverity = environment === 'production' ? 'critical' : environment === 'development' || backingOnly ? 'low' : undefined;
+      // A compose file of backing services only (a database, a cache, their admin UI) and no app is what a developer runs
+      // beside an app started on the host: publishing the port is its purpose there, only the loopback binding is missing.
+      const backing = environment === 'production' ? undefined : backingOnlyStack(file);
+      const fileContext =
+        environment === 'production'
+          ? undefined
+          : environment === 'development'
+            ? `${file.path} is a development stack: ${purpose.reason}`
+            : backing !== undefined
+              ? `${file.path} runs only backing services (${backing.services.join(', ')}) and builds no app: a stack for an app run on the host`
+              : undefined;
+      const fileSeverity = environment === 'production' ? 'critical' : fileContext !== undefined ? 'low' : undefined;
       for (const service of composeServices(file)) {
         // A development stack, or a service only a dev/tools profile starts, exposes a laptop's database to its LAN: worth knowing, not an outage.
-        const severity = fileSeverity ?? (isOptionalService(service) ? 'low' : undefined);
+        const context = fileContext ?? (isOptionalService(service) ? `only a development or tools profile (${serviceProfiles(service).join(', ')}) starts "${service.name}"` : undefined);
+        const severity = fileSeverity ?? (context !== undefined ? 'low' : undefined);
+        const lowered = severity === 'low' && context !== undefined ? ` Low: ${context}.` : '';
         const engine = service.image === undefined ? undefined : DATASTORE_IMAGE.exec(service.image)?.[1]?.toLowerCase();
         if (engine === undefined) continue;
         const networkMode = mapGet(service.node, 'network_mode');
@@ -49,7 +59,7 @@ export default defineScanRule({
             messageId: 'hostNetwork',
             data: { service: service.name, engine },
             location: { path: file.path, line: file.lineOf(networkMode) ?? service.line ?? 1 },
-            detail: `Service "${service.name}" (image ${service.image ?? '?'}) in ${file.path} shares the host network stack.`,
+            detail: `Service "${service.name}" (image ${service.image ?? '?'}) in ${file.path} shares the host network stack.${lowered}`,
             ...(severity === undefined ? {} : { severity }),
           });
         }
@@ -61,7 +71,7 @@ export default defineScanRule({
             location: { path: file.path, line: port.line ?? service.line ?? 1 },
             detail: `Port mapping "${port.raw}" of service "${service.name}" (image ${service.image ?? '?'}) has ${
               port.hostIp === undefined ? 'no host IP, so Docker binds 0.0.0.0 (and [::])' : `host IP ${port.hostIp}`
-            }${port.hostPort === undefined ? ' and an ephemeral host port' : ''}.`,
+            }${port.hostPort === undefined ? ' and an ephemeral host port' : ''}.${lowered}`,
             key: port.raw,
             ...(severity === undefined ? {} : { severity }),
           });

@@ -6,6 +6,7 @@ import type { DockerfileInfo } from '../../project/documents.js';
 import { dockerStages, packagesToolOnly, productionDockerfiles, type DockerStage } from '../../project/dockerfile.js';
 import { imageRepository, ownImageDockerfile, ownImagesNamed, ownNamespaces } from '../../project/images.js';
 import type { Project } from '../../project/project.js';
+import { unshippedDockerfile } from '../../project/deployment.js';
 
 /** Base images whose default user is not root. */
 const NON_ROOT_BASES = [/distroless\/.*:(?:debug-)?nonroot/, /^cgr\.dev\/chainguard\//, /^(?:docker\.io\/)?bitnami\//, /nginx-unprivileged/, /:.*-?rootless/];
@@ -99,13 +100,16 @@ export default defineScanRule({
       if (entry.some((instruction) => PRIVILEGE_DROP.test(instruction.getArgumentsContent() ?? ''))) continue;
       const anchor = at ?? finalStage.from;
       const range = anchor.getRange();
+      // A deprecated Dockerfile that CI does not publish reaches only the installs that still build it by hand.
+      const unshipped = unshippedDockerfile(ctx.project, path);
       ctx.report({
         messageId: 'rootUser',
         data: { file: path, explicit: at !== undefined },
         location: { path, line: range.start.line + 1, column: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
         detail: `Final stage \`FROM ${finalStage.from.getArgumentsContent() ?? ''}\` (line ${finalStage.from.getRange().start.line + 1}): ${
           at !== undefined ? `last USER is "${at.getArgumentsContent() ?? ''}"` : inherited !== undefined ? `no USER instruction, and ${inherited}` : 'no USER instruction in it or in the stages it builds on, and the base image defaults to root (it is not an image this repository builds with a non-root USER)'
-        }; no gosu/su-exec privilege drop in ENTRYPOINT/CMD.`,
+        }; no gosu/su-exec privilege drop in ENTRYPOINT/CMD.${unshipped === undefined ? '' : ` Low: ${unshipped}.`}`,
+        ...(unshipped === undefined ? {} : { severity: 'low' as const }),
       });
     }
   },

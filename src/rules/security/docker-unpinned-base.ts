@@ -1,6 +1,7 @@
 // Protects against builds that change under you: `FROM node` or `node:latest` pulls a different major on the next build. Docs: docs/rules/security/docker-unpinned-base.md
 import type { Dockerfile, From } from 'dockerfile-ast';
 import { noOptions } from '../../core/rule.js';
+import { unshippedDockerfile } from '../../project/deployment.js';
 import { dockerStages, instructionLocation, productionDockerfiles } from '../../project/dockerfile.js';
 import type { Project } from '../../project/project.js';
 import { shellUnits } from '../../project/scripts.js';
@@ -90,6 +91,8 @@ export default defineScanRule({
       const args = globalArgs(dockerfile);
       const stages = dockerStages(dockerfile);
       const stageNames = new Set(stages.map((stage) => stage.from.getBuildStage()?.toLowerCase()).filter((name): name is string => name !== undefined));
+      // A deprecated Dockerfile that CI does not publish: a moving base only changes the installs that still build it by hand.
+      const unshipped = unshippedDockerfile(ctx.project, path);
       for (const stage of stages) {
         const image = resolveImage(stage.from, args);
         if (image === undefined || image === '') continue;
@@ -105,7 +108,8 @@ export default defineScanRule({
           location: instructionLocation(path, stage.from),
           detail: `\`FROM ${stage.from.getArgumentsContent() ?? ''}\`${image === stage.from.getImage() ? '' : ` resolves to ${image} with the ARG defaults`}: ${
             tag === undefined ? 'no tag and no @sha256 digest' : tag === 'latest' ? 'the tag is "latest" and there is no @sha256 digest' : `the tag "${tag}" names a flavour or channel, not a version, and there is no @sha256 digest`
-          }. Checked every FROM of ${path} (earlier stages and scratch excluded).`,
+          }. Checked every FROM of ${path} (earlier stages and scratch excluded).${unshipped === undefined ? '' : ` Low: ${unshipped}.`}`,
+          ...(unshipped === undefined ? {} : { severity: 'low' as const }),
         });
       }
     }

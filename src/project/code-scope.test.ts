@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
-import { envVariable, importersOf, isBackgroundJobPath, packageScope, routesIn, serverCodeFiles } from './code-scope.js';
+import { envVariable, importersOf, isBackgroundJobPath, isFrontendCode, packageScope, routesIn, serverCodeFiles } from './code-scope.js';
 import { Project } from './project.js';
 import { walkAst } from './ast.js';
 
@@ -90,6 +90,27 @@ describe('importersOf', () => {
     try {
       const files = ['lib/digest/send.ts', 'lib/digest/index.ts', 'app/api/cron/route.ts', 'app/page.ts'];
       expect(importersOf(project, files, 'lib/digest/send.ts')).toEqual(['lib/digest/index.ts', 'app/api/cron/route.ts']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('tells front-end code from server code: hooks and UI imports in a mixed package, only use client in a Next app', () => {
+    const { project, cleanup } = open({
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*'] }),
+      'apps/board/package.json': JSON.stringify({ name: 'board', scripts: { start: 'node build/server/index.js' }, dependencies: { koa: '2.16.0', react: '19.1.0' } }),
+      'apps/board/app/hooks/useTableRequest.ts': 'export function useTableRequest() { const handleRequest = async () => {}; return handleRequest; }\n',
+      'apps/board/app/scenes/Home.tsx': "import { useState } from 'react';\nexport const Home = () => null;\n",
+      'apps/board/server/routes/mcp.ts': "import Router from 'koa-router';\nexport const router = new Router();\n",
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { next: '15.3.0', react: '19.1.0' } }),
+      'apps/web/app/page.tsx': "import { Suspense } from 'react';\nexport default function Page() { return null; }\n",
+      'apps/web/app/editor.tsx': "'use client';\nimport { useState } from 'react';\nexport function Editor() { return null; }\n",
+      'apps/spa/package.json': JSON.stringify({ name: 'spa', dependencies: { react: '19.1.0' }, devDependencies: { vite: '6.3.5' } }),
+      'apps/spa/src/api.ts': "export const get = (path: string) => fetch(path);\n",
+    });
+    try {
+      expect(['apps/board/app/hooks/useTableRequest.ts', 'apps/board/app/scenes/Home.tsx', 'apps/web/app/editor.tsx', 'apps/spa/src/api.ts'].map((file) => isFrontendCode(project, file))).toEqual([true, true, true, true]);
+      expect(['apps/board/server/routes/mcp.ts', 'apps/web/app/page.tsx'].map((file) => isFrontendCode(project, file))).toEqual([false, false]);
     } finally {
       cleanup();
     }

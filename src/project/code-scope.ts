@@ -520,6 +520,30 @@ export function filesContaining(project: Project, literal: string): ReadonlySet<
   return found;
 }
 
+/** Imports that make a module UI code: a React/Vue/Svelte/Solid/Preact/Angular component or hook. `react-dom/server` renders on the server and is not among them. */
+const UI_IMPORT = /^\s*import\s[^;]*?\bfrom\s*['"](?:react|react-dom|react-dom\/client|vue|svelte|svelte\/store|solid-js|preact|preact\/hooks|@angular\/core|mobx-react|mobx-react-lite|react-router-dom|@tanstack\/react-[\w-]+)['"]/m;
+/** A React hook module by the hooks naming rule (`useTableRequest.ts`). */
+const HOOK_FILE = /(?:^|\/)use[A-Z][\w-]*\.[cm]?[jt]sx?$/;
+const USE_CLIENT = /^(?:\s*(?:\/\/[^\n]*\n|\/\*[\s\S]*?\*\/))*\s*['"]use client['"]/;
+
+/**
+ * True for front-end code: a module of a Vite SPA package, a Vue or Svelte file, a `'use client'` module, and, outside
+ * Next.js/Remix/React Router apps (whose components also render on the server), React hooks and modules that import
+ * a UI library. Server code never calls into it, so a function found there by name is never what a server call runs.
+ *
+ * @example isFrontendCode(project, 'app/hooks/useTableRequest.ts') // true
+ * @example isFrontendCode(project, 'server/routes/api/documents.ts') // false
+ */
+export function isFrontendCode(project: Project, file: string): boolean {
+  if (/\.(?:vue|svelte)$/.test(file)) return true;
+  const pkg = project.packageOf(file);
+  if (pkg?.frameworks.includes('vite-spa') === true) return true;
+  const text = project.text(file) ?? '';
+  if (USE_CLIENT.test(text.slice(0, 2000))) return true;
+  if (pkg?.frameworks.some((framework) => framework === 'nextjs' || framework === 'remix' || framework === 'react-router') === true) return false;
+  return HOOK_FILE.test(file) || UI_IMPORT.test(text);
+}
+
 /** Folders and route segments of work that runs on a schedule or from a queue, not while a user waits. */
 const BACKGROUND_SEGMENT = /^(?:cron|crons|cronjobs?|jobs|workers?|queues?|consumers?|schedulers?|scheduled|background|inngest|trigger)$/i;
 

@@ -21,6 +21,11 @@ export class LineIndex {
     return { line: low + 1, column: offset - (this.starts[low] ?? 0) + 1 };
   }
 
+  /** Offset where the 1-based `line` starts; undefined past the last line. @example new LineIndex('a\nbc').lineStart(2) // 2 */
+  lineStart(line: number): number | undefined {
+    return line < 1 ? undefined : this.starts[line - 1];
+  }
+
   get lineCount(): number {
     return this.starts.length;
   }

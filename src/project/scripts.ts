@@ -1,6 +1,6 @@
 import { lineIndexOf } from './line-index.js';
 import type { PackageInfo } from './packages.js';
-import type { Project } from './project.js';
+import { isSourcePath, type Project } from './project.js';
 
 /** A runnable piece of shell the team keeps in the repository: a script file, a Makefile target or a package.json script. */
 export interface ShellUnit {
@@ -256,4 +256,87 @@ export function lastForegroundCommand(text: string): string | undefined {
   const foreground = shellCommands(text).filter((command) => !command.background);
   const last = foreground[foreground.length - 1];
   return last === undefined ? undefined : last.text.replace(ENV_PREFIX, '').trim();
+}
+
+/** A source file that a package.json script runs as its own process for a one-off task. */
+export interface TaskScriptEntry {
+  readonly path: string;
+  /** The package.json that holds the script, its name and line. */
+  readonly manifest: string;
+  readonly script: string;
+  readonly line: number;
+}
+
+/**
+ * Script names for work a developer or a release step runs once and that exits: migrations, seeds, schema and
+ * code generation, back-fills, set-up and admin CLIs. A worker or a server started by a script is not one.
+ */
+const TASK_SCRIPT = /(?:^|[:_.-])(?:migrat\w*|seed\w*|db|database|schema|typeorm|knex|sequelize|mikro-?orm|codegen|generate|gen|backfill|cli|repl|setup|reset|init)(?:[:_.-]|$)/i;
+/** Scripts that start the app: a file one of them runs is server code even if a task script runs it too. */
+const SERVING_SCRIPT = /^(?:pre|post)?(?:start|serve|dev|develop|watch|prod|production|preview)(?:[:_.-]|$)/i;
+/** Runners that execute a JavaScript or TypeScript file: `node`, `ts-node`, `tsx`, `babel-node`, `bun`, `vite-node`… */
+const FILE_RUNNER = /^(?:npx\s+|pnpm\s+(?:exec\s+)?|yarn\s+|bunx\s+)?(?:node|ts-node(?:-esm|-transpile-only)?|tsx|babel-node|bun|vite-node|esno|esrun|jiti|sucrase-node)\s+(.*)$/;
+/** Runner flags followed by a value (`-r tsconfig-paths/register`, `--project tsconfig.json`). */
+const FLAG_WITH_VALUE = /^(?:-r|--require|--loader|--import|--experimental-loader|-P|--project|-O|--compiler-options|--tsconfig|--env-file|-C|--conditions)$/;
+const RUNNABLE_EXTENSIONS = ['', '.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
+
+/** The file a runner command executes, as written: the first argument that is not a flag, a flag's value or a subcommand. */
+function runnerTarget(command: string): string | undefined {
+  const match = FILE_RUNNER.exec(command.replace(ENV_PREFIX, '').trim());
+  if (match?.[1] === undefined) return undefined;
+  const tokens = match[1].split(/\s+/).filter((token) => token !== '');
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] ?? '';
+    if (FLAG_WITH_VALUE.test(token)) index += 1;
+    else if (token.startsWith('-') || token === 'run' || token === 'watch') continue;
+    else return token.replace(/^['"]|['"]$/g, '');
+  }
+  return undefined;
+}
+
+function resolveRunnable(project: Project, dir: string, target: string): string | undefined {
+  const relative = target.replace(/^\.\//, '');
+  if (relative.startsWith('/') || relative.startsWith('..')) return undefined;
+  const base = dir === '' ? relative : `${dir}/${relative}`;
+  for (const extension of RUNNABLE_EXTENSIONS) {
+    const candidate = `${base}${extension}`;
+    if (isSourcePath(candidate) && project.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const taskCache = new WeakMap<Project, ReadonlyMap<string, TaskScriptEntry>>();
+
+/**
+ * Source files that a package.json script named for a one-off task runs directly (`"migration:up": "ts-node
+ * database/migrate up"`, `"db:seed": "tsx src/db/seed.ts"`), and that no serving script (`start`, `dev`,
+ * `serve`…) runs. Such a file is its own short-lived process: what it prints is a CLI's output, not the server's.
+ * Whether server code also imports it is for the caller to check (`importersOf`).
+ *
+ * @example taskScriptEntries(project).get('database/migrate.ts')?.script // 'migration:up'
+ */
+export function taskScriptEntries(project: Project): ReadonlyMap<string, TaskScriptEntry> {
+  const cached = taskCache.get(project);
+  if (cached !== undefined) return cached;
+  const tasks = new Map<string, TaskScriptEntry>();
+  const served = new Set<string>();
+  for (const pkg of project.packages()) {
+    const text = project.text(pkg.manifestPath) ?? '';
+    for (const [name, value] of Object.entries(pkg.manifest.scripts)) {
+      const isTask = TASK_SCRIPT.test(name) && !SERVING_SCRIPT.test(name);
+      for (const part of value.split(/&&|\|\||;/)) {
+        const target = runnerTarget(part.trim());
+        const file = target === undefined ? undefined : resolveRunnable(project, pkg.dir, target);
+        if (file === undefined) continue;
+        if (!isTask) served.add(file);
+        else if (!tasks.has(file)) {
+          const index = text.indexOf(`"${name}"`);
+          tasks.set(file, { path: file, manifest: pkg.manifestPath, script: name, line: index < 0 ? 1 : lineIndexOf(text).position(index).line });
+        }
+      }
+    }
+  }
+  for (const file of served) tasks.delete(file);
+  taskCache.set(project, tasks);
+  return tasks;
 }

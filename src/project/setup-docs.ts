@@ -1,4 +1,5 @@
 import type { MarkdownDoc } from './documents.js';
+import { lineIndexOf } from './line-index.js';
 import type { Project } from './project.js';
 
 /** Documents where a team explains how to work on the project. */
@@ -74,9 +75,37 @@ const EXTERNAL_LINK = /\[([^\]]+)\]\(\s*(https?:\/\/[^)\s]+)[^)]*\)|<a\s[^>]*hre
 /** A link for contributors setting up a machine, by its text or address: "local development guide", `/docs/local-development`. */
 const DEVELOPMENT_GUIDE = /local[-_\s]?dev(?:elopment)?\b|\bdev(?:elopment|eloper)?[-_\s]+(?:guide|setup|environment|docs)\b|\bsetting[-_\s]up\s+(?:a\s+|your\s+)?(?:local|development)\b|\bhacking\b/i;
 
+/** Sections where a README tells contributors how to work on the project. */
+const DEVELOPMENT_SECTION = /\b(?:develop(?:ing|ment|er)?s?|contribut(?:ing|ions?|e)|getting\s+started|get\s+started|local\s+(?:setup|development)|hacking|building(?:\s+from\s+source)?|run(?:ning)?\s+locally)\b/i;
+/** A sentence that sends the reader to set up a machine: "to get started with the development environment", "to set up locally". */
+const SETUP_SENTENCE = /\b(?:dev(?:elopment)?|local)\s+(?:environment|setup|set-up|instance)\b|\bset(?:ting)?[-\s]?up\b[^.\n]{0,60}\b(?:locally|local|development|dev|project|repo(?:sitory)?|environment)\b|\bget(?:ting)?\s+started\s+(?:with\s+)?(?:the\s+)?(?:development|developing|contributing|local)\b|\b(?:run|running|build|building)\b[^.\n]{0,40}\b(?:locally|from\s+source)\b/i;
+
+/** The heading of the section that `line` (1-based) sits in, if any. */
+function sectionHeading(doc: MarkdownDoc, line: number): string | undefined {
+  let heading: string | undefined;
+  for (const candidate of doc.headings) {
+    if (candidate.line > line) break;
+    heading = candidate.text;
+  }
+  return heading;
+}
+
+/** The sentence around `start..end` of `text`: from the previous sentence end or blank line to the next. */
+function sentenceAround(text: string, start: number, end: number): string {
+  const before = text.slice(Math.max(0, start - 300), start);
+  const after = text.slice(end, end + 300);
+  const opening = Math.max(before.lastIndexOf('\n\n'), before.search(/[.!?]\s[^.!?]*$/));
+  const closing = after.search(/[.!?](?:\s|$)|\n\n/);
+  return `${opening < 0 ? before : before.slice(opening + 1)}${text.slice(start, end)}${closing < 0 ? after : after.slice(0, closing)}`;
+}
+
 /**
- * The first link in `doc` to a development guide outside the repository (dub's README: "Follow the [local
- * development guide](https://dub.co/docs/local-development)"): the setup is documented, where shipready cannot read it.
+ * The first link in `doc` to a development guide outside the repository: by its text or address (dub's README:
+ * "Follow the [local development guide](https://dub.co/docs/local-development)"), or by where it stands, in a
+ * Developing/Contributing/Getting started section whose sentence sends the reader to set up a development
+ * environment (hoppscotch: "Follow our [self-hosting documentation](…) to get started with the development
+ * environment"). The setup is documented, where shipready cannot read it. A link in such a section that asks for
+ * something else ("start by choosing one of our [popular suggestions](…)") is not a guide.
  *
  * @example externalDevelopmentGuide(readme) // 'https://dub.co/docs/local-development'
  */
@@ -85,6 +114,9 @@ export function externalDevelopmentGuide(doc: MarkdownDoc): string | undefined {
     const text = match[1] ?? match[4] ?? '';
     const url = match[2] ?? match[3] ?? '';
     if (DEVELOPMENT_GUIDE.test(text) || DEVELOPMENT_GUIDE.test(url)) return url;
+    const line = lineIndexOf(doc.text).position(match.index).line;
+    const heading = sectionHeading(doc, line);
+    if (heading !== undefined && DEVELOPMENT_SECTION.test(heading) && SETUP_SENTENCE.test(sentenceAround(doc.text, match.index, match.index + match[0].length).replace(EXTERNAL_LINK, ' $1$4 '))) return url;
   }
   return undefined;
 }

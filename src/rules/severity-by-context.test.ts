@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { severitiesOf } from './fixture-harness.js';
+import structuredLogging from './operations/structured-logging.js';
 import errorHandler from './reliability/error-handler.js';
 import healthEndpoint from './reliability/health-endpoint.js';
 import processErrorHandlers from './reliability/process-error-handlers.js';
@@ -43,5 +44,11 @@ describe('severity by context', () => {
   it('cors-credentials: a reflected origin behind SameSite=strict cookies only is low', async () => {
     expect(await severities(corsCredentials, fixture('security', 'cors-credentials', 'ng.reflected-with-strict-cookies'))).toEqual(['low']);
     expect(await severities(corsCredentials, fixture('security', 'cors-credentials', 'ng.express-origin-true'))).toEqual(['high']);
+  });
+
+  it('structured-logging: up to three console calls, each lint-suppressed, is low; more keeps medium', async () => {
+    expect(await severities(structuredLogging, fixture('operations', 'structured-logging', 'ng.lint-sanctioned-console'))).toEqual(['low']);
+    expect(await severities(structuredLogging, fixture('operations', 'structured-logging', 'ng.many-suppressed-console'))).toEqual(['medium']);
+    expect(await severities(structuredLogging, fixture('operations', 'structured-logging', 'ng.express-console-only'))).toEqual(['medium']);
   });
 });

@@ -1,7 +1,9 @@
 // Protects against logs nobody can query: servers that log only with console.* and no structured (JSON) logger. Docs: docs/rules/operations/structured-logging.md
 import { noOptions } from '../../core/rule.js';
-import { findAllText, findText, isWorkersPackage, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS } from '../../project/code-scope.js';
+import { findAllText, findText, importersOf, isWorkersPackage, packageScope, scopeUses, serverPackagesWithCode, SELF_HOSTED_FRAMEWORKS, type CodeSite } from '../../project/code-scope.js';
+import { lineIndexOf } from '../../project/line-index.js';
 import type { Project } from '../../project/project.js';
+import { taskScriptEntries } from '../../project/scripts.js';
 import { defineScanRule, listText, selfHostedAppPackages, serverSideFiles } from '../support.js';
 
 /** Loggers that write one JSON object per line (winston's default format is JSON). */
@@ -9,6 +11,52 @@ export const STRUCTURED_LOGGERS = ['pino', 'pino-http', 'winston', 'bunyan', 'ne
 /** Framework-built-in structured logging: Fastify's pino (`logger: true` / `loggerInstance`), Nest's JSON ConsoleLogger. */
 const BUILT_IN = /(?:\b[Ff]astify|require\s*\(\s*['"]fastify['"]\s*\))\s*\(\s*\{[\s\S]{0,400}?\blogger(?:Instance)?\s*:\s*(?!false\b)|new\s+ConsoleLogger\s*\(\s*\{[^}]*\bjson\s*:\s*true/;
 const CONSOLE_CALL = /\bconsole\.(?:log|info|warn|error|debug|trace)\s*\(/g;
+
+/**
+ * At most this many console calls, each one lint-suppressed, is a team that bans console and signed off a few
+ * exceptions (an error fallback, a startup line): the server barely logs at all, so a logger is a low gap.
+ */
+const SANCTIONED_CALLS = 3;
+/** `eslint-disable-line` / `-next-line` (or oxlint's) with no rule list, which disables every rule, or one naming no-console. */
+function suppressesConsole(comment: string, form: 'line' | 'next-line'): boolean {
+  if (form === 'next-line' && /biome-ignore\s+lint\/suspicious\/noConsole\b/.test(comment)) return true;
+  const directive = new RegExp(`(?:eslint|oxlint)-disable-${form}(?![\\w-])([^\\n]*)`).exec(comment);
+  if (directive === null) return false;
+  const rules = (directive[1] ?? '').replace(/\*\/[\s\S]*$/, '').split('--')[0]?.trim() ?? '';
+  return rules === '' || /(?:^|[\s,])no-console(?:$|[\s,])/.test(rules);
+}
+
+/** A block `/* eslint-disable no-console *\/` (or a bare `/* eslint-disable *\/`) above the call switches the rule off for the rest of the file. */
+function fileSuppressesConsole(before: string): boolean {
+  for (const match of before.matchAll(/\/\*\s*(?:eslint|oxlint)-disable(?![\w-])([^*]*)\*\//g)) {
+    const rules = (match[1] ?? '').split('--')[0]?.trim() ?? '';
+    if (rules === '' || /(?:^|[\s,])no-console(?:$|[\s,])/.test(rules)) return true;
+  }
+  return false;
+}
+
+function isLintSuppressed(project: Project, call: CodeSite): boolean {
+  const text = project.text(call.path) ?? '';
+  const index = lineIndexOf(text);
+  const start = (line: number): number => index.lineStart(line) ?? text.length;
+  const lineText = (line: number): string => (line < 1 ? '' : text.slice(start(line), start(line + 1)));
+  return suppressesConsole(lineText(call.line), 'line') || suppressesConsole(lineText(call.line - 1), 'next-line') || fileSuppressesConsole(text.slice(0, start(call.line)));
+}
+
+/**
+ * Task scripts a package.json script runs as their own process (a migration or seed CLI) print to a terminal,
+ * not to the server's logs. One counts as such only while no server file imports it: its calls, and those of
+ * files only task scripts import, are left out.
+ */
+function cliOnlyFiles(project: Project, files: readonly string[], candidates: ReadonlySet<string>): Set<string> {
+  const tasks = taskScriptEntries(project);
+  const cliOnly = new Set<string>();
+  for (const file of candidates) {
+    const importers = importersOf(project, files, file);
+    if (tasks.has(file) ? importers.length === 0 : importers.length > 0 && importers.every((importer) => tasks.has(importer) && importersOf(project, files, importer).length === 0)) cliOnly.add(file);
+  }
+  return cliOnly;
+}
 
 type Messages = { consoleOnly: { pkg: string; calls: number }; nestTextLogger: { pkg: string } };
 
@@ -44,7 +92,9 @@ export default defineScanRule({
       if (scopeUses(project, scope, STRUCTURED_LOGGERS) !== undefined) continue;
       if (findText(project, scope.files, BUILT_IN) !== undefined) continue;
       // In a Next/Remix app only server-side modules log to the server; client components log to the browser.
-      const calls = findAllText(project, appPackages.has(pkg) ? serverSideFiles(project, scope.files) : scope.files, CONSOLE_CALL);
+      const allCalls = findAllText(project, appPackages.has(pkg) ? serverSideFiles(project, scope.files) : scope.files, CONSOLE_CALL);
+      const cliOnly = cliOnlyFiles(project, scope.files, new Set(allCalls.map((call) => call.path)));
+      const calls = allCalls.filter((call) => !cliOnly.has(call.path));
       const first = calls[0];
       if (first === undefined) {
         // Nest logs through its own Logger, whose default ConsoleLogger prints coloured text lines: no console.* needed to be unstructured.
@@ -61,12 +111,15 @@ export default defineScanRule({
         continue;
       }
       const files = new Set(calls.map((call) => call.path));
+      const sanctioned = calls.length <= SANCTIONED_CALLS && calls.every((call) => isLintSuppressed(project, call));
       ctx.report({
         messageId: 'consoleOnly',
         data: { pkg: pkg.displayName, calls: calls.length },
         location: first,
+        ...(sanctioned ? { severity: 'low' as const } : {}),
         detail:
-          `Found ${calls.length} console.* call(s) in ${files.size} file(s). Looked in package.json of ${listText(scope.members.map((member) => member.displayName))} for ${STRUCTURED_LOGGERS.slice(0, 6).join(', ')}, … ` +
+          `Found ${calls.length} console.* call(s) in ${files.size} file(s)${sanctioned ? ', each with a lint suppression of no-console (the team bans console and made these exceptions), so low' : ''}` +
+          `${cliOnly.size > 0 ? `; left out task scripts no server file imports: ${listText([...cliOnly])}` : ''}. Looked in package.json of ${listText(scope.members.map((member) => member.displayName))} for ${STRUCTURED_LOGGERS.slice(0, 6).join(', ')}, … ` +
           'and in their code for Fastify({ logger }) and Nest ConsoleLogger({ json: true }); found none.',
       });
     }

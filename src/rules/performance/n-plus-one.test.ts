@@ -14,4 +14,10 @@ describe('performance/n-plus-one', () => {
     expect(await severitiesOf(rule, `${fixtures}/ng.cron-route`)).toEqual([{ path: 'app/api/cron/domains/route.ts', line: 6, severity: 'low' }]);
     expect(await severitiesOf(rule, `${fixtures}/ng.helper-of-cron`)).toEqual([{ path: 'lib/digest/send-digests.ts', line: 5, severity: 'low' }]);
   });
+
+  it('is low for a recursive tree walk and for parallel lookups over one parent\'s children, medium over a whole table', async () => {
+    expect(await severitiesOf(rule, `${fixtures}/ng.recursive-tree-walk`)).toEqual([{ path: 'src/folders.ts', line: 8, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.parallel-children-of-one-parent`)).toEqual([{ path: 'src/steps.ts', line: 7, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.parallel-over-a-table`)).toEqual([{ path: 'src/projects.ts', line: 7, severity: 'medium' }]);
+  });
 });

@@ -77,6 +77,66 @@ interface QueryResult {
   readonly scope: Node;
   /** A literal `take`/`limit`/`first` at or below SMALL_BATCH. */
   readonly bounded: boolean;
+  /** `where: { workflowId }`: the children of one parent row (a workflow's steps, an order's items), not a table. */
+  readonly perParent: boolean;
+}
+
+/** A foreign key by its name: `workflowId`, `parent_id`, `orderID`. */
+const FOREIGN_KEY = /^\w+(?:Id|_id|ID)$/;
+
+/** True when the query's `where` is one equality on a foreign key (`{ where: { workflowId } }`, `findBy({ orderId })`). */
+function isPerParent(init: Node): boolean {
+  const call = init.type === 'AwaitExpression' ? init.argument : init;
+  if (call.type !== 'CallExpression') return false;
+  const options = call.arguments[0];
+  if (options === undefined || options.type !== 'ObjectExpression') return false;
+  const whereProperty = options.properties.find((property) => property.type === 'Property' && property.key.type === 'Identifier' && property.key.name === 'where');
+  const where = whereProperty?.type === 'Property' ? whereProperty.value : methodCall(call)?.method === 'findBy' ? options : undefined;
+  if (where === undefined || where.type !== 'ObjectExpression' || where.properties.length !== 1) return false;
+  const [only] = where.properties;
+  if (only === undefined || only.type !== 'Property' || only.key.type !== 'Identifier' || !FOREIGN_KEY.test(only.key.name)) return false;
+  return only.value.type !== 'ObjectExpression' && only.value.type !== 'ArrayExpression';
+}
+
+/** The name a function is called by: its declaration, the variable or property it is assigned to, the method. */
+function functionName(fn: Node, parent: Node | undefined): string | undefined {
+  if ((fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') && fn.id !== null && fn.id !== undefined) return fn.id.name;
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if ((parent?.type === 'Property' || parent?.type === 'MethodDefinition' || parent?.type === 'PropertyDefinition') && parent.key.type === 'Identifier') return parent.key.name;
+  return undefined;
+}
+
+/**
+ * The name of the function around the loop when it calls itself: a recursive walk over a tree (sub-collections,
+ * nested folders), where each level's query needs the rows of the level above.
+ */
+function recursiveFunction(ancestors: readonly Node[]): string | undefined {
+  let index = ancestors.length - 1;
+  for (; index >= 0; index -= 1) {
+    const ancestor = ancestors[index];
+    if (ancestor !== undefined && isFunctionNode(ancestor)) break;
+  }
+  const fn = ancestors[index];
+  if (fn === undefined) return undefined;
+  const name = functionName(fn, ancestors[index - 1]);
+  if (name === undefined) return undefined;
+  let calls = false;
+  walkAst(fn, (node) => {
+    if (calls) return false;
+    if (node.type !== 'CallExpression') return undefined;
+    const callee = node.callee;
+    if ((callee.type === 'Identifier' && callee.name === name) || (callee.type === 'MemberExpression' && callee.object.type === 'ThisExpression' && callee.property.type === 'Identifier' && callee.property.name === name)) calls = true;
+    return undefined;
+  });
+  return calls ? name : undefined;
+}
+
+/** True when the `.map` call's results are awaited together: `Promise.all(rows.map(async (row) => …))`. */
+function isParallel(mapCall: Node, ancestors: readonly Node[]): boolean {
+  const parent = ancestors[ancestors.length - 1];
+  if (parent?.type !== 'CallExpression' || !parent.arguments.some((argument) => argument === mapCall)) return false;
+  const callee = parent.callee;
+  return callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'Promise' && callee.property.type === 'Identifier' && /^(?:all|allSettled)$/.test(callee.property.name);
 }
 
 /** Names bound to the result of an awaited query (`const users = await …`, `const { rows } = await …`), per declaring function. */
@@ -89,7 +149,7 @@ function queryResults(source: ParsedSource): Map<string, QueryResult[]> {
     if (node.type !== 'VariableDeclarator' || node.init === null || !isDbCall(node.init)) return;
     const scope = [...ancestors].reverse().find((ancestor) => isFunctionNode(ancestor)) ?? source.program;
     const limit = /\b(?:take|limit|first)\s*[:(]\s*(\d+)\b/.exec(nodeText(source, node.init));
-    const result = { line: source.lineIndex.position(node.start).line, scope, bounded: limit?.[1] !== undefined && Number(limit[1]) <= SMALL_BATCH };
+    const result = { line: source.lineIndex.position(node.start).line, scope, bounded: limit?.[1] !== undefined && Number(limit[1]) <= SMALL_BATCH, perParent: isPerParent(node.init) };
     if (node.id.type === 'Identifier') add(node.id.name, result);
     if (node.id.type === 'ObjectPattern') {
       for (const property of node.id.properties) {
@@ -163,6 +223,7 @@ export default defineScanRule({
         let iterable: Node | undefined;
         let body: Node | undefined;
         let isCallback = false;
+        let parallel = false;
         // `for…in` walks keys or indices, not rows.
         if (node.type === 'ForOfStatement') {
           iterable = node.right;
@@ -174,6 +235,7 @@ export default defineScanRule({
             iterable = call.object;
             body = callback;
             isCallback = true;
+            parallel = isParallel(node, ancestors);
           }
         }
         if (iterable === undefined || body === undefined) return;
@@ -183,15 +245,22 @@ export default defineScanRule({
         const inner = innerQuery(body, isCallback);
         if (inner === undefined) return;
         const write = isWrite(source, inner);
-        // A read per row on a request path is the N+1 that slows pages; per-row writes, small bounded batches and background jobs are worth a look, not a fix now.
-        const severity: Severity = write || from.bounded || isBackground() ? 'low' : 'medium';
+        const recursive = recursiveFunction(ancestors);
+        const smallParallel = parallel && from.perParent;
+        // A read per row on a request path is the N+1 that slows pages; per-row writes, small bounded batches, recursive
+        // tree walks, parallel lookups over one parent's children and background jobs are worth a look, not a fix now.
+        const severity: Severity = write || from.bounded || recursive !== undefined || smallParallel || isBackground() ? 'low' : 'medium';
         const why = write
           ? 'The query in the loop writes (update/delete/insert) a row-specific change: often one batched statement, sometimes unavoidable (low).'
           : from.bounded
             ? `The outer query is limited to at most ${SMALL_BATCH} rows (low).`
-            : isBackground()
-              ? 'The file is a background job (cron, worker, queue path) or only background jobs import it: not a request path (low).'
-              : 'The loop reads once per row on a request path of a deployed service (medium).';
+            : recursive !== undefined
+              ? `The loop is a recursive walk over a tree (${recursive}() calls itself): each level's query needs the rows of the level above, so an \`in\` list cannot batch it; only a recursive CTE or loading the whole tree would (low).`
+              : smallParallel
+                ? 'The outer query reads the children of one parent row (one foreign-key equality) and the per-row queries run in parallel under Promise.all: a few concurrent round trips, not one per row in sequence (low).'
+                : isBackground()
+                  ? 'The file is a background job (cron, worker, queue path) or only background jobs import it: not a request path (low).'
+                  : 'The loop reads once per row on a request path of a deployed service (medium).';
         findings.push({ site: nodeSite(source, inner), outer: name, from: `line ${from.line}`, severity, why });
       });
       for (const finding of findings) {

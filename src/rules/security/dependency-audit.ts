@@ -1,4 +1,5 @@
 // Protects against shipping known-vulnerable dependencies for months because nothing ever looks. Docs: docs/rules/security/dependency-audit.md
+import picomatch from 'picomatch';
 import { isMap } from 'yaml';
 import { noOptions } from '../../core/rule.js';
 import { ciFiles } from '../../project/ci.js';
@@ -21,12 +22,34 @@ function renovateDisabled(text: string): boolean {
   return /["']?enabled["']?\s*:\s*false/.test(text.split('\n').filter((line) => !/^\s*\/\//.test(line)).join('\n').replace(/"packageRules"[\s\S]*$/, ''));
 }
 
+/** Dependabot's ecosystems that update JavaScript manifests (`npm` covers npm, Yarn and pnpm). */
+const JS_ECOSYSTEMS = new Set(['npm', 'bun']);
+
+function entryDirectories(item: unknown): string[] {
+  const single = scalarString(mapGet(item, 'directory'));
+  const many = sequenceItems(mapGet(item, 'directories')).map((entry) => scalarString(entry)).filter((entry) => entry !== undefined);
+  return [...(single === undefined ? [] : [single]), ...many].map((dir) => dir.replace(/^\.?\/+|\/+$/g, ''));
+}
+
+/** Whether a security-only entry points at a package this repository has (a directory or a `directories` glob). */
+function coversPackage(project: Project, item: unknown): boolean {
+  if (!JS_ECOSYSTEMS.has(scalarString(mapGet(item, 'package-ecosystem')) ?? '')) return false;
+  const packageDirs = project.packages().map((pkg) => pkg.dir);
+  return entryDirectories(item).some((dir) => {
+    if (!dir.includes('*')) return packageDirs.includes(dir);
+    const matches = picomatch(dir, { dot: true });
+    return packageDirs.some((pkgDir) => matches(pkgDir));
+  });
+}
+
 function dependabotStatus(project: Project): { path: string; enabled: boolean } | undefined {
   const [file] = project.yamlFiles((candidate) => /^\.github\/dependabot\.ya?ml$/.test(candidate));
   if (file === undefined) return undefined;
   const updates = sequenceItems(mapGet(file.document.contents, 'updates')).filter((item) => isMap(item));
-  // `open-pull-requests-limit: 0` switches version updates off for that ecosystem.
-  const enabled = updates.some((item) => scalarString(mapGet(item, 'open-pull-requests-limit')) !== '0');
+  // `open-pull-requests-limit: 0` is GitHub's documented way to keep security updates while turning version
+  // updates off, so it is an audit. Such an entry opens no pull request to prove the bot still runs, so it counts
+  // only while it points at a JavaScript package that exists: an entry left on a removed directory audits nothing.
+  const enabled = updates.some((item) => scalarString(mapGet(item, 'open-pull-requests-limit')) !== '0' || coversPackage(project, item));
   return { path: file.path, enabled };
 }
 
@@ -64,7 +87,7 @@ export default defineScanRule({
     const manifestText = rootPackage === undefined ? '' : (project.text(rootPackage.manifestPath) ?? '');
     const dependenciesLine = manifestText.split('\n').findIndex((line) => /^\s*"dependencies"\s*:/.test(line));
     const disabled = [
-      ...(dependabot === undefined ? [] : [`${dependabot.path} (every update has open-pull-requests-limit: 0)`]),
+      ...(dependabot === undefined ? [] : [`${dependabot.path} (no version updates, and no security-only npm entry on a directory that holds a package.json)`]),
       ...renovateFiles.map((file) => `${file.path} (enabled: false)`),
     ];
     ctx.report({

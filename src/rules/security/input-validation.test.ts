@@ -18,6 +18,11 @@ describe('security/input-validation', () => {
     expect(await severitiesOf(rule, `${fixtures}/ng.cron-route`)).toEqual([{ path: 'app/api/cron/digest/route.ts', line: 3, severity: 'low' }]);
   });
 
+  it('is low for a body only handed to a third-party library that parses it, not when the library is a datastore driver', async () => {
+    expect(await severitiesOf(rule, `${fixtures}/ng.body-to-sdk-transport`)).toEqual([{ path: 'src/server.ts', line: 8, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.body-to-datastore-driver`)).toEqual([{ path: 'src/server.ts', line: 8, severity: 'medium' }]);
+  });
+
   it('reports the same body-fields gap on many routes of a package once at medium, each route at low', async () => {
     const found = await severitiesOf(rule, `${fixtures}/ng.many-routes-one-practice`);
     expect(found.filter((finding) => finding.severity === 'medium')).toEqual([{ path: 'src/index.ts', line: 6, severity: 'medium' }]);

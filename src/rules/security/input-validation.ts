@@ -7,6 +7,7 @@ import {
   findText,
   isBackgroundJobPath,
   isFileRoute,
+  isFrontendCode,
   isFunctionNode,
   namedFunctions,
   nodeText,
@@ -54,8 +55,11 @@ const DECORATOR_KIND: ReadonlyMap<string, InputKind> = new Map([
 ]);
 
 type InputKind = 'body' | 'query' | 'params' | 'headers';
-/** How a read value is used: field by field, handed on whole, or written whole (mass assignment) / used whole as a filter. */
-type Use = 'fields' | 'whole' | 'write' | 'filter';
+/**
+ * How a read value is used: handed whole to a third-party library that parses it (an SDK, a protocol transport),
+ * field by field, handed on whole, or written whole (mass assignment) / used whole as a filter.
+ */
+type Use = 'library' | 'fields' | 'whole' | 'write' | 'filter';
 
 interface Read {
   readonly kind: InputKind;
@@ -93,6 +97,17 @@ interface Context {
   readonly routingControllersValidation: boolean;
   /** Type names declared as interfaces or type aliases in the scope: a ValidationPipe cannot validate them. */
   readonly shapeTypes: Map<string, boolean>;
+  /**
+   * The scope's files without front-end code: where a call a handler makes can be resolved to. A browser hook that
+   * happens to share a method's name (`handleRequest`) is never what server code runs.
+   */
+  readonly serverFiles: readonly string[];
+}
+
+/** The project file an import of `importer` names, unless it is front-end code. */
+function importTarget(ctx: Context, importer: string, specifier: string): string | undefined {
+  const target = resolveImport(ctx.project, ctx.serverFiles, importer, specifier);
+  return target === undefined || isFrontendCode(ctx.project, target) ? undefined : target;
 }
 
 /** The function(s) a route argument stands for: inline, wrapped (`asyncHandler(async (req, res) => …)`), a name, or `controller.method`. */
@@ -106,7 +121,7 @@ function resolveHandlers(ctx: Context, source: ParsedSource, node: Node, depth =
     return wrapped !== undefined && wrapped.type !== 'SpreadElement' && (wrapped.type === 'Identifier' || wrapped.type === 'MemberExpression') ? resolveHandlers(ctx, source, wrapped, depth + 1) : undefined;
   }
   if (node.type === 'Identifier') {
-    const found = importedFunction(ctx, source, node.name) ?? resolveFunction(ctx.project, ctx.scope.files, source, node.name);
+    const found = importedFunction(ctx, source, node.name) ?? resolveFunction(ctx.project, ctx.serverFiles, source, node.name);
     if (found === undefined) return undefined;
     return found.node.type === 'CallExpression' ? resolveHandlers(ctx, found.source, found.node, depth + 1) : [found];
   }
@@ -131,7 +146,7 @@ function classFile(ctx: Context, className: string): string | undefined {
     cache = new Map();
     classFiles.set(ctx, cache);
   }
-  if (!cache.has(className)) cache.set(className, findText(ctx.project, ctx.scope.files.filter((file) => ctx.project.text(file)?.includes(className) === true), new RegExp(`\\bclass\\s+${className}\\b`))?.path);
+  if (!cache.has(className)) cache.set(className, findText(ctx.project, ctx.serverFiles.filter((file) => ctx.project.text(file)?.includes(className) === true), new RegExp(`\\bclass\\s+${className}\\b`))?.path);
   return cache.get(className);
 }
 
@@ -139,12 +154,12 @@ function findMethod(ctx: Context, source: ParsedSource, object: Node, name: stri
   const candidates: string[] = [];
   for (const statement of source.program.body) {
     if (statement.type === 'ImportDeclaration') {
-      const target = resolveImport(ctx.project, ctx.scope.files, source.path, statement.source.value);
+      const target = importTarget(ctx, source.path, statement.source.value);
       if (target !== undefined) candidates.push(target);
     }
   }
   for (const match of source.text.matchAll(/require\s*\(\s*['"]([^'"\n]+)['"]\s*\)/g)) {
-    const target = match[1] === undefined ? undefined : resolveImport(ctx.project, ctx.scope.files, source.path, match[1]);
+    const target = match[1] === undefined ? undefined : importTarget(ctx, source.path, match[1]);
     if (target !== undefined) candidates.push(target);
   }
   const objectName = dottedName(object)?.split('.').pop()?.toLowerCase().replace(/(?:service|controller|repository|repo|usecase|handler)s?$/, '') ?? '';
@@ -168,7 +183,7 @@ function findMethod(ctx: Context, source: ParsedSource, object: Node, name: stri
     const found = methodIn(parsed, name);
     if (found !== undefined) return { source: parsed, node: found };
   }
-  return resolveFunction(ctx.project, ctx.scope.files, source, name);
+  return resolveFunction(ctx.project, ctx.serverFiles, source, name);
 }
 
 /** `name` of class `className` declared in `source`, looked up its `extends` chain through the files it imports. */
@@ -191,7 +206,7 @@ function inheritedMethod(ctx: Context, source: ParsedSource, className: string, 
   for (const statement of source.program.body) {
     if (statement.type !== 'ImportDeclaration' || !statement.specifiers.some((specifier) => specifier.local.name === base.name)) continue;
     // A relative or aliased module, else the workspace package's file that declares the class.
-    const target = resolveImport(ctx.project, ctx.scope.files, source.path, statement.source.value) ?? findText(ctx.project, ctx.scope.files, new RegExp(`\\bclass\\s+${base.name}\\b`))?.path;
+    const target = importTarget(ctx, source.path, statement.source.value) ?? findText(ctx.project, ctx.serverFiles, new RegExp(`\\bclass\\s+${base.name}\\b`))?.path;
     const other = target === undefined ? undefined : ctx.project.parseSource(target);
     if (other !== undefined) return inheritedMethod(ctx, other, base.name, name, depth + 1);
   }
@@ -204,7 +219,7 @@ function importedFunction(ctx: Context, source: ParsedSource, local: string): Ha
     if (statement.type !== 'ImportDeclaration') continue;
     for (const specifier of statement.specifiers) {
       if (specifier.local.name !== local) continue;
-      const target = resolveImport(ctx.project, ctx.scope.files, source.path, statement.source.value);
+      const target = importTarget(ctx, source.path, statement.source.value);
       const other = target === undefined ? undefined : ctx.project.parseSource(target);
       if (other === undefined) return undefined;
       if (specifier.type === 'ImportDefaultSpecifier') {
@@ -261,12 +276,14 @@ function methodIndex(source: ParsedSource): Map<string, Node> {
  * True when a function validates one of `names`: a schema or signature check whose call mentions it
  * (`Schema.safeParse(body)`, `validateSync(plainToInstance(this, data))`), not one that checks something else.
  */
-function validatesName(text: string, names: readonly string[]): boolean {
+function validatesName(text: string, names: readonly string[], deep = false): boolean {
   if (names.length === 0) return false;
   const mentions = new RegExp(`\\b(?:${names.map((name) => name.replace(/\$/g, '\\$')).join('|')})\\b`);
   for (const pattern of [VALIDATION_CALL, VERIFICATION_CALL]) {
     const global = new RegExp(pattern.source, 'g');
     for (let match = global.exec(text); match !== null; match = global.exec(text)) {
+      // Calls deep down are many and varied: there `decodeURIComponent(value)` must not pass for a `decode*` check.
+      if (deep && /^decodeURI/.test(match[0])) continue;
       if (mentions.test(callArguments(text, match.index + match[0].length))) return true;
     }
   }
@@ -394,11 +411,13 @@ const MAX_FOLLOW = 3;
 function followPassed(ctx: Context, source: ParsedSource, call: Node & { type: 'CallExpression' }, index: number, depth: number): { validated: boolean; use: Use; where: string; fields: readonly string[] } {
   const name = calleeName(call);
   const callee = call.callee;
+  const library = libraryOf(ctx, source, callee);
+  if (library !== undefined) return { validated: false, use: 'library', where: `${name}() of ${library}`, fields: [] };
   const resolved =
     depth >= MAX_FOLLOW
       ? undefined
       : callee.type === 'Identifier'
-        ? (importedFunction(ctx, source, callee.name) ?? resolveFunction(ctx.project, ctx.scope.files, source, callee.name))
+        ? (importedFunction(ctx, source, callee.name) ?? resolveFunction(ctx.project, ctx.serverFiles, source, callee.name))
         : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier'
           ? findMethod(ctx, source, callee.object, callee.property.name)
           : undefined;
@@ -418,13 +437,66 @@ function followPassed(ctx: Context, source: ParsedSource, call: Node & { type: '
   return judgeUses(ctx, resolved.source, fn, target.name, at, depth + 1);
 }
 
-const USE_RANK: Record<Use, number> = { fields: 0, whole: 1, filter: 2, write: 3 };
+/** Datastore clients and ORMs: what they are handed is a row or a filter to run, never a message they parse themselves. */
+const DATASTORE_PACKAGE =
+  /^(?:pg|postgres|mysql2?|mariadb|mongodb|mongoose|redis|ioredis|knex|sequelize|typeorm|kysely|drizzle-orm|@prisma\/client|@mikro-orm\/[\w-]+|objection|better-sqlite3|sqlite3?|@libsql\/client|@planetscale\/database|@neondatabase\/serverless|@vercel\/postgres|@vercel\/kv|@upstash\/redis|@supabase\/supabase-js|firebase-admin|@google-cloud\/firestore|@aws-sdk\/(?:client|lib)-dynamodb|dynamoose|@elastic\/elasticsearch|meilisearch|typesense|cassandra-driver|neo4j-driver)$/;
+
+/** The npm package a bare specifier names (`@scope/pkg/sub` → `@scope/pkg`); undefined for relative paths, aliases and built-ins. */
+function packageNameOf(specifier: string): string | undefined {
+  if (/^(?:\.|\/|[@~#]\/|node:)/.test(specifier)) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? (parts.length > 1 ? parts.slice(0, 2).join('/') : undefined) : parts[0];
+}
+
+/** The third-party dependency (not a workspace package, not a datastore client) that `local` is imported from in `source`. */
+function importedLibrary(ctx: Context, source: ParsedSource, local: string): string | undefined {
+  for (const statement of source.program.body) {
+    if (statement.type !== 'ImportDeclaration' || !statement.specifiers.some((specifier) => specifier.local.name === local)) continue;
+    const name = packageNameOf(statement.source.value);
+    if (name === undefined || DATASTORE_PACKAGE.test(name) || ctx.project.packages().some((pkg) => pkg.manifest.name === name)) return undefined;
+    return ctx.scope.members.some((member) => member.allDependencies.has(name)) ? name : undefined;
+  }
+  return undefined;
+}
+
+/** The identifier an expression is built from: `new Transport(…)` → Transport, `await sdk.client()` → sdk, `stripe.customers` → stripe. */
+function rootIdentifier(node: Node): string | undefined {
+  if (node.type === 'AwaitExpression') return rootIdentifier(node.argument);
+  if (node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression') return rootIdentifier(node.expression);
+  if (node.type === 'NewExpression' || node.type === 'CallExpression') return rootIdentifier(node.callee);
+  if (node.type === 'MemberExpression') return rootIdentifier(node.object);
+  return node.type === 'Identifier' ? node.name : undefined;
+}
+
+/**
+ * The third-party library a call goes to: a function imported from it (`trackDownload(body)`), or a method of an
+ * object it provides (`transport.handleRequest(req, res, body)` where `transport = new StreamableHTTPServerTransport()`
+ * from the MCP SDK). Every declaration of the receiver in the file must be built from the library.
+ */
+function libraryOf(ctx: Context, source: ParsedSource, callee: Node): string | undefined {
+  const root = rootIdentifier(callee);
+  if (root === undefined) return undefined;
+  const direct = importedLibrary(ctx, source, root);
+  if (direct !== undefined || callee.type === 'Identifier') return direct;
+  const libraries: Array<string | undefined> = [];
+  walkAst(source.program, (node) => {
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.id.name === root) {
+      const built = node.init === null ? undefined : rootIdentifier(node.init);
+      libraries.push(built === undefined || built === root ? undefined : importedLibrary(ctx, source, built));
+    }
+    return undefined;
+  });
+  const [first] = libraries;
+  return first !== undefined && libraries.every((library) => library === first) ? first : undefined;
+}
+
+const USE_RANK: Record<Use, number> = { library: 0, fields: 1, whole: 2, filter: 3, write: 4 };
 
 /** The worst use of `name` in `scope`, following it into the functions it is handed to. */
 function judgeUses(ctx: Context, source: ParsedSource, scope: Node, name: string, at: string, depth: number): { validated: boolean; use: Use; where: string; fields: readonly string[] } {
   const text = nodeText(source, scope);
   const uses = usesOf(source, scope, name);
-  let worst: { use: Use; where: string } = { use: 'fields', where: at };
+  let worst: { use: Use; where: string } | undefined;
   const fields: string[] = [];
   for (const site of uses) {
     fields.push(...site.fields);
@@ -434,9 +506,9 @@ function judgeUses(ctx: Context, source: ParsedSource, scope: Node, name: string
       if (followed.validated) return { validated: true, use: 'fields', where: followed.where, fields: [] };
       judged = { use: followed.use, where: followed.where };
     }
-    if (USE_RANK[judged.use] > USE_RANK[worst.use]) worst = judged;
+    if (worst === undefined || USE_RANK[judged.use] > USE_RANK[worst.use]) worst = judged;
   }
-  return { validated: guardsEveryField(text, fields), use: worst.use, where: worst.where, fields };
+  return { validated: guardsEveryField(text, fields), use: worst?.use ?? 'fields', where: worst?.where ?? at, fields };
 }
 
 /** Manual validation: every field read is checked with `typeof`, `Array.isArray`, `Number.isInteger`/`isFinite` or an `isX(field)` validator. */
@@ -616,6 +688,7 @@ function hasSchemaOption(node: Node): boolean {
  */
 function severityOf(read: Read): Severity {
   if (read.use === 'write' || read.use === 'filter') return 'high';
+  if (read.use === 'library') return 'low';
   if (read.kind === 'body') return 'medium';
   return 'low';
 }
@@ -671,35 +744,96 @@ function validatesDownstream(ctx: Context, handler: Handler, reads: readonly Rea
     const target = param.type === 'AssignmentPattern' ? param.left : param;
     if (decorated && target.type === 'Identifier') tokens.add(target.name);
   }
+  // Variables holding what a call returned for the input (`const event = await getEvent(c.req.param('id'))`) are
+  // looked for in the first callee, as before, but never followed further: they hold the app's data, not the client's.
+  const results = new Set<string>();
   walkAst(fn, (node) => {
     if (node.type === 'VariableDeclarator' && node.init !== null && readTexts.some((text) => nodeText(handler.source, node.init ?? node).includes(text))) {
-      for (const match of nodeText(handler.source, node.id).matchAll(/[A-Za-z_$][\w$]*/g)) tokens.add(match[0]);
+      const value = unwrapValue(node.init);
+      const isResult = (value.type === 'CallExpression' || value.type === 'NewExpression') && !readTexts.includes(nodeText(handler.source, value).slice(0, 40));
+      for (const match of nodeText(handler.source, node.id).matchAll(/[A-Za-z_$][\w$]*/g)) (isResult ? results : tokens).add(match[0]);
     }
     return undefined;
   });
-  if (tokens.size === 0) return false;
-  const mentions = new RegExp(`\\b(?:${[...tokens].map((token) => token.replace(/\$/g, '\\$')).join('|')})\\b`);
+  if (tokens.size === 0 && results.size === 0) return false;
+  return passesToValidation(ctx, handler.source, fn, new Set([...tokens, ...results]), tokens, 0, { followed: 0, seen: new Set([fn]) });
+}
+
+/** A value without the wrappers that do not change it: `await`, `as`, `!`, parentheses. */
+function unwrapValue(node: Node): Node {
+  if (node.type === 'AwaitExpression') return unwrapValue(node.argument);
+  if (node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression' || node.type === 'TSSatisfiesExpression') return unwrapValue(node.expression);
+  return node;
+}
+
+/** How far `passesToValidation` follows a value: calls deep, and calls resolved in all for one route. */
+const MAX_DOWNSTREAM_DEPTH = 3;
+const MAX_DOWNSTREAM_CALLS = 24;
+
+function mentionsAny(names: ReadonlySet<string>): RegExp {
+  return new RegExp(`\\b(?:${[...names].map((name) => name.replace(/\$/g, '\\$')).join('|')})\\b`);
+}
+
+/**
+ * `names` and the variables built from them in `fn` (`const updated = { ...link, tags: newData.tags }`): a value
+ * handed on inside a new object or array is still the client's.
+ */
+function derivedNames(source: ParsedSource, fn: Node, names: ReadonlySet<string>): Set<string> {
+  const all = new Set(names);
+  for (let pass = 0; pass < 2; pass += 1) {
+    const mentions = mentionsAny(all);
+    walkAst(fn, (node) => {
+      // A call's result is the callee's data (a row looked up by the value), not the value itself.
+      const value = node.type === 'VariableDeclarator' && node.init !== null ? unwrapValue(node.init) : undefined;
+      if (node.type === 'VariableDeclarator' && value !== undefined && value.type !== 'CallExpression' && value.type !== 'NewExpression' && mentions.test(nodeText(source, value))) {
+        for (const match of nodeText(source, node.id).replace(/:[^,}=]*/g, '').matchAll(/[A-Za-z_$][\w$]*/g)) all.add(match[0]);
+      }
+      return undefined;
+    });
+  }
+  return all;
+}
+
+/**
+ * True when `fn` hands a value named in `names` to project code that validates it: a service whose method parses
+ * it with zod, or, up to MAX_DOWNSTREAM_DEPTH calls deep, a controller that passes it (or an object built from it)
+ * on to one that does (linkwarden's `updateLinks` → `updateLinkById`, which runs `UpdateLinkSchema.safeParse`).
+ * Calls resolve through imports and names in the server's files, never into front-end code or a library.
+ */
+function passesToValidation(ctx: Context, source: ParsedSource, fn: Node, names: ReadonlySet<string>, followable: ReadonlySet<string>, depth: number, budget: { followed: number; seen: Set<Node> }): boolean {
+  const mentions = mentionsAny(names);
+  const follows = followable.size === 0 ? undefined : mentionsAny(followable);
   let validated = false;
-  let followed = 0;
   walkAst(fn, (node) => {
-    if (validated || followed > 12) return false;
-    if (node.type !== 'CallExpression' || !node.arguments.some((argument) => mentions.test(nodeText(handler.source, argument)))) return undefined;
+    if (validated || budget.followed > MAX_DOWNSTREAM_CALLS) return false;
+    if (node.type !== 'CallExpression' || !node.arguments.some((argument) => mentions.test(nodeText(source, argument)))) return undefined;
     const callee = node.callee;
     const resolved =
       callee.type === 'Identifier'
-        ? (importedFunction(ctx, handler.source, callee.name) ?? resolveFunction(ctx.project, ctx.scope.files, handler.source, callee.name))
+        ? (importedFunction(ctx, source, callee.name) ?? resolveFunction(ctx.project, ctx.serverFiles, source, callee.name))
         : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.object.type !== 'ThisExpression'
-          ? findMethod(ctx, handler.source, callee.object, callee.property.name)
+          ? findMethod(ctx, source, callee.object, callee.property.name)
           : undefined;
-    followed += 1;
-    // Only the parameters that receive the read values count: `getSession(req, linkId)` parsing a cookie of `req` validates nothing of `linkId`.
+    budget.followed += 1;
+    // Only the parameters that receive the values count: `getSession(req, linkId)` parsing a cookie of `req` validates nothing of `linkId`.
     const target = resolved?.node;
-    if (resolved !== undefined && target !== undefined && target !== fn && isFunctionNode(target) && 'params' in target) {
-      const receiving = node.arguments.flatMap((argument, index) => {
+    if (resolved === undefined || target === undefined || budget.seen.has(target) || !isFunctionNode(target) || !('params' in target)) return undefined;
+    budget.seen.add(target);
+    const receiving = node.arguments.flatMap((argument, index) => {
+      const param = target.params[index];
+      return param !== undefined && mentions.test(nodeText(source, argument)) ? [param] : [];
+    });
+    if (validatesName(nodeText(resolved.source, target), namesIn(resolved.source, receiving), depth > 0)) validated = true;
+    else if (follows !== undefined && depth + 1 < MAX_DOWNSTREAM_DEPTH) {
+      // Only a value handed on as it is (`newData`, `req.body.newData`) is followed further; an object built around it
+      // at the call (`send({ teamId, data })`) is a new message whose later checks say nothing about the input.
+      const passedOn = node.arguments.flatMap((argument, index) => {
         const param = target.params[index];
-        return param !== undefined && mentions.test(nodeText(handler.source, argument)) ? [param] : [];
+        const value = argument.type === 'SpreadElement' ? argument : unwrapValue(argument);
+        return param !== undefined && (value.type === 'Identifier' || value.type === 'MemberExpression') && follows.test(nodeText(source, value)) ? [param] : [];
       });
-      if (validatesName(nodeText(resolved.source, target), namesIn(resolved.source, receiving))) validated = true;
+      const received = derivedNames(resolved.source, target, new Set(namesIn(resolved.source, passedOn)));
+      if (received.size > 0 && passesToValidation(ctx, resolved.source, target, received, received, depth + 1, budget)) validated = true;
     }
     return undefined;
   });
@@ -751,6 +885,7 @@ export default defineScanRule({
           nestGlobalPipe: pkg.frameworks.includes('nestjs') && findText(project, scope.files, /useGlobalPipes\s*\([^)]*Pipe|\bAPP_PIPE\b/) !== undefined,
           routingControllersValidation: findText(project, scope.files, /\bvalidation\s*:\s*false\b/) === undefined,
           shapeTypes: new Map(),
+          serverFiles: scope.files.filter((file) => !isFrontendCode(project, file)),
         };
         contexts.set(pkg.dir, context);
       }
@@ -769,7 +904,9 @@ export default defineScanRule({
             ? `${decisive.text} reaches a database write whole (${decisive.where}): any field the client adds is written (mass assignment, high).`
             : decisive.use === 'filter'
               ? `${decisive.text} is used whole as a query filter (${decisive.where}): the client chooses the operators (high).`
-              : decisive.kind === 'body'
+              : decisive.use === 'library'
+                ? `${decisive.text} is only handed whole to a third-party library (${decisive.where}), which parses its own input; nothing of it reaches the database or the app's own code (low).`
+                : decisive.kind === 'body'
                 ? `Body fields are used unchecked (${decisive.where}): wrong types and sizes reach the code and the database (medium).`
                 : `Only path, query or header values are read (${decisive.where}); handed to a parameterising ORM they are low risk (low).`;
       const internalNote = internal === undefined ? '' : ` The route is ${internal} (low).`;

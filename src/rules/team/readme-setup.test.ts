@@ -12,4 +12,9 @@ describe('team/readme-setup', () => {
     expect(await severitiesOf(rule, `${fixtures}/ng.external-development-guide`)).toEqual([{ path: 'README.md', line: 1, severity: 'low' }]);
     expect(await severitiesOf(rule, `${fixtures}/ng.linked-docs-without-setup`)).toEqual([{ path: 'README.md', line: 1, severity: 'medium' }]);
   });
+
+  it('reads the section and sentence around a link: a Developing section sending readers to set up is a guide, a request to pick an issue is not', async () => {
+    expect(await severitiesOf(rule, `${fixtures}/ng.developing-section-links-setup-guide`)).toEqual([{ path: 'README.md', line: 1, severity: 'low' }]);
+    expect(await severitiesOf(rule, `${fixtures}/ng.development-section-without-setup-link`)).toEqual([{ path: 'README.md', line: 1, severity: 'medium' }]);
+  });
 });

@@ -23,6 +23,8 @@ describe('lastForegroundCommand', () => {
   it('is the command the shell waits on last, without environment assignments in front', () => {
     expect(lastForegroundCommand('npx prisma migrate deploy && NODE_ENV=production node dist/main.js')).toBe('node dist/main.js');
     expect(lastForegroundCommand('node worker.js &')).toBeUndefined();
+  });
+});
 
 function tasksOf(files: Record<string, string>): string[] {
   const tree = makeTree(files);

@@ -11,6 +11,8 @@ import { defineScanRule } from '../support.js';
 const TEMPLATE = /(?:^|\/)\.?env[\w.-]*[.-](?:example|sample|template|dist|defaults|schema|tpl)(?:[.-][\w.-]*)?$|(?:^|\/)[\w.-]*(?:example|sample|template)\.env$/i;
 /** Committed env files other than the real `.env` / `.env.local`: `.env.development`, `.env.test` list names too. */
 const COMMITTED_ENV = /(?:^|\/)\.env\.(?!local$)(?![\w.-]*\.local$)[\w.-]+$/i;
+/** The real env files, usually untracked: they document names only when git tracks them. */
+const PLAIN_ENV = /(?:^|\/)\.env(?:\.local)?$/i;
 /** Deployment descriptors that declare a service's variables: compose, Kubernetes/Helm, Render, Fly, Heroku app.json, Turborepo env lists. */
 const DEPLOY_CONFIG = /\.(?:ya?ml|toml)$|(?:^|\/)(?:app|turbo)\.json$/i;
 const DOCS = /\.(?:md|mdx)$/i;
@@ -61,6 +63,12 @@ function skipWrappers(ancestors: readonly Node[], index: number): { parent: Node
   return { parent: undefined, child: at };
 }
 
+/** Arithmetic that yields NaN rather than throwing when an operand is undefined: `a + +b`, `-x`, `n * 1000`. */
+function isArithmetic(node: Node): boolean {
+  if (node.type === 'UnaryExpression') return node.operator === '+' || node.operator === '-';
+  return node.type === 'BinaryExpression' && ['+', '-', '*', '/', '%', '**'].includes(node.operator);
+}
+
 /**
  * True for a read the app survives without: `process.env.X || 'default'`, `?? default`, a comparison or
  * truthiness test (`=== 'true'`, `!!X`, `if (X)`, `X && …`), `Boolean(X)`, `Number(X) || 10`.
@@ -74,6 +82,14 @@ function isOptionalRead(node: Node, ancestors: readonly Node[]): boolean {
     current = parent;
     ({ parent, child } = skipWrappers(ancestors, child - 1));
   }
+  // `now + +process.env.TTL || '1h'`, `Number(process.env.X) * 1000 ?? 60_000`: a missing value turns the arithmetic
+  // into NaN, and the `||` around the whole expression supplies the default.
+  let climbed: { node: Node; parent: Node | undefined; child: number } = { node: current, parent, child };
+  while (climbed.parent !== undefined && isArithmetic(climbed.parent)) {
+    const next = skipWrappers(ancestors, climbed.child - 1);
+    climbed = { node: climbed.parent, parent: next.parent, child: next.child };
+  }
+  if (climbed.node !== current && climbed.parent?.type === 'LogicalExpression' && climbed.parent.left === climbed.node && climbed.parent.operator !== '&&') return true;
   if (parent === undefined) return false;
   if (parent.type === 'LogicalExpression') return parent.left === current || parent.operator === '&&';
   if (parent.type === 'BinaryExpression') return ['===', '!==', '==', '!='].includes(parent.operator);
@@ -158,8 +174,14 @@ export default defineScanRule({
     if (reads.size === 0) return;
     const templates = project.filesWhere((file) => TEMPLATE.test(file) && project.fileRole(file) !== 'test').map((file) => file.path);
     // shipready's own reports mention every variable they found; they document nothing.
+    // Without a template, a plain `.env` (or `.env.local`) under version control, in any folder, is what everyone who
+    // clones the repository reads: the names it lists are written down, even if committing the values is its own
+    // finding. With a template, the template is the list a new environment is set up from, and a name only the real
+    // .env has is the drift the low finding is for.
+    const trackedEnv = templates.length > 0 ? [] : project.filesWhere((file) => PLAIN_ENV.test(file) && project.isTracked(file) === true).map((file) => file.path);
     const documents = [
       ...templates,
+      ...trackedEnv,
       ...project.filesWhere((file) => !TEMPLATE.test(file) && (COMMITTED_ENV.test(file) || DEPLOY_CONFIG.test(file) || DOCS.test(file)) && project.fileRole(file) !== 'shipready-output').map((file) => file.path),
     ];
     const texts = documents.map((file) => project.text(file) ?? '');
@@ -178,7 +200,7 @@ export default defineScanRule({
       if (scriptTexts.some((text) => assigned.test(text))) continue;
       missing.push([name, use]);
     }
-    const looked = `Looked for each variable the code reads without a default in ${templates.length} env template(s) (${templates.slice(0, 3).join(', ') || 'none: .env.example, .env.sample, .env.template, …'}), other committed env files (.env.development, …), compose/Kubernetes/Helm/Render/Fly configs, app.json, turbo.json, Markdown docs, typed env modules (t3-env createEnv, envalid, a zod/Joi schema over process.env: ${declared.size} name(s) declared) and the scripts that set it`;
+    const looked = `Looked for each variable the code reads without a default in ${templates.length} env template(s) (${templates.slice(0, 3).join(', ') || 'none: .env.example, .env.sample, .env.template, …'}), other committed env files (.env.development, …, and a git-tracked plain .env in any folder: ${trackedEnv.length} found), compose/Kubernetes/Helm/Render/Fly configs, app.json, turbo.json, Markdown docs, typed env modules (t3-env createEnv, envalid, a zod/Joi schema over process.env: ${declared.size} name(s) declared) and the scripts that set it`;
     const first = missing[0];
     if (first === undefined) return;
     if (templates.length === 0) {

@@ -1,5 +1,5 @@
 import { ciFiles } from './ci.js';
-import { composeEnvironment, composePurpose, composeServices, dirOf, type ComposeEnvironment, type ComposePurpose } from './compose.js';
+import { composeEnvironment, composePurpose, composeServices, dirOf, joinPath, type ComposeEnvironment, type ComposePurpose } from './compose.js';
 import { mapGet, scalarString, sequenceItems, type YamlFile } from './documents.js';
 import type { Project } from './project.js';
 import { shellUnits } from './scripts.js';
@@ -27,16 +27,6 @@ const FILE_FLAG = /(?:^|\s)(?:-f|--file)(?:\s+|=)(\S+)/g;
 
 function unquote(token: string): string {
   return token.replace(/^['"]|['"]$/g, '').replace(/^\.\//, '');
-}
-
-function joinPath(base: string, relative: string): string {
-  const parts: string[] = base === '' ? [] : base.split('/');
-  for (const part of relative.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
 }
 
 /**

@@ -278,7 +278,12 @@ export function serviceDependencies(service: ComposeService): ServiceDependency[
   return [...list, ...long];
 }
 
-function joinPath(base: string, relative: string): string {
+/**
+ * A repository-relative path joined with a relative one, `.` and `..` resolved ('' for the root).
+ *
+ * @example joinPath('apps/api', '../web/Dockerfile') // 'apps/web/Dockerfile'
+ */
+export function joinPath(base: string, relative: string): string {
   const parts: string[] = base === '' ? [] : base.split('/');
   for (const part of relative.split('/')) {
     if (part === '' || part === '.') continue;

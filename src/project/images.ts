@@ -1,5 +1,5 @@
 import { ciFiles, stepLine } from './ci.js';
-import { composeServices, dirOf, isOwnImage, serviceDockerfile, substituteDefaults, type ComposeService } from './compose.js';
+import { composeServices, dirOf, isOwnImage, joinPath, serviceDockerfile, substituteDefaults, type ComposeService } from './compose.js';
 import type { Project } from './project.js';
 import { shellUnits, unitLine } from './scripts.js';
 
@@ -45,14 +45,9 @@ function matchesName(image: BuiltImage, wanted: string): boolean {
   return namePattern(image.name)?.test(wanted) === true;
 }
 
-function joinPath(base: string, relative: string): string {
-  const parts: string[] = base === '' ? [] : base.split('/');
-  for (const part of relative.replace(/^["']|["']$/g, '').split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
+/** `joinPath` of a path as written on a command line, quotes dropped. */
+function joinQuoted(base: string, relative: string): string {
+  return joinPath(base, relative.replace(/^["']|["']$/g, ''));
 }
 
 /** `docker build`/`docker buildx build` (continuation lines joined): tags, `-f` file and the context. */
@@ -90,8 +85,8 @@ function shellImages(project: Project, text: string, file: string, lineOf: (offs
     const args = (match[1] ?? '').replace(/\\\r?\n/g, ' ');
     const context = contextOf(args);
     const written = FILE_FLAG.exec(args)?.[1];
-    const base = context === undefined || context.includes('$') || /^[a-z]+:\/\//i.test(context) || context === '-' ? fromDir : joinPath(fromDir, context);
-    const candidates = written !== undefined ? [joinPath(fromDir, written), joinPath(base, written), joinPath('', written)] : [joinPath(base, 'Dockerfile')];
+    const base = context === undefined || context.includes('$') || /^[a-z]+:\/\//i.test(context) || context === '-' ? fromDir : joinQuoted(fromDir, context);
+    const candidates = written !== undefined ? [joinQuoted(fromDir, written), joinQuoted(base, written), joinQuoted('', written)] : [joinQuoted(base, 'Dockerfile')];
     const known = candidates.find((candidate) => project.has(candidate));
     for (const tag of args.matchAll(TAG_FLAG)) images.push({ name: imageRepository(tag[1] ?? ''), dockerfile: known, file, line: lineOf(match.index) });
   }
@@ -144,8 +139,8 @@ export function builtImages(project: Project): readonly BuiltImage[] {
       if (step.uses?.startsWith('docker/build-push-action') !== true) continue;
       const context = step.inputMap.get('context');
       const written = step.inputMap.get('file');
-      const base = context === undefined || context.includes('$') ? '' : joinPath('', context);
-      const dockerfile = written !== undefined ? joinPath('', written) : joinPath(base, 'Dockerfile');
+      const base = context === undefined || context.includes('$') ? '' : joinQuoted('', context);
+      const dockerfile = written !== undefined ? joinQuoted('', written) : joinQuoted(base, 'Dockerfile');
       const tags = (step.inputMap.get('tags') ?? '').split(/[\n,]/).map((tag) => tag.trim()).filter((tag) => tag !== '' && !/^\$\{\{\s*steps\./.test(tag));
       for (const name of [...tags.map(imageRepository), ...(metadataImages.get(step.job) ?? []).map(imageRepository)]) {
         images.push({ name, dockerfile: project.has(dockerfile) ? dockerfile : undefined, file: ci.path, line: step.line });

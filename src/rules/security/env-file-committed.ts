@@ -4,6 +4,7 @@ import { noOptions } from '../../core/rule.js';
 import { readValue } from '../../core/secret-syntax.js';
 import { describesASecret, isPublicName, isStructuredNonSecret } from '../../core/secret-values.js';
 import { findSecrets, isPlaceholder, isSecretName } from '../../core/secrets.js';
+import { dirOf } from '../../project/compose.js';
 import { dockerStages, instructionLocation, productionDockerfiles, stageChain } from '../../project/dockerfile.js';
 import type { EnvEntry, EnvFile } from '../../project/documents.js';
 import type { FileRole } from '../../project/file-roles.js';
@@ -69,9 +70,9 @@ function placeholderSecrets(file: EnvFile): EnvEntry[] {
  */
 function shippingCopy(project: Project, envPath: string): { dockerfile: string; location: ReturnType<typeof instructionLocation> } | undefined {
   const envName = envPath.split('/').pop() ?? envPath;
-  const envDir = envPath.includes('/') ? envPath.slice(0, envPath.lastIndexOf('/')) : '';
+  const envDir = dirOf(envPath);
   for (const { path, dockerfile } of productionDockerfiles(project)) {
-    const dockerDir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    const dockerDir = dirOf(path);
     if (dockerDir !== envDir && !(dockerDir === '' || envDir.startsWith(`${dockerDir}/`))) continue;
     const stages = dockerStages(dockerfile);
     const final = stages[stages.length - 1];

@@ -15,7 +15,7 @@ module.enableCompileCache?.();
  * { exitCode, stdout, stderr }; progress lines go to `onProgress`.
  */
 export async function runCli(request, onProgress) {
-  const [{ run }, { watchTempDirs }] = await Promise.all([import('../dist/cli/main.js'), import('../dist/core/temp-dirs.js')]);
+  const { run, watchTempDirs } = await import('../dist/bundle/cli.js');
   // A rehearsal's temporary PGlite directory can hold gigabytes. If this process dies first (Ctrl-C during
   // a long query, a CI timeout, the OOM killer), a detached reaper removes it.
   const reaper = fileURLToPath(new URL('../dist/cli/reaper.js', import.meta.url));

@@ -179,6 +179,7 @@ async function scanWithConfig(root: string, config: ShipreadyConfig, rules: read
     settings: config.rules,
     docsBaseUrl: DOCS_BASE_URL,
     ...(options.env === undefined ? {} : { env: options.env }),
+    git: project.git,
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.allMigrations === undefined ? {} : { allMigrations: options.allMigrations }),
   });

@@ -10,7 +10,7 @@ import { detectPgVersion } from './pg-version.js';
 import { DIALECT_LABELS, isPostgresSet } from './dialect.js';
 import { decidePending } from './pending.js';
 import type { MigrationSet, TransactionMode } from './types.js';
-import type { GitEnvironment } from '../project/git.js';
+import type { GitEnvironment, GitRepository, GitUnavailable } from '../project/git.js';
 
 export type { Framework, Migration, MigrationSet, SqlDialect, SqlSource, TransactionMode } from './types.js';
 export { decidePending, type PendingDecision } from './pending.js';
@@ -34,6 +34,8 @@ export interface MigrationOptions {
   readonly since?: string;
   /** The environment of the run, for git and CI's pull-request variables (the CLI passes `process.env`). */
   readonly env?: GitEnvironment;
+  /** The repository already opened for this root (a Project's), so git is not asked again what the scan knows. */
+  readonly git?: () => Result<GitRepository, GitUnavailable>;
   /**
    * Report every migration's findings one by one, applied ones too (`--all-migrations`). By default only pending
    * migrations are, and the applied history gets at most one `low` finding per rule.
@@ -173,7 +175,7 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
     captureStats['capturedMigrations'] = captured.captured;
     sets = captured.sets;
   }
-  const decision = decidePending(root, sets, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.env === undefined ? {} : { env: options.env }) });
+  const decision = decidePending(root, sets, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.env === undefined ? {} : { env: options.env }), ...(options.git === undefined ? {} : { git: options.git }) });
   if (!decision.ok) return err(decision.error);
   const { pending, explanation, fromGit } = decision.value;
   const allMigrations = options.allMigrations === true;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { readRegularFile } from '../core/safe-read.js';
 import { err, ok, type Result, type UserError } from '../core/result.js';
 import { resolveChanges } from '../project/changes.js';
-import type { GitEnvironment } from '../project/git.js';
+import type { GitEnvironment, GitRepository, GitUnavailable } from '../project/git.js';
 import type { Migration, MigrationSet } from './types.js';
 
 /** Migration files are small; a bigger one is compared as changed rather than read whole. */
@@ -26,6 +26,8 @@ export interface PendingOptions {
   readonly since?: string;
   /** The run's environment: git runs in it, and CI names the pull/merge request base in it. */
   readonly env?: GitEnvironment;
+  /** The repository already opened for this root (a Project's), so git is not asked again what the scan knows. */
+  readonly git?: () => Result<GitRepository, GitUnavailable>;
 }
 
 /** The files that make up a migration: its path, its up and its down. */
@@ -50,6 +52,7 @@ export function decidePending(root: string, sets: readonly MigrationSet[], optio
   const changes = resolveChanges(root, {
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.git === undefined ? {} : { git: options.git }),
     candidates,
     readFile: (local) => {
       const read = readRegularFile(path.join(root, local), MAX_COMPARED_BYTES);

@@ -1,5 +1,5 @@
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
-import { GitRepository, type GitEnvironment } from './git.js';
+import { GitRepository, type GitEnvironment, type GitUnavailable } from './git.js';
 
 /** How the base commit of a change was chosen. */
 export type ChangeBaseSource = 'since' | 'github-pull-request' | 'gitlab-merge-request' | 'default-branch';
@@ -37,6 +37,8 @@ export interface ChangeOptions {
   readonly candidates: readonly string[];
   /** Reads a candidate's bytes, to compare it with the index. */
   readonly readFile: (local: string) => Buffer | undefined;
+  /** The repository already opened for this root (a Project's), so git is not asked again what the scan knows. */
+  readonly git?: () => Result<GitRepository, GitUnavailable>;
 }
 
 /** Why no change set could be computed: the folder is not in a git repository, or git cannot answer. */
@@ -73,7 +75,7 @@ function baseFromEnvironment(repository: GitRepository, env: GitEnvironment | un
  * if (changes.ok && changes.value.ok) changes.value.value.committed.has('prisma/migrations/2/migration.sql');
  */
 export function resolveChanges(root: string, options: ChangeOptions): Result<Result<ChangeSet, NoChangeSet>, UserError> {
-  const opened = GitRepository.open(root, options.env);
+  const opened = options.git?.() ?? GitRepository.open(root, options.env);
   if (!opened.ok) {
     if (options.since !== undefined) return err(userError('USAGE', `--since needs a git repository: ${opened.error.message}`, 'run without --since, or inside a git checkout'));
     return ok(err({ reason: opened.error.message }));

@@ -157,7 +157,8 @@ export function scopeUses(project: Project, scope: PackageScope, names: readonly
   const imported = new RegExp(`(?:\\bfrom\\s*|\\brequire\\s*\\(\\s*|\\bimport\\s*\\(\\s*|^\\s*import\\s+)['"\`](${alternatives})(?:\\/[^'"\`]*)?['"\`]`, 'm');
   for (const file of scope.files) {
     const text = project.text(file);
-    if (text === undefined) continue;
+    // A substring test first: the regex tries its alternatives at every offset of every file that never names the package.
+    if (text === undefined || !declared.some((name) => text.includes(name))) continue;
     const match = imported.exec(text);
     if (match !== null) return { name: match[1] ?? declared[0] ?? '', site: siteAt(file, text, match.index, match.index + match[0].length) };
   }
@@ -363,6 +364,25 @@ export function namedFunctions(source: ParsedSource): Map<string, Node> {
 
 /** Per parsed file: every rule that resolves handlers asks for the same files' functions again and again. */
 const namedFunctionCache = new WeakMap<ParsedSource, Map<string, Node>>();
+
+/**
+ * Class declarations of a file by name, the first one kept, built in one walk: following a controller's
+ * `extends` chain asked every file for its classes once per method looked up.
+ *
+ * @example classDeclarations(source).get('ProjectsController')?.type // 'ClassDeclaration'
+ */
+export function classDeclarations(source: ParsedSource): Map<string, Node> {
+  const cached = classDeclarationCache.get(source);
+  if (cached !== undefined) return cached;
+  const classes = new Map<string, Node>();
+  walkAst(source.program, (node) => {
+    if (node.type === 'ClassDeclaration' && node.id !== null && !classes.has(node.id.name)) classes.set(node.id.name, node);
+  });
+  classDeclarationCache.set(source, classes);
+  return classes;
+}
+
+const classDeclarationCache = new WeakMap<ParsedSource, Map<string, Node>>();
 
 /** True for functions and arrows. */
 export function isFunctionNode(node: Node): boolean {

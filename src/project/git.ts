@@ -347,6 +347,8 @@ export class GitRepository {
 
   /** The best common ancestor of two commits. */
   mergeBase(a: string, b: string): string | undefined {
+    // A clone whose HEAD is the default branch's tip (CI on main, a fresh clone) needs no git to answer.
+    if (a === b && /^[0-9a-f]{40,64}$/.test(a)) return a;
     const base = this.run(['merge-base', '--end-of-options', a, b]);
     return base.ok ? base.value.trim() || undefined : undefined;
   }

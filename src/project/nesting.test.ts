@@ -23,6 +23,8 @@ describe('tooDeeplyNested', () => {
     expect(tooDeeplyNested('function f() { if (a) { return [1, { b: 2 }]; } }')).toBeUndefined();
     expect(tooDeeplyNested(`function f() {${'if (a) {'.repeat(MAX_NESTING + 1)}${'}'.repeat(MAX_NESTING + 1)}}`)).toMatch(/^nesting \d+ levels deep/);
     expect(tooDeeplyNested(`x = 1${' + a'.repeat(6000)}`)).toMatch(/^a run of \d+ operators/);
+    // More brackets and operators than the limits, but inside a string: the count alone cannot pass it, the estimate does.
+    expect(tooDeeplyNested(`const s = "${'(['.repeat(MAX_NESTING)}${'+'.repeat(6000)}";`)).toBeUndefined();
   });
 
   it('leaves a too deeply nested file unparsed, with a note, instead of crashing the process', () => {

@@ -140,12 +140,32 @@ export function estimateNesting(text: string): NestingEstimate {
   return { depth: maxDepth, operatorRun: maxRun };
 }
 
+/** Character codes of OPERATOR's members and `/`. */
+const OPERATOR_CODES = new Set([...OPERATOR, '/'].map((char) => char.charCodeAt(0)));
+
+/**
+ * True when the text has too few brackets and operators to exceed either limit wherever they stand: every
+ * level of nesting opens with `(`, `[` or `{` (a template's `${` too), and a run is made of operator characters.
+ * One pass over character codes, a fifth of the estimate's cost, and it settles nearly every real file.
+ */
+function withinLimitsByCount(text: string): boolean {
+  let openers = 0;
+  let operators = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 40 || code === 91 || code === 123) openers += 1;
+    else if (OPERATOR_CODES.has(code)) operators += 1;
+  }
+  return openers <= MAX_NESTING && operators <= MAX_OPERATOR_RUN;
+}
+
 /**
  * Why a text is too deeply nested to hand to a native parser, or undefined when it is not.
  *
  * @example tooDeeplyNested('['.repeat(5000)) // 'nesting 5000 levels deep (more than 1000)'
  */
 export function tooDeeplyNested(text: string): string | undefined {
+  if (withinLimitsByCount(text)) return undefined;
   const { depth, operatorRun } = estimateNesting(text);
   if (depth > MAX_NESTING) return `nesting ${depth} levels deep (more than ${MAX_NESTING})`;
   if (operatorRun > MAX_OPERATOR_RUN) return `a run of ${operatorRun} operators (more than ${MAX_OPERATOR_RUN})`;

@@ -79,7 +79,8 @@ function suppressionFor(finding: Finding, files: ReadonlyMap<string, LintedFile>
  * outcome.findings.map((finding) => finding.ruleId);
  */
 export async function lintSets(sets: readonly MigrationSet[], options: LintSetsOptions): Promise<LintOutcome> {
-  await ensureParser();
+  // Most scanned repositories have no migrations: they never load the parser.
+  if (sets.some((set) => set.migrations.length > 0)) await ensureParser();
   const files: LintedFile[] = [];
   const schemas: Array<{ set: MigrationSet; schema: SchemaModel }> = [];
   const notes: Note[] = [];

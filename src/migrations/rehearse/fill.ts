@@ -1,6 +1,6 @@
-import { type Node, parseSync } from 'libpg-query';
+import type { Node } from 'libpg-query';
 import { isRecord } from '../sql/ast.js';
-import { ensureParser } from '../sql/parse.js';
+import { ensureParser, pgParser } from '../sql/parse.js';
 import { RELATION_NAME } from './catalog.js';
 import { num, type RehearsalDb, type Row, text } from './database.js';
 
@@ -388,7 +388,7 @@ export function readCheck(expression: string): CheckReading {
   const reading: CheckReading = { rules: new Map(), orderings: [], opaque: new Set() };
   let where: Node | undefined;
   try {
-    const statement = parseSync(`SELECT WHERE ${expression}`).stmts?.[0]?.stmt;
+    const statement = pgParser().parseSync(`SELECT WHERE ${expression}`).stmts?.[0]?.stmt;
     where = statement !== undefined && 'SelectStmt' in statement ? statement.SelectStmt.whereClause : undefined;
   } catch {
     // An expression the parser rejects is one the fill cannot use; the INSERT then says what failed.

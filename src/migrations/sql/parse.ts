@@ -1,4 +1,4 @@
-import { hasSqlDetails, loadModule, type Node, parseSync } from 'libpg-query';
+import type { Node } from 'libpg-query';
 import type { SqlSource } from '../types.js';
 
 /** 1-based line and column (UTF-16 code units, as editors and SARIF count them). */
@@ -45,12 +45,31 @@ export interface ParsedSql {
 
 const BOM = '\uFEFF';
 
-let loading: Promise<void> | undefined;
+type PgParser = typeof import('libpg-query');
 
-/** Loads the WASM parser once; every parse after this is synchronous. */
+let loading: Promise<void> | undefined;
+let loaded: PgParser | undefined;
+
+/**
+ * Loads the WASM parser once; every parse after this is synchronous. The module is imported here, not at the top:
+ * importing it compiles its WebAssembly (about 40 ms), which a scan of a repository without SQL never needs.
+ */
 export function ensureParser(): Promise<void> {
-  loading ??= loadModule();
+  loading ??= import('libpg-query').then(async (module) => {
+    await module.loadModule();
+    loaded = module;
+  });
   return loading;
+}
+
+/**
+ * The Postgres parser, once `ensureParser()` has resolved.
+ *
+ * @example await ensureParser(); pgParser().parseSync('SELECT 1').stmts?.length // 1
+ */
+export function pgParser(): PgParser {
+  if (loaded === undefined) throw new Error('the Postgres parser is used before ensureParser() resolved');
+  return loaded;
 }
 
 /** Line start offsets of a text, for offset → line/column conversion by binary search. */
@@ -193,8 +212,9 @@ export function parseSql(source: SqlSource): ParsedSql {
   }
   let raw;
   try {
-    raw = parseSync(sectionText);
+    raw = pgParser().parseSync(sectionText);
   } catch (error) {
+    const { hasSqlDetails } = pgParser();
     if (!hasSqlDetails(error) && !(error instanceof Error)) throw new Error('libpg-query failed', { cause: error });
     const cursor = hasSqlDetails(error) ? (error.sqlDetails?.cursorPosition ?? 0) : 0;
     collectIgnores(sectionText, { squawk: new Set(), shipready: new Map() }, fileIgnores);

@@ -4,6 +4,7 @@ import { noOptions } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { dottedName, methodCall, propertyName, stringValue, walkAst } from '../../project/ast.js';
 import {
+  classDeclarations,
   findText,
   isBackgroundJobPath,
   isFileRoute,
@@ -189,12 +190,7 @@ function findMethod(ctx: Context, source: ParsedSource, object: Node, name: stri
 /** `name` of class `className` declared in `source`, looked up its `extends` chain through the files it imports. */
 function inheritedMethod(ctx: Context, source: ParsedSource, className: string, name: string, depth: number): Handler | undefined {
   if (depth > 4) return undefined;
-  let declaration: Node | undefined;
-  walkAst(source.program, (node) => {
-    if (declaration !== undefined) return false;
-    if (node.type === 'ClassDeclaration' && node.id?.name === className) declaration = node;
-    return undefined;
-  });
+  const declaration = classDeclarations(source).get(className);
   if (declaration === undefined || declaration.type !== 'ClassDeclaration') return undefined;
   for (const element of declaration.body.body) {
     if (element.type === 'MethodDefinition' && element.key.type === 'Identifier' && element.key.name === name) return { source, node: element.value };

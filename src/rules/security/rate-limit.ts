@@ -6,6 +6,8 @@ import { defineScanRule, listText, serverAnchor } from '../support.js';
 import { LOOKED_FOR, rateLimitEvidence } from './rate-limit-evidence.js';
 import { HEALTH_SEGMENTS } from '../reliability/health-endpoint.js';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 const CALLBACK_PATH = /(?:^|\/)(?:webhooks?|hooks|callbacks?|events?-?callback|inbound)(?:\/|$)/i;
 
 function isProbeOnlyRoute(method: string, path: string | undefined): boolean {
@@ -76,13 +78,14 @@ export default defineScanRule({
       const routes = served.length;
       if (routes === 0) continue;
       // Read-only public endpoints (stats, feeds) are scraped, not abused: worth a limit, less pressing than a write path.
-      const readOnly = served.every((route) => route.method === 'GET' || route.method === 'HEAD');
+      // OPTIONS is the CORS preflight such public endpoints answer, and like GET and HEAD it is safe (RFC 9110 §9.2.1).
+      const readOnly = served.every((route) => SAFE_METHODS.has(route.method));
       ctx.report({
         messageId: 'missing',
         data: { pkg: pkg.displayName, routes },
         location: serverAnchor(project, pkg),
         ...(readOnly ? { severity: 'low' as const } : {}),
-        detail: `Looked for ${LOOKED_FOR}, across ${listText(scope.members.map((member) => member.displayName))}; found none.${readOnly ? ' Every route it serves is a GET (low: no write path to flood or guess against, though each request still costs the database).' : ''}`,
+        detail: `Looked for ${LOOKED_FOR}, across ${listText(scope.members.map((member) => member.displayName))}; found none.${readOnly ? ' Every route it serves is a GET, HEAD or OPTIONS (low: no write path to flood or guess against, though each request still costs the database).' : ''}`,
       });
     }
   },

@@ -1,6 +1,7 @@
 // Protects against schema changes hidden from review and linting inside DO blocks. docs/migrations.md#ddl-in-do-block
-import { hasSqlDetails, type Node, parsePlPgSQLSync, parseSync } from 'libpg-query';
+import type { Node } from 'libpg-query';
 import { alterCommands, isRecord, relationKey } from '../../sql/ast.js';
+import { pgParser } from '../../sql/parse.js';
 import { appliedMigrations, defineMigrationRule, eachStatement, type LintedStatement, quote, statementLocation } from '../context.js';
 
 const DDL = /\b(ALTER\s+(TABLE|TYPE|DOMAIN|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|COLUMN|INDEX)|TRUNCATE|RENAME)\b/i;
@@ -42,6 +43,7 @@ function collectSql(statements: unknown, into: string[]): boolean {
  */
 function bodyStatements(doText: string): Node[] | undefined {
   const sql: string[] = [];
+  const { hasSqlDetails, parsePlPgSQLSync, parseSync } = pgParser();
   try {
     // Typed as ParseResult but really the PL/pgSQL tree (`plpgsql_funcs`): read it as unknown, with guards.
     const parsed: unknown = parsePlPgSQLSync(doText);

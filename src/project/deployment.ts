@@ -29,7 +29,18 @@ const DEPLOY_JOB = /deploy|release|publish|rollout|\bcd\b/i;
  *
  * @example deploymentTargets(project).map((target) => target.what) // ['fly.toml', 'CI job "deploy" of .github/workflows/deploy.yml']
  */
-export function deploymentTargets(project: Project): DeploymentTarget[] {
+export function deploymentTargets(project: Project): readonly DeploymentTarget[] {
+  const cached = targetsByProject.get(project);
+  if (cached !== undefined) return cached;
+  const targets = findDeploymentTargets(project);
+  targetsByProject.set(project, targets);
+  return targets;
+}
+
+/** A project's files do not change once opened, and several rules ask per Dockerfile: found once. */
+const targetsByProject = new WeakMap<Project, readonly DeploymentTarget[]>();
+
+function findDeploymentTargets(project: Project): DeploymentTarget[] {
   const targets: DeploymentTarget[] = [];
   const packageDirs = new Set(project.packages().map((pkg) => pkg.dir));
   for (const file of project.files) {

@@ -316,6 +316,13 @@ export class GitRepository {
 
   private objectFormat(): 'sha1' | 'sha256' {
     if (this.objectFormatCache === undefined) {
+      // The index's object ids already say it (40 hex digits for SHA-1, 64 for SHA-256): no git process needed.
+      const index = this.index();
+      const sample = index.ok ? index.value.values().next().value : undefined;
+      if (sample !== undefined && (sample.object.length === 40 || sample.object.length === 64)) {
+        this.objectFormatCache = sample.object.length === 64 ? 'sha256' : 'sha1';
+        return this.objectFormatCache;
+      }
       const format = this.run(['rev-parse', '--show-object-format']);
       this.objectFormatCache = format.ok && format.value.trim() === 'sha256' ? 'sha256' : 'sha1';
     }

@@ -6,7 +6,11 @@
 // from local mirrors at run time (never committed).
 //
 //   npm run bench:real-world -- MIRRORS_DIR [--only owner/name] [--unlabelled] [--json FILE] [--runs N]
-//                                          [--shipready PATH/TO/bin/shipready.js] [--record-baseline]
+//                                          [--shipready PATH/TO/bin/shipready.js] [--against PATH/TO/bin/shipready.js]
+//                                          [--record-baseline]
+//
+// --against BIN times another build (e.g. an older commit's) in alternation with this one, and compares scan
+// time with it instead of the recorded baselineMs.
 //
 // MIRRORS_DIR holds one git directory per repository, as the search tool's fetch leaves them:
 // MIRRORS_DIR/<owner>+<name>/repo (a bare repository) or MIRRORS_DIR/<owner>+<name> (a clone).
@@ -22,12 +26,12 @@ const AT_LEAST_MEDIUM = (finding) => SEVERITY_RANK[finding.severity] >= 2;
 
 function usage(message) {
   if (message) console.error(`bench:real-world: ${message}`);
-  console.error('usage: npm run bench:real-world -- MIRRORS_DIR [--only owner/name] [--unlabelled] [--json FILE] [--runs N] [--shipready BIN] [--record-baseline]');
+  console.error('usage: npm run bench:real-world -- MIRRORS_DIR [--only owner/name] [--unlabelled] [--json FILE] [--runs N] [--shipready BIN] [--against BIN] [--record-baseline]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { mirrors: undefined, only: [], unlabelled: false, json: undefined, runs: 1, shipready: path.join(REPO_ROOT, 'bin', 'shipready.js'), recordBaseline: false, cache: path.join(REPO_ROOT, '.bench', 'real-world') };
+  const options = { mirrors: undefined, only: [], unlabelled: false, json: undefined, runs: 1, shipready: path.join(REPO_ROOT, 'bin', 'shipready.js'), recordBaseline: false, against: undefined, cache: path.join(REPO_ROOT, '.bench', 'real-world') };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     const value = () => {
@@ -41,6 +45,7 @@ function parseArgs(argv) {
     else if (arg === '--runs') options.runs = Number(value());
     else if (arg === '--shipready') options.shipready = path.resolve(value());
     else if (arg === '--cache') options.cache = path.resolve(value());
+    else if (arg === '--against') options.against = path.resolve(value());
     else if (arg === '--record-baseline') options.recordBaseline = true;
     else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
     else if (options.mirrors === undefined) options.mirrors = path.resolve(arg);
@@ -79,16 +84,35 @@ function materialise(options, entry) {
   return dir;
 }
 
+function timedScan(bin, dir) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [bin, 'scan', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', CI: '' } });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`shipready scan ${dir} (${bin}) exited ${result.status}: ${result.stderr.trim().split('\n')[0] ?? ''}`);
+  return { ms, stdout: result.stdout };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Scans `dir` `--runs` times; with `--against BIN` the other build runs as often, alternating which goes first, so
+ * that a machine getting busier or quieter during the run weighs on both alike.
+ */
 function scan(options, dir) {
   const times = [];
+  const againstTimes = [];
   let report;
   for (let run = 0; run < options.runs; run++) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [options.shipready, 'scan', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', CI: '' } });
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (result.status !== 0) throw new Error(`shipready scan ${dir} exited ${result.status}: ${result.stderr.trim().split('\n')[0] ?? ''}`);
-    report = JSON.parse(result.stdout);
+    if (options.against !== undefined && run % 2 === 0) againstTimes.push(timedScan(options.against, dir).ms);
+    const own = timedScan(options.shipready, dir);
+    times.push(own.ms);
+    report = JSON.parse(own.stdout);
+    if (options.against !== undefined && run % 2 === 1) againstTimes.push(timedScan(options.against, dir).ms);
   }
+  if (options.against !== undefined) return { report, ms: median(times), baselineMs: Math.round(median(againstTimes)) };
   times.sort((a, b) => a - b);
   return { report, ms: times[Math.floor(times.length / 2)] };
 }
@@ -148,7 +172,7 @@ function main() {
       console.error(`skipped ${entry.repo}: no mirror under ${options.mirrors}`);
       continue;
     }
-    const { report, ms } = scan(options, dir);
+    const { report, ms, baselineMs } = scan(options, dir);
     const repoLabels = labels.repositories?.[entry.repo] ?? { findings: {}, gaps: [] };
     const active = report.findings.filter((finding) => finding.suppression === undefined);
     const medium = active.filter(AT_LEAST_MEDIUM);
@@ -183,19 +207,19 @@ function main() {
       repo: entry.repo,
       kind: entry.kind,
       ms,
-      baselineMs: entry.baselineMs,
+      baselineMs: baselineMs ?? entry.baselineMs,
       verdict: report.verdict.summary,
       medium: medium.length,
       counts,
       maxMigrationFindingsPerRule: Math.max(0, ...migrationRules.values()),
     });
-    if (options.recordBaseline) entry.baselineMs = Math.round(ms);
+    if (options.recordBaseline && options.against === undefined) entry.baselineMs = Math.round(ms);
   }
   if (options.recordBaseline) writeFileSync(corpusFile, `${JSON.stringify(corpus, null, 2)}\n`);
 
   console.log('Repositories');
   for (const result of results) {
-    const ratio = result.baselineMs === undefined ? '' : ` (${((result.ms / result.baselineMs - 1) * 100).toFixed(0)} % vs ${result.baselineMs} ms before)`;
+    const ratio = result.baselineMs === undefined ? '' : ` (${((result.ms / result.baselineMs - 1) * 100).toFixed(0)} % vs ${result.baselineMs} ms ${options.against === undefined ? 'before' : 'for --against'})`;
     console.log(`  ${pad(result.repo, 52)} ${pad(result.kind, 11)} ${String(result.medium).padStart(4)} ≥medium  true ${result.counts.true}, false ${result.counts.false}, debatable ${result.counts.debatable}, unlabelled ${result.counts.unlabelled}  ${Math.round(result.ms)} ms${ratio}`);
     console.log(`  ${' '.repeat(52)} ${result.verdict}`);
   }

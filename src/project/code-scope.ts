@@ -521,6 +521,16 @@ export function routeFiles(project: Project, files: readonly string[]): string[]
 const containingCaches = new WeakMap<Project, Map<string, ReadonlySet<string>>>();
 
 /**
+ * The files among `files` whose text contains `word`: the cheap gate before a regex or a parse that can only
+ * succeed where the word appears (a class, type or method looked up by name).
+ *
+ * @example findText(project, filesNaming(project, scope.files, 'UserDto'), /\bclass\s+UserDto\b/)
+ */
+export function filesNaming(project: Project, files: readonly string[], word: string): string[] {
+  return files.filter((file) => project.text(file)?.includes(word) === true);
+}
+
+/**
  * Production source files whose text contains `literal`, computed once per project and literal: several rules
  * share the same cheap first gate (`.env`, `SIGTERM`) on 20,000-file repositories.
  *

@@ -3,6 +3,7 @@ import type { CallExpression, Node } from 'oxc-parser';
 import { noOptions } from '../../core/rule.js';
 import { dottedName, methodCall, stringValue, walkAst } from '../../project/ast.js';
 import {
+  filesNaming,
   findText,
   namedFunctions,
   nodeSite,
@@ -136,7 +137,7 @@ export default defineScanRule({
       const scope = packageScope(project, pkg);
       // Cheapest evidence first: most well-run packages stop here without scanning for the server start.
       if (scopeUses(project, scope, SHUTDOWN_LIBRARIES) !== undefined) continue;
-      if (findText(project, scope.files.filter((file) => project.text(file)?.includes('enableShutdownHooks') === true), ENABLE_SHUTDOWN_HOOKS) !== undefined) continue;
+      if (findText(project, filesNaming(project, scope.files, 'enableShutdownHooks'), ENABLE_SHUTDOWN_HOOKS) !== undefined) continue;
       const handlers = signalHandlers(project, scope);
       if (handlers.some((handler) => handler.drains && !handler.testOnly)) continue;
       const selfHosted = pkg.frameworks.some((framework) => SELF_HOSTED_FRAMEWORKS.has(framework));

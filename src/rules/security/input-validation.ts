@@ -5,6 +5,7 @@ import type { Severity } from '../../core/severity.js';
 import { dottedName, methodCall, propertyName, stringValue, walkAst } from '../../project/ast.js';
 import {
   classDeclarations,
+  filesNaming,
   findText,
   isBackgroundJobPath,
   isFileRoute,
@@ -147,7 +148,7 @@ function classFile(ctx: Context, className: string): string | undefined {
     cache = new Map();
     classFiles.set(ctx, cache);
   }
-  if (!cache.has(className)) cache.set(className, findText(ctx.project, ctx.serverFiles.filter((file) => ctx.project.text(file)?.includes(className) === true), new RegExp(`\\bclass\\s+${className}\\b`))?.path);
+  if (!cache.has(className)) cache.set(className, findText(ctx.project, filesNaming(ctx.project, ctx.serverFiles, className), new RegExp(`\\bclass\\s+${className}\\b`))?.path);
   return cache.get(className);
 }
 
@@ -172,17 +173,14 @@ function findMethod(ctx: Context, source: ParsedSource, object: Node, name: stri
   if (declaring !== undefined) ordered.unshift(declaring);
   // A static call on a class (`UpsertCommand.create(…)`): its method, or its base class's, before any other `create`.
   // A file whose text does not name the class (or the method) cannot declare it: it is not parsed for the look-up.
-  const names = (file: string, word: string): boolean => ctx.project.text(file)?.includes(word) === true;
   if (className !== undefined) {
-    for (const file of ordered) {
-      if (!names(file, className)) continue;
+    for (const file of filesNaming(ctx.project, ordered, className)) {
       const parsed = ctx.project.parseSource(file);
       const inherited = parsed === undefined ? undefined : inheritedMethod(ctx, parsed, className, name, 0);
       if (inherited !== undefined) return inherited;
     }
   }
-  for (const file of ordered) {
-    if (!names(file, name)) continue;
+  for (const file of filesNaming(ctx.project, ordered, name)) {
     const parsed = ctx.project.parseSource(file);
     if (parsed === undefined) continue;
     const found = methodIn(parsed, name);
@@ -636,7 +634,7 @@ function isShapeType(ctx: Context, name: string): boolean {
   const cached = ctx.shapeTypes.get(name);
   if (cached !== undefined) return cached;
   // Only files that name the type at all are searched: the regexes over every file of a large scope cost more than the rest of the rule.
-  const naming = ctx.scope.files.filter((file) => ctx.project.text(file)?.includes(name) === true);
+  const naming = filesNaming(ctx.project, ctx.scope.files, name);
   const found = findText(ctx.project, naming, new RegExp(`\\b(?:interface|type)\\s+${name}\\b`)) !== undefined && findText(ctx.project, naming, new RegExp(`\\bclass\\s+${name}\\b`)) === undefined;
   ctx.shapeTypes.set(name, found);
   return found;

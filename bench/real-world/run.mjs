@@ -112,9 +112,7 @@ function scan(options, dir) {
     report = JSON.parse(own.stdout);
     if (options.against !== undefined && run % 2 === 1) againstTimes.push(timedScan(options.against, dir).ms);
   }
-  if (options.against !== undefined) return { report, ms: median(times), baselineMs: Math.round(median(againstTimes)) };
-  times.sort((a, b) => a - b);
-  return { report, ms: times[Math.floor(times.length / 2)] };
+  return { report, ms: median(times), ...(options.against === undefined ? {} : { baselineMs: Math.round(median(againstTimes)) }) };
 }
 
 /** How a finding is named in labels.json: rule, place and message id (stable for a pinned commit). */

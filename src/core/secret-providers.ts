@@ -93,7 +93,8 @@ export const PROVIDER_DETECTORS: readonly ProviderDetector[] = [
   detector('easypost-api-key', 'EasyPost production API key', ['ezak'], 'EZAK[A-Za-z0-9]{54}'),
   // Mail and messaging
   detector('sendgrid-key', 'SendGrid API key', ['sg.'], 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'),
-  detector('mailchimp-api-key', 'Mailchimp API key', ['-us'], '[0-9a-f]{32}-us\\d{1,2}'),
+  // `-us` alone is in every `en-US`; the data-centre digit (us1…us21) is part of the key.
+  detector('mailchimp-api-key', 'Mailchimp API key', ['-us1', '-us2', '-us3', '-us4', '-us5', '-us6', '-us7', '-us8', '-us9'], '[0-9a-f]{32}-us\\d{1,2}'),
   detector('resend-api-key', 'Resend API key', ['re_'], 're_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}'),
   detector('brevo-api-key', 'Brevo (Sendinblue) API key', ['xkeysib-'], 'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}'),
   detector('twilio-api-key', 'Twilio API key', ['sk'], 'SK[0-9a-fA-F]{32}'),

@@ -94,6 +94,16 @@ export interface Assignment {
 
 /** Secret words that a name must contain for its value to be read at all (the cheap gate of the scan). */
 export const SECRET_NAME_WORDS = /secret|token|passw|passphrase|pwd|api[-_]?key|apikey|private[-_]?key|access[-_]?key|auth[-_]?key|signing[-_]?key|encryption[-_]?key|master[-_]?key|credential|client[-_]?key|_key\b|pass\b/gi;
+/**
+ * The literals `SECRET_NAME_WORDS` matches, spelled out for the one-pass keyword gate (`keyword-gate.ts`):
+ * `api[-_]?key` is apikey, api-key and api_key; `_key\b` and `pass\b` end a word.
+ */
+export const SECRET_NAME_LITERALS: ReadonlyArray<{ readonly literal: string; readonly wordEnd?: boolean }> = [
+  ...['secret', 'token', 'passw', 'passphrase', 'pwd', 'credential'].map((literal) => ({ literal })),
+  ...['api', 'private', 'access', 'auth', 'signing', 'encryption', 'master', 'client'].flatMap((word) => ['', '-', '_'].map((separator) => ({ literal: `${word}${separator}key` }))),
+  { literal: '_key', wordEnd: true },
+  { literal: 'pass', wordEnd: true },
+];
 const NAME_CHAR = /[\w$.-]/;
 
 /**

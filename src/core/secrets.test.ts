@@ -35,8 +35,13 @@ describe('provider formats', () => {
     ['planetscale-token', `PS=pscale_tkn_${'Xk9vLm3QpT7wZb4NcY2Rk9vLXk9vLm3QpT7w'}`],
     ['twilio-auth-token', 'TWILIO_AUTH_TOKEN=4f9a8b2c7d1e6f3a9b8c7d2e1f4a5b6c'],
     ['heroku-api-key', 'HEROKU_API_KEY=e47c7721-3c6e-434e-b49b-f8f9ea5d5134'],
+    ['mailchimp-api-key', 'MC=7d1e6f3a9b8c7d2e1f4a5b6c4f9a8b2c-us21'],
   ])('%s', (kind, text) => {
     expect(reportable(text, '.env')).toEqual([{ kind, strength: 'provider' }]);
+  });
+
+  it('does not read a locale tag as the start of a Mailchimp key', () => {
+    expect(findSecrets('{ "locale": "en-US", "hash": "7d1e6f3a9b8c7d2e1f4a5b6c4f9a8b2c-usa" }', { path: 'i18n.json' }).filter((match) => match.kind === 'mailchimp-api-key')).toEqual([]);
   });
 
   it('treats Stripe test-mode keys as real but dismissed (info at most)', () => {

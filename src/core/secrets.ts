@@ -7,8 +7,9 @@
  * defaults). Names and entropy alone made almost every false "critical" finding on real repositories.
  */
 
+import { keywordGate } from './keyword-gate.js';
 import { NAMED_DETECTORS, PROVIDER_DETECTORS, PROVIDER_KEYWORDS } from './secret-providers.js';
-import { SECRET_NAME_WORDS, assignmentsIn, isInComment, isUnderExampleKey, surroundingLines, syntaxOf, type TextSyntax } from './secret-syntax.js';
+import { SECRET_NAME_LITERALS, assignmentsIn, isInComment, isUnderExampleKey, surroundingLines, syntaxOf, type TextSyntax } from './secret-syntax.js';
 import {
   NOT_SECRET_COMMENT,
   decodeJwt,
@@ -360,23 +361,14 @@ function genericDismissal(text: string, offset: number, value: string, name: str
 }
 
 const NAME_GATE = 'secret-name';
-const GATE_LITERALS = [...new Set([...PROVIDER_KEYWORDS, 'private key', '://', 'eyj'])].sort((a, b) => b.length - a.length);
 /**
- * Cheap gate, one pass: which detector keywords occur at all. Most files contain none, and of the rest most
- * contain one or two, so only those detectors run. Longer literals are tried first; a hit also counts for
- * the shorter keywords it starts with (`sk-ant-` is also `sk-` and `sk`).
+ * Cheap gate, one pass: which detector keywords occur at all, and whether a secret word does (the generic
+ * detector's gate). Most files contain none, and of the rest most contain one or two, so only those detectors run.
  */
-const GATE = new RegExp(GATE_LITERALS.map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
-const NAME_GATE_PATTERN = new RegExp(SECRET_NAME_WORDS.source, 'i');
-
-function gateHits(text: string): Set<string> {
-  const hits = new Set<string>();
-  GATE.lastIndex = 0;
-  for (const hit of text.matchAll(GATE)) hits.add(hit[0].toLowerCase());
-  for (const hit of [...hits]) for (const literal of GATE_LITERALS) if (literal.length < hit.length && hit.startsWith(literal)) hits.add(literal);
-  if (NAME_GATE_PATTERN.test(text)) hits.add(NAME_GATE);
-  return hits;
-}
+const gateHits = keywordGate([
+  ...[...new Set([...PROVIDER_KEYWORDS, 'private key', '://', 'eyj'])].map((literal) => ({ id: literal, literal })),
+  ...SECRET_NAME_LITERALS.map((entry) => ({ id: NAME_GATE, ...entry })),
+]);
 
 function allMatches(text: string, options: FindSecretsOptions): SecretMatch[] {
   const hits = gateHits(text);

@@ -175,7 +175,7 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
     captureStats['capturedMigrations'] = captured.captured;
     sets = captured.sets;
   }
-  const decision = decidePending(root, sets, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.env === undefined ? {} : { env: options.env }), ...(options.git === undefined ? {} : { git: options.git }) });
+  const decision = decidePending(root, sets, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.env === undefined ? {} : { env: options.env }), ...(options.git === undefined ? {} : { git: options.git }), datesOfApplied: options.allMigrations !== true });
   if (!decision.ok) return err(decision.error);
   const { pending, explanation, fromGit } = decision.value;
   const allMigrations = options.allMigrations === true;

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { readRegularFile } from '../core/safe-read.js';
 import { err, ok, type Result, type UserError } from '../core/result.js';
 import { resolveChanges } from '../project/changes.js';
+import { dateFromId } from './lint/history.js';
 import type { GitEnvironment, GitRepository, GitUnavailable } from '../project/git.js';
 import type { Migration, MigrationSet } from './types.js';
 
@@ -17,8 +18,11 @@ export interface PendingDecision {
   readonly explanation: string;
   /** False when git could not answer (no repository, git missing or failing): every migration counts as applied. */
   readonly fromGit: boolean;
-  /** Last commit dates (`YYYY-MM-DD`) of files, when git answered. */
-  readonly dates?: (paths: readonly string[]) => ReadonlyMap<string, string>;
+  /**
+   * Last commit dates (`YYYY-MM-DD`) of the applied migrations' files whose id carries no date, when git answered:
+   * the `git log` walk starts with the decision and runs while the migrations are linted.
+   */
+  readonly dates?: Promise<ReadonlyMap<string, string>>;
 }
 
 export interface PendingOptions {
@@ -28,6 +32,8 @@ export interface PendingOptions {
   readonly env?: GitEnvironment;
   /** The repository already opened for this root (a Project's), so git is not asked again what the scan knows. */
   readonly git?: () => Result<GitRepository, GitUnavailable>;
+  /** Date the applied migrations from git (default true); `--all-migrations` summarises nothing, so needs no dates. */
+  readonly datesOfApplied?: boolean;
 }
 
 /** The files that make up a migration: its path, its up and its down. */
@@ -68,5 +74,7 @@ export function decidePending(root: string, sets: readonly MigrationSet[], optio
   for (const set of sets) {
     for (const migration of set.migrations) if (filesOf(migration).some((file) => committed.has(file) || uncommitted.has(file))) pending.add(migration.path);
   }
-  return ok({ pending, explanation, fromGit: true, dates: (paths) => repository.lastCommitDates(paths) });
+  if (options.datesOfApplied === false) return ok({ pending, explanation, fromGit: true });
+  const undated = sets.flatMap((set) => set.migrations.filter((migration) => !pending.has(migration.path) && dateFromId(migration.id) === undefined).flatMap(filesOf));
+  return ok({ pending, explanation, fromGit: true, dates: repository.lastCommitDates(undated) });
 }

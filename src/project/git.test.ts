@@ -7,7 +7,7 @@ import { runBin } from '../../test/helpers.js';
 import { runRules } from '../core/engine.js';
 import envFileCommitted from '../rules/security/env-file-committed.js';
 import { resolveChanges } from './changes.js';
-import { GitRepository, gitEnvironment, trackedFiles } from './git.js';
+import { GitRepository, gitEnvironment, runGit, runGitAsync, trackedFiles } from './git.js';
 import { Project } from './project.js';
 
 const SECRET_LINE = 'JWT_SECRET=9c1f4e7a2b8d6035e1a7c4f9b2d8e6a3\n';
@@ -187,7 +187,7 @@ describe('a hostile repository', () => {
     rmSync(markers, { recursive: true, force: true });
   });
 
-  it('runs none of its programs while the library reads tracking and changes', () => {
+  it('runs none of its programs while the library reads tracking and changes', async () => {
     const opened = GitRepository.open(repo, process.env);
     expect(opened.ok).toBe(true);
     if (!opened.ok) return;
@@ -205,7 +205,7 @@ describe('a hostile repository', () => {
       expect([...changes.value.value.committed].sort()).toEqual(['prisma/migrations/20240201000000_next/migration.sql']);
       expect([...changes.value.value.uncommitted].sort()).toEqual(['index.js', 'prisma/migrations/20240101000000_init/migration.sql', 'untracked.js']);
     }
-    expect(repository.lastCommitDates(['prisma/migrations/20240201000000_next/migration.sql']).size).toBe(1);
+    expect((await repository.lastCommitDates(['prisma/migrations/20240201000000_next/migration.sql'])).size).toBe(1);
     expect(readdirSync(markers)).toEqual([]);
   });
 
@@ -242,5 +242,28 @@ describe('resolveChanges with a lost index', () => {
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
+  });
+});
+
+describe('runGit and runGitAsync', () => {
+  let repo: string;
+  let plain: string;
+  beforeAll(() => {
+    repo = mkdtempSync(path.join(tmpdir(), 'shipready-git-async-'));
+    gitInTest(repo, ['init', '--quiet']);
+    plain = mkdtempSync(path.join(tmpdir(), 'shipready-not-git-'));
+  });
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(plain, { recursive: true, force: true });
+  });
+
+  it('answer alike: the output, a folder outside any repository, no git on PATH', async () => {
+    const inRepo = [runGit(repo, ['rev-parse', '--is-inside-work-tree'], process.env), await runGitAsync(repo, ['rev-parse', '--is-inside-work-tree'], process.env)];
+    expect(inRepo.map((result) => (result.ok ? result.value.trim() : result.error.code))).toEqual(['true', 'true']);
+    const outside = [runGit(plain, ['rev-parse', '--show-toplevel'], { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(plain) }), await runGitAsync(plain, ['rev-parse', '--show-toplevel'], process.env)];
+    expect(outside.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual(['NOT_A_REPOSITORY', 'NOT_A_REPOSITORY']);
+    const noGit = [runGit(repo, ['status'], { PATH: plain }), await runGitAsync(repo, ['status'], { PATH: plain })];
+    expect(noGit.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual(['GIT_NOT_INSTALLED', 'GIT_NOT_INSTALLED']);
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -89,32 +89,48 @@ export function gitEnvironment(base: GitEnvironment | undefined): Record<string,
  * @example runGit('/repo', ['rev-parse', 'HEAD'], process.env) // ok('4f1c…\n')
  */
 export function runGit(cwd: string, args: readonly string[], env: GitEnvironment | undefined): Result<string, GitUnavailable> {
-  const argv = [...SAFE_CONFIG.flatMap((setting) => ['-c', setting]), '--no-pager', '--no-optional-locks', '--literal-pathspecs', ...args];
   try {
-    return ok(
-      execFileSync('git', argv, {
-        cwd,
-        encoding: 'utf8',
-        env: gitEnvironment(env),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: GIT_TIMEOUT_MS,
-        killSignal: 'SIGKILL',
-        maxBuffer: 256 * 1024 * 1024,
-        windowsHide: true,
-      }),
-    );
+    return ok(execFileSync('git', gitArgv(args), { ...execOptions(cwd, env), stdio: ['ignore', 'pipe', 'pipe'] }));
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return err({ code: 'GIT_NOT_INSTALLED', message: 'git is not installed' });
-    if (errorCode(error) === 'ETIMEDOUT') return err({ code: 'GIT_FAILED', message: `git ${args[0] ?? ''} did not answer within ${GIT_TIMEOUT_MS / 1000} s` });
     const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
-    const stderr = typeof error === 'object' && error !== null && 'stderr' in error && typeof error.stderr === 'string' ? error.stderr.trim() : '';
-    const firstLine = stderr.split('\n')[0] ?? '';
-    // git exits 128 outside a repository (and for repositories it refuses, such as another user's).
-    if (status === 128 && /not a git repository|dubious ownership/i.test(stderr)) {
-      return err({ code: 'NOT_A_REPOSITORY', message: /dubious ownership/i.test(stderr) ? `git refuses ${cwd}: it is owned by another user (safe.directory)` : `${cwd} is not in a git repository` });
-    }
-    return err({ code: 'GIT_FAILED', message: firstLine === '' ? `git ${args[0] ?? ''} failed` : firstLine });
+    const stderr = typeof error === 'object' && error !== null && 'stderr' in error && typeof error.stderr === 'string' ? error.stderr : '';
+    return err(gitFailure(cwd, args, errorCode(error), status, stderr));
   }
+}
+
+/**
+ * `runGit` without blocking: git runs while the caller goes on with other work (the migration lint parses while
+ * `git log` walks the history), on the same safe configuration and environment.
+ *
+ * @example const log = runGitAsync('/repo', ['log', '-1', '--format=%cs'], process.env); … (await log).ok
+ */
+export function runGitAsync(cwd: string, args: readonly string[], env: GitEnvironment | undefined): Promise<Result<string, GitUnavailable>> {
+  return new Promise((resolve) => {
+    execFile('git', gitArgv(args), execOptions(cwd, env), (error, stdout, stderr) => {
+      if (error === null) resolve(ok(stdout));
+      // A child killed for its time limit reports no exit status, only the signal.
+      else resolve(err(gitFailure(cwd, args, error.killed === true ? 'ETIMEDOUT' : errorCode(error), typeof error.code === 'number' ? error.code : undefined, stderr)));
+    });
+  });
+}
+
+function gitArgv(args: readonly string[]): string[] {
+  return [...SAFE_CONFIG.flatMap((setting) => ['-c', setting]), '--no-pager', '--no-optional-locks', '--literal-pathspecs', ...args];
+}
+
+function execOptions(cwd: string, env: GitEnvironment | undefined) {
+  return { cwd, encoding: 'utf8', env: gitEnvironment(env), timeout: GIT_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 * 1024, windowsHide: true } as const;
+}
+
+function gitFailure(cwd: string, args: readonly string[], code: string | undefined, status: unknown, stderr: string): GitUnavailable {
+  if (code === 'ENOENT') return { code: 'GIT_NOT_INSTALLED', message: 'git is not installed' };
+  if (code === 'ETIMEDOUT') return { code: 'GIT_FAILED', message: `git ${args[0] ?? ''} did not answer within ${GIT_TIMEOUT_MS / 1000} s` };
+  const firstLine = stderr.trim().split('\n')[0] ?? '';
+  // git exits 128 outside a repository (and for repositories it refuses, such as another user's).
+  if (status === 128 && /not a git repository|dubious ownership/i.test(stderr)) {
+    return { code: 'NOT_A_REPOSITORY', message: /dubious ownership/i.test(stderr) ? `git refuses ${cwd}: it is owned by another user (safe.directory)` : `${cwd} is not in a git repository` };
+  }
+  return { code: 'GIT_FAILED', message: firstLine === '' ? `git ${args[0] ?? ''} failed` : firstLine };
 }
 
 function splitNul(output: string): string[] {
@@ -376,13 +392,13 @@ export class GitRepository {
   }
 
   /**
-   * When each of `files` was last committed (ISO date, `YYYY-MM-DD`), from one `git log` walk that stops once
-   * every file is dated.
+   * When each of `files` was last committed (ISO date, `YYYY-MM-DD`), from one `git log` walk that runs while the
+   * caller works; empty when git cannot answer.
    */
-  lastCommitDates(files: readonly string[]): ReadonlyMap<string, string> {
+  async lastCommitDates(files: readonly string[]): Promise<ReadonlyMap<string, string>> {
     const dates = new Map<string, string>();
     if (files.length === 0) return dates;
-    const logged = this.run(['log', ...NO_DRIVERS, '--no-show-signature', '--no-mailmap', '--no-renames', '--format=%x00%cs', '--name-only', '-z', '--', ...files.map((file) => this.toTop(file))]);
+    const logged = await runGitAsync(this.top, ['log', ...NO_DRIVERS, '--no-show-signature', '--no-mailmap', '--no-renames', '--format=%x00%cs', '--name-only', '-z', '--', ...files.map((file) => this.toTop(file))], this.env);
     if (!logged.ok) return dates;
     let date = '';
     for (const token of logged.value.split('\0')) {

@@ -11,11 +11,12 @@ export interface HistoryOptions {
   readonly pending: ReadonlySet<string>;
   /** Which base decided what is pending, and why (`changes of this branch since it left origin/main`). */
   readonly explanation: string;
-  /** Last commit dates (`YYYY-MM-DD`) of files, from git; a file without one is dated from its migration id. */
-  readonly dates?: (paths: readonly string[]) => ReadonlyMap<string, string>;
+  /** Last commit dates (`YYYY-MM-DD`) of files, from git, settled before the summary is written; a migration whose id carries a date is dated from it. */
+  readonly dates?: Promise<ReadonlyMap<string, string>>;
 }
 
-export interface HistoryContext extends HistoryOptions {
+export interface HistoryContext extends Omit<HistoryOptions, 'dates'> {
+  readonly dates?: ReadonlyMap<string, string>;
   readonly rules: readonly MigrationRule[];
   readonly files: readonly LintedFile[];
   readonly sources: SourceText;
@@ -108,13 +109,10 @@ export function summariseHistory(findings: readonly Finding[], context: HistoryC
     }
     newestPerRule.set(ruleId, [...perSet.values()]);
   }
-  const candidates = [...new Set([...newestPerRule.values()].flat().flatMap((finding) => pathOf(finding) ?? []))];
   // A timestamped id (Prisma's `20240820130000_…`, Flyway's `V20240820…`) dates the migration without a git log walk,
-  // which on a long history costs more than the whole lint; git dates only the rest.
+  // which on a long history costs more than the whole lint; git dates only the rest (decidePending asks it).
   const idDate = (path: string): string | undefined => dateFromId(placements.get(path)?.file.migration.id ?? '');
-  const undated = candidates.filter((path) => idDate(path) === undefined);
-  const gitDates = undated.length === 0 ? new Map<string, string>() : (context.dates?.(undated) ?? new Map<string, string>());
-  const dateOf = (path: string): string | undefined => idDate(path) ?? gitDates.get(path);
+  const dateOf = (path: string): string | undefined => idDate(path) ?? context.dates?.get(path);
   const drafts: Array<ReturnType<typeof toFinding>> = [];
   for (const [ruleId, list] of applied) {
     const rule = context.rules.find((candidate) => candidate.id === ruleId);

@@ -144,11 +144,14 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
     const suppression = suppressionFor(finding, byPath);
     return suppression === undefined ? finding : { ...finding, suppression };
   });
+  let summarised = findings;
+  if (options.history !== undefined) {
+    const { dates, ...history } = options.history;
+    const settledDates = dates === undefined ? undefined : await dates;
+    summarised = summariseHistory(findings, { ...history, ...(settledDates === undefined ? {} : { dates: settledDates }), rules: MIGRATION_RULES, files, sources, docsBaseUrl, ...(options.settings === undefined ? {} : { settings: options.settings }) });
+  }
   return {
-    findings:
-      options.history === undefined
-        ? findings
-        : summariseHistory(findings, { ...options.history, rules: MIGRATION_RULES, files, sources, docsBaseUrl, ...(options.settings === undefined ? {} : { settings: options.settings }) }),
+    findings: summarised,
     rules: outcome.rules,
     applied: outcome.applied,
     notes: [...notes, ...outcome.notes],

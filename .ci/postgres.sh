@@ -8,7 +8,8 @@
 #
 # Installs Debian's postgresql with apt-get when no server binaries are found. Debian's server refuses
 # to run as root, so when run as root the cluster is created and run as the `postgres` user. The
-# cluster trusts loopback connections only and lives in a temporary directory removed by `stop`.
+# cluster trusts loopback connections only (except the role doctor_password, which must give its password)
+# and lives in a temporary directory removed by `stop`.
 # On GitHub Actions the URL is also appended to $GITHUB_ENV so later steps see it.
 set -euo pipefail
 
@@ -53,6 +54,8 @@ start() {
     chown postgres "$DIR"
   fi
   as_owner "$bin/initdb" -D "$DIR/data" -U postgres --auth=trust --encoding=UTF8 --no-instructions >/dev/null
+  # One role must give a password, so doctor's tests can see a wrong one rejected (28P01); the first matching line wins.
+  as_owner sh -c "{ echo 'host all doctor_password 127.0.0.1/32 scram-sha-256'; cat '$DIR/data/pg_hba.conf'; } > '$DIR/data/pg_hba.new' && mv '$DIR/data/pg_hba.new' '$DIR/data/pg_hba.conf'"
   port="$(free_port)"
   as_owner "$bin/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$DIR -c fsync=off -c full_page_writes=off" start >/dev/null

@@ -37,9 +37,10 @@ export interface CommandInput {
 
 /**
  * What a command returns: a report for the shared reporters, or, for commands that only list
- * (e.g. `migrations` without lint), plain text. Expected failures are `UserError`s (exit 2).
+ * (e.g. `migrations` without lint), plain text with its own exit code (`doctor`: 1 when a layer fails).
+ * Expected failures are `UserError`s (exit 2).
  */
-export type CommandOutput = { readonly kind: 'report'; readonly report: Report; readonly extraText?: string } | { readonly kind: 'text'; readonly text: string };
+export type CommandOutput = { readonly kind: 'report'; readonly report: Report; readonly extraText?: string } | { readonly kind: 'text'; readonly text: string; readonly exitCode?: 0 | 1 };
 
 export interface Command {
   readonly name: string;

@@ -155,7 +155,7 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo, 
     // Loaded after the command ran, so `--help`, `--version` and usage errors stay instant.
     const [{ renderReport }, { cleanControl }] = await Promise.all([import('../reporters/index.js'), import('../reporters/shared.js')]);
     const rendered = output.kind === 'text' ? cleanControl(redactText(output.text)) : renderReport(output.report, common.format, { color: common.color });
-    const exitCode = output.kind === 'report' && output.report.verdict.failed ? 1 : 0;
+    const exitCode = output.kind === 'report' ? (output.report.verdict.failed ? 1 : 0) : (output.exitCode ?? 0);
     const extra = output.kind === 'report' && output.extraText !== undefined ? `${output.extraText}\n` : '';
     if (common.output === undefined) return { exitCode, stdout: rendered, stderr: extra };
     const file = path.resolve(io.cwd, common.output);

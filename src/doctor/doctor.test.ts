@@ -1,0 +1,333 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTree } from '../../test/helpers.js';
+import { generateCerts, type Certs } from '../../test/probe/servers.js';
+import { runDoctor, type DoctorOptions, type DoctorResult } from './index.js';
+import { readInputs } from './inputs.js';
+import type { Lookup } from './net.js';
+
+const SERVER_URL = process.env['SHIPREADY_TEST_DATABASE_URL'] === '' ? undefined : process.env['SHIPREADY_TEST_DATABASE_URL'];
+
+/** No lookups leave the machine: names resolve to loopback, or fail as a missing name does. */
+const lookup: Lookup = async (host) => {
+  if (host === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+};
+
+async function diagnose(urls: readonly string[], options: Partial<DoctorOptions> = {}): Promise<DoctorResult> {
+  const result = await runDoctor({ root: options.root ?? emptyRoot, env: {}, urls, lookup, timeoutMs: 2000, ...options });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+/** The cause as `component layer code`, the assertion every scenario makes. */
+function causeOf(result: DoctorResult): string {
+  return result.cause === undefined ? 'none' : `${result.cause.component} ${result.cause.layer} ${result.cause.code ?? ''}`.trim();
+}
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+}
+
+let emptyRoot: string;
+const servers: net.Server[] = [];
+beforeAll(() => {
+  emptyRoot = mkdtempSync(path.join(tmpdir(), 'shipready-doctor-'));
+});
+afterAll(() => {
+  for (const server of servers) server.close();
+  rmSync(emptyRoot, { recursive: true, force: true });
+});
+
+async function httpServer(handler: http.RequestListener): Promise<number> {
+  const server = http.createServer(handler);
+  servers.push(server);
+  return listen(server);
+}
+
+describe('doctor: network layers', () => {
+  it('names a refused port at the tcp layer and blocks the layers above it', async () => {
+    const closed = net.createServer();
+    const port = await listen(closed);
+    closed.close();
+    const result = await diagnose([`DATABASE_URL=postgres://app:pw@127.0.0.1:${port}/app`]);
+    expect(causeOf(result)).toBe('DATABASE_URL tcp ECONNREFUSED');
+    expect(result.components[0]?.layers.filter((layer) => layer.status === 'blocked').map((layer) => layer.layer)).toEqual(['handshake', 'auth', 'query', 'migrations', 'seed']);
+  });
+
+  it('names an unresolvable host at the dns layer', async () => {
+    expect(causeOf(await diagnose(['REDIS_URL=redis://cache.internal:6379']))).toBe('REDIS_URL dns ENOTFOUND');
+  });
+
+  it('says "port open but not PostgreSQL" when HTTP answers on the database port', async () => {
+    const port = await httpServer((_request, response) => response.end('hello'));
+    const result = await diagnose([`DATABASE_URL=postgres://app:pw@127.0.0.1:${port}/app`]);
+    expect(causeOf(result)).toBe('DATABASE_URL handshake NOT_POSTGRES');
+    expect(result.cause?.output).toMatch(/answered HTTP/);
+  });
+
+  it('names an API behind a proxy that answers 502 at the http layer', async () => {
+    const port = await httpServer((_request, response) => {
+      response.statusCode = 502;
+      response.end('Bad Gateway');
+    });
+    expect(causeOf(await diagnose([`API_URL=http://127.0.0.1:${port}/`]))).toBe('API_URL http HTTP_502');
+  });
+
+  it('reads an unhealthy health body as the API failing, and a database below it as the cause', async () => {
+    const api = await httpServer((request, response) => {
+      response.statusCode = request.url === '/healthz' ? 503 : 200;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ status: 'error', details: { database: { status: 'down' } } }));
+    });
+    const closed = net.createServer();
+    const dbPort = await listen(closed);
+    closed.close();
+    const result = await diagnose([`API_URL=http://127.0.0.1:${api}/`, `DATABASE_URL=postgres://app:pw@127.0.0.1:${dbPort}/app`]);
+    expect(causeOf(result)).toBe('DATABASE_URL tcp ECONNREFUSED');
+    expect(result.components.find((component) => component.name === 'API_URL')).toMatchObject({ status: 'fail', blockedBy: 'DATABASE_URL' });
+  });
+
+  it('passes a healthy API and says nothing blocks', async () => {
+    const api = await httpServer((request, response) => {
+      response.statusCode = request.url === '/health' ? 200 : 404;
+      response.end('{"status":"ok"}');
+    });
+    const result = await diagnose([`API_URL=http://127.0.0.1:${api}/`]);
+    expect(causeOf(result)).toBe('none');
+    expect(result.components[0]?.layers.map((layer) => `${layer.layer}:${layer.status}`)).toEqual(['config:pass', 'dns:pass', 'tcp:pass', 'http:pass', 'health:pass']);
+  });
+});
+
+describe('doctor: the frontend side', () => {
+  it('names an API base baked into the frontend bundle as localhost', async () => {
+    const port = await httpServer((request, response) => {
+      if (request.url === '/app.js') response.end('const api = "http://localhost:3000"; export const login = (body) => fetch(`${api}/login`, { method: "POST", body });');
+      else response.end('<!doctype html><html><head><script src="/app.js"></script></head><body></body></html>');
+    });
+    const result = await diagnose([`APP_URL=http://127.0.0.1:${port}/`]);
+    expect(causeOf(result)).toBe('APP_URL bundle LOCALHOST_API_BASE');
+  });
+
+  it('names a CORS preflight from the frontend origin that omits credentials', async () => {
+    const frontend = await httpServer((_request, response) => response.end('<!doctype html><title>app</title>'));
+    const origin = `http://127.0.0.1:${frontend}`;
+    const api = await httpServer((request, response) => {
+      if (request.method === 'OPTIONS') {
+        response.setHeader('access-control-allow-origin', request.headers.origin ?? '');
+        response.setHeader('access-control-allow-methods', 'POST');
+        response.statusCode = 204;
+        response.end();
+        return;
+      }
+      response.statusCode = request.url === '/healthz' ? 200 : 404;
+      response.end('ok');
+    });
+    const result = await diagnose([`APP_URL=${origin}/`, `API_URL=http://127.0.0.1:${api}/`], { loginPath: '/auth/login' });
+    expect(causeOf(result)).toBe('API_URL cors CORS_NO_CREDENTIALS');
+    expect(result.cause?.output).toMatch(/^OPTIONS \/auth\/login from http:\/\/127\.0\.0\.1:\d+ → 204/);
+    expect(result.components.find((component) => component.name === 'APP_URL')?.status).toBe('pass');
+  });
+});
+
+describe('doctor: TLS', () => {
+  let certs: Certs;
+  beforeAll(() => {
+    certs = generateCerts();
+  });
+  afterAll(() => certs.cleanup());
+
+  async function tlsServer(name: 'good' | 'expired'): Promise<number> {
+    const server = tls.createServer(certs.pair(name), (socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'));
+    servers.push(server);
+    return listen(server);
+  }
+
+  it('names an expired certificate by its code', async () => {
+    const port = await tlsServer('expired');
+    expect(causeOf(await diagnose([`APP_URL=https://127.0.0.1:${port}/`], { ca: certs.caCert }))).toBe('APP_URL tls CERT_HAS_EXPIRED');
+  });
+
+  it('reports the days a valid certificate has left', async () => {
+    const port = await tlsServer('good');
+    const result = await diagnose([`APP_URL=https://127.0.0.1:${port}/`], { ca: certs.caCert });
+    expect(result.components[0]?.layers.find((layer) => layer.layer === 'tls')).toMatchObject({ status: 'pass', observedUnit: 'days' });
+  });
+});
+
+describe('doctor: Redis (a RESP server on loopback)', () => {
+  let port: number;
+  beforeAll(async () => {
+    const server = net.createServer((socket) => {
+      let authed = false;
+      socket.on('data', (data) => {
+        const text = data.toString();
+        if (/AUTH/.test(text)) {
+          authed = /\$5\r\nright\r\n/.test(text);
+          socket.write(authed ? '+OK\r\n' : '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+        } else if (/PING/.test(text)) socket.write(authed ? '+PONG\r\n' : '-NOAUTH Authentication required.\r\n');
+      });
+    });
+    servers.push(server);
+    port = await listen(server);
+  });
+
+  it('names a wrong password WRONGPASS at the auth layer', async () => {
+    expect(causeOf(await diagnose([`REDIS_URL=redis://:wrong@127.0.0.1:${port}`]))).toBe('REDIS_URL auth WRONGPASS');
+  });
+
+  it('passes with the right password', async () => {
+    expect(causeOf(await diagnose([`REDIS_URL=redis://:right@127.0.0.1:${port}`]))).toBe('none');
+  });
+});
+
+describe.skipIf(SERVER_URL === undefined && process.env['CI'] !== 'true')('doctor: a real PostgreSQL server', () => {
+  const base = new URL(SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const databases = ['doctor_unmigrated', 'doctor_unseeded', 'doctor_ready'];
+  let repo: string;
+  const urlFor = (database: string, user = 'postgres', password = ''): string => {
+    const url = new URL(base.href);
+    url.pathname = `/${database}`;
+    url.username = user;
+    url.password = password;
+    return url.href;
+  };
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: base.href });
+    await admin.connect();
+    for (const database of databases) {
+      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+      await admin.query(`CREATE DATABASE ${database}`);
+    }
+    await admin.query('DROP ROLE IF EXISTS doctor_password');
+    await admin.query("CREATE ROLE doctor_password LOGIN PASSWORD 'right'");
+    await admin.end();
+    const setUp = async (database: string, sql: string): Promise<void> => {
+      const client = new pg.Client({ connectionString: urlFor(database) });
+      await client.connect();
+      await client.query(sql);
+      await client.end();
+    };
+    const history = 'CREATE TABLE _prisma_migrations (id text PRIMARY KEY, migration_name text NOT NULL, finished_at timestamptz, rolled_back_at timestamptz);';
+    await setUp('doctor_unseeded', `${history} INSERT INTO _prisma_migrations VALUES ('1', '20240101000000_init', now(), NULL); CREATE TABLE "User" (id serial PRIMARY KEY);`);
+    await setUp('doctor_ready', `${history} INSERT INTO _prisma_migrations VALUES ('1', '20240101000000_init', now(), NULL); CREATE TABLE "User" (id serial PRIMARY KEY); INSERT INTO "User" DEFAULT VALUES;`);
+    repo = mkdtempSync(path.join(tmpdir(), 'shipready-doctor-repo-'));
+    mkdirSync(path.join(repo, 'prisma', 'migrations', '20240101000000_init'), { recursive: true });
+    writeFileSync(path.join(repo, 'prisma', 'migrations', 'migration_lock.toml'), 'provider = "postgresql"\n');
+    writeFileSync(path.join(repo, 'prisma', 'migrations', '20240101000000_init', 'migration.sql'), 'CREATE TABLE "User" (id serial PRIMARY KEY);\n');
+  });
+
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: base.href });
+    await admin.connect();
+    for (const database of databases) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query('DROP ROLE IF EXISTS doctor_password');
+    await admin.end();
+    rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('names a wrong password 28P01 at the auth layer', async () => {
+    expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('postgres', 'doctor_password', 'wrong')}`]))).toBe('DATABASE_URL auth 28P01');
+  });
+
+  it('names a missing database 3D000 at the auth layer', async () => {
+    expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('doctor_no_such_database')}`]))).toBe('DATABASE_URL auth 3D000');
+  });
+
+  it('says the migrations never ran when the repository has some and the database has no history table', async () => {
+    const result = await diagnose([`DATABASE_URL=${urlFor('doctor_unmigrated')}`], { root: repo });
+    expect(causeOf(result)).toBe('DATABASE_URL migrations NO_HISTORY_TABLE');
+  });
+
+  it('says the seed never ran when the migrations are applied and the users table is empty', async () => {
+    expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('doctor_unseeded')}`], { root: repo }))).toBe('DATABASE_URL seed NOT_SEEDED');
+  });
+
+  it('passes a migrated, seeded database, with the right password', async () => {
+    const result = await diagnose([`DATABASE_URL=${urlFor('doctor_ready')}`], { root: repo });
+    expect(causeOf(result)).toBe('none');
+    expect(result.components[0]?.layers.map((layer) => layer.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('postgres', 'doctor_password', 'right')}`]))).not.toMatch(/auth/);
+  });
+
+  it('counts migrations of the repository missing from the history table', async () => {
+    mkdirSync(path.join(repo, 'prisma', 'migrations', '20240201000000_next'));
+    writeFileSync(path.join(repo, 'prisma', 'migrations', '20240201000000_next', 'migration.sql'), 'ALTER TABLE "User" ADD COLUMN name text;\n');
+    try {
+      const result = await diagnose([`DATABASE_URL=${urlFor('doctor_ready')}`], { root: repo });
+      expect(causeOf(result)).toBe('DATABASE_URL migrations MIGRATIONS_PENDING');
+      expect(result.cause?.output).toMatch(/^1 of 2 prisma migrations not applied \(newest: 20240201000000_next/);
+    } finally {
+      rmSync(path.join(repo, 'prisma', 'migrations', '20240201000000_next'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('doctor: inputs', () => {
+  const tree = (files: Readonly<Record<string, string>>): string => makeTree(files).dir;
+
+  it('reads .env, .env.<NODE_ENV>, compose services (interpolated, env_file, *_FILE) and the process environment, later winning', () => {
+    const dir = tree({
+      '.env': 'DATABASE_URL=postgres://app:one@127.0.0.1:5432/app\nDB_PASSWORD=from-dotenv\n',
+      '.env.production': 'REDIS_URL=redis://127.0.0.1:6380\n',
+      'api.env': 'SMTP_URL=smtp://mail.internal:25\n',
+      'secrets/db': 'file-secret\n',
+      'docker-compose.yml': [
+        'services:',
+        '  api:',
+        '    env_file: api.env',
+        '    environment:',
+        '      DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app',
+        '      CACHE_URL: redis://localhost:6379',
+        '  db:',
+        '    image: postgres:16',
+        '    ports: ["127.0.0.1:15432:5432"]',
+        '    environment:',
+        '      POSTGRES_PASSWORD_FILE: secrets/db',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const inputs = readInputs({ root: dir, env: { NODE_ENV: 'production', API_URL: 'http://127.0.0.1:3000' } });
+      if (!inputs.ok) throw new Error(inputs.error.message);
+      expect(inputs.value.sources).toEqual(['.env', '.env.production', 'docker-compose.yml (compose file, chosen by conventional name)', 'process environment']);
+      expect(inputs.value.components.map((component) => [component.name, component.kind, component.display])).toEqual([
+        ['DATABASE_URL', 'postgres', 'postgres://app:••••@127.0.0.1:5432/app'],
+        ['REDIS_URL', 'redis', 'redis://127.0.0.1:6380'],
+        ['API_URL', 'http', 'http://127.0.0.1:3000/'],
+        ['api: SMTP_URL', 'smtp', 'smtp://mail.internal:25'],
+        ['api: DATABASE_URL', 'postgres', 'postgres://app:fr••••@db:5432/app'],
+        ['api: CACHE_URL', 'redis', 'redis://localhost:6379'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checks a compose service name through its published port, and calls localhost inside a container a config error', async () => {
+    const dir = tree({
+      'compose.yaml': ['services:', '  api:', '    environment:', '      DATABASE_URL: postgres://app:pw@db:5432/app', '      REDIS_URL: redis://localhost:6379', '  db:', '    image: postgres:16', '    ports: ["127.0.0.1:1:5432"]', ''].join('\n'),
+    });
+    try {
+      const result = await diagnose([], { root: dir });
+      const database = result.components.find((component) => component.name === 'api: DATABASE_URL');
+      expect(database?.layers[0]).toMatchObject({ layer: 'config', status: 'pass' });
+      expect(database?.layers.find((layer) => layer.layer === 'tcp')?.output).toMatch(/^127\.0\.0\.1:1 /);
+      expect(result.components.find((component) => component.name === 'api: REDIS_URL')?.layers[0]).toMatchObject({ layer: 'config', status: 'fail', code: 'LOCALHOST_IN_CONTAINER' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a malformed --url and a missing --env-file', () => {
+    expect(readInputs({ root: emptyRoot, env: {}, urls: ['postgres://x'] })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(readInputs({ root: emptyRoot, env: {}, envFiles: ['missing.env'] })).toMatchObject({ ok: false });
+  });
+});

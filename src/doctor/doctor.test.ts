@@ -331,3 +331,56 @@ describe('doctor: inputs', () => {
     expect(readInputs({ root: emptyRoot, env: {}, envFiles: ['missing.env'] })).toMatchObject({ ok: false });
   });
 });
+
+describe('doctor: containers (recorded docker compose ps output)', () => {
+  const RECORDED_NDJSON = [
+    '{"Command":"\\"docker-entrypoint.s…\\"","CreatedAt":"2026-12-07 20:01:02 +0000 UTC","ExitCode":1,"Health":"","ID":"5f1c","Image":"postgres:16","Name":"shop-db-1","Project":"shop","Service":"db","State":"exited","Status":"Exited (1) 2 minutes ago"}',
+    '{"Command":"\\"node dist/main.js\\"","ExitCode":0,"Health":"unhealthy","ID":"9a2b","Image":"shop-api","Name":"shop-api-1","Project":"shop","Service":"api","State":"running","Status":"Up 2 minutes (unhealthy)"}',
+    '{"Command":"\\"npx prisma migrate deploy\\"","ExitCode":0,"Health":"","ID":"77aa","Image":"shop-api","Name":"shop-migrate-1","Project":"shop","Service":"migrate","State":"exited","Status":"Exited (0) 3 minutes ago"}',
+  ].join('\n');
+  const RECORDED_ARRAY = '[{"Name":"shop-db-1","Service":"db","State":"running","Health":"healthy","ExitCode":0,"Status":"Up 5 minutes (healthy)"}]';
+
+  it('parses both output shapes of docker compose ps --format json', async () => {
+    const { parseComposePs } = await import('./containers.js');
+    expect(parseComposePs(RECORDED_NDJSON).map((state) => [state.service, state.state, state.health, state.exitCode])).toEqual([
+      ['db', 'exited', '', 1],
+      ['api', 'running', 'unhealthy', 0],
+      ['migrate', 'exited', '', 0],
+    ]);
+    expect(parseComposePs(RECORDED_ARRAY).map((state) => [state.service, state.health])).toEqual([['db', 'healthy']]);
+    expect(parseComposePs('not json')).toEqual([]);
+  });
+
+  it('names an exited database container as the cause below everything, with its log tail, and lets a one-shot job exit 0', async () => {
+    const dir = makeTree({ 'compose.yaml': ['services:', '  db:', '    image: postgres:16', '  api:', '    image: shop-api', ''].join('\n') });
+    const closed = net.createServer();
+    const port = await listen(closed);
+    closed.close();
+    const asked: string[] = [];
+    const docker = async (args: readonly string[]): Promise<string | undefined> => {
+      asked.push(args.filter((arg) => !arg.startsWith('/')).join(' '));
+      if (args.includes('ps')) return RECORDED_NDJSON;
+      return args.includes('db') ? 'FATAL:  data directory "/var/lib/postgresql/data" has wrong ownership\n' : '';
+    };
+    try {
+      const result = await diagnose([`DATABASE_URL=postgres://app:pw@127.0.0.1:${port}/app`], { root: dir.dir, docker });
+      expect(causeOf(result)).toBe('containers containers EXITED');
+      expect(result.cause?.output).toMatch(/db exited with code 1; api is unhealthy .*db: FATAL: {2}data directory/);
+      expect(result.cause?.output).not.toMatch(/migrate/);
+      expect(result.components.find((component) => component.name === 'DATABASE_URL')?.blockedBy).toBe('containers');
+      expect(asked).toEqual(['compose -f ps --all --format json', 'compose -f logs --tail 20 --no-color --no-log-prefix db', 'compose -f logs --tail 20 --no-color --no-log-prefix api']);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('goes on without Docker, saying so', async () => {
+    const dir = makeTree({ 'compose.yaml': 'services:\n  db:\n    image: postgres:16\n' });
+    try {
+      const result = await diagnose(['API_URL=http://127.0.0.1:1/'], { root: dir.dir, docker: async () => undefined });
+      expect(result.components.find((component) => component.name === 'containers')?.layers[0]).toMatchObject({ status: 'skipped', output: expect.stringMatching(/docker is not installed/) });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

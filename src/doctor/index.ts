@@ -7,6 +7,7 @@ import { listMigrations } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/types.js';
 import { serviceVolumes, type ComposeService } from '../project/compose.js';
 import { greetingHandshake, PG_SSL_REQUEST, postgresHandshake, readUntil } from './handshake.js';
+import { containersLayer, parseComposePs, systemDocker, type DockerRunner } from './containers.js';
 import { bundleLayer, corsLayer, healthLayer, httpLayer } from './http.js';
 import { publishedPort, readInputs, type InputOptions } from './inputs.js';
 import { dnsLayer, systemLookup, tcpLayer, tlsLayer, withTimeout, type Lookup } from './net.js';
@@ -32,13 +33,15 @@ export interface DoctorOptions extends InputOptions {
   readonly ca?: string;
   /** Injected by tests; the system resolver otherwise. */
   readonly lookup?: Lookup;
+  /** Runs `docker` (read-only subcommands); injected by tests, the system's docker CLI otherwise. */
+  readonly docker?: DockerRunner;
   /** Called before each retry of `--wait`, with the attempt number. */
   readonly onAttempt?: (attempt: number, result: DoctorResult) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 3000;
 
-const DEFAULT_PORTS: Readonly<Record<ComponentKind, number>> = { postgres: 5432, mysql: 3306, redis: 6379, mongodb: 27017, amqp: 5672, kafka: 9092, smtp: 25, http: 80 };
+const DEFAULT_PORTS: Readonly<Record<ComponentKind, number>> = { postgres: 5432, mysql: 3306, redis: 6379, mongodb: 27017, amqp: 5672, kafka: 9092, smtp: 25, http: 80, containers: 0 };
 
 const LAYERS: Readonly<Record<ComponentKind, readonly LayerName[]>> = {
   postgres: ['config', 'dns', 'tcp', 'tls', 'handshake', 'auth', 'query', 'migrations', 'seed'],
@@ -49,6 +52,7 @@ const LAYERS: Readonly<Record<ComponentKind, readonly LayerName[]>> = {
   smtp: ['config', 'dns', 'tcp', 'tls', 'handshake'],
   kafka: ['config', 'dns', 'tcp'],
   http: ['config', 'dns', 'tcp', 'tls', 'http', 'health', 'bundle', 'cors'],
+  containers: ['containers'],
 };
 
 function defaultPort(url: URL, kind: ComponentKind): number {
@@ -122,6 +126,8 @@ interface WalkContext {
   readonly frontendOrigin?: string;
   readonly serviceNames: readonly string[];
   readonly apiHosts: readonly string[];
+  readonly docker: DockerRunner;
+  readonly composeFiles: readonly string[];
 }
 
 /** Runs one layer under the per-layer timeout, so a server that accepts and then says nothing cannot hang the run. */
@@ -135,7 +141,23 @@ async function bounded(layer: LayerName, work: Promise<LayerResult>, timeoutMs: 
   }
 }
 
+/** The containers component: `docker compose ps`, and the log tail of each failed service. */
+async function containers(context: WalkContext): Promise<LayerResult[]> {
+  const files = context.composeFiles.flatMap((file) => ['-f', file]);
+  const listed = await context.docker(['compose', ...files, 'ps', '--all', '--format', 'json']);
+  if (listed === undefined) return [{ layer: 'containers', status: 'skipped', output: 'docker is not installed here or did not answer: container state not checked' }];
+  const states = parseComposePs(listed);
+  const failed = states.filter((state) => state.state === 'restarting' || state.health === 'unhealthy' || ((state.state === 'exited' || state.state === 'dead') && state.exitCode !== 0));
+  const logs = new Map<string, string>();
+  for (const state of failed.slice(0, 3)) {
+    const log = await context.docker(['compose', ...files, 'logs', '--tail', '20', '--no-color', '--no-log-prefix', state.service]);
+    if (log !== undefined) logs.set(state.service, log);
+  }
+  return [containersLayer(states, logs)];
+}
+
 async function walk(component: Component, context: WalkContext): Promise<LayerResult[]> {
+  if (component.kind === 'containers') return containers(context);
   const results: LayerResult[] = [];
   const planned = LAYERS[component.kind].filter((layer) => {
     if (layer === 'tls') return wantsTls(component.url, component.kind);
@@ -323,12 +345,16 @@ export async function runDoctor(options: DoctorOptions): Promise<Result<DoctorRe
     ...(frontend === undefined ? {} : { frontendOrigin: frontend.url.origin }),
     serviceNames: inputs.value.compose.map((service) => service.name),
     apiHosts: inputs.value.components.filter((component) => component.role === 'api').map((component) => component.url.hostname),
+    docker: options.docker ?? systemDocker(options.root, options.env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    composeFiles: inputs.value.composeFiles,
   };
+  // With a compose file, the containers are the bottom of the graph: a database that exited explains everything above it.
+  const components: Component[] = inputs.value.composeFiles.length === 0 ? [...inputs.value.components] : [{ name: 'containers', kind: 'containers', role: 'containers', url: new URL('docker-compose://local/'), display: `docker compose ps (${inputs.value.composeFiles.length} compose file(s))`, source: 'docker compose ps' }, ...inputs.value.components];
   const deadline = started + (options.waitMs ?? 0);
   let attempts = 0;
   for (;;) {
     attempts += 1;
-    const outcome = await attempt(inputs.value.components, context);
+    const outcome = await attempt(components, context);
     const result: DoctorResult = { ...outcome, sources: inputs.value.sources, notes, attempts, ms: Math.round(performance.now() - started) };
     if (outcome.cause === undefined || performance.now() + 1000 > deadline) return ok(result);
     options.onAttempt?.(attempts, result);

@@ -38,13 +38,18 @@ export interface Inputs {
   readonly notes: readonly string[];
   /** The compose services, for hints (a database volume that keeps the first password) and published ports. */
   readonly compose: readonly ComposeService[];
+  /** The compose files read (absolute), for `docker compose -f`. */
+  readonly composeFiles: readonly string[];
 }
 
 /** Env files and secrets are small; anything larger is not one. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
-const SCHEMES: Readonly<Record<string, ComponentKind>> = {
+/** Kinds a URL names (the containers component comes from the compose file, not a URL). */
+type UrlKind = Exclude<ComponentKind, 'containers'>;
+
+const SCHEMES: Readonly<Record<string, UrlKind>> = {
   'postgres:': 'postgres',
   'postgresql:': 'postgres',
   'mysql:': 'mysql',
@@ -62,7 +67,7 @@ const SCHEMES: Readonly<Record<string, ComponentKind>> = {
   'https:': 'http',
 };
 
-const ROLE_OF_KIND: Readonly<Record<Exclude<ComponentKind, 'http'>, ComponentRole>> = { postgres: 'database', mysql: 'database', mongodb: 'database', redis: 'cache', amqp: 'queue', kafka: 'queue', smtp: 'mail' };
+const ROLE_OF_KIND: Readonly<Record<Exclude<ComponentKind, 'http' | 'containers'>, ComponentRole>> = { postgres: 'database', mysql: 'database', mongodb: 'database', redis: 'cache', amqp: 'queue', kafka: 'queue', smtp: 'mail' };
 
 /** HTTP URLs of the app itself; any other (a payment provider's API base) is not this stack and is never contacted. */
 const FRONTEND_NAME = /(?:^|_)(?:APP|PUBLIC|FRONTEND|SITE|WEB|CLIENT)_URL$|^(?:NEXTAUTH|AUTH|BETTER_AUTH)_URL$|^(?:NEXT_PUBLIC|VITE|REACT_APP)_(?:APP|SITE|BASE|WEB)_URL$/;
@@ -183,7 +188,7 @@ function fromParts(variables: ReadonlyMap<string, Variable>, scheme: string, pre
 
 function componentsOf(variables: ReadonlyMap<string, Variable>, service: string | undefined): Component[] {
   const components: Component[] = [];
-  const add = (variable: Variable, kindHint?: ComponentKind): void => {
+  const add = (variable: Variable, kindHint?: UrlKind): void => {
     const url = parseUrl(variable.value.trim());
     if (url === undefined) return;
     const kind = kindHint ?? SCHEMES[url.protocol];
@@ -239,6 +244,7 @@ export function readInputs(options: InputOptions): Result<Inputs, UserError> {
   const lookup = (name: string): string | undefined => options.env[name] ?? host.get(name)?.value;
   const choice = composeChoice(options);
   const compose: ComposeService[] = [];
+  const composeFiles: string[] = [];
   const perService = new Map<string, Map<string, Variable>>();
   for (const file of choice.files) {
     const absolute = path.resolve(options.root, file);
@@ -251,6 +257,7 @@ export function readInputs(options: InputOptions): Result<Inputs, UserError> {
     const parsed = parseYamlFile(file, text.value, parseNotes);
     if (parsed === undefined) return err(userError('INPUT_INVALID', `${file}: ${parseNotes[0]?.message ?? 'invalid YAML'}`, 'fix the compose file or pass another with -f'));
     sources.push(`${file} (compose file, chosen by ${choice.why})`);
+    composeFiles.push(absolute);
     for (const service of composeServices(parsed)) {
       compose.push(service);
       const variables = perService.get(service.name) ?? new Map<string, Variable>();
@@ -285,7 +292,7 @@ export function readInputs(options: InputOptions): Result<Inputs, UserError> {
     components.set(name, { name, kind, role, url, display: redactUrl(url.href), source: '--url' });
   }
   if (options.urls !== undefined && options.urls.length > 0) sources.push('--url');
-  return ok({ components: [...components.values()], sources, notes, compose });
+  return ok({ components: [...components.values()], sources, notes, compose, composeFiles });
 }
 
 /** The host port a compose service publishes for `containerPort`, when it publishes one. */

@@ -93,6 +93,7 @@ const LAYER_TITLES: Readonly<Record<LayerName, string>> = {
   health: 'The API’s health route reports healthy',
   bundle: 'The frontend build calls a reachable API base',
   cors: 'The API allows credentialed requests from the frontend origin',
+  containers: 'Every compose service’s container is up and healthy',
 };
 
 /** The shared report: one finding per failing (high) or warning (medium) layer, so SARIF, Markdown and annotations work as for every command. */

@@ -1,14 +1,14 @@
 // The model of a diagnosis: components found in the configuration, each walked layer by layer. docs/doctor.md
 
 /** What a dependency is, which decides its layers and where it sits in the graph (databases below the API). */
-export type ComponentKind = 'postgres' | 'mysql' | 'redis' | 'mongodb' | 'amqp' | 'kafka' | 'smtp' | 'http';
+export type ComponentKind = 'postgres' | 'mysql' | 'redis' | 'mongodb' | 'amqp' | 'kafka' | 'smtp' | 'http' | 'containers';
 
 /** Where a component sits: the lowest failing tier is the root cause, the tiers above it are blocked by it. */
-export type ComponentRole = 'database' | 'cache' | 'queue' | 'mail' | 'storage' | 'api' | 'frontend';
+export type ComponentRole = 'containers' | 'database' | 'cache' | 'queue' | 'mail' | 'storage' | 'api' | 'frontend';
 
-export const ROLE_TIER: Readonly<Record<ComponentRole, number>> = { database: 0, cache: 0, queue: 0, mail: 0, storage: 0, api: 1, frontend: 2 };
+export const ROLE_TIER: Readonly<Record<ComponentRole, number>> = { containers: -1, database: 0, cache: 0, queue: 0, mail: 0, storage: 0, api: 1, frontend: 2 };
 
-export type LayerName = 'config' | 'dns' | 'tcp' | 'tls' | 'handshake' | 'auth' | 'query' | 'migrations' | 'seed' | 'http' | 'health' | 'bundle' | 'cors';
+export type LayerName = 'config' | 'dns' | 'tcp' | 'tls' | 'handshake' | 'auth' | 'query' | 'migrations' | 'seed' | 'http' | 'health' | 'bundle' | 'cors' | 'containers';
 
 /** `warn`: works, but will not for long or not for everyone (a certificate expiring in days, no password set). */
 export type LayerStatus = 'pass' | 'warn' | 'fail' | 'blocked' | 'skipped';

@@ -134,8 +134,12 @@ export async function lintSets(sets: readonly MigrationSet[], options: LintSetsO
   const enabledRules = new Set(MIGRATION_RULES.filter((rule) => options.settings?.get(rule.id)?.enabled ?? rule.enabledByDefault ?? true).map((rule) => rule.id));
   const project: MigrationProject = { files, pgVersion: options.pgVersion, timeoutsSetByRunner: options.timeoutsSetByRunner ?? false, schemas, enabledRules };
   const sources: SourceText = { text: (path) => texts.get(path) };
+  // An applied migration's findings are folded into a summary that quotes only the newest one, which
+  // summariseHistory builds from `sources` itself: snippets (and the whole-file secret scan they need) of the
+  // other applied files would be thrown away, and on a long history they cost more than the rules.
+  const ruleSources: SourceText = options.history === undefined ? sources : { text: (path) => (isReported(path) ? texts.get(path) : undefined) };
   const docsBaseUrl = options.docsBaseUrl ?? DOCS_BASE_URL;
-  const outcome = await runRules(MIGRATION_RULES, project, sources, {
+  const outcome = await runRules(MIGRATION_RULES, project, ruleSources, {
     docsBaseUrl,
     ...(options.settings === undefined ? {} : { settings: options.settings }),
   });

@@ -94,7 +94,11 @@ export async function runMigrationsCommand({ positionals, values, common, io }: 
     // The rehearsal (PGlite, pg, data generation) loads only when asked for.
     const { rehearseMigrations } = await import('../migrations/rehearse/index.js');
     // Only PostgreSQL sets can be applied to PostgreSQL; the others were listed with a note.
+    // History is context, pending migrations are the test; outside git nothing says what is pending, so all is.
+    const pendingOnly = !booleanOption(values, 'all-migrations') && linted.value.pendingFromGit;
+    if (!pendingOnly && !booleanOption(values, 'all-migrations')) notes.push({ kind: 'info', message: `every migration was rehearsed on filled tables: ${linted.value.pendingExplanation}, so none could be told apart as applied history` });
     const rehearsal = await rehearseMigrations(linted.value.sets.filter(isPostgresSet), {
+      ...(pendingOnly ? { pending: linted.value.pending } : {}),
       ...(databaseUrl === undefined ? {} : { databaseUrl }),
       ...(rows === undefined ? {} : { rows: rows.value }),
       ...(rowCounts === undefined ? {} : { rowCounts: rowCounts.value }),

@@ -70,6 +70,8 @@ export interface MigrationLintResult {
   readonly pending: ReadonlySet<string>;
   /** Which base decided what is pending, and why (the same line the report shows). */
   readonly pendingExplanation: string;
+  /** False when git could not tell what is pending (no repository, git missing): `pending` is then empty. */
+  readonly pendingFromGit: boolean;
   readonly notes: Note[];
   readonly pgVersion: PgVersion;
   /** The listing in run order, for every reporter. */
@@ -208,6 +210,7 @@ export async function lintMigrations(root: string, options: MigrationOptions = {
     applied: linted.length === 0 ? new Set<string>() : outcome.applied,
     pending,
     pendingExplanation: explanation,
+    pendingFromGit: fromGit,
     notes,
     pgVersion,
     sections: [listingSection(sets, pgVersion, { pending, explanation })],

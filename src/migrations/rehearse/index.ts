@@ -35,6 +35,12 @@ export interface RehearseOptions {
   readonly settings?: ReadonlyMap<string, RuleSetting>;
   readonly docsBaseUrl?: string;
   readonly onProgress?: (line: string) => void;
+  /**
+   * `Migration.path` of the pending migrations: the rest is applied history, replayed on empty tables to build
+   * the schema and never reported; the tables are filled once, before the first pending migration. Absent:
+   * every migration is rehearsed on filled tables (`--all-migrations`).
+   */
+  readonly pending?: ReadonlySet<string>;
 }
 
 export interface RehearsalResult {
@@ -131,17 +137,32 @@ function unfilledNotes(runs: readonly MigrationRun[]): Note[] {
   return notes;
 }
 
+/** What happened to the applied history: how much of it built the schema, and where replaying it failed. */
+function historyNotes(runs: readonly MigrationRun[], pending: ReadonlySet<string> | undefined): Note[] {
+  if (pending === undefined) return [];
+  const history = runs.filter((run) => run.history === true);
+  const rehearsed = runs.length - history.length;
+  const notes: Note[] = [];
+  if (history.length > 0) {
+    notes.push({ kind: 'info', message: `${history.length} applied migration(s) were replayed on empty tables to build the schema and are not reported (production already ran them); ${rehearsed === 0 ? 'no migration is pending, so nothing was rehearsed on filled tables' : `the tables were then filled and the ${rehearsed} pending one(s) rehearsed`}; --all-migrations rehearses every migration on filled tables` });
+  }
+  for (const run of history) {
+    if (run.error === undefined) continue;
+    notes.push({ kind: 'info', path: run.migration.path, message: `applied migration ${run.migration.path} fails when the history is replayed on ${run.error.statement === undefined ? 'the rehearsal database' : `line ${run.error.statement.startPosition.line}`}: ${run.error.message}; production ran it, so this is about replaying history from scratch (a fresh environment), and later migrations see the schema without it` });
+  }
+  return notes;
+}
+
 /** What the rehearsal could not do like the runner would, said once per migration. */
 function cycleNotes(runs: readonly MigrationRun[]): Note[] {
   const notes: Note[] = [];
   for (const run of runs) {
     const skipped = run.reversibility?.skipped;
     if (skipped !== undefined && run.migration.down !== undefined) notes.push({ kind: 'info', path: run.migration.down.path, message: `${run.migration.down.path}: reversibility not rehearsed: ${skipped}` });
-    // Each statement commits on its own so its locks can be read from pg_locks; there is no transaction
-    // left to roll back when a later statement fails, unlike the runner's.
+    // A statement that cannot run in a transaction committed what came before it: nothing is left to roll back.
     const applied = run.statements.filter((statement) => statement.skipped === undefined).length;
-    if (run.error !== undefined && run.migration.transaction !== 'none' && applied > 0) {
-      notes.push({ kind: 'info', path: run.migration.path, message: `${run.migration.path} failed after ${applied} statement(s) had been applied; the runner would roll them back, the rehearsal keeps them, so later migrations run on a schema that has them` });
+    if (run.error !== undefined && run.migration.transaction !== 'none' && run.rolledBack !== true && run.history !== true && applied > 0) {
+      notes.push({ kind: 'info', path: run.migration.path, message: `${run.migration.path} failed after ${applied} statement(s) had been committed before a statement that cannot run in a transaction; later migrations run on a schema that has them` });
     }
   }
   return notes;
@@ -209,6 +230,7 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
             ...(options.rows === undefined ? {} : { rows: options.rows }),
             ...(options.rowCounts === undefined ? {} : { rowCounts: options.rowCounts }),
             ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+            ...(options.pending === undefined ? {} : { pending: options.pending }),
           })),
         );
         if (options.rowCounts !== undefined) for (const name of await listTableNames(db)) tableNames.add(name);
@@ -243,7 +265,7 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
   if (diskFull !== undefined && options.databaseUrl === undefined) {
     notes.push({ kind: 'info', path: diskFull.migration.path, message: `the rehearsal database ran out of disk space in ${diskFull.migration.path} (its failure says so): PGlite keeps its data in the temporary directory; set TMPDIR to a directory with more room, lower --rows, or rehearse on a server with --database-url` });
   }
-  notes.push(...platformNotes, ...unfilledNotes(runs), ...cycleNotes(runs));
+  notes.push(...platformNotes, ...unfilledNotes(runs), ...cycleNotes(runs), ...historyNotes(runs, options.pending));
   if (options.rowCounts !== undefined && options.rows === undefined) {
     const capped = Object.entries(options.rowCounts).filter(([, count]) => count > PRODUCTION_FILL_CAP).map(([name]) => name);
     if (capped.length > 0) notes.push({ kind: 'info', message: `${capped.length} table(s) in --row-counts have more than ${PRODUCTION_FILL_CAP.toLocaleString('en-US')} rows (${capped.slice(0, 5).join(', ')}${capped.length > 5 ? ', …' : ''}): filled with ${PRODUCTION_FILL_CAP.toLocaleString('en-US')}, durations extrapolated to their counts; --rows N sets another limit` });
@@ -268,6 +290,10 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
       path: run.migration.path,
       ms: run.ms,
       error: run.error?.message,
+      ...(run.history === true ? { history: true } : {}),
+      ...(run.blockedBy === undefined ? {} : { blockedBy: run.blockedBy }),
+      ...(run.rolledBack === true ? { rolledBack: true } : {}),
+      ...(run.hiddenLocks === undefined ? {} : { hiddenLocks: run.hiddenLocks }),
       statements: run.statements.map((statement) => ({
         line: statement.statement.startPosition.line,
         ms: statement.ms,
@@ -283,7 +309,7 @@ async function rehearseEach(sets: readonly MigrationSet[], options: RehearseOpti
     })),
   };
   const loss = await dataLossSection(sets);
-  const rehearsed = runs.filter((run) => run.notRun === undefined).length;
+  const rehearsed = runs.filter((run) => run.notRun === undefined && run.history !== true).length;
   return ok({
     findings: outcome.findings,
     rules: rehearsed === 0 ? [] : outcome.rules,

@@ -27,13 +27,17 @@ const failed = defineRule({
   messages: { failed: ({ error }: { error: string }) => `migration fails during rehearsal: ${error}` },
   check(ctx: Ctx<{ failed: { error: string } }>) {
     for (const run of ctx.project.runs) {
-      if (run.error === undefined) continue;
+      // History already ran in production; a failure that follows from an earlier one is listed under it.
+      if (run.error === undefined || run.history === true || run.blockedBy !== undefined) continue;
       const position = run.error.statement?.startPosition;
+      const blocked = ctx.project.runs.filter((later) => later.blockedBy === run.migration.path).map((later) => later.migration.path);
       ctx.report({
         messageId: 'failed',
         data: { error: run.error.message },
         location: { path: run.migration.path, ...(position === undefined ? {} : { line: position.line, column: position.column }) },
-        detail: `Applied ${run.migration.path} after filling every table with ${ctx.project.rowsLabel}; the statement failed and the rest of the migration was not run.`,
+        detail:
+          `Applied ${run.migration.path} after filling the tables with ${ctx.project.rowsLabel}; the statement failed and the rest of the migration was not run${run.rolledBack === true ? ' (its transaction was rolled back, as the runner would)' : ''}.` +
+          (blocked.length === 0 ? '' : ` ${blocked.length} later migration(s) then failed on an object this one would have created or changed, and are not reported again: ${blocked.join(', ')}.`),
       });
     }
   },

@@ -42,6 +42,17 @@ export interface MigrationRun {
   /** Reversibility: undefined when there is no down migration. */
   readonly reversibility?: Reversibility;
   readonly notRun?: string;
+  /**
+   * Applied history (not pending): run on the tables as history left them, before they are filled, to build the
+   * schema the pending migrations meet. Nothing about it is measured or reported as a finding.
+   */
+  readonly history?: boolean;
+  /** Its failure names an object that this earlier failed migration creates or changes: it follows from that one. */
+  readonly blockedBy?: string;
+  /** The runner's transaction was rolled back on the failure, as the runner would: none of its statements stayed. */
+  readonly rolledBack?: boolean;
+  /** Locks on relations this migration itself created, left out: no other session can see those relations yet. */
+  readonly hiddenLocks?: number;
 }
 
 /**
@@ -71,6 +82,13 @@ export interface RehearsalOptions {
   /** Production row counts by table (`table` in public, `schema.table` otherwise; `public.table` accepted). */
   readonly rowCounts?: Readonly<Record<string, number>>;
   readonly onProgress?: (line: string) => void;
+  /**
+   * `Migration.path` of the pending migrations. Given, the others are applied history: they build the schema on
+   * empty tables, the tables are filled once before the first pending migration, and only the pending ones are
+   * measured; tables a pending migration creates stay empty, as in production. Absent: every migration is
+   * rehearsed, each on filled tables (`--all-migrations`).
+   */
+  readonly pending?: ReadonlySet<string>;
 }
 
 
@@ -138,22 +156,53 @@ function largestLocked(locks: readonly HeldLock[], rowsByTable: ReadonlyMap<stri
   return best;
 }
 
+const LOCK_ORDER: readonly LockMode[] = LOCK_MODES;
+
+/** Locks in `after` that are new or stronger than in `before`: what one statement added to the open transaction. */
+function addedLocks(before: readonly HeldLock[], after: readonly HeldLock[]): HeldLock[] {
+  const held = new Map(before.map((lock) => [lock.relation, LOCK_ORDER.indexOf(lock.mode)]));
+  return after.filter((lock) => LOCK_ORDER.indexOf(lock.mode) > (held.get(lock.relation) ?? -1));
+}
+
+interface AppliedStatements {
+  readonly runs: StatementRun[];
+  readonly error?: { message: string; statement: Statement };
+  readonly rolledBack: boolean;
+  readonly hiddenLocks: number;
+}
+
 /**
- * Applies one migration statement by statement, each in its own transaction so its locks can be read
- * from `pg_locks` before COMMIT; statements that cannot run in a transaction run bare and take their
- * locks from the documented lock table.
+ * Applies one migration statement by statement. A migration its runner wraps in a transaction runs in one here
+ * too, so a failure rolls all of it back as the runner would, and each statement's locks are those it added to
+ * the transaction (read from `pg_locks` before the next statement); a migration without one commits each
+ * statement. Statements that cannot run in a transaction run bare and take their locks from the documented
+ * lock table. Locks on relations the migration itself created are left out: no other session sees them yet.
  */
 async function applyStatements(
   db: RehearsalDb,
   statements: readonly Statement[],
   rowsByTable: ReadonlyMap<string, number>,
   productionRows: (table: string) => number | undefined,
-): Promise<{ runs: StatementRun[]; error?: { message: string; statement: Statement } }> {
+  wrapped: boolean,
+): Promise<AppliedStatements> {
   const runs: StatementRun[] = [];
+  const existing = new Set([...(await relationNodes(db)).values()].filter((relation) => relation.kind !== 'i').map((relation) => relation.name));
+  let hiddenLocks = 0;
+  let open = false;
+  const begin = async (): Promise<void> => {
+    if (!wrapped || open) return;
+    await db.exec('BEGIN');
+    open = true;
+  };
+  const commit = async (): Promise<void> => {
+    if (!open) return;
+    await db.exec('COMMIT');
+    open = false;
+  };
   for (const statement of statements) {
     const node = statement.node;
     if ('TransactionStmt' in node) {
-      runs.push({ statement, ms: 0, locks: [], staticLocks: false, rewritten: [], rebuiltIndexes: [], rows: 0, heldMs: 0, skipped: 'transaction control: the rehearsal opens one transaction per statement' });
+      runs.push({ statement, ms: 0, locks: [], staticLocks: false, rewritten: [], rebuiltIndexes: [], rows: 0, heldMs: 0, skipped: wrapped ? 'transaction control: the rehearsal runs the migration in one transaction, as its runner does' : 'transaction control: the rehearsal opens one transaction per statement' });
       continue;
     }
     const unavailable = await unavailableExtension(db, node);
@@ -162,13 +211,23 @@ async function applyStatements(
       continue;
     }
     const bare = cannotRunInTransaction(node);
+    // A bare statement ends the migration's transaction: the runner would have to do the same (or fail on it).
+    if (bare) await commit();
+    else await begin();
     const before = await relationNodes(db);
+    const locksBefore = open ? await heldLocks(db) : [];
     let locks: HeldLock[] = [];
+    /** Everything the statement works under, earlier statements' locks included: what sizes its work. */
+    let working: HeldLock[] = [];
     const started = performance.now();
     try {
       if (bare) {
         await db.exec(statement.text);
         locks = staticLocks(node).map((lock) => ({ relation: lock.relation, mode: lock.mode }));
+      } else if (open) {
+        await db.exec(statement.text);
+        working = await heldLocks(db);
+        locks = addedLocks(locksBefore, working);
       } else {
         await db.exec('BEGIN');
         await db.exec(statement.text);
@@ -176,10 +235,15 @@ async function applyStatements(
         await db.exec('COMMIT');
       }
     } catch (error) {
+      const rolledBack = open;
       if (!bare) await db.exec('ROLLBACK').catch(() => undefined);
-      return { runs, error: { message: message(error), statement } };
+      open = false;
+      return { runs, error: { message: message(error), statement }, rolledBack, hiddenLocks };
     }
     const ms = performance.now() - started;
+    // Committed statement by statement, a new relation is visible at once; only a transaction hides it.
+    const visible = wrapped ? locks.filter((lock) => existing.has(lock.relation)) : locks;
+    hiddenLocks += locks.length - visible.length;
     const after = await relationNodes(db);
     const rewritten: string[] = [];
     const rebuilt: string[] = [];
@@ -189,13 +253,13 @@ async function applyStatements(
       if (relation.kind === 'i') rebuilt.push(relation.name);
       else rewritten.push(relation.name);
     }
-    const { rows, table } = largestLocked(locks, rowsByTable);
+    const { rows, table } = largestLocked(open ? working.filter((lock) => existing.has(lock.relation)) : visible, rowsByTable);
     const production = table === undefined ? undefined : productionRows(table);
     const estimatedMs = production === undefined || rows === 0 ? undefined : scalesWithRows(node, rewritten, rebuilt) ? (ms * production) / rows : ms;
     runs.push({
       statement,
       ms,
-      locks,
+      locks: visible,
       staticLocks: bare,
       rewritten,
       rebuiltIndexes: rebuilt,
@@ -205,7 +269,59 @@ async function applyStatements(
       heldMs: estimatedMs ?? ms,
     });
   }
-  return { runs };
+  await commit();
+  return { runs, rolledBack: false, hiddenLocks };
+}
+
+/**
+ * Applies an applied (history) migration as its runner would, without measuring it: it only builds the schema
+ * the pending migrations meet. A failure rolls a wrapped migration back and is returned.
+ */
+async function applyHistory(db: RehearsalDb, statements: readonly Statement[], wrapped: boolean): Promise<{ message: string; statement: Statement } | undefined> {
+  let open = false;
+  for (const statement of statements) {
+    const node = statement.node;
+    if ('TransactionStmt' in node || (await unavailableExtension(db, node)) !== undefined) continue;
+    const bare = cannotRunInTransaction(node);
+    try {
+      if (bare && open) {
+        await db.exec('COMMIT');
+        open = false;
+      }
+      if (wrapped && !bare && !open) {
+        await db.exec('BEGIN');
+        open = true;
+      }
+      await db.exec(statement.text);
+    } catch (error) {
+      if (open) await db.exec('ROLLBACK').catch(() => undefined);
+      return { message: message(error), statement };
+    }
+  }
+  if (open) await db.exec('COMMIT');
+  return undefined;
+}
+
+/** Identifiers a Postgres error names in double quotes (`relation "team" does not exist`). */
+function namedIdentifiers(error: string): string[] {
+  return [...error.matchAll(/"([^"]{1,63})"/g)].map((match) => (match[1] ?? '').toLowerCase());
+}
+
+/**
+ * The earlier failed migration this failure follows from: the error says an object does not exist, and a failed
+ * migration's up names it (a table it would have created, a column it would have added). Found by name, so it is
+ * a strong hint, not proof; the report lists it under the earlier failure rather than hiding it.
+ */
+function blockingFailure(error: string, failed: ReadonlyArray<{ readonly path: string; readonly text: string }>): string | undefined {
+  // Only a missing object is a cascade: the failed migration rolled back before creating it.
+  if (!/does not exist/i.test(error)) return undefined;
+  const names = namedIdentifiers(error);
+  if (names.length === 0) return undefined;
+  for (const earlier of [...failed].reverse()) {
+    const text = earlier.text.toLowerCase();
+    if (names.some((name) => new RegExp(`(?:^|[^a-z0-9_$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:$|[^a-z0-9_$])`).test(text))) return earlier.path;
+  }
+  return undefined;
 }
 
 /** For runners that wrap the file in one transaction, every lock is held until the last statement ends. */
@@ -344,20 +460,34 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
   };
   const runs: MigrationRun[] = [];
   const filled = new Map<number, number>();
+  const pending = options.pending;
   for (const set of sets) {
-    let failedEarlier: string | undefined;
+    const failed: Array<{ path: string; text: string }> = [];
+    /** In pending-only mode the tables are filled once, when history ends: what pending migrations create stays empty. */
+    let historyEnded = false;
     for (const [index, migration] of set.migrations.entries()) {
-      options.onProgress?.(`[${index + 1}/${set.migrations.length}] ${set.framework} ${migration.path}`);
+      const isHistory = pending !== undefined && !pending.has(migration.path);
+      if (!isHistory) options.onProgress?.(`[${index + 1}/${set.migrations.length}] ${set.framework} ${migration.path}`);
+      else if (index === 0) options.onProgress?.(`applying the applied history of ${set.dir} on empty tables`);
       if (migration.up === undefined) {
-        runs.push({ set, migration, fills: [], statements: [], ms: 0, notRun: `${migration.language} migration builds its SQL with ${migration.unconvertedCalls ?? 'schema-builder'} call(s) at run time and its SQL was not captured (see the notes)` });
+        runs.push({ set, migration, fills: [], statements: [], ms: 0, notRun: `${migration.language} migration builds its SQL with ${migration.unconvertedCalls ?? 'schema-builder'} call(s) at run time and its SQL was not captured (see the notes)`, ...(isHistory ? { history: true } : {}) });
         continue;
       }
       const parsed = parseSql(migration.up);
       if (parsed.syntaxError !== undefined) {
-        runs.push({ set, migration, fills: [], statements: [], ms: 0, error: { message: `syntax error at line ${parsed.syntaxError.position.line}: ${parsed.syntaxError.message}` } });
+        runs.push({ set, migration, fills: [], statements: [], ms: 0, error: { message: `syntax error at line ${parsed.syntaxError.position.line}: ${parsed.syntaxError.message}` }, ...(isHistory ? { history: true } : {}) });
         continue;
       }
-      const fills = await fillTables(db, filled, rowsFor, productionRows);
+      const wrapped = migration.transaction !== 'none';
+      if (isHistory) {
+        const started = performance.now();
+        const error = await applyHistory(db, parsed.statements, wrapped);
+        if (error !== undefined) failed.push({ path: migration.path, text: migration.up.text });
+        runs.push({ set, migration, fills: [], statements: [], ms: performance.now() - started, history: true, ...(error === undefined ? {} : { error, rolledBack: wrapped }) });
+        continue;
+      }
+      const fills = pending !== undefined && historyEnded ? [] : await fillTables(db, filled, rowsFor, productionRows);
+      historyEnded = true;
       for (const fill of fills) {
         if (fill.error === undefined) options.onProgress?.(`  filled ${fill.table} with ${fill.rows.toLocaleString('en-US')} rows in ${Math.round(fill.ms)} ms${fill.note === undefined ? '' : ` (${fill.note})`}`);
       }
@@ -367,14 +497,17 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
       for (const row of nameRows) rowsByTable.set(String(row['name']), Math.max(0, Number(row['n'])));
       const snapshotBefore = migration.down === undefined ? undefined : await schemaSnapshot(db);
       const started = performance.now();
-      const applied = await applyStatements(db, parsed.statements, rowsByTable, productionRows);
+      const applied = await applyStatements(db, parsed.statements, rowsByTable, productionRows, wrapped);
       const statements = withHoldTimes(applied.runs, migration);
       const ms = performance.now() - started;
+      const hidden = applied.hiddenLocks > 0 ? { hiddenLocks: applied.hiddenLocks } : {};
       if (applied.error !== undefined) {
-        // A failure after an earlier one often only follows from it (a table the failed migration never created).
-        const error = failedEarlier === undefined ? applied.error : { ...applied.error, message: `${applied.error.message} (after ${failedEarlier} failed earlier in this set: this may follow from that failure)` };
-        failedEarlier ??= migration.path;
-        runs.push({ set, migration, fills, statements, ms, error });
+        const blockedBy = blockingFailure(applied.error.message, failed);
+        // A failure after an unrelated earlier one may still follow from it in a way no name shows: say so.
+        const earlier = failed.at(-1)?.path;
+        const error = blockedBy !== undefined || earlier === undefined ? applied.error : { ...applied.error, message: `${applied.error.message} (after ${earlier} failed earlier in this set: this may follow from that failure)` };
+        failed.push({ path: migration.path, text: migration.up.text });
+        runs.push({ set, migration, fills, statements, ms, error, rolledBack: applied.rolledBack, ...hidden, ...(blockedBy === undefined ? {} : { blockedBy }) });
         continue;
       }
       // An extension the database lacks was skipped in the up; its down and second up would fail on it alone.
@@ -385,7 +518,7 @@ export async function rehearseSets(db: RehearsalDb, sets: readonly MigrationSet[
           : missingExtension !== undefined && migration.down !== undefined
             ? { missing: [], extra: [], skipped: missingExtension }
             : await checkReversibility(db, migration, parsed.statements, snapshotBefore);
-      runs.push({ set, migration, fills, statements, ms, ...(reversibility === undefined ? {} : { reversibility }) });
+      runs.push({ set, migration, fills, statements, ms, ...hidden, ...(reversibility === undefined ? {} : { reversibility }) });
     }
   }
   return runs.map((run, index) => (run.set.transaction === 'per-run' ? extendToEndOfRun(run, runs.slice(index + 1)) : run));
@@ -439,13 +572,23 @@ function reversibilityLines({ missing, extra, error, reapplyError, skipped }: Re
 /** The per-migration timeline lines the text reporter prints. */
 export function timelineLines(runs: readonly MigrationRun[]): string[] {
   const lines: string[] = [];
+  const history = runs.filter((run) => run.history === true);
+  if (history.length > 0) {
+    const ms = history.reduce((sum, run) => sum + run.ms, 0);
+    const failures = history.filter((run) => run.error !== undefined);
+    lines.push(`${history.length} applied migration(s) replayed on empty tables to build the schema in ${formatMs(ms)} (not measured: production already ran them)${failures.length === 0 ? '' : `; ${failures.length} failed on the rehearsal database`}`);
+    for (const run of failures) lines.push(`  ${run.migration.path}: FAILED: ${run.error?.message ?? ''}${run.rolledBack === true ? ' (rolled back)' : ''}`);
+  }
   for (const run of runs) {
+    if (run.history === true) continue;
     const header = `${run.migration.path} (${run.migration.framework}, ${run.migration.transaction})`;
     if (run.notRun !== undefined) {
       lines.push(`${header}: not run — ${run.notRun}`);
       continue;
     }
-    lines.push(`${header}: ${formatMs(run.ms)}${run.error === undefined ? '' : ` — FAILED: ${run.error.message}`}`);
+    const outcome = run.error === undefined ? '' : ` — FAILED: ${run.error.message}${run.rolledBack === true ? ' (rolled back, as the runner would)' : ''}${run.blockedBy === undefined ? '' : ` — blocked by ${run.blockedBy}, which failed first`}`;
+    lines.push(`${header}: ${formatMs(run.ms)}${outcome}`);
+    if (run.hiddenLocks !== undefined) lines.push(`  (${run.hiddenLocks} lock(s) on relations this migration created not shown: no other session can see them before COMMIT)`);
     for (const fill of run.fills) {
       lines.push(fill.error === undefined ? `  filled ${fill.table}: ${fill.rows.toLocaleString('en-US')} rows${fill.note === undefined ? '' : ` (${fill.note})`}` : `  could not fill ${fill.table}: ${fill.error}`);
     }

@@ -79,13 +79,16 @@ export async function tcpLayer(host: string, port: number, timeoutMs: number): P
     socket.once('connect', () => {
       socket.setTimeout(0);
       socket.removeAllListeners('error');
+      // A permanent listener: a reset between two reads (no readUntil listening) must end this component's
+      // check, not the process with an unhandled 'error'. readUntil sees the close that follows.
+      socket.on('error', () => undefined);
       const ms = elapsed(started);
       resolve({ result: { layer: 'tcp', status: 'pass', output: `${bare}:${port} open`, ms, observedValue: ms, observedUnit: 'ms' }, socket });
     });
   });
 }
 
-const TLS_HINTS: Readonly<Record<string, string>> = {
+export const TLS_HINTS: Readonly<Record<string, string>> = {
   CERT_HAS_EXPIRED: 'The certificate has expired: renew it (certbot renew, or the platform’s certificate settings) and reload the server.',
   ERR_TLS_CERT_ALTNAME_INVALID: 'The certificate does not name this host: issue one that lists it, or use the host name it was issued for.',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'A self-signed certificate: use a CA-issued one, or give the client the CA (sslrootcert, NODE_EXTRA_CA_CERTS).',
@@ -118,6 +121,8 @@ export async function tlsLayer(host: string, port: number, timeoutMs: number, no
     secure.once('secureConnect', () => {
       secure.setTimeout(0);
       secure.removeAllListeners('error');
+      // As for TCP: an error after the handshake is seen by the next read as a close, never unhandled.
+      secure.on('error', () => undefined);
       const certificate = secure.getPeerCertificate();
       const validTo = certificate.valid_to === undefined ? undefined : new Date(certificate.valid_to);
       const daysLeft = validTo === undefined || Number.isNaN(validTo.getTime()) ? undefined : Math.floor((validTo.getTime() - now.getTime()) / 86_400_000);

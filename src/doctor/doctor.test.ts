@@ -557,6 +557,20 @@ describe('doctor: review regressions', () => {
     }
   });
 
+  it('resolves a mongodb+srv:// host through its SRV record and checks the host it names', async () => {
+    const port = await closedPort();
+    const asked: string[] = [];
+    const result = await diagnose(['MONGODB_URL=mongodb+srv://u:p@cluster0.example.test/app'], {
+      resolveSrv: async (name) => {
+        asked.push(name);
+        return [{ name: '127.0.0.1', port }];
+      },
+    });
+    expect(asked).toEqual(['_mongodb._tcp.cluster0.example.test']);
+    expect(layerOf(result, 'MONGODB_URL', 'dns')).toMatchObject({ status: 'pass' });
+    expect(layerOf(result, 'MONGODB_URL', 'tcp')).toMatchObject({ status: 'fail', code: 'ECONNREFUSED', output: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${port} `)) });
+  });
+
   it('redacts the URL of a refused --url after its NAME=', () => {
     const refused = readInputs({ root: emptyRoot, env: {}, urls: ['DATABASE_URL=postgress://u:topsecret@h/db'] });
     expect(refused).toMatchObject({ ok: false, error: { code: 'USAGE' } });

@@ -11,7 +11,7 @@ import { containersLayer, parseComposePs, systemDocker, type DockerRunner } from
 import { bundleLayer, corsLayer, healthLayer, httpLayer } from './http.js';
 import { publishedPort, readInputs, type InputOptions } from './inputs.js';
 import { safeDecode, decodeOrRaw } from './decode.js';
-import { dnsLayer, systemLookup, tcpLayer, tlsLayer, withTimeout, type Lookup } from './net.js';
+import { dnsLayer, srvLayer, systemLookup, systemResolveSrv, tcpLayer, tlsLayer, withTimeout, type Lookup, type ResolveSrv } from './net.js';
 import { postgresAuth, postgresMigrations, postgresQuery, postgresSeed } from './postgres.js';
 import { redisAuth, redisQuery } from './redis.js';
 import { ROLE_TIER, type Component, type ComponentKind, type ComponentReport, type DoctorResult, type LayerName, type LayerResult } from './types.js';
@@ -34,6 +34,8 @@ export interface DoctorOptions extends InputOptions {
   readonly ca?: string;
   /** Injected by tests; the system resolver otherwise. */
   readonly lookup?: Lookup;
+  /** SRV resolution for `mongodb+srv://`; injected by tests, the system resolver otherwise. */
+  readonly resolveSrv?: ResolveSrv;
   /** Runs `docker` (read-only subcommands); injected by tests, the system's docker CLI otherwise. */
   readonly docker?: DockerRunner;
   /** Called before each retry of `--wait`, with the attempt number. */
@@ -145,6 +147,7 @@ interface WalkContext {
   readonly timeoutMs: number;
   readonly now: Date;
   readonly lookup: Lookup;
+  readonly resolveSrv: ResolveSrv;
   readonly compose: readonly ComposeService[];
   readonly sets: () => readonly MigrationSet[];
   readonly seedQuery?: string;
@@ -202,8 +205,18 @@ async function walk(component: Component, context: WalkContext): Promise<LayerRe
   try {
     const config = configLayer(component, context.compose, context.lookupVariable);
     results.push(config.result);
-    const target = config.target;
-    if (target !== undefined) {
+    let target = config.target;
+    if (target !== undefined && component.url.protocol === 'mongodb+srv:') {
+      // The SRV record names the real hosts; the layers below go to the first of them.
+      const srv = await srvLayer(target.host, context.resolveSrv, context.timeoutMs);
+      results.push(srv.result);
+      target = srv.target;
+      if (target !== undefined) {
+        const tcp = await tcpLayer(target.host, target.port, context.timeoutMs);
+        results.push(tcp.result);
+        socket = tcp.socket;
+      }
+    } else if (target !== undefined) {
       const dns = await dnsLayer(target.host, context.lookup, context.timeoutMs);
       results.push(dns.result);
       if (dns.result.status !== 'fail') {
@@ -366,6 +379,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Result<DoctorRe
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     now: options.now?.() ?? new Date(),
     lookup: options.lookup ?? systemLookup,
+    resolveSrv: options.resolveSrv ?? systemResolveSrv,
     compose: inputs.value.compose,
     sets: () => {
       if (sets === undefined) {

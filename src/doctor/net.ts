@@ -10,6 +10,29 @@ export type Lookup = (host: string) => Promise<readonly { address: string; famil
 
 export const systemLookup: Lookup = (host) => dns.promises.lookup(host, { all: true, verbatim: true });
 
+/** `dns.resolveSrv` (what a `mongodb+srv://` driver asks first), injectable for tests. */
+export type ResolveSrv = (name: string) => Promise<readonly { name: string; port: number }[]>;
+
+export const systemResolveSrv: ResolveSrv = (name) => dns.promises.resolveSrv(name);
+
+/**
+ * Layer `dns` of a `mongodb+srv://` URL: the SRV record `_mongodb._tcp.<host>` names the hosts and ports the
+ * driver connects to (the host itself usually has no address); the first one is checked.
+ */
+export async function srvLayer(host: string, resolveSrv: ResolveSrv, timeoutMs: number): Promise<{ result: LayerResult; target?: { host: string; port: number } }> {
+  const started = performance.now();
+  const name = `_mongodb._tcp.${host}`;
+  try {
+    const records = await withTimeout(resolveSrv(name), timeoutMs, `SRV lookup of ${name}`);
+    const first = records[0];
+    if (first === undefined) return { result: { layer: 'dns', status: 'fail', code: 'ENODATA', output: `${name} has no SRV record`, ms: elapsed(started), hint: 'A mongodb+srv:// URL needs an SRV record: check the cluster host name, or use a mongodb:// URL with the hosts.' } };
+    return { result: { layer: 'dns', status: 'pass', output: `${name} → ${records.map((record) => `${record.name}:${record.port}`).slice(0, 3).join(', ')}`, ms: elapsed(started), observedValue: records.length, observedUnit: 'records' }, target: { host: first.name, port: first.port } };
+  } catch (error) {
+    const code = errorCode(error) ?? 'EDNS';
+    return { result: { layer: 'dns', status: 'fail', code, output: `${name} does not resolve (${code})`, ms: elapsed(started), hint: DNS_HINTS[code] ?? 'The SRV record does not resolve: check the cluster host name and the resolver.' } };
+  }
+}
+
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }

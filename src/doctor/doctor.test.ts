@@ -192,7 +192,7 @@ describe('doctor: Redis (a RESP server on loopback)', () => {
 
 describe.skipIf(SERVER_URL === undefined && process.env['CI'] !== 'true')('doctor: a real PostgreSQL server', () => {
   const base = new URL(SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const databases = ['doctor_unmigrated', 'doctor_unseeded', 'doctor_ready'];
+  const databases = ['doctor_unmigrated', 'doctor_unseeded', 'doctor_ready', 'doctor_golang', 'doctor_flyway'];
   let repo: string;
   const urlFor = (database: string, user = 'postgres', password = ''): string => {
     const url = new URL(base.href);
@@ -221,6 +221,8 @@ describe.skipIf(SERVER_URL === undefined && process.env['CI'] !== 'true')('docto
     const history = 'CREATE TABLE _prisma_migrations (id text PRIMARY KEY, migration_name text NOT NULL, finished_at timestamptz, rolled_back_at timestamptz);';
     await setUp('doctor_unseeded', `${history} INSERT INTO _prisma_migrations VALUES ('1', '20240101000000_init', now(), NULL); CREATE TABLE "User" (id serial PRIMARY KEY);`);
     await setUp('doctor_ready', `${history} INSERT INTO _prisma_migrations VALUES ('1', '20240101000000_init', now(), NULL); CREATE TABLE "User" (id serial PRIMARY KEY); INSERT INTO "User" DEFAULT VALUES;`);
+    await setUp('doctor_golang', 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (2, false);');
+    await setUp('doctor_flyway', "CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), script varchar(1000), success boolean NOT NULL); INSERT INTO flyway_schema_history VALUES (1, '1', 'init', 'V1__init.sql', true), (2, '1.1', 'more', 'V1_1__more.sql', true), (3, NULL, 'views', 'R__views.sql', true);");
     repo = mkdtempSync(path.join(tmpdir(), 'shipready-doctor-repo-'));
     mkdirSync(path.join(repo, 'prisma', 'migrations', '20240101000000_init'), { recursive: true });
     writeFileSync(path.join(repo, 'prisma', 'migrations', 'migration_lock.toml'), 'provider = "postgresql"\n');
@@ -258,6 +260,43 @@ describe.skipIf(SERVER_URL === undefined && process.env['CI'] !== 'true')('docto
     expect(causeOf(result)).toBe('none');
     expect(result.components[0]?.layers.map((layer) => layer.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('postgres', 'doctor_password', 'right')}`]))).not.toMatch(/auth/);
+  });
+
+  it('runs --seed-query as one statement in a read-only session: a COMMIT; DELETE … after it is refused and writes nothing', async () => {
+    const result = await diagnose([`DATABASE_URL=${urlFor('doctor_ready')}`], { root: repo, seedQuery: 'SELECT 1; COMMIT; DELETE FROM "User"' });
+    expect(result.components[0]?.layers.find((layer) => layer.layer === 'seed')?.status).toBe('fail');
+    const client = new pg.Client({ connectionString: urlFor('doctor_ready') });
+    await client.connect();
+    try {
+      expect((await client.query<{ count: string }>('SELECT count(*)::text AS count FROM "User"')).rows[0]?.count).toBe('1');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('reads golang-migrate’s one row as the current version, and fails a dirty one', async () => {
+    const dir = makeTree({ 'migrations/000001_init.up.sql': 'CREATE TABLE a (id int);\n', 'migrations/000001_init.down.sql': 'DROP TABLE a;\n', 'migrations/000002_more.up.sql': 'CREATE TABLE b (id int);\n', 'migrations/000002_more.down.sql': 'DROP TABLE b;\n' }).dir;
+    try {
+      const clean = await diagnose([`DATABASE_URL=${urlFor('doctor_golang')}`], { root: dir });
+      expect(clean.components[0]?.layers.find((layer) => layer.layer === 'migrations')).toMatchObject({ status: 'pass', observedValue: 2 });
+      const client = new pg.Client({ connectionString: urlFor('doctor_golang') });
+      await client.connect();
+      await client.query('UPDATE schema_migrations SET dirty = true');
+      await client.end();
+      expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('doctor_golang')}`], { root: dir }))).toBe('DATABASE_URL migrations MIGRATION_DIRTY');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('matches Flyway’s recorded versions with V… files and ignores repeatable rows (NULL version)', async () => {
+    const dir = makeTree({ 'src/main/resources/db/migration/V1__init.sql': 'CREATE TABLE a (id int);\n', 'src/main/resources/db/migration/V1_1__more.sql': 'CREATE TABLE b (id int);\n', 'src/main/resources/db/migration/R__views.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1;\n' }).dir;
+    try {
+      const result = await diagnose([`DATABASE_URL=${urlFor('doctor_flyway')}`], { root: dir });
+      expect(result.components[0]?.layers.find((layer) => layer.layer === 'migrations')).toMatchObject({ status: 'pass', observedValue: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts migrations of the repository missing from the history table', async () => {

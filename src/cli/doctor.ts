@@ -12,7 +12,7 @@ export const doctorCommand: Command = {
     '  --url NAME=URL         add a component or replace the one named NAME (repeatable)',
     '  --timeout T            per layer, e.g. 3 or 1500ms (default 3s)',
     '  --wait T               retry until everything passes or T has passed, e.g. 120s (for CI gates)',
-    '  --seed-query SQL       read-only query whose first column counts seeded rows (default: the users table)',
+    '  --seed-query SQL       one read-only SELECT whose first column counts seeded rows or is a boolean (default: does the users table have a row)',
     '  --health-path PATH     the API health route (default: /healthz, /health, /api/health, /readyz, /status)',
     '  --login-path PATH      the API login route the CORS preflight from the frontend origin asks about (default: the API URL path)',
     '  --ca FILE              PEM of an extra CA to trust (private PKI)',

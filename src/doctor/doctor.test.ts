@@ -8,9 +8,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTree } from '../../test/helpers.js';
 import { generateCerts, type Certs } from '../../test/probe/servers.js';
-import { runDoctor, type DoctorOptions, type DoctorResult } from './index.js';
+import { runDoctor, type DoctorOptions, type DoctorResult, type LayerResult } from './index.js';
+import type { MigrationSet } from '../migrations/types.js';
 import { readInputs } from './inputs.js';
 import type { Lookup } from './net.js';
+import { clientConfig, missingMigrations } from './postgres.js';
 
 const SERVER_URL = process.env['SHIPREADY_TEST_DATABASE_URL'] === '' ? undefined : process.env['SHIPREADY_TEST_DATABASE_URL'];
 
@@ -21,7 +23,8 @@ const lookup: Lookup = async (host) => {
 };
 
 async function diagnose(urls: readonly string[], options: Partial<DoctorOptions> = {}): Promise<DoctorResult> {
-  const result = await runDoctor({ root: options.root ?? emptyRoot, env: {}, urls, lookup, timeoutMs: 2000, ...options });
+  // Never the real docker CLI: a compose file in a fixture would otherwise run `docker compose ps` on this machine.
+  const result = await runDoctor({ root: options.root ?? emptyRoot, env: {}, urls, lookup, timeoutMs: 2000, docker: async () => undefined, ...options });
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
 }
@@ -189,7 +192,7 @@ describe('doctor: Redis (a RESP server on loopback)', () => {
 
 describe.skipIf(SERVER_URL === undefined && process.env['CI'] !== 'true')('doctor: a real PostgreSQL server', () => {
   const base = new URL(SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const databases = ['doctor_unmigrated', 'doctor_unseeded', 'doctor_ready'];
+  const databases = ['doctor_unmigrated', 'doctor_unseeded', 'doctor_ready', 'doctor_golang', 'doctor_flyway'];
   let repo: string;
   const urlFor = (database: string, user = 'postgres', password = ''): string => {
     const url = new URL(base.href);
@@ -218,6 +221,8 @@ describe.skipIf(SERVER_URL === undefined && process.env['CI'] !== 'true')('docto
     const history = 'CREATE TABLE _prisma_migrations (id text PRIMARY KEY, migration_name text NOT NULL, finished_at timestamptz, rolled_back_at timestamptz);';
     await setUp('doctor_unseeded', `${history} INSERT INTO _prisma_migrations VALUES ('1', '20240101000000_init', now(), NULL); CREATE TABLE "User" (id serial PRIMARY KEY);`);
     await setUp('doctor_ready', `${history} INSERT INTO _prisma_migrations VALUES ('1', '20240101000000_init', now(), NULL); CREATE TABLE "User" (id serial PRIMARY KEY); INSERT INTO "User" DEFAULT VALUES;`);
+    await setUp('doctor_golang', 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (2, false);');
+    await setUp('doctor_flyway', "CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), script varchar(1000), success boolean NOT NULL); INSERT INTO flyway_schema_history VALUES (1, '1', 'init', 'V1__init.sql', true), (2, '1.1', 'more', 'V1_1__more.sql', true), (3, NULL, 'views', 'R__views.sql', true);");
     repo = mkdtempSync(path.join(tmpdir(), 'shipready-doctor-repo-'));
     mkdirSync(path.join(repo, 'prisma', 'migrations', '20240101000000_init'), { recursive: true });
     writeFileSync(path.join(repo, 'prisma', 'migrations', 'migration_lock.toml'), 'provider = "postgresql"\n');
@@ -255,6 +260,43 @@ describe.skipIf(SERVER_URL === undefined && process.env['CI'] !== 'true')('docto
     expect(causeOf(result)).toBe('none');
     expect(result.components[0]?.layers.map((layer) => layer.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('postgres', 'doctor_password', 'right')}`]))).not.toMatch(/auth/);
+  });
+
+  it('runs --seed-query as one statement in a read-only session: a COMMIT; DELETE … after it is refused and writes nothing', async () => {
+    const result = await diagnose([`DATABASE_URL=${urlFor('doctor_ready')}`], { root: repo, seedQuery: 'SELECT 1; COMMIT; DELETE FROM "User"' });
+    expect(result.components[0]?.layers.find((layer) => layer.layer === 'seed')?.status).toBe('fail');
+    const client = new pg.Client({ connectionString: urlFor('doctor_ready') });
+    await client.connect();
+    try {
+      expect((await client.query<{ count: string }>('SELECT count(*)::text AS count FROM "User"')).rows[0]?.count).toBe('1');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('reads golang-migrate’s one row as the current version, and fails a dirty one', async () => {
+    const dir = makeTree({ 'migrations/000001_init.up.sql': 'CREATE TABLE a (id int);\n', 'migrations/000001_init.down.sql': 'DROP TABLE a;\n', 'migrations/000002_more.up.sql': 'CREATE TABLE b (id int);\n', 'migrations/000002_more.down.sql': 'DROP TABLE b;\n' }).dir;
+    try {
+      const clean = await diagnose([`DATABASE_URL=${urlFor('doctor_golang')}`], { root: dir });
+      expect(clean.components[0]?.layers.find((layer) => layer.layer === 'migrations')).toMatchObject({ status: 'pass', observedValue: 2 });
+      const client = new pg.Client({ connectionString: urlFor('doctor_golang') });
+      await client.connect();
+      await client.query('UPDATE schema_migrations SET dirty = true');
+      await client.end();
+      expect(causeOf(await diagnose([`DATABASE_URL=${urlFor('doctor_golang')}`], { root: dir }))).toBe('DATABASE_URL migrations MIGRATION_DIRTY');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('matches Flyway’s recorded versions with V… files and ignores repeatable rows (NULL version)', async () => {
+    const dir = makeTree({ 'src/main/resources/db/migration/V1__init.sql': 'CREATE TABLE a (id int);\n', 'src/main/resources/db/migration/V1_1__more.sql': 'CREATE TABLE b (id int);\n', 'src/main/resources/db/migration/R__views.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1;\n' }).dir;
+    try {
+      const result = await diagnose([`DATABASE_URL=${urlFor('doctor_flyway')}`], { root: dir });
+      expect(result.components[0]?.layers.find((layer) => layer.layer === 'migrations')).toMatchObject({ status: 'pass', observedValue: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts migrations of the repository missing from the history table', async () => {
@@ -382,5 +424,195 @@ describe('doctor: containers (recorded docker compose ps output)', () => {
     } finally {
       dir.cleanup();
     }
+  });
+});
+
+describe('doctor: review regressions', () => {
+  const tree = (files: Readonly<Record<string, string>>): string => makeTree(files).dir;
+  const layerOf = (result: DoctorResult, component: string, layer: string): LayerResult | undefined => result.components.find((candidate) => candidate.name === component)?.layers.find((candidate) => candidate.layer === layer);
+  const closedPort = async (): Promise<number> => {
+    const closed = net.createServer();
+    const port = await listen(closed);
+    closed.close();
+    return port;
+  };
+  const pgMessage = (type: string, body: Buffer): Buffer => {
+    const header = Buffer.alloc(5);
+    header.write(type);
+    header.writeInt32BE(body.length + 4, 1);
+    return Buffer.concat([header, body]);
+  };
+  const int32 = (value: number): Buffer => {
+    const buffer = Buffer.alloc(4);
+    buffer.writeInt32BE(value);
+    return buffer;
+  };
+  async function tcpServer(onConnection: (socket: net.Socket, index: number) => void, options: net.ServerOpts = {}): Promise<number> {
+    let count = 0;
+    const server = net.createServer(options, (socket) => {
+      socket.on('error', () => undefined);
+      count += 1;
+      onConnection(socket, count);
+    });
+    servers.push(server);
+    return listen(server);
+  }
+
+  it('neither flags nor echoes a $ inside a password, and still names an unresolved ${VAR} outside the userinfo or as a whole field', async () => {
+    const port = await closedPort();
+    const result = await diagnose([`DATABASE_URL=postgres://u:pa$word@127.0.0.1:${port}/db`, `REDIS_URL=redis://:p%24HOME@127.0.0.1:${port}`, 'MYSQL_URL=mysql://u:pw@${DB_HOST}:3306/db', 'AMQP_URL=amqp://u:${AMQP_PASS}@127.0.0.1:1']);
+    expect(layerOf(result, 'DATABASE_URL', 'config')).toMatchObject({ status: 'pass' });
+    expect(layerOf(result, 'REDIS_URL', 'config')).toMatchObject({ status: 'pass' });
+    expect(layerOf(result, 'MYSQL_URL', 'config')).toMatchObject({ status: 'fail', code: 'UNRESOLVED' });
+    expect(layerOf(result, 'AMQP_URL', 'config')).toMatchObject({ status: 'fail', code: 'UNRESOLVED' });
+    expect(JSON.stringify(result)).not.toMatch(/word|HOME/);
+  });
+
+  it('reports a malformed % escape as that component’s config failure and still checks the others', async () => {
+    const port = await closedPort();
+    const result = await diagnose([`DATABASE_URL=postgres://u:50%off@127.0.0.1:${port}/db`, `REDIS_URL=redis://:p%zz@127.0.0.1:${port}`, `CACHE_URL=redis://127.0.0.1:${port}`]);
+    expect(layerOf(result, 'DATABASE_URL', 'config')).toMatchObject({ status: 'fail', code: 'MALFORMED_URL' });
+    expect(layerOf(result, 'REDIS_URL', 'config')).toMatchObject({ status: 'fail', code: 'MALFORMED_URL' });
+    expect(layerOf(result, 'CACHE_URL', 'tcp')).toMatchObject({ status: 'fail', code: 'ECONNREFUSED' });
+  });
+
+  it('turns a component that throws into an internal failure of that component alone', async () => {
+    const dir = tree({ 'compose.yaml': ['services:', '  web:', '    image: nginx', ''].join('\n') });
+    try {
+      const port = await closedPort();
+      const result = await diagnose([`REDIS_URL=redis://127.0.0.1:${port}`], { root: dir, docker: () => Promise.reject(new Error('docker runner broke')) });
+      expect(layerOf(result, 'containers', 'internal')).toMatchObject({ status: 'fail', code: 'INTERNAL' });
+      expect(layerOf(result, 'REDIS_URL', 'tcp')).toMatchObject({ status: 'fail', code: 'ECONNREFUSED' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('survives a reset of the raw Postgres connection while the driver logs in', async () => {
+    const port = await tcpServer((socket, index) => {
+      socket.on('data', () => {
+        if (index !== 1) return;
+        socket.write(pgMessage('R', int32(10)));
+        setTimeout(() => socket.resetAndDestroy(), 50);
+      });
+    });
+    const result = await diagnose([`DATABASE_URL=postgres://u:p@127.0.0.1:${port}/d`], { timeoutMs: 500 });
+    expect(layerOf(result, 'DATABASE_URL', 'handshake')).toMatchObject({ status: 'pass' });
+    expect(layerOf(result, 'DATABASE_URL', 'auth')?.status).toBe('fail');
+  });
+
+  it('waits for whole packets: a MySQL error, a Redis line and a Postgres ErrorResponse split across writes', async () => {
+    const mysqlBody = Buffer.concat([Buffer.from([0xff, 0x6a, 0x04]), Buffer.from('#HY000Host is not allowed to connect')]);
+    const mysqlPacket = Buffer.concat([Buffer.from([mysqlBody.length, 0, 0, 0]), mysqlBody]);
+    const mysql = await tcpServer((socket) => {
+      socket.write(mysqlPacket.subarray(0, 6));
+      setTimeout(() => socket.write(mysqlPacket.subarray(6)), 100);
+    });
+    const redis = await tcpServer((socket) => {
+      socket.on('data', () => {
+        socket.write('-NOAU');
+        setTimeout(() => socket.write('TH Authentication required.\r\n'), 100);
+      });
+    });
+    const postgres = await tcpServer((socket) => {
+      socket.once('data', () => {
+        const message = pgMessage('E', Buffer.from('SFATAL\0VFATAL\0C28000\0Mno pg_hba.conf entry\0\0'));
+        socket.write(message.subarray(0, 10));
+        setTimeout(() => socket.write(message.subarray(10)), 100);
+      });
+    });
+    const result = await diagnose([`MYSQL_URL=mysql://u:p@127.0.0.1:${mysql}/d`, `REDIS_URL=redis://127.0.0.1:${redis}`, `DATABASE_URL=postgres://u:p@127.0.0.1:${postgres}/d`], { timeoutMs: 1000 });
+    expect(layerOf(result, 'MYSQL_URL', 'handshake')).toMatchObject({ status: 'fail', code: 'MYSQL_1130' });
+    expect(layerOf(result, 'REDIS_URL', 'handshake')).toMatchObject({ status: 'pass' });
+    expect(layerOf(result, 'DATABASE_URL', 'handshake')).toMatchObject({ status: 'pass', code: '28000' });
+  });
+
+  it('logs in through the published port of a compose service, with a read-only session', async () => {
+    const startups: string[] = [];
+    const port = await tcpServer(
+      (socket) => {
+        let first = true;
+        socket.on('data', (data) => {
+          if (!first) return;
+          first = false;
+          startups.push(data.toString('latin1'));
+          socket.write(Buffer.concat([pgMessage('R', int32(0)), pgMessage('Z', Buffer.from('I'))]));
+        });
+      },
+      { allowHalfOpen: true },
+    );
+    const dir = tree({ 'compose.yaml': ['services:', '  api:', '    environment:', '      DATABASE_URL: postgres://app:pw@db:5432/app', '  db:', '    image: postgres:16', `    ports: ["127.0.0.1:${port}:5432"]`, ''].join('\n') });
+    try {
+      const result = await diagnose([], { root: dir, timeoutMs: 300 });
+      expect(layerOf(result, 'api: DATABASE_URL', 'auth')).toMatchObject({ status: 'pass' });
+      expect(startups.some((startup) => startup.includes('default_transaction_read_only=on'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('interpolates compose host ports from .env, and fails config on a port that is not a number', async () => {
+    const port = await closedPort();
+    const compose = (ports: string): string => ['services:', '  api:', '    environment:', '      DATABASE_URL: postgres://app:pw@db:5432/app', '  db:', '    image: postgres:16', `    ports: ["${ports}"]`, ''].join('\n');
+    const withEnv = tree({ '.env': `DB_PORT=${port}\n`, 'compose.yaml': compose('${DB_PORT:-5432}:5432') });
+    const unset = tree({ 'compose.yaml': compose('${DB_PORT}:5432') });
+    try {
+      expect(layerOf(await diagnose([], { root: withEnv }), 'api: DATABASE_URL', 'tcp')).toMatchObject({ status: 'fail', code: 'ECONNREFUSED', output: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${port} `)) });
+      expect(layerOf(await diagnose([], { root: unset }), 'api: DATABASE_URL', 'config')).toMatchObject({ status: 'fail', code: 'BAD_PUBLISHED_PORT' });
+    } finally {
+      rmSync(withEnv, { recursive: true, force: true });
+      rmSync(unset, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the driver the target host and port, the --ca and the server name, and a read-only session', () => {
+    const config = clientConfig({ url: new URL('postgres://app:p%40ss@db:5432/app?sslmode=verify-full'), host: 'db.example.test', port: 15432, variable: 'DATABASE_URL', timeoutMs: 1000, tls: true, ca: 'PEM' });
+    expect(config).toMatchObject({ host: 'db.example.test', port: 15432, user: 'app', password: 'p@ss', database: 'app', options: '-c default_transaction_read_only=on' });
+    const ssl = config.ssl;
+    expect(typeof ssl === 'object' && ssl !== null ? { servername: ssl.servername, hasCa: Array.isArray(ssl.ca) && ssl.ca.includes('PEM') } : ssl).toEqual({ servername: 'db.example.test', hasCa: true });
+    expect(clientConfig({ url: new URL('postgres://app@db/app'), host: '127.0.0.1', port: 1, variable: 'DATABASE_URL', timeoutMs: 1000 }).ssl).toBe(false);
+  });
+
+  it('compares applied migrations per framework: golang-migrate’s current version, Flyway’s dotted versions without repeatables', () => {
+    const set = (framework: MigrationSet['framework'], ids: readonly { id: string; repeatable?: boolean }[]): MigrationSet => ({ framework, dir: 'db', transaction: 'per-file', hasDowns: false, migrations: ids.map((entry) => ({ id: entry.id, name: entry.id, framework, path: `db/${entry.id}.sql`, language: 'sql', transaction: 'per-file', transactionReason: 'test', ...(entry.repeatable === true ? { repeatable: true } : {}) })) });
+    expect(missingMigrations(set('golang-migrate', [{ id: '1' }, { id: '2' }, { id: '3' }]), ['2']).map((migration) => migration.id)).toEqual(['3']);
+    expect(missingMigrations(set('flyway', [{ id: 'V1' }, { id: 'V1.1' }, { id: 'V2' }, { id: 'R__views', repeatable: true }]), ['1', '1.1']).map((migration) => migration.id)).toEqual(['V2']);
+  });
+
+  it('reads *_FILE secrets only inside the folder it checks', () => {
+    const outside = tree({ 'secret.txt': 'outside-secret\n' });
+    const dir = tree({ '.env': `REDIS_HOST=127.0.0.1\nREDIS_PASSWORD_FILE=${path.join(outside, 'secret.txt')}\nPGHOST=127.0.0.1\nPGPASSWORD_FILE=inside.txt\n`, 'inside.txt': 'inside-secret\n' });
+    try {
+      const inputs = readInputs({ root: dir, env: {} });
+      expect(inputs.ok).toBe(true);
+      if (!inputs.ok) return;
+      const urls = inputs.value.components.map((component) => component.url.href).join(' ');
+      expect(urls).not.toContain('outside-secret');
+      expect(urls).toContain('inside-secret');
+      expect(inputs.value.notes.some((note) => note.startsWith('REDIS_PASSWORD_FILE'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves a mongodb+srv:// host through its SRV record and checks the host it names', async () => {
+    const port = await closedPort();
+    const asked: string[] = [];
+    const result = await diagnose(['MONGODB_URL=mongodb+srv://u:p@cluster0.example.test/app'], {
+      resolveSrv: async (name) => {
+        asked.push(name);
+        return [{ name: '127.0.0.1', port }];
+      },
+    });
+    expect(asked).toEqual(['_mongodb._tcp.cluster0.example.test']);
+    expect(layerOf(result, 'MONGODB_URL', 'dns')).toMatchObject({ status: 'pass' });
+    expect(layerOf(result, 'MONGODB_URL', 'tcp')).toMatchObject({ status: 'fail', code: 'ECONNREFUSED', output: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${port} `)) });
+  });
+
+  it('redacts the URL of a refused --url after its NAME=', () => {
+    const refused = readInputs({ root: emptyRoot, env: {}, urls: ['DATABASE_URL=postgress://u:topsecret@h/db'] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(JSON.stringify(refused)).not.toContain('topsecret');
   });
 });

@@ -27,7 +27,14 @@ export function readUntil(socket: net.Socket, timeoutMs: number, enough: (data: 
     };
     const onData = (chunk: Buffer): void => {
       data = Buffer.concat([data, chunk]);
-      if (enough(data) || data.length > 64 * 1024) finish();
+      let isEnough: boolean;
+      try {
+        isEnough = enough(data);
+      } catch {
+        // A parser reading past a partial packet: not enough yet; the caller parses what finally arrived.
+        isEnough = false;
+      }
+      if (isEnough || data.length > 64 * 1024) finish();
     };
     const timer = setTimeout(finish, timeoutMs);
     socket.on('data', onData);
@@ -73,7 +80,8 @@ export function pgErrorFields(data: Buffer): { code?: string; message?: string }
  * connection is closed before any password is sent.
  */
 export async function postgresHandshake(socket: net.Socket, user: string, database: string, timeoutMs: number, started: number): Promise<LayerResult> {
-  const answer = await readUntil(socket, timeoutMs, (data) => data.length >= 9 || (data.length >= 5 && data[0] === 69 && data.includes(0, 5)), pgStartup(user, database));
+  // An ErrorResponse is complete at 1 + its length field; an `R` needs its 4-byte method.
+  const answer = await readUntil(socket, timeoutMs, (data) => (data[0] === 69 ? data.length >= 5 && data.length >= 1 + data.readInt32BE(1) : data.length >= 9), pgStartup(user, database));
   const ms = Math.round(performance.now() - started);
   if (answer[0] === 82 && answer.length >= 9) {
     const method = answer.readInt32BE(5);
@@ -115,6 +123,8 @@ const GREETINGS: Readonly<Partial<Record<ComponentKind, Greeting>>> = {
     name: 'Redis',
     send: Buffer.from('PING\r\n'),
     recognise: (data) => {
+      // A reply is one line: `-NOAU` then `TH …` later must not be read as an unknown error.
+      if (!data.includes('\r\n')) return undefined;
       const line = data.toString('latin1').split('\r\n')[0] ?? '';
       if (line === '+PONG') return { ok: true, output: 'Redis answered PONG (no password required)' };
       if (/^-NOAUTH/.test(line)) return { ok: true, output: 'Redis answered, password required (NOAUTH)' };
@@ -126,7 +136,8 @@ const GREETINGS: Readonly<Partial<Record<ComponentKind, Greeting>>> = {
   mysql: {
     name: 'MySQL',
     recognise: (data) => {
-      if (data.length < 6) return undefined;
+      // The first packet is complete at its 3-byte little-endian length plus the 4-byte header.
+      if (data.length < 6 || data.length < 4 + data.readUIntLE(0, 3)) return undefined;
       if (data[4] === 10) return { ok: true, output: `MySQL answered, server ${data.subarray(5, data.indexOf(0, 5)).toString('latin1')}` };
       if (data[4] === 0xff) return { ok: false, code: `MYSQL_${data.readUInt16LE(5)}`, output: `MySQL refused the connection: ${data.subarray(7).toString('utf8').replace(/^#\w{5}/, '').trim()}`, hint: 'The server refuses this host before authentication (1129: too many connection errors, run FLUSH HOSTS; 1130: this host may not connect).' };
       return undefined;

@@ -1,6 +1,6 @@
 // The HTTP side: does the API or frontend answer, is the answer from the app or from a proxy that cannot reach
 // it, and does the API's health route say it is healthy. Redirects are never followed: only the named host is asked.
-import { redactText } from '../core/redact.js';
+import { redactText, redactUrl, redactUrlsInText } from '../core/redact.js';
 import type { LayerResult } from './types.js';
 
 const HEALTH_PATHS = ['/healthz', '/health', '/api/health', '/readyz', '/status'];
@@ -136,7 +136,7 @@ export async function bundleLayer(url: URL, timeoutMs: number, context: BundleCo
     for (const text of texts) scanForLocalUrls(text.url, text.body, url.origin, sink);
     const baked = sink.issues.find((issue) => issue.messageId === 'apiBase' || issue.messageId === 'devServer');
     if (baked !== undefined) {
-      return { layer: 'bundle', status: 'fail', code: baked.messageId === 'devServer' ? 'DEV_SERVER' : 'LOCALHOST_API_BASE', output: `${baked.message} (${baked.url})`, ms: elapsed(started), hint: 'The API base was baked in at build time: set NEXT_PUBLIC_*/VITE_*/REACT_APP_* to the public API URL when the image is built (a build arg), not only at run time, and rebuild.' };
+      return { layer: 'bundle', status: 'fail', code: baked.messageId === 'devServer' ? 'DEV_SERVER' : 'LOCALHOST_API_BASE', output: `${redactUrlsInText(baked.message)} (${redactUrl(baked.url)})`, ms: elapsed(started), hint: 'The API base was baked in at build time: set NEXT_PUBLIC_*/VITE_*/REACT_APP_* to the public API URL when the image is built (a build arg), not only at run time, and rebuild.' };
     }
     for (const text of texts) {
       for (const name of context.serviceNames) {

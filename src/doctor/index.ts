@@ -10,7 +10,8 @@ import { greetingHandshake, PG_SSL_REQUEST, postgresHandshake, readUntil } from 
 import { containersLayer, parseComposePs, systemDocker, type DockerRunner } from './containers.js';
 import { bundleLayer, corsLayer, healthLayer, httpLayer } from './http.js';
 import { publishedPort, readInputs, type InputOptions } from './inputs.js';
-import { dnsLayer, systemLookup, tcpLayer, tlsLayer, withTimeout, type Lookup } from './net.js';
+import { safeDecode, decodeOrRaw } from './decode.js';
+import { dnsLayer, srvLayer, systemLookup, systemResolveSrv, tcpLayer, tlsLayer, withTimeout, type Lookup, type ResolveSrv } from './net.js';
 import { postgresAuth, postgresMigrations, postgresQuery, postgresSeed } from './postgres.js';
 import { redisAuth, redisQuery } from './redis.js';
 import { ROLE_TIER, type Component, type ComponentKind, type ComponentReport, type DoctorResult, type LayerName, type LayerResult } from './types.js';
@@ -33,6 +34,8 @@ export interface DoctorOptions extends InputOptions {
   readonly ca?: string;
   /** Injected by tests; the system resolver otherwise. */
   readonly lookup?: Lookup;
+  /** SRV resolution for `mongodb+srv://`; injected by tests, the system resolver otherwise. */
+  readonly resolveSrv?: ResolveSrv;
   /** Runs `docker` (read-only subcommands); injected by tests, the system's docker CLI otherwise. */
   readonly docker?: DockerRunner;
   /** Called before each retry of `--wait`, with the attempt number. */
@@ -79,14 +82,39 @@ interface Target {
 
 const LOOPBACK = /^(?:localhost|127(?:\.\d+){3}|\[?::1\]?|0\.0\.0\.0)$/i;
 
-/** Layer `config`: the URL has a host, no placeholder or unresolved `${VAR}`, and `localhost` is not asked of a container. */
-function configLayer(component: Component, compose: readonly ComposeService[]): { result: LayerResult; target?: Target } {
+/** `$NAME` or `${NAME…}` left by an interpolation that never ran; only the name is captured, never what follows. */
+const UNRESOLVED = /\$(\{)?([A-Za-z_][A-Za-z0-9_]*)/;
+
+/** A whole user or password that is one `${NAME}`: a `$` elsewhere in a password is a legitimate character. */
+const WHOLE_PLACEHOLDER = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}$/;
+
+/**
+ * The name of a variable the URL still holds, looked for outside the userinfo (host, port, path, query) and, in
+ * the userinfo, only as a whole `${NAME}` field, so a password with a `$` in it is neither flagged nor echoed.
+ */
+function unresolvedVariable(url: URL): { name: string; braced: boolean } | undefined {
+  // The URL parser percent-encodes `{`, `}` and `$` in some positions: decode each part on its own, never the userinfo.
+  const outside = [url.hostname, url.port, url.pathname, url.search, url.hash].map(decodeOrRaw).join(' ');
+  const found = UNRESOLVED.exec(outside);
+  if (found?.[2] !== undefined) return { name: found[2], braced: found[1] !== undefined };
+  for (const field of [url.username, url.password]) {
+    const whole = WHOLE_PLACEHOLDER.exec(decodeOrRaw(field))?.[1];
+    if (whole !== undefined) return { name: whole, braced: true };
+  }
+  return undefined;
+}
+
+/** Layer `config`: the URL has a host, decodes, holds no placeholder or unresolved `${VAR}`, and `localhost` is not asked of a container. */
+function configLayer(component: Component, compose: readonly ComposeService[], lookup: (name: string) => string | undefined): { result: LayerResult; target?: Target } {
   const { url } = component;
-  const raw = decodeURIComponent(url.href);
-  const unresolved = /\$\{?[A-Za-z_][A-Za-z0-9_]*/.exec(raw)?.[0];
-  if (unresolved !== undefined) return { result: { layer: 'config', status: 'fail', code: 'UNRESOLVED', output: `${component.name} still holds ${unresolved}${unresolved.startsWith('${') ? '}' : ''}, never substituted`, hint: `Set the variable it names in .env or the environment the app starts with.` } };
+  const decoded = [url.username, url.password, url.pathname].map(safeDecode);
+  if (decoded.some((part) => part === undefined)) {
+    return { result: { layer: 'config', status: 'fail', code: 'MALFORMED_URL', output: `${component.name} holds a % that is not followed by two hex digits (in the user, password or database name)`, hint: `Percent-encode the value in ${component.source}: write a literal % as %25 (and @ as %40, : as %3A, / as %2F).` } };
+  }
+  const unresolved = unresolvedVariable(url);
+  if (unresolved !== undefined) return { result: { layer: 'config', status: 'fail', code: 'UNRESOLVED', output: `${component.name} still holds ${unresolved.braced ? `\${${unresolved.name}}` : `$${unresolved.name}`}, never substituted`, hint: `Set the variable it names in .env or the environment the app starts with.` } };
   if (url.hostname === '') return { result: { layer: 'config', status: 'fail', code: 'NO_HOST', output: `${component.name} names no host`, hint: 'Give the URL a host: scheme://user:password@host:port/database.' } };
-  const password = decodeURIComponent(url.password);
+  const password = decoded[1] ?? '';
   if (password !== '' && isPlaceholder(password) && !/^(?:postgres|password|secret|root|admin)$/i.test(password)) {
     return { result: { layer: 'config', status: 'fail', code: 'PLACEHOLDER', output: `the password in ${component.name} is a placeholder`, hint: `Replace it with the real password (from the secret store) in ${component.source}.` } };
   }
@@ -96,9 +124,12 @@ function configLayer(component: Component, compose: readonly ComposeService[]): 
   const port = defaultPort(url, component.kind);
   const service = compose.find((candidate) => candidate.name === url.hostname);
   if (service !== undefined) {
-    const published = publishedPort(service, String(port));
+    const published = publishedPort(service, String(port), lookup);
+    if (published !== undefined && !published.ok) {
+      return { result: { layer: 'config', status: 'fail', code: 'BAD_PUBLISHED_PORT', output: `service ${service.name} publishes port ${port} on host port "${published.error}", which is not a port number (1-65535)`, hint: 'Set the variable the compose ports: entry names (in .env or the environment), or give a default: ${DB_PORT:-5432}.' } };
+    }
     if (published !== undefined) {
-      return { result: { layer: 'config', status: 'pass', output: `${url.hostname} is a compose service: checked from here through its published port ${published.host}:${published.port}` }, target: { host: published.host, port: Number(published.port), note: 'published' } };
+      return { result: { layer: 'config', status: 'pass', output: `${url.hostname} is a compose service: checked from here through its published port ${published.value.host}:${published.value.port}` }, target: { host: published.value.host, port: published.value.port, note: 'published' } };
     }
   }
   const warnings = component.kind === 'postgres' && password === '' && url.username !== '' ? ' (no password in the URL: PGPASSWORD or ~/.pgpass must supply one)' : '';
@@ -116,6 +147,7 @@ interface WalkContext {
   readonly timeoutMs: number;
   readonly now: Date;
   readonly lookup: Lookup;
+  readonly resolveSrv: ResolveSrv;
   readonly compose: readonly ComposeService[];
   readonly sets: () => readonly MigrationSet[];
   readonly seedQuery?: string;
@@ -128,6 +160,8 @@ interface WalkContext {
   readonly apiHosts: readonly string[];
   readonly docker: DockerRunner;
   readonly composeFiles: readonly string[];
+  /** The variables compose interpolates its file with. */
+  readonly lookupVariable: (name: string) => string | undefined;
 }
 
 /** Runs one layer under the per-layer timeout, so a server that accepts and then says nothing cannot hang the run. */
@@ -169,10 +203,20 @@ async function walk(component: Component, context: WalkContext): Promise<LayerRe
   });
   let socket: net.Socket | undefined;
   try {
-    const config = configLayer(component, context.compose);
+    const config = configLayer(component, context.compose, context.lookupVariable);
     results.push(config.result);
-    const target = config.target;
-    if (target !== undefined) {
+    let target = config.target;
+    if (target !== undefined && component.url.protocol === 'mongodb+srv:') {
+      // The SRV record names the real hosts; the layers below go to the first of them.
+      const srv = await srvLayer(target.host, context.resolveSrv, context.timeoutMs);
+      results.push(srv.result);
+      target = srv.target;
+      if (target !== undefined) {
+        const tcp = await tcpLayer(target.host, target.port, context.timeoutMs);
+        results.push(tcp.result);
+        socket = tcp.socket;
+      }
+    } else if (target !== undefined) {
       const dns = await dnsLayer(target.host, context.lookup, context.timeoutMs);
       results.push(dns.result);
       if (dns.result.status !== 'fail') {
@@ -201,8 +245,8 @@ async function above(component: Component, socket: net.Socket, host: string, por
   const started = performance.now();
   let current = socket;
   if (component.kind === 'postgres') {
-    const user = decodeURIComponent(component.url.username) || 'postgres';
-    const database = decodeURIComponent(component.url.pathname.slice(1)) || user;
+    const user = decodeOrRaw(component.url.username) || 'postgres';
+    const database = decodeOrRaw(component.url.pathname.slice(1)) || user;
     if (planned.includes('tls')) {
       const answer = await readUntil(current, timeoutMs, (data) => data.length >= 1, PG_SSL_REQUEST);
       if (answer[0] === 83) {
@@ -219,9 +263,13 @@ async function above(component: Component, socket: net.Socket, host: string, por
       }
     }
     if (passed() && !results.some((result) => result.layer === 'handshake')) results.push(await bounded('handshake', postgresHandshake(current, user, database, timeoutMs, started), timeoutMs));
+    // The raw handshake connection has served its purpose (no password was sent on it): close it now, so a server
+    // that resets it while the driver logs in has nothing left to reset.
+    current.destroy();
     if (!passed()) return results;
     const hint = volumeHint(context.compose);
-    const auth = await postgresAuth({ url: component.url, variable: component.name, timeoutMs, ...(hint === undefined ? {} : { volumeHint: hint }) });
+    // The driver connects where the layers below did (a compose service's published port), not to `db:5432`.
+    const auth = await postgresAuth({ url: component.url, host, port, variable: component.name, timeoutMs, tls: planned.includes('tls'), ...(context.ca === undefined ? {} : { ca: context.ca }), ...(hint === undefined ? {} : { volumeHint: hint }) });
     results.push(auth.result);
     const client = auth.client;
     if (client === undefined) return results;
@@ -301,7 +349,9 @@ async function attempt(components: readonly Component[], context: WalkContext): 
   // Components in parallel, layers in order within each.
   const reports = await Promise.all(
     components.map(async (component): Promise<ComponentReport> => {
-      const layers = await walk(component, context);
+      // One component's crash (a bug, a driver throwing where it should reject) must not lose the others' diagnosis:
+      // it becomes that component's failure, with the error's message, and the run still reports everything.
+      const layers = await walk(component, context).catch((error: unknown): LayerResult[] => [{ layer: 'internal', status: 'fail', code: 'INTERNAL', output: `doctor failed while checking ${component.name}: ${error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error)}`, hint: 'This is a bug in shipready doctor: please report it with --debug output; the other components were still checked.' }]);
       return { name: component.name, kind: component.kind, role: component.role, target: component.display, source: component.source, status: statusOf(layers), layers };
     }),
   );
@@ -329,6 +379,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Result<DoctorRe
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     now: options.now?.() ?? new Date(),
     lookup: options.lookup ?? systemLookup,
+    resolveSrv: options.resolveSrv ?? systemResolveSrv,
     compose: inputs.value.compose,
     sets: () => {
       if (sets === undefined) {
@@ -347,6 +398,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Result<DoctorRe
     apiHosts: inputs.value.components.filter((component) => component.role === 'api').map((component) => component.url.hostname),
     docker: options.docker ?? systemDocker(options.root, options.env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     composeFiles: inputs.value.composeFiles,
+    lookupVariable: inputs.value.lookup,
   };
   // With a compose file, the containers are the bottom of the graph: a database that exited explains everything above it.
   const components: Component[] = inputs.value.composeFiles.length === 0 ? [...inputs.value.components] : [{ name: 'containers', kind: 'containers', role: 'containers', url: new URL('docker-compose://local/'), display: `docker compose ps (${inputs.value.composeFiles.length} compose file(s))`, source: 'docker compose ps' }, ...inputs.value.components];

@@ -7,7 +7,7 @@ import type { Note } from '../core/report.js';
 import { redactUrl } from '../core/redact.js';
 import { err, ok, userError, type Result, type UserError } from '../core/result.js';
 import { readInputFile, readRegularFile } from '../core/safe-read.js';
-import { composeServices, servicePorts, substituteDefaults, type ComposeService } from '../project/compose.js';
+import { composeServices, servicePorts, type ComposeService } from '../project/compose.js';
 import { mapEntries, mapGet, parseEnvFile, parseYamlFile, scalarString, sequenceItems } from '../project/documents.js';
 import type { Component, ComponentKind, ComponentRole } from './types.js';
 
@@ -38,6 +38,8 @@ export interface Inputs {
   readonly notes: readonly string[];
   /** The compose services, for hints (a database volume that keeps the first password) and published ports. */
   readonly compose: readonly ComposeService[];
+  /** Compose's interpolation source (the process environment over .env), for the compose file's own `${VAR}` (ports). */
+  readonly lookup: (name: string) => string | undefined;
   /** The compose files read (absolute), for `docker compose -f`. */
   readonly composeFiles: readonly string[];
 }
@@ -157,6 +159,21 @@ function serviceVariables(service: ComposeService, composeDir: string, lookup: (
 
 const SECRET_FILE_TARGET = /(?:PASSWORD|PASS|SECRET|TOKEN|KEY|URL|URI|DSN|USER|USERNAME)$/;
 
+/** The real path of `file` (resolved against `root`, symlinks followed) when it lies inside `root`; undefined otherwise or when it does not exist. */
+function insideRoot(root: string, file: string): string | undefined {
+  try {
+    const base = fs.realpathSync(root);
+    const real = fs.realpathSync(path.resolve(root, file));
+    const relative = path.relative(base, real);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? real : undefined;
+  } catch {
+    // Missing: the caller's read reports it as not readable here (a /run/secrets path exists only in the container).
+    const resolved = path.resolve(root, file);
+    const relative = path.relative(path.resolve(root), resolved);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? resolved : undefined;
+  }
+}
+
 /** `POSTGRES_PASSWORD_FILE=/run/secrets/db` read into `POSTGRES_PASSWORD`, as the official images and Docker secrets do. */
 function expandFileSecrets(variables: Map<string, Variable>, root: string, notes: string[]): void {
   for (const variable of [...variables.values()]) {
@@ -164,7 +181,14 @@ function expandFileSecrets(variables: Map<string, Variable>, root: string, notes
     const target = variable.name.slice(0, -'_FILE'.length);
     // Only secrets and connection values: `TF_CLI_CONFIG_FILE` in a shell is not the app's configuration.
     if (!SECRET_FILE_TARGET.test(target)) continue;
-    const read = readRegularFile(path.resolve(root, variable.value), MAX_CONFIG_BYTES);
+    // The path comes from the repository's own files: read it only inside the scanned folder, so a cloned repo's
+    // .env cannot make doctor read ~/.ssh/id_rsa and send it as a password to a host the same repo names.
+    const inside = insideRoot(root, variable.value);
+    if (inside === undefined) {
+      notes.push(`${variable.name} (${variable.source}) names a file outside ${root}; doctor reads *_FILE secrets only inside the folder it checks, so ${target} was not checked (pass the value with --url or the environment)`);
+      continue;
+    }
+    const read = readRegularFile(inside, MAX_CONFIG_BYTES);
     if (!read.ok) {
       notes.push(`${variable.name} (${variable.source}) names ${variable.value}, which is not readable here (inside the container only?); ${target} was not checked`);
       continue;
@@ -285,20 +309,26 @@ export function readInputs(options: InputOptions): Result<Inputs, UserError> {
     const name = equals > 0 ? raw.slice(0, equals) : '';
     const url = parseUrl(raw.slice(equals + 1).trim());
     const kind = url === undefined ? undefined : SCHEMES[url.protocol];
-    if (name === '' || url === undefined || kind === undefined) return err(userError('USAGE', `--url takes NAME=URL with a postgres, mysql, redis, mongodb, amqp, kafka, smtp or http(s) URL, got "${redactUrl(raw)}"`, 'e.g. --url DATABASE_URL=postgres://app@127.0.0.1:5432/app'));
+    if (name === '' || url === undefined || kind === undefined) return err(userError('USAGE', `--url takes NAME=URL with a postgres, mysql, redis, mongodb, amqp, kafka, smtp or http(s) URL, got "${equals > 0 ? `${name}=${redactUrl(raw.slice(equals + 1).trim())}` : redactUrl(raw)}"`, 'e.g. --url DATABASE_URL=postgres://app@127.0.0.1:5432/app'));
     const role = kind === 'http' ? (httpRole(name) ?? 'api') : ROLE_OF_KIND[kind];
     components.delete(name);
     for (const [other, component] of components) if (component.url.href === url.href) components.delete(other);
     components.set(name, { name, kind, role, url, display: redactUrl(url.href), source: '--url' });
   }
   if (options.urls !== undefined && options.urls.length > 0) sources.push('--url');
-  return ok({ components: [...components.values()], sources, notes, compose, composeFiles });
+  return ok({ components: [...components.values()], sources, notes, compose, composeFiles, lookup });
 }
 
-/** The host port a compose service publishes for `containerPort`, when it publishes one. */
-export function publishedPort(service: ComposeService, containerPort: string): { host: string; port: string } | undefined {
+/**
+ * The host port a compose service publishes for `containerPort`, interpolated as compose does (`${DB_PORT:-5432}`
+ * from .env and the environment); an error (the text it became) when that is not a port number 1-65535.
+ */
+export function publishedPort(service: ComposeService, containerPort: string, lookup: (name: string) => string | undefined): Result<{ host: string; port: number }, string> | undefined {
   const mapping = servicePorts(service).find((candidate) => candidate.containerPort === containerPort && candidate.hostPort !== undefined);
   if (mapping?.hostPort === undefined) return undefined;
-  const hostIp = mapping.hostIp === undefined ? '127.0.0.1' : substituteDefaults(mapping.hostIp);
-  return { host: hostIp === '0.0.0.0' || hostIp === '' ? '127.0.0.1' : hostIp, port: substituteDefaults(mapping.hostPort) };
+  const hostIp = mapping.hostIp === undefined ? '127.0.0.1' : interpolate(mapping.hostIp, lookup);
+  const hostPort = interpolate(mapping.hostPort, lookup).trim();
+  const port = /^\d{1,5}$/.test(hostPort) ? Number(hostPort) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return err(hostPort);
+  return ok({ host: hostIp === '0.0.0.0' || hostIp === '' ? '127.0.0.1' : hostIp, port });
 }

@@ -10,6 +10,29 @@ export type Lookup = (host: string) => Promise<readonly { address: string; famil
 
 export const systemLookup: Lookup = (host) => dns.promises.lookup(host, { all: true, verbatim: true });
 
+/** `dns.resolveSrv` (what a `mongodb+srv://` driver asks first), injectable for tests. */
+export type ResolveSrv = (name: string) => Promise<readonly { name: string; port: number }[]>;
+
+export const systemResolveSrv: ResolveSrv = (name) => dns.promises.resolveSrv(name);
+
+/**
+ * Layer `dns` of a `mongodb+srv://` URL: the SRV record `_mongodb._tcp.<host>` names the hosts and ports the
+ * driver connects to (the host itself usually has no address); the first one is checked.
+ */
+export async function srvLayer(host: string, resolveSrv: ResolveSrv, timeoutMs: number): Promise<{ result: LayerResult; target?: { host: string; port: number } }> {
+  const started = performance.now();
+  const name = `_mongodb._tcp.${host}`;
+  try {
+    const records = await withTimeout(resolveSrv(name), timeoutMs, `SRV lookup of ${name}`);
+    const first = records[0];
+    if (first === undefined) return { result: { layer: 'dns', status: 'fail', code: 'ENODATA', output: `${name} has no SRV record`, ms: elapsed(started), hint: 'A mongodb+srv:// URL needs an SRV record: check the cluster host name, or use a mongodb:// URL with the hosts.' } };
+    return { result: { layer: 'dns', status: 'pass', output: `${name} → ${records.map((record) => `${record.name}:${record.port}`).slice(0, 3).join(', ')}`, ms: elapsed(started), observedValue: records.length, observedUnit: 'records' }, target: { host: first.name, port: first.port } };
+  } catch (error) {
+    const code = errorCode(error) ?? 'EDNS';
+    return { result: { layer: 'dns', status: 'fail', code, output: `${name} does not resolve (${code})`, ms: elapsed(started), hint: DNS_HINTS[code] ?? 'The SRV record does not resolve: check the cluster host name and the resolver.' } };
+  }
+}
+
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
@@ -79,13 +102,16 @@ export async function tcpLayer(host: string, port: number, timeoutMs: number): P
     socket.once('connect', () => {
       socket.setTimeout(0);
       socket.removeAllListeners('error');
+      // A permanent listener: a reset between two reads (no readUntil listening) must end this component's
+      // check, not the process with an unhandled 'error'. readUntil sees the close that follows.
+      socket.on('error', () => undefined);
       const ms = elapsed(started);
       resolve({ result: { layer: 'tcp', status: 'pass', output: `${bare}:${port} open`, ms, observedValue: ms, observedUnit: 'ms' }, socket });
     });
   });
 }
 
-const TLS_HINTS: Readonly<Record<string, string>> = {
+export const TLS_HINTS: Readonly<Record<string, string>> = {
   CERT_HAS_EXPIRED: 'The certificate has expired: renew it (certbot renew, or the platform’s certificate settings) and reload the server.',
   ERR_TLS_CERT_ALTNAME_INVALID: 'The certificate does not name this host: issue one that lists it, or use the host name it was issued for.',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'A self-signed certificate: use a CA-issued one, or give the client the CA (sslrootcert, NODE_EXTRA_CA_CERTS).',
@@ -118,6 +144,8 @@ export async function tlsLayer(host: string, port: number, timeoutMs: number, no
     secure.once('secureConnect', () => {
       secure.setTimeout(0);
       secure.removeAllListeners('error');
+      // As for TCP: an error after the handshake is seen by the next read as a close, never unhandled.
+      secure.on('error', () => undefined);
       const certificate = secure.getPeerCertificate();
       const validTo = certificate.valid_to === undefined ? undefined : new Date(certificate.valid_to);
       const daysLeft = validTo === undefined || Number.isNaN(validTo.getTime()) ? undefined : Math.floor((validTo.getTime() - now.getTime()) / 86_400_000);

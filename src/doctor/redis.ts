@@ -1,5 +1,6 @@
 // Redis above the handshake: AUTH when the URL carries a password, then PING. RESP is small enough to speak directly.
 import type * as net from 'node:net';
+import { decodeOrRaw } from './decode.js';
 import { readUntil } from './handshake.js';
 import type { LayerResult } from './types.js';
 
@@ -14,8 +15,8 @@ function firstLine(data: Buffer): string {
 /** Layer `auth`: `AUTH [user] password` when the URL has one; WRONGPASS and a server without a password are named. */
 export async function redisAuth(socket: net.Socket, url: URL, timeoutMs: number): Promise<LayerResult> {
   const started = performance.now();
-  const password = decodeURIComponent(url.password);
-  const user = decodeURIComponent(url.username);
+  const password = decodeOrRaw(url.password);
+  const user = decodeOrRaw(url.username);
   if (password === '') return { layer: 'auth', status: 'skipped', output: 'no password in the URL' };
   const answer = firstLine(await readUntil(socket, timeoutMs, (data) => data.includes('\r\n'), user === '' || user === 'default' ? command('AUTH', password) : command('AUTH', user, password)));
   const ms = Math.round(performance.now() - started);

@@ -94,6 +94,7 @@ const LAYER_TITLES: Readonly<Record<LayerName, string>> = {
   bundle: 'The frontend build calls a reachable API base',
   cors: 'The API allows credentialed requests from the frontend origin',
   containers: 'Every compose service’s container is up and healthy',
+  internal: 'doctor itself completed the check',
 };
 
 /** The shared report: one finding per failing (high) or warning (medium) layer, so SARIF, Markdown and annotations work as for every command. */

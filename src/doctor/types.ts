@@ -8,7 +8,7 @@ export type ComponentRole = 'containers' | 'database' | 'cache' | 'queue' | 'mai
 
 export const ROLE_TIER: Readonly<Record<ComponentRole, number>> = { containers: -1, database: 0, cache: 0, queue: 0, mail: 0, storage: 0, api: 1, frontend: 2 };
 
-export type LayerName = 'config' | 'dns' | 'tcp' | 'tls' | 'handshake' | 'auth' | 'query' | 'migrations' | 'seed' | 'http' | 'health' | 'bundle' | 'cors' | 'containers';
+export type LayerName = 'config' | 'dns' | 'tcp' | 'tls' | 'handshake' | 'auth' | 'query' | 'migrations' | 'seed' | 'http' | 'health' | 'bundle' | 'cors' | 'containers' | 'internal';
 
 /** `warn`: works, but will not for long or not for everyone (a certificate expiring in days, no password set). */
 export type LayerStatus = 'pass' | 'warn' | 'fail' | 'blocked' | 'skipped';

@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Report } from '../core/report.js';
 import type { Result, UserError } from '../core/result.js';
 import type { Severity } from '../core/severity.js';
+import type { ReportFormat } from '../reporters/formats.js';
 
 /** Everything a command may know about its environment; `bin/` fills it from `process`. */
 export interface CliIo {
@@ -18,7 +19,8 @@ export type OptionValues = Record<string, string | boolean | Array<string | bool
 
 /** Flags every report-producing command shares; parsed by `src/cli/main.ts`. */
 export interface CommonFlags {
-  readonly format: 'text' | 'json' | 'sarif' | 'markdown' | 'github';
+  /** One of REPORT_FORMATS, so a new reporter needs no change here. */
+  readonly format: ReportFormat;
   readonly output?: string;
   readonly failOn?: Severity | 'none';
   readonly config?: string;

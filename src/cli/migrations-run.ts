@@ -8,6 +8,7 @@ import { err, ok, type Result, type UserError, userError } from '../core/result.
 import { readInputFile } from '../core/safe-read.js';
 import { buildReport } from '../core/verdict.js';
 import { isPostgresSet, lintMigrations } from '../migrations/index.js';
+import { GitRepository, type GitUnavailable } from '../project/git.js';
 import { ROW_COUNTS_SQL } from '../migrations/rehearse/defaults.js';
 import { booleanOption, type CommandInput, type CommandOutput, stringOption } from './command.js';
 import { allKnownRules } from './known-rules.js';
@@ -71,7 +72,12 @@ export async function runMigrationsCommand({ positionals, values, common, io }: 
   const config = await loadConfigLazily(root, common.config === undefined ? undefined : path.resolve(io.cwd, common.config), allKnownRules);
   if (!config.ok) return config;
   const since = stringOption(values, 'since');
+  // Opened once (under the safe git configuration) for both the pending decision and the report's repositoryPath,
+  // which SARIF, GitHub and GitLab paths need when a sub-folder of the repository is linted.
+  let repository: Result<GitRepository, GitUnavailable> | undefined;
+  const git = (): Result<GitRepository, GitUnavailable> => (repository ??= GitRepository.open(root, io.env));
   const linted = await lintMigrations(root, {
+    git,
     ...(pgVersion === undefined ? {} : { pgVersion }),
     ...(since === undefined ? {} : { since }),
     ...(booleanOption(values, 'all-migrations') ? { allMigrations: true } : {}),
@@ -121,9 +127,11 @@ export async function runMigrationsCommand({ positionals, values, common, io }: 
   }
   findings.sort(compareFindings);
   rules.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const opened = git();
   const report = buildReport({
     command: 'migrations',
     target,
+    ...(opened.ok ? { repositoryPath: opened.value.prefix } : {}),
     version: VERSION,
     findings,
     rules,

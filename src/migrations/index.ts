@@ -278,4 +278,7 @@ export function migrationKnownRules(): { ids: string[]; validateOptions(ruleId: 
 }
 
 export { captureMigrations, DEFAULT_CAPTURE_TIMEOUT_MS, type CaptureOptions, type CaptureOutcome } from './capture/index.js';
-export { rehearseMigrations, ROW_COUNTS_SQL, DEFAULT_REHEARSAL_ROWS, type RehearseOptions, type RehearsalResult } from './rehearse/index.js';
+// The rehearsal itself (PGlite, pg) loads only when rehearseMigrations is called: scan never loads it.
+export { rehearseMigrations } from './rehearse/lazy.js';
+export { ROW_COUNTS_SQL, DEFAULT_REHEARSAL_ROWS } from './rehearse/defaults.js';
+export type { RehearseOptions, RehearsalResult } from './rehearse/index.js';

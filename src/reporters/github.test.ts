@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../core/report.js';
 import { escapeData, escapeProperty, renderGithub } from './github.js';
-import { buildFixtureReport, kitchenSinkProject } from './report-fixture.js';
+import { buildFixtureReport, kitchenSinkReport } from './report-fixture.js';
 
-async function kitchenSink(): Promise<Report> {
-  return buildFixtureReport({
-    project: kitchenSinkProject(),
-    suppress: (finding) => (finding.location?.kind === 'file' && finding.location.path === 'src/db.ts' ? 'pool is tuned in infra' : undefined),
-    baseline: (finding) => (finding.location === undefined ? 'unchanged' : 'new'),
-  });
-}
+const kitchenSink = kitchenSinkReport;
 
 describe('escapeData / escapeProperty', () => {
   it('escape %, CR and LF in data, as @actions/core does', () => {

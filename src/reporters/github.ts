@@ -1,7 +1,7 @@
 // GitHub Actions workflow-command reporter: annotations on the PR diff. Docs: docs/reporters.md#github
 import type { Finding, Report } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
-import { cleanControl, groupFindings } from './shared.js';
+import { cleanControl, groupFindings, repositoryRelativePath } from './shared.js';
 
 type AnnotationCommand = 'error' | 'warning' | 'notice';
 
@@ -35,7 +35,7 @@ function command(name: AnnotationCommand, properties: ReadonlyArray<[string, str
   return `::${name}${props === '' ? '' : ` ${props}`}::${escapeData(cleanControl(message))}`;
 }
 
-function annotation(finding: Finding, repositoryPath: string): string {
+function annotation(finding: Finding, report: Report): string {
   const location = finding.location;
   const text = `${finding.message} Fix: ${finding.fix}`;
   if (location?.kind !== 'file') {
@@ -45,7 +45,7 @@ function annotation(finding: Finding, repositoryPath: string): string {
     COMMAND[finding.severity],
     [
       // Annotations resolve paths from the repository root, also when a sub-folder was scanned.
-      ['file', repositoryPath === '' ? location.path : `${repositoryPath}/${location.path}`],
+      ['file', repositoryRelativePath(report, location.path)],
       ['line', location.line],
       ['endLine', location.endLine],
       ['col', location.column],
@@ -63,7 +63,7 @@ function annotation(finding: Finding, repositoryPath: string): string {
  * @example renderGithub(report) // '::error file=Dockerfile,line=12,title=security/docker-root-user::…\n'
  */
 export function renderGithub(report: Report): string {
-  const lines = groupFindings(report).current.map((finding) => annotation(finding, report.repositoryPath ?? ''));
+  const lines = groupFindings(report).current.map((finding) => annotation(finding, report));
   lines.push(command('notice', [['title', 'shipready']], report.verdict.summary));
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../core/report.js';
 import { renderGithub } from './github.js';
+import { renderGitlab } from './gitlab.js';
 import { isReportFormat, renderReport, REPORT_FORMATS } from './index.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { buildFixtureReport, FAKE_AWS_KEY_ID, FAKE_STRIPE_KEY, FIXTURE_NOTES, FIXTURE_SECTIONS, kitchenSinkProject } from './report-fixture.js';
 import { renderSarif } from './sarif.js';
@@ -25,8 +27,8 @@ function forbiddenFragments(secret: string): string[] {
 }
 
 describe('renderReport', () => {
-  it('knows the five formats', () => {
-    expect(REPORT_FORMATS).toEqual(['text', 'json', 'sarif', 'markdown', 'github']);
+  it('knows the seven formats', () => {
+    expect(REPORT_FORMATS).toEqual(['text', 'json', 'sarif', 'markdown', 'github', 'junit', 'gitlab']);
     expect(isReportFormat('sarif')).toBe(true);
     expect(isReportFormat('xml')).toBe(false);
   });
@@ -38,6 +40,8 @@ describe('renderReport', () => {
     expect(renderReport(report, 'sarif', { color: true })).toBe(renderSarif(report));
     expect(renderReport(report, 'markdown', { color: true })).toBe(renderMarkdown(report));
     expect(renderReport(report, 'github', { color: true })).toBe(renderGithub(report));
+    expect(renderReport(report, 'junit', { color: true })).toBe(renderJunit(report));
+    expect(renderReport(report, 'gitlab', { color: true })).toBe(renderGitlab(report));
   });
 
   it.each(REPORT_FORMATS)('%s output is deterministic', async (format) => {

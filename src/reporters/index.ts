@@ -1,7 +1,9 @@
-// The five output formats of every command, behind one pure entry point. Docs: docs/reporters.md
+// The output formats of every command, behind one pure entry point. Docs: docs/reporters.md
 import type { Report } from '../core/report.js';
 import { renderGithub } from './github.js';
+import { renderGitlab } from './gitlab.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { redactReport, type RenderOptions } from './shared.js';
@@ -31,11 +33,17 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
       return renderMarkdown(safe);
     case 'github':
       return renderGithub(safe);
+    case 'junit':
+      return renderJunit(safe);
+    case 'gitlab':
+      return renderGitlab(safe);
   }
 }
 
 export { escapeData, escapeProperty, renderGithub } from './github.js';
+export { codeQualitySeverity, renderGitlab, toCodeQuality, type CodeQualityIssue, type CodeQualitySeverity } from './gitlab.js';
 export { renderJson, reportJsonSchema, reportJsonSchemaText } from './json.js';
+export { escapeXml, renderJunit, toJunitSuites } from './junit.js';
 export { escapeMarkdown, MARKDOWN_MAX_CHARS, renderMarkdown } from './markdown.js';
 export { renderSarif, toSarif } from './sarif.js';
 export type { RenderOptions } from './shared.js';

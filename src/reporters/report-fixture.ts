@@ -139,3 +139,12 @@ export const FIXTURE_NOTES: readonly Note[] = [
 ];
 
 export const FIXTURE_SECTIONS: readonly ReportSection[] = [{ id: 'ports', title: 'Published ports', lines: ['5432 → db (all interfaces)', '6379 → cache (127.0.0.1)'] }];
+
+/** The kitchen-sink project as a report with a suppressed finding (src/db.ts) and a baseline-unchanged one (no location). */
+export function kitchenSinkReport(): Promise<Report> {
+  return buildFixtureReport({
+    project: kitchenSinkProject(),
+    suppress: (finding) => (finding.location?.kind === 'file' && finding.location.path === 'src/db.ts' ? 'pool is tuned in infra' : undefined),
+    baseline: (finding) => (finding.location === undefined ? 'unchanged' : 'new'),
+  });
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../core/report.js';
-import { buildFixtureReport, kitchenSinkProject } from './report-fixture.js';
+import { buildFixtureReport, kitchenSinkProject, kitchenSinkReport } from './report-fixture.js';
 import { FINGERPRINT_KEY, renderSarif, toSarif, type SarifResult } from './sarif.js';
 
 /** Vendored from ../shared/schemas so CI clones validate without the shared checkout. */
@@ -23,13 +23,7 @@ function compileSarifSchema(): ReturnType<InstanceType<typeof AjvDraft04Module.d
   return ajv.compile(schema);
 }
 
-async function kitchenSink(): Promise<Report> {
-  return buildFixtureReport({
-    project: kitchenSinkProject(),
-    suppress: (finding) => (finding.location?.kind === 'file' && finding.location.path === 'src/db.ts' ? 'pool is tuned in infra' : undefined),
-    baseline: (finding) => (finding.location === undefined ? 'unchanged' : 'new'),
-  });
-}
+const kitchenSink = kitchenSinkReport;
 
 function resultFor(report: Report, predicate: (result: SarifResult) => boolean): SarifResult {
   const result = toSarif(report).runs[0]?.results.find(predicate);

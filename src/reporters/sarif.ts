@@ -1,7 +1,7 @@
 // SARIF 2.1.0 reporter, for GitHub code scanning and other SARIF viewers. Docs: docs/reporters.md#sarif
 import type { Finding, Report, RuleMeta } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
-import { pascalCaseRuleName } from './shared.js';
+import { pascalCaseRuleName, repositoryRelativePath } from './shared.js';
 import { PROJECT_URL } from '../core/meta.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -117,12 +117,12 @@ function pathToUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-function toLocations(finding: Finding, repositoryPath: string): SarifLocation[] | undefined {
+function toLocations(finding: Finding, report: Report): SarifLocation[] | undefined {
   const location = finding.location;
   if (location === undefined) return undefined;
   if (location.kind === 'url') return [{ physicalLocation: { artifactLocation: { uri: location.url } } }];
   // %SRCROOT% is the repository root for code scanning: a sub-folder scan's paths get the folder in front.
-  const artifactLocation = { uri: pathToUri(repositoryPath === '' ? location.path : `${repositoryPath}/${location.path}`), uriBaseId: '%SRCROOT%' as const };
+  const artifactLocation = { uri: pathToUri(repositoryRelativePath(report, location.path)), uriBaseId: '%SRCROOT%' as const };
   if (location.line === undefined) return [{ physicalLocation: { artifactLocation } }];
   const region: SarifRegion = {
     startLine: location.line,
@@ -133,8 +133,8 @@ function toLocations(finding: Finding, repositoryPath: string): SarifLocation[] 
   return [{ physicalLocation: { artifactLocation, region } }];
 }
 
-function toResult(finding: Finding, ruleIndex: number, repositoryPath: string): SarifResult {
-  const locations = toLocations(finding, repositoryPath);
+function toResult(finding: Finding, ruleIndex: number, report: Report): SarifResult {
+  const locations = toLocations(finding, report);
   return {
     ruleId: finding.ruleId,
     ruleIndex,
@@ -167,7 +167,7 @@ export function toSarif(report: Report): SarifLog {
     index.set(finding.ruleId, rules.length);
     rules.push(ruleFromFinding(finding));
   }
-  const results = report.findings.map((finding) => toResult(finding, index.get(finding.ruleId) ?? 0, report.repositoryPath ?? ''));
+  const results = report.findings.map((finding) => toResult(finding, index.get(finding.ruleId) ?? 0, report));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',

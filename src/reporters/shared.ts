@@ -73,6 +73,18 @@ export function cleanControl(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * A finding's file path as seen from the git repository's top: finding paths are relative to the scanned folder,
+ * while code scanning, the Checks UI and GitLab's merge request widget resolve them from the repository root, also
+ * when a sub-folder was scanned (`report.repositoryPath`, found by `GitRepository.open` under the safe git config).
+ *
+ * @example repositoryRelativePath({ ...report, repositoryPath: 'apps/api' }, 'src/index.ts') // 'apps/api/src/index.ts'
+ */
+export function repositoryRelativePath(report: Pick<Report, 'repositoryPath'>, path: string): string {
+  const prefix = report.repositoryPath ?? '';
+  return prefix === '' ? path : `${prefix}/${path}`;
+}
+
 /** How many notes of one kind are printed before "… and N more". */
 export const NOTES_SHOWN_PER_KIND = 5;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type LockMode, isLockMode } from '../locks.js';
-import { bool, num, type RehearsalDb, text } from './database.js';
+import type { RehearsalDb } from './database.js';
+import { bool, num, text } from './rows.js';
 
 const USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'";
 

@@ -6,8 +6,9 @@ import { redactUrl } from '../../core/redact.js';
 import { err, ok, type Result, type UserError, userError } from '../../core/result.js';
 import { errorCode } from '../../core/fs-errors.js';
 import { createTempDir, removeTempDir } from '../../core/temp-dirs.js';
+import type { Row } from './rows.js';
 
-export type Row = Readonly<Record<string, unknown>>;
+export { bool, num, text, type Row } from './rows.js';
 
 /** The few operations a rehearsal needs, over PGlite or a real server. */
 export interface RehearsalDb {
@@ -21,24 +22,6 @@ export interface RehearsalDb {
   /** Runs one or more statements without parameters. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
-}
-
-export function text(row: Row | undefined, key: string): string {
-  const value = row?.[key];
-  return typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-}
-
-export function num(row: Row | undefined, key: string): number {
-  const value = row?.[key];
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'string' && value.trim() !== '') return Number(value);
-  return 0;
-}
-
-export function bool(row: Row | undefined, key: string): boolean {
-  const value = row?.[key];
-  return value === true || value === 't' || value === 'true';
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Node } from 'libpg-query';
 import { isRecord } from '../sql/ast.js';
 import { ensureParser, pgParser } from '../sql/parse.js';
 import { RELATION_NAME } from './catalog.js';
-import { num, type RehearsalDb, type Row, text } from './database.js';
+import type { RehearsalDb } from './database.js';
+import { num, type Row, text } from './rows.js';
 
 interface ColumnInfo {
   readonly name: string;

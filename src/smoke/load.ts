@@ -218,7 +218,8 @@ function loadFile(fullPath: string, context: Context): LoadedFlow | undefined {
   const counter = new LineCounter();
   const document = parseDocument(text.value, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
-    for (const error of document.errors) problems.push(`${file}:${error.linePos?.[0]?.line ?? 1}: ${error.message.split('\n')[0] ?? error.message}`);
+    // The first few: after one syntax error the parser's later complaints are mostly echoes of it.
+    for (const error of document.errors.slice(0, 5)) problems.push(`${file}:${counter.linePos(error.pos[0]).line}: ${error.message.split('\n')[0] ?? error.message}`);
     return undefined;
   }
   if (!isMap(document.contents)) {

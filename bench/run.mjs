@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['scan.mjs', 'hostile.mjs', 'migrations.mjs', 'probe.mjs', 'doctor.mjs', 'package.mjs'];
+const benches = ['scan.mjs', 'hostile.mjs', 'migrations.mjs', 'probe.mjs', 'doctor.mjs', 'smoke.mjs', 'package.mjs'];
 let failed = false;
 for (const bench of benches) {
   const file = fileURLToPath(new URL(bench, import.meta.url));

@@ -227,7 +227,8 @@ export function renderText(report: Report, options: RenderOptions): string {
     `${paint.bold(`${report.tool.name} ${report.tool.version}`)} · ${clean(report.command)} · ${clean(report.target)}`,
     ...sectionLines(report, paint, 'top'),
     '',
-    ...(report.verdict.label === 'nothing-to-audit' ? [] : checklistLines(report, paint)),
+    // `smoke` answers its own question (do the flows pass?) and carries no checklist.
+    ...(report.verdict.label === 'nothing-to-audit' || report.checklist.length === 0 ? [] : checklistLines(report, paint)),
     '',
     verdictLine(report.verdict, paint),
     '',

@@ -21,9 +21,9 @@ const DEPLOY_CONTEXT = /deploy|release|production|\bprod\b(?!\.\w)|rollout|\bshi
 /** `compose up --exit-code-from api` / `--abort-on-container-exit`: runs the stack to completion (a test run), never a deploy. */
 const RUN_TO_COMPLETION = /--exit-code-from\b|--abort-on-container-exit\b/;
 
-/** Checks after a deploy: a health/smoke request, a rollout status, or a deploy that waits for health itself. */
+/** Checks after a deploy: a `shipready smoke` flow, a health/smoke request, a rollout status, or a deploy that waits for health itself. */
 const VERIFY =
-  /\bcurl\b[^\n]*(?:--fail|\s-[A-Za-z]*f[A-Za-z]*\b)|\bwget\b|\bhealth|readyz|livez|\bsmoke|\bwait-on\b|\bkubectl\s+rollout\s+status\b|\bkubectl\s+wait\b|--wait\b|--atomic\b|\baws\s+ecs\s+wait\b|wait-for-service-stability:\s*true|\bfly(?:ctl)?\s+deploy\b(?![^\n]*--detach)|\bkamal\s+deploy\b|\bgcloud\s+run\s+deploy\b|\bplaywright\s+test\b|\bcypress\s+run\b|\bnewman\s+run\b|\bk6\s+run\b/i;
+  /\bshipready\s+smoke\b|\bcurl\b[^\n]*(?:--fail|\s-[A-Za-z]*f[A-Za-z]*\b)|\bwget\b|\bhealth|readyz|livez|\bsmoke|\bwait-on\b|\bkubectl\s+rollout\s+status\b|\bkubectl\s+wait\b|--wait\b|--atomic\b|\baws\s+ecs\s+wait\b|wait-for-service-stability:\s*true|\bfly(?:ctl)?\s+deploy\b(?![^\n]*--detach)|\bkamal\s+deploy\b|\bgcloud\s+run\s+deploy\b|\bplaywright\s+test\b|\bcypress\s+run\b|\bnewman\s+run\b|\bk6\s+run\b/i;
 
 /** `up -d`, `--detach`, `--wait`: compose returns and the stack keeps running; anything else attaches to the logs. */
 const DETACHED = /\s(?:-[A-Za-z]*d[A-Za-z]*|--detach|--wait)\b/;
@@ -90,7 +90,7 @@ export default defineScanRule({
   severity: 'high',
   checklist: 'ci-cd',
   docs: 'docs/rules/operations/deploy-verification.md',
-  fix: 'After the deploy step, check from outside that the new version answers, and fail the job (and roll back) if it does not:\n  - name: Verify\n    run: curl --fail --retry 12 --retry-delay 5 --retry-all-errors "$APP_URL/healthz"',
+  fix: 'After the deploy step, check from outside that the new version answers and that a real user can still log in, and fail the job (and roll back) if not:\n  - name: Verify\n    run: npx shipready smoke smoke/login.yaml   # a login flow (shipready smoke --init writes one); exits 1 when a step fails\n    env: { APP_URL: https://app.example.com, SMOKE_EMAIL: ${{ vars.SMOKE_EMAIL }}, SMOKE_PASSWORD: ${{ secrets.SMOKE_PASSWORD }} }\n  or, for a health check only: curl --fail --retry 12 --retry-delay 5 --retry-all-errors "$APP_URL/healthz"',
   options: noOptions,
   messages: {
     unverified: ({ where }: Messages['unverified']) => `${where} deploys but never verifies that the new version is up and answering`,

@@ -8,6 +8,7 @@
  */
 export { scan, VERSION, DOCS_BASE_URL, type ScanOptions } from './scan.js';
 export { probe, runProbe, type ProbeOptions } from './probe/index.js';
+export { smoke, type SmokeOptions, type SmokeResult, type FlowResult, type StepResult, type FailureKind } from './smoke/index.js';
 export { listMigrations, lintMigrations, rehearseMigrations, type MigrationOptions, type RehearseOptions } from './migrations/index.js';
 export { renderReport, isReportFormat, REPORT_FORMATS, type ReportFormat } from './reporters/index.js';
 export { defineRule, noOptions, type Rule, type RuleContext, type RegisteredRule, type ReportInput } from './core/rule.js';

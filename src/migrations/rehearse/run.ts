@@ -156,12 +156,10 @@ function largestLocked(locks: readonly HeldLock[], rowsByTable: ReadonlyMap<stri
   return best;
 }
 
-const LOCK_ORDER: readonly LockMode[] = LOCK_MODES;
-
 /** Locks in `after` that are new or stronger than in `before`: what one statement added to the open transaction. */
 function addedLocks(before: readonly HeldLock[], after: readonly HeldLock[]): HeldLock[] {
-  const held = new Map(before.map((lock) => [lock.relation, LOCK_ORDER.indexOf(lock.mode)]));
-  return after.filter((lock) => LOCK_ORDER.indexOf(lock.mode) > (held.get(lock.relation) ?? -1));
+  const held = new Map(before.map((lock) => [lock.relation, LOCK_MODES.indexOf(lock.mode)]));
+  return after.filter((lock) => LOCK_MODES.indexOf(lock.mode) > (held.get(lock.relation) ?? -1));
 }
 
 interface AppliedStatements {
